@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander'
+import { isBaseError } from '../domain/errors.js'
+
+/**
+ * The `halo` command. Each user task is one subcommand, registered by the module that owns
+ * it (`src/cli/<area>.ts` exports `register(program)`). Add a line below to add an area.
+ */
+export function buildProgram(): Command {
+  const program = new Command('halo')
+    .description('Laniakea Halo Stack: launch and operate a Halo, and see every step')
+    .showHelpAfterError()
+    .exitOverride()
+  return program
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode
+      return
+    }
+    if (isBaseError(error)) {
+      const json = argv.includes('--json')
+      process.stderr.write(json ? `${JSON.stringify(error.toProblem())}\n` : `error [${error.code}]: ${error.shortMessage}${error.details ? `\n  ${error.details}` : ''}\n`)
+      process.exitCode = 1
+      return
+    }
+    throw error
+  }
+}
