@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+/// @title INFATFacility
+/// @notice One NFAT Facility = one Term Halo Class: a per-depositor USDS queue, the ERC-721
+///         NFATs (Halo Units) minted when lpha-nfat claims from that queue, and the redeem pool
+///         the Halo funds per NFAT. The PAU Controller's facility actions and the beacons code
+///         against this interface only.
+/// @dev Roles (OpenZeppelin AccessControl role ids, see the implementation):
+///      - CLAIMER_ROLE: the facility's lpha-nfat pBEAM (or the PAU contract acting for it) — claim.
+///      - FUNDER_ROLE: whoever holds the Halo's USDS for repayments (normally the Halo ALMProxy,
+///        driven by its Controller) — fund. USDS is pulled with transferFrom from msg.sender.
+///      - PAUSER_ROLE: the freezer — pause. DEFAULT_ADMIN_ROLE (the Halo): unpause, whitelist,
+///        claim rate limit, role management.
+///      Withdraw and redeem are never paused: exits of depositors and holders are not blockable.
+interface INFATFacility {
+    // ---------------------------------------------------------------- events (beacons observe)
+
+    /// @notice A depositor queued USDS (shares minted 1:1 while the queue is empty).
+    event Deposited(address indexed depositor, uint256 amount, uint256 shares);
+    /// @notice A depositor left the queue with their whole balance.
+    event Withdrawn(address indexed depositor, uint256 amount, uint256 shares);
+    /// @notice lpha-nfat claimed `amount` from `depositor`'s queue: USDS went to the ALMProxy and
+    ///         NFAT `tokenId` (a Halo Unit whose Synome unitId is `tokenId`) was minted to them.
+    event Claimed(uint256 indexed tokenId, address indexed depositor, address indexed almProxy, uint256 amount, uint256 shares);
+    /// @notice The Halo made `amount` (+ `penalty` for late funding) redeemable for `tokenId`;
+    ///         `principalPaid` of that is repayment of principal (the rest is yield/penalty).
+    event Funded(
+        uint256 indexed tokenId,
+        address indexed depositor,
+        address indexed funder,
+        uint256 amount,
+        uint256 principalPaid,
+        uint256 penalty
+    );
+    /// @notice The holder collected a payment that did not retire the whole principal: the NFAT
+    ///         lives on with `principalRemaining` (amortizing "spend", or an interest-only payment).
+    event Spent(
+        uint256 indexed tokenId,
+        address indexed depositor,
+        address indexed holder,
+        uint256 paid,
+        uint256 principalReduced,
+        uint256 principalRemaining
+    );
+    /// @notice The holder collected the final payment; the NFAT was burned.
+    event Redeemed(uint256 indexed tokenId, address indexed depositor, address indexed holder, uint256 paid);
+    event WhitelistModeSet(bool enabled);
+    event WhitelistUpdated(address indexed account, bool allowed);
+    event ClaimRateLimitSet(uint256 maxAmount, uint256 slopePerSecond);
+
+    // ---------------------------------------------------------------- errors (named, no strings)
+
+    error ZeroAmount();
+    error ZeroAddress();
+    error NothingQueued(address depositor);
+    error InsufficientQueuedBalance(address depositor, uint256 requested, uint256 available);
+    error ClaimRateLimitExceeded(uint256 requested, uint256 available);
+    error UnknownToken(uint256 tokenId);
+    error AlreadyRedeemed(uint256 tokenId);
+    error NotFunded(uint256 tokenId);
+    error NotHolder(uint256 tokenId, address caller, address holder);
+    error PrincipalOverpaid(uint256 tokenId, uint256 principalPaid, uint256 principalOutstanding);
+    error NotWhitelisted(address account);
+    error AmountTooLarge(uint256 amount);
+
+    // ---------------------------------------------------------------- queue (Primes)
+
+    /// @notice Queue `amount` USDS (pulled from msg.sender). In whitelist mode msg.sender must
+    ///         be whitelisted (an NFAT could never be minted to it otherwise).
+    function deposit(uint256 amount) external returns (uint256 shares);
+
+    /// @notice Leave the queue with the caller's whole balance. Works while paused.
+    function withdraw() external returns (uint256 amount);
+
+    // ---------------------------------------------------------------- Halo (lpha-nfat)
+
+    /// @notice Claim `amount` of `depositor`'s queued USDS: sends it to the Facility ALMProxy and
+    ///         mints the next NFAT to `depositor`. CLAIMER_ROLE only; rate limited; not when paused.
+    function claim(address depositor, uint256 amount) external returns (uint256 tokenId);
+
+    /// @notice Make `amount + penalty` USDS (pulled from msg.sender) redeemable by the holder of
+    ///         `tokenId`; `principalPaid` (≤ outstanding principal not yet covered) is the part
+    ///         of `amount` that repays principal. Funding the whole outstanding principal makes
+    ///         the next redeem burn the NFAT. FUNDER_ROLE only; not when paused.
+    function fund(uint256 tokenId, uint256 amount, uint256 principalPaid, uint256 penalty) external;
+
+    // ---------------------------------------------------------------- holders
+
+    /// @notice Pay the NFAT's whole funded amount to its holder (msg.sender). Burns the NFAT when
+    ///         the funding retires all principal, otherwise reduces the principal ("spend").
+    ///         Works while paused; there is no deadline (late redemption has no penalty).
+    function redeem(uint256 tokenId) external returns (uint256 paid);
+
+    // ---------------------------------------------------------------- views
+
+    function usds() external view returns (address);
+    function almProxy() external view returns (address);
+    function nextTokenId() external view returns (uint256);
+    function totalShares() external view returns (uint256);
+    function totalUnderlying() external view returns (uint256);
+    /// @notice USDS funded and not yet redeemed, over all NFATs.
+    function totalFunded() external view returns (uint256);
+    function sharesOf(address depositor) external view returns (uint256);
+    /// @notice USDS the depositor would receive from withdraw() now.
+    function queuedBalanceOf(address depositor) external view returns (uint256);
+    /// @notice On-chain data of a live NFAT (reverts UnknownToken / AlreadyRedeemed otherwise).
+    function unitOf(uint256 tokenId)
+        external
+        view
+        returns (address facility, uint256 principal, address depositor, uint256 mintedAt);
+    /// @notice Funded-and-unredeemed USDS of a NFAT, and how much of it repays principal.
+    function fundingOf(uint256 tokenId) external view returns (uint256 amount, uint256 principalPaid);
+    /// @notice USDS that can be claimed right now under the claim rate limit.
+    function claimCapacity() external view returns (uint256);
+    function whitelistEnabled() external view returns (bool);
+    function isWhitelisted(address account) external view returns (bool);
+}
