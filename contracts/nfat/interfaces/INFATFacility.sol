@@ -62,7 +62,6 @@ interface INFATFacility {
     error NotHolder(uint256 tokenId, address caller, address holder);
     error PrincipalOverpaid(uint256 tokenId, uint256 principalPaid, uint256 principalOutstanding);
     error NotWhitelisted(address account);
-    error AmountTooLarge(uint256 amount);
 
     // ---------------------------------------------------------------- queue (Primes)
 
