@@ -1,0 +1,59 @@
+/**
+ * Alerts lpla-verify raises. Each has a stable `code` (logs, metrics labels, webhooks and
+ * dashboards match on it; never rename one) and the entity it concerns.
+ */
+export const ALERT_CODES = {
+  /** AT_REST sleeve past its re-attestation due date (+ grace); CRR escalates, state stays. */
+  REATTESTATION_OVERDUE: 'warning',
+  /** A periodic attestation says the sleeve is not nominal. */
+  ATTESTATION_NOT_NOMINAL: 'critical',
+  /** OFFBOARDING transfer still in transit after the receipt timeout. */
+  OFFBOARDING_RECEIPT_TIMEOUT: 'critical',
+  /** DEPLOYING longer than the pre-deployment attestation's maximum deployment duration. */
+  DEPLOYMENT_DURATION_EXCEEDED: 'critical',
+  /** DEPLOYING without a readable maximum deployment duration (no pre-deployment attestation). */
+  DEPLOYMENT_DURATION_UNKNOWN: 'critical',
+  /** AT_REST sleeve without aggregate risk data. */
+  RISK_DATA_MISSING: 'critical',
+  /** Risk data schemaVersion not accepted by the current framework. */
+  RISK_DATA_SCHEMA_UNKNOWN: 'critical',
+  /** Risk data does not satisfy its schemaVersion's JSON Schema. */
+  RISK_DATA_SCHEMA_MISMATCH: 'critical',
+  /** Risk data's attestationRef is not an AT_REST/PERIODIC attestation of this sleeve. */
+  RISK_DATA_ATTESTATION_REF_INVALID: 'critical',
+  /** An asset sits at a location the framework has no rate for; the highest rate is used. */
+  ASSET_LOCATION_UNKNOWN: 'warning',
+  /** The unit's NFAT does not exist on chain (or was burned while the unit is not CLOSED). */
+  POSITION_NFAT_MISSING: 'critical',
+  /** The NFAT's principal, facility or depositor differs from the Synome's unit. */
+  POSITION_NFAT_MISMATCH: 'critical',
+  /** Sleeves claim more at an on-chain address than its balance holds. */
+  POSITION_BALANCE_SHORTFALL: 'critical',
+  /** A Core Halo data source failed (network, revert, HTTP status, timeout). */
+  CORE_HALO_SOURCE_FAILED: 'critical',
+  /** A Core Halo data source answered something that is not a valid amount. */
+  CORE_HALO_SOURCE_GARBAGE: 'critical',
+  /** A Core Halo references a risk model the framework does not define. */
+  CORE_HALO_RISK_MODEL_UNKNOWN: 'critical',
+  /** A Prime's exposure to a category exceeds the framework's cap (excess carries 100%). */
+  CATEGORY_CAP_EXCEEDED: 'warning',
+  /** No risk framework has been published; nothing can be computed. */
+  FRAMEWORK_MISSING: 'critical',
+} as const
+
+export type AlertCode = keyof typeof ALERT_CODES
+export type AlertSeverity = (typeof ALERT_CODES)[AlertCode]
+export type AlertEntityType = 'sleeve' | 'unit' | 'coreHalo' | 'prime' | 'address' | 'framework'
+
+export type Alert = {
+  code: AlertCode
+  severity: AlertSeverity
+  entity: { type: AlertEntityType; id: string }
+  message: string
+  /** JSON-safe facts (amounts as decimal strings, times as ISO strings). */
+  details: Record<string, unknown>
+}
+
+export function alert(code: AlertCode, entity: Alert['entity'], message: string, details: Record<string, unknown> = {}): Alert {
+  return { code, severity: ALERT_CODES[code], entity, message, details }
+}
