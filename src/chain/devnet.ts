@@ -52,9 +52,9 @@ export const ANVIL_MNEMONIC = 'test test test test test test test test test test
  */
 export const DEVNET_ACCOUNT_NAMES = [
   'deployer', // 0: deploys contracts, owns devnet tokens (mints)
-  'council', // 1: Council Beacon (timelock proposer/admin of the cascade)
-  'govOps', // 2: aBEAM holder (accordant GovOps)
-  'cBEAM', // 3: configurator operator
+  'council', // 1: Council Beacon (root of the cascade: appoints aBEAMs)
+  'aBEAM', // 2: Core Council admin BEAM (timelocked additions, instant removals)
+  'govOps', // 3: GovOps holding the cBEAM of a PAU (accordant)
   'relayer', // 4: pBEAM (PAU relayer, treated as possibly compromised)
   'freezer', // 5: removes a compromised relayer
   'attestor', // 6
@@ -184,6 +184,9 @@ export type DevnetClients = {
   walletFor(account: Account): WalletClient<Transport, Chain, Account>
 }
 
+/** What deploy and write helpers need: any chain, not only a devnet. */
+export type ChainClients = Pick<DevnetClients, 'publicClient' | 'walletFor'>
+
 export function devnetClients(anvil: Pick<Anvil, 'rpcUrl' | 'chain'>): DevnetClients {
   const transport = http(anvil.rpcUrl, { retryCount: 0 })
   const publicClient = createPublicClient({ chain: anvil.chain, transport, pollingInterval: 50 })
@@ -208,7 +211,7 @@ export type DeployContractParameters<abi extends Abi> = {
 
 /** Deploys and waits for the receipt; throws when the deployment reverted. */
 export async function deployContract<const abi extends Abi>(
-  clients: DevnetClients,
+  clients: ChainClients,
   parameters: DeployContractParameters<abi>,
 ): Promise<Address> {
   const wallet = clients.walletFor(parameters.account)
@@ -228,6 +231,11 @@ export async function deployContract<const abi extends Abi>(
 export async function increaseTime(clients: DevnetClients, seconds: number | bigint): Promise<void> {
   await clients.testClient.increaseTime({ seconds: Number(seconds) })
   await clients.testClient.mine({ blocks: 1 })
+}
+
+/** Pins the next block's timestamp (exact-boundary tests); the next tx mines at it. */
+export async function setNextBlockTimestamp(clients: DevnetClients, timestamp: bigint): Promise<void> {
+  await clients.testClient.setNextBlockTimestamp({ timestamp })
 }
 
 export async function snapshot(clients: DevnetClients): Promise<Hex> {
@@ -259,7 +267,7 @@ export async function writeAndWait<
   const abi extends Abi,
   functionName extends ContractFunctionName<abi, Mutability>,
   const args extends ContractFunctionArgs<abi, Mutability, functionName>,
->(clients: DevnetClients, account: Account, parameters: WriteParameters<abi, functionName, args>): Promise<TransactionReceipt> {
+>(clients: ChainClients, account: Account, parameters: WriteParameters<abi, functionName, args>): Promise<TransactionReceipt> {
   const { request } = await clients.publicClient.simulateContract({ ...parameters, account } as never)
   const hash = await clients.walletFor(account).writeContract(request as never)
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash })

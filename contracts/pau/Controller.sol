@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+
+import {ALMProxy} from "./ALMProxy.sol";
+import {RateLimits} from "./RateLimits.sol";
+import {RateLimitKeys} from "./RateLimitKeys.sol";
+import {IPauFacilityQueue, IPauRedeemFunding} from "./interfaces/IPauFacilityQueue.sol";
+
+interface IPauPSM {
+    function swapUSDSToUSDC(uint256 usdsAmount) external returns (uint256);
+    function swapUSDCToUSDS(uint256 usdcAmount) external returns (uint256);
+}
+
+/// @notice The PAU's entry point (same code for Halo and Prime PAUs). The relayer (pBEAM) is
+///         assumed compromisable: every action it can take moves funds only from the ALMProxy
+///         to a target named in a rate-limit key, and consumes that key by the balance change
+///         the ALMProxy actually saw, so a misreporting target cannot under-consume.
+///         The freezer can remove a relayer; the admin (the Configurator) sets roles and
+///         static parameters.
+contract Controller is AccessControl, ReentrancyGuardTransient {
+    bytes32 public constant RELAYER = keccak256("RELAYER");
+    bytes32 public constant FREEZER = keccak256("FREEZER");
+
+    ALMProxy public immutable proxy;
+    RateLimits public immutable rateLimits;
+    IERC20 public immutable usds;
+    IERC20 public immutable usdc;
+    IPauPSM public immutable psm;
+
+    /// @notice Per ERC-4626 vault: minimum value of shares received per asset deposited (1e18 = 100%).
+    ///         Zero means the vault is not onboarded for deposits.
+    mapping(address vault => uint256) public maxSlippages;
+
+    error ZeroAmount();
+    error NotRelayer(address account);
+    error SlippageNotSet(address vault);
+    error SlippageTooHigh(address vault, uint256 assetsIn, uint256 sharesValue);
+    error InvalidSlippage(uint256 maxSlippage);
+    error ApproveFailed(address token, address spender);
+    error TransferFailed(address token, address destination);
+    error CallNotAllowed(bytes32 key);
+
+    event RelayerRemoved(address indexed relayer, address indexed freezer);
+    event MaxSlippageSet(address indexed vault, uint256 maxSlippage);
+
+    constructor(address admin, ALMProxy proxy_, RateLimits rateLimits_, IERC20 usds_, IERC20 usdc_, IPauPSM psm_) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        proxy = proxy_;
+        rateLimits = rateLimits_;
+        usds = usds_;
+        usdc = usdc_;
+        psm = psm_;
+    }
+
+    // ---------------------------------------------------------------- admin and freezer
+
+    /// @notice Freezer's emergency brake: instantly removes a (possibly compromised) relayer.
+    function removeRelayer(address relayer) external onlyRole(FREEZER) {
+        if (!hasRole(RELAYER, relayer)) revert NotRelayer(relayer);
+        _revokeRole(RELAYER, relayer);
+        emit RelayerRemoved(relayer, msg.sender);
+    }
+
+    function setMaxSlippage(address vault, uint256 maxSlippage) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (maxSlippage > 1e18) revert InvalidSlippage(maxSlippage);
+        maxSlippages[vault] = maxSlippage;
+        emit MaxSlippageSet(vault, maxSlippage);
+    }
+
+    // ---------------------------------------------------------------- PSM
+
+    function swapUSDSToUSDC(uint256 usdsAmount) external onlyRole(RELAYER) nonReentrant {
+        _requireAmount(usdsAmount);
+        _approve(usds, address(psm), usdsAmount);
+        uint256 before = _balance(usds);
+        proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDSToUSDC, (usdsAmount)));
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDS_TO_USDC, before - _balance(usds));
+    }
+
+    /// @dev Pairs with USDS → USDC: swapping back gives that capacity back.
+    function swapUSDCToUSDS(uint256 usdcAmount) external onlyRole(RELAYER) nonReentrant {
+        _requireAmount(usdcAmount);
+        _approve(usdc, address(psm), usdcAmount);
+        uint256 before = _balance(usds);
+        proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDCToUSDS, (usdcAmount)));
+        uint256 received = _balance(usds) - before;
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDC_TO_USDS, received);
+        rateLimits.triggerRateLimitIncrease(RateLimitKeys.LIMIT_USDS_TO_USDC, received);
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    /// @notice Sends `asset` to `destination` (an off-ramp or bank endpoint). The destination
+    ///         is allow-listed exactly when its rate-limit key has capacity.
+    function transferAsset(address asset, address destination, uint256 amount) external onlyRole(RELAYER) nonReentrant {
+        _requireAmount(amount);
+        uint256 before = _balance(IERC20(asset));
+        bytes memory result = proxy.doCall(asset, abi.encodeCall(IERC20.transfer, (destination, amount)));
+        if (result.length != 0 && !abi.decode(result, (bool))) revert TransferFailed(asset, destination);
+        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination);
+        rateLimits.triggerRateLimitDecrease(key, before - _balance(IERC20(asset)));
+    }
+
+    // ---------------------------------------------------------------- ERC-4626
+
+    /// @notice Deposits `assets` into `vault` for the proxy. Reverts unless the shares are
+    ///         worth at least `maxSlippages[vault]` of what went in (donation-attack guard).
+    function depositERC4626(address vault, uint256 assets) external onlyRole(RELAYER) nonReentrant returns (uint256 shares) {
+        _requireAmount(assets);
+        uint256 maxSlippage = maxSlippages[vault];
+        if (maxSlippage == 0) revert SlippageNotSet(vault);
+        IERC20 asset = IERC20(IERC4626(vault).asset());
+        _approve(asset, vault, assets);
+        uint256 before = _balance(asset);
+        shares = abi.decode(proxy.doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy)))), (uint256));
+        uint256 spent = before - _balance(asset);
+        uint256 sharesValue = IERC4626(vault).convertToAssets(shares);
+        if (sharesValue * 1e18 < spent * maxSlippage) revert SlippageTooHigh(vault, spent, sharesValue);
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), spent);
+    }
+
+    /// @dev Pairs with deposit: what comes back restores deposit capacity.
+    function withdrawERC4626(address vault, uint256 assets) external onlyRole(RELAYER) nonReentrant returns (uint256 shares) {
+        _requireAmount(assets);
+        IERC20 asset = IERC20(IERC4626(vault).asset());
+        uint256 before = _balance(asset);
+        bytes memory call = abi.encodeCall(IERC4626.withdraw, (assets, address(proxy), address(proxy)));
+        shares = abi.decode(proxy.doCall(vault, call), (uint256));
+        uint256 received = _balance(asset) - before;
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_WITHDRAW, vault), received);
+        rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), received);
+    }
+
+    // ---------------------------------------------------------------- NFAT Facility (USDS)
+
+    /// @notice Prime side: queues `amount` USDS in a Halo's facility.
+    function depositToFacility(address facility, uint256 amount) external onlyRole(RELAYER) nonReentrant {
+        _requireAmount(amount);
+        _approve(usds, facility, amount);
+        uint256 before = _balance(usds);
+        proxy.doCall(facility, abi.encodeCall(IPauFacilityQueue.deposit, (amount)));
+        _approve(usds, facility, 0);
+        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility);
+        rateLimits.triggerRateLimitDecrease(key, before - _balance(usds));
+    }
+
+    /// @notice Prime side: takes back this proxy's queued USDS; restores deposit capacity.
+    function withdrawFromFacility(address facility) external onlyRole(RELAYER) nonReentrant returns (uint256 received) {
+        uint256 before = _balance(usds);
+        proxy.doCall(facility, abi.encodeCall(IPauFacilityQueue.withdraw, ()));
+        received = _balance(usds) - before;
+        _requireAmount(received);
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_WITHDRAW, facility), received);
+        rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility), received);
+    }
+
+    /// @notice Halo side: pays `amount` USDS into the redeem contract for NFAT `tokenId`.
+    function fundRedeem(address redeem, uint256 tokenId, uint256 amount) external onlyRole(RELAYER) nonReentrant {
+        _requireAmount(amount);
+        _approve(usds, redeem, amount);
+        uint256 before = _balance(usds);
+        proxy.doCall(redeem, abi.encodeCall(IPauRedeemFunding.fund, (tokenId, amount)));
+        _approve(usds, redeem, 0);
+        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND, redeem);
+        rateLimits.triggerRateLimitDecrease(key, before - _balance(usds));
+    }
+
+    // ---------------------------------------------------------------- LCTS queues
+
+    /// @notice Approves up to `amount` of `asset` to `target`, makes one call whose function
+    ///         selector is part of the key, then clears the approval. Consumes what left the
+    ///         proxy. Only selectors that credit the caller (e.g. an LCTS `subscribe(amount)`)
+    ///         should ever get a limit: the calldata arguments are the relayer's.
+    function approveAndCall(address asset, address target, uint256 amount, bytes calldata data)
+        external
+        onlyRole(RELAYER)
+        nonReentrant
+        returns (bytes memory result)
+    {
+        _requireAmount(amount);
+        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_APPROVE_AND_CALL, asset, target, bytes4(data));
+        _approve(IERC20(asset), target, amount);
+        uint256 before = _balance(IERC20(asset));
+        result = proxy.doCall(target, data);
+        _approve(IERC20(asset), target, 0);
+        uint256 spent = before - _balance(IERC20(asset));
+        if (spent != 0) {
+            rateLimits.triggerRateLimitDecrease(key, spent);
+            return result;
+        }
+        // A call that moved nothing must still be an allowed (asset, target, selector).
+        (uint256 maxAmount,,,) = rateLimits.getRateLimitData(key);
+        if (maxAmount == 0) revert CallNotAllowed(key);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function _requireAmount(uint256 amount) private pure {
+        if (amount == 0) revert ZeroAmount();
+    }
+
+    function _balance(IERC20 token) private view returns (uint256) {
+        return token.balanceOf(address(proxy));
+    }
+
+    function _approve(IERC20 token, address spender, uint256 amount) private {
+        bytes memory result = proxy.doCall(address(token), abi.encodeCall(IERC20.approve, (spender, amount)));
+        if (result.length != 0 && !abi.decode(result, (bool))) revert ApproveFailed(address(token), spender);
+    }
+}
