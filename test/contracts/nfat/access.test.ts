@@ -1,0 +1,221 @@
+/**
+ * Who may call what, and refusals that change nothing. Every state-changing external function
+ * of NFATFacility is called by every account that lacks the right, and must revert with its
+ * named error while balances, queue, units and funding stay exactly as they were.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { decodeErrorResult, encodeDeployData, keccak256, toHex, zeroAddress, type Address, type BaseError, type Hex } from 'viem'
+import type { HDAccount } from 'viem/accounts'
+import { nfatFacilityAbi, nfatFacilityBytecode } from '../../../src/chain/generated/index.js'
+import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { M, MAX_UINT128, createWorld, type World } from './facility.js'
+
+let devnet: Devnet
+let world: World
+let everyone: HDAccount[]
+let tracked: Address[]
+const ROLE = {
+  admin: `0x${'00'.repeat(32)}` as const,
+  claimer: keccak256(toHex('NFAT_CLAIMER')),
+  funder: keccak256(toHex('NFAT_FUNDER')),
+  pauser: keccak256(toHex('NFAT_PAUSER')),
+}
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  world = await createWorld(devnet, { claimMaxAmount: M('100') })
+  const { primeX, primeY } = world.people
+  await world.deposit(primeX, M('50'))
+  await world.claim(primeX, M('25')) // NFAT #1, funded below
+  await world.claim(primeX, M('10')) // NFAT #2, never funded
+  await world.mint(world.almProxy.address, M('1.25'))
+  await world.fund(1n, M('26.25'), M('25'))
+  await world.deposit(primeY, M('10'))
+  everyone = [...Object.values(devnet.accounts), ...Object.values(world.people)]
+  tracked = everyone.map((a) => a.address).concat(world.facility)
+})
+beforeEach(() => devnet.isolate())
+
+const state = () => world.snapshotState([1n, 2n], tracked)
+const except = (...allowed: HDAccount[]) => everyone.filter((a) => !allowed.some((b) => b.address === a.address))
+const call = (account: HDAccount, functionName: string, args: readonly unknown[] = []) =>
+  devnet.write(account, { address: world.facility, abi: nfatFacilityAbi, functionName, args } as never)
+
+async function expectRefusedForAll(callers: HDAccount[], functionName: string, args: readonly unknown[], error: RegExp) {
+  const before = await state()
+  for (const caller of callers) {
+    await expect(call(caller, functionName, args), `${functionName} by ${caller.address}`).rejects.toThrow(error)
+  }
+  expect(await state()).toEqual(before)
+}
+
+describe('access control: every external function refuses every unauthorized caller', () => {
+  it('claim: only the lpha-nfat pBEAM (CLAIMER_ROLE)', async () => {
+    await expectRefusedForAll(except(devnet.accounts.relayer), 'claim', [world.people.primeY.address, M('1')], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('fund: only the Halo ALMProxy (FUNDER_ROLE), even for someone holding USDS and an approval', async () => {
+    const { primeY } = world.people
+    await world.mint(primeY.address, M('1'))
+    await world.approve(primeY, world.facility)
+    await expectRefusedForAll(except(world.almProxy), 'fund', [2n, M('1'), 0n, 0n], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('redeem: only the current holder of the NFAT — not the Halo, the pBEAM, or the depositor after a sale', async () => {
+    const { primeX, primeY } = world.people
+    await world.transfer(primeX, primeY.address, 1n)
+    await expectRefusedForAll(except(primeY), 'redeem', [1n], /NotHolder/)
+  })
+
+  it('withdraw: a caller only ever withdraws its own queue (others have nothing queued)', async () => {
+    const { primeY } = world.people
+    const callers = except(world.people.primeX, primeY) // primeX still has 15M queued itself
+    await expectRefusedForAll(callers, 'withdraw', [], /NothingQueued/)
+    expect(await world.queued(primeY.address)).toBe(M('10'))
+  })
+
+  it('deposit: in whitelist mode only whitelisted depositors may queue', async () => {
+    await world.asAdmin.setWhitelistMode(true)
+    await world.asAdmin.setWhitelisted(world.people.primeX.address, true)
+    for (const account of everyone) await world.mint(account.address, M('1')).then(() => world.approve(account, world.facility))
+    await expectRefusedForAll(except(world.people.primeX), 'deposit', [M('1')], /NotWhitelisted/)
+    await call(world.people.primeX, 'deposit', [M('1')])
+  })
+
+  it('Halo administration (whitelist, claim limit, unpause, roles): DEFAULT_ADMIN_ROLE only', async () => {
+    const outsiders = except(devnet.accounts.govOps)
+    await expectRefusedForAll(outsiders, 'setWhitelistMode', [true], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(outsiders, 'setWhitelisted', [world.people.randomAddress.address, true], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(outsiders, 'setClaimRateLimit', [MAX_UINT128, 0n], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(outsiders, 'grantRole', [ROLE.claimer, devnet.accounts.attacker.address], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(outsiders, 'revokeRole', [ROLE.claimer, devnet.accounts.relayer.address], /AccessControlUnauthorizedAccount/)
+    await world.pause()
+    await expectRefusedForAll(except(devnet.accounts.govOps), 'unpause', [], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('pause: the freezer (PAUSER_ROLE) only', async () => {
+    await expectRefusedForAll(except(devnet.accounts.freezer), 'pause', [], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('renounceRole: nobody can renounce on behalf of another account', async () => {
+    await expectRefusedForAll(except(devnet.accounts.relayer), 'renounceRole', [ROLE.claimer, devnet.accounts.relayer.address], /AccessControlBadConfirmation/)
+  })
+
+  it('ERC-721 transfer and approvals: only the holder or its approved operator', async () => {
+    const { primeX, randomAddress } = world.people
+    const outsiders = except(primeX)
+    await expectRefusedForAll(outsiders, 'transferFrom', [primeX.address, randomAddress.address, 1n], /ERC721InsufficientApproval/)
+    await expectRefusedForAll(outsiders, 'safeTransferFrom', [primeX.address, randomAddress.address, 1n], /ERC721InsufficientApproval/)
+    await expectRefusedForAll(outsiders, 'approve', [randomAddress.address, 1n], /ERC721InvalidApprover/)
+  })
+
+  it('role holders are exactly the configured ones', async () => {
+    const has = (role: `0x${string}`, who: Address) =>
+      devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'hasRole', args: [role, who] })
+    expect(await has(ROLE.admin, devnet.accounts.govOps.address)).toBe(true)
+    expect(await has(ROLE.claimer, devnet.accounts.relayer.address)).toBe(true)
+    expect(await has(ROLE.funder, world.almProxy.address)).toBe(true)
+    expect(await has(ROLE.pauser, devnet.accounts.freezer.address)).toBe(true)
+    expect(await has(ROLE.admin, devnet.accounts.deployer.address)).toBe(false) // the deployer keeps nothing
+  })
+})
+
+describe('named refusals change nothing', () => {
+  it('double redeem reverts AlreadyRedeemed', async () => {
+    await world.redeem(world.people.primeX, 1n)
+    const before = await state()
+    await expect(world.redeem(world.people.primeX, 1n)).rejects.toThrow(/AlreadyRedeemed/)
+    await expect(world.fund(1n, M('1'), 0n)).rejects.toThrow(/AlreadyRedeemed/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('redeem of an unfunded NFAT reverts NotFunded; an id never minted reverts UnknownToken', async () => {
+    const before = await state()
+    await expect(world.redeem(world.people.primeX, 2n)).rejects.toThrow(/NotFunded/)
+    await expect(world.redeem(world.people.primeX, 99n)).rejects.toThrow(/UnknownToken/)
+    await expect(world.redeem(world.people.primeX, 0n)).rejects.toThrow(/UnknownToken/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('claim beyond the depositor’s queued balance reverts InsufficientQueuedBalance (also for a depositor with nothing)', async () => {
+    const before = await state()
+    await expect(world.claim(world.people.primeY, M('10') + 1n)).rejects.toThrow(/InsufficientQueuedBalance/)
+    await expect(world.claim(world.people.keel, 1n)).rejects.toThrow(/InsufficientQueuedBalance/)
+    await expect(world.claim(world.people.primeY, 0n)).rejects.toThrow(/ZeroAmount/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('transfer to a non-whitelisted address reverts NotWhitelisted, and so does a claim minting to one', async () => {
+    await world.asAdmin.setWhitelistMode(true)
+    await world.asAdmin.setWhitelisted(world.people.primeX.address, true)
+    const before = await state()
+    await expect(world.transfer(world.people.primeX, world.people.randomAddress.address, 1n)).rejects.toThrow(/NotWhitelisted/)
+    await expect(world.claim(world.people.primeY, M('1'))).rejects.toThrow(/NotWhitelisted/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('claims beyond the rate limit revert ClaimRateLimitExceeded; capacity refills at the slope', async () => {
+    await world.asAdmin.setClaimRateLimit(M('5'), M('1') / 3600n) // 5M burst, refills 1M per hour
+    const before = await state()
+    await expect(world.claim(world.people.primeY, M('6'))).rejects.toThrow(/ClaimRateLimitExceeded/)
+    expect(await state()).toEqual(before)
+    await world.claim(world.people.primeY, M('5'))
+    expect(await world.view('claimCapacity')).toBe(0n)
+    await devnet.increaseTime(3600)
+    expect(await world.view('claimCapacity')).toBe((M('1') / 3600n) * 3600n)
+    await devnet.increaseTime(10 * 3600)
+    expect(await world.view('claimCapacity')).toBe(M('5')) // capped at the burst
+  })
+
+  it('funding more principal than is outstanding reverts PrincipalOverpaid; an empty funding reverts ZeroAmount', async () => {
+    await world.mint(world.almProxy.address, M('20'))
+    const before = await state()
+    await expect(world.fund(2n, M('11'), M('10') + 1n)).rejects.toThrow(/PrincipalOverpaid/)
+    await expect(world.fund(1n, M('1'), 1n)).rejects.toThrow(/PrincipalOverpaid/) // #1 is already fully covered
+    await expect(world.fund(2n, 0n, 0n, 0n)).rejects.toThrow(/ZeroAmount/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('when paused: deposit, claim and fund refuse; withdraw, redeem and transfers still work', async () => {
+    const { primeX, primeY } = world.people
+    await world.pause()
+    await world.mint(primeY.address, M('1'))
+    const before = await state()
+    await expect(call(primeY, 'deposit', [M('1')])).rejects.toThrow(/EnforcedPause/)
+    await expect(world.claim(primeY, M('1'))).rejects.toThrow(/EnforcedPause/)
+    await expect(world.fund(2n, M('1'), 0n)).rejects.toThrow(/EnforcedPause/)
+    expect(await state()).toEqual(before)
+    await world.withdraw(primeY)
+    await world.redeem(primeX, 1n)
+    await world.transfer(primeX, primeY.address, 2n)
+    expect(await world.balance(primeY.address)).toBe(M('11'))
+    await world.asAdmin.unpause()
+    await world.claim(primeX, M('1'))
+  })
+
+  it('deployment refuses a zero address for any role, the token or the ALMProxy', async () => {
+    const base = {
+      usds: world.usds,
+      almProxy: world.almProxy.address,
+      admin: devnet.accounts.govOps.address,
+      claimer: devnet.accounts.relayer.address,
+      funder: world.almProxy.address,
+      pauser: devnet.accounts.freezer.address,
+      name: 'x',
+      symbol: 'x',
+      firstTokenId: 1n,
+      claimMaxAmount: 0n,
+      claimSlopePerSecond: 0n,
+    }
+    const deployError = async (config: typeof base) => {
+      const data = encodeDeployData({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode, args: [config] })
+      const error = await devnet.publicClient.call({ account: devnet.accounts.deployer, data }).then(() => undefined, (e: BaseError) => e)
+      const revertData = error?.walk((e) => typeof (e as { data?: unknown }).data === 'string') as { data?: Hex } | null | undefined
+      return revertData?.data ? decodeErrorResult({ abi: nfatFacilityAbi, data: revertData.data }).errorName : undefined
+    }
+    expect(await deployError(base)).toBeUndefined()
+    for (const field of ['usds', 'almProxy', 'admin', 'claimer', 'funder', 'pauser'] as const) {
+      expect(await deployError({ ...base, [field]: zeroAddress }), field).toBe('ZeroAddress')
+    }
+  })
+})
