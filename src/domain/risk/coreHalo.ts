@@ -21,8 +21,8 @@ export const DataModelSchema = z.discriminatedUnion('kind', [
     args: z.array(z.union([z.string(), z.number(), z.boolean()])).max(8).default([]),
     decimals: z.number().int().min(0).max(36),
   }),
-  /** An HTTP JSON API; `jsonPath` ("$.data.nav" or "data.positions[0].value") picks the amount. */
-  z.strictObject({ kind: z.literal('http-json'), url: z.url({ protocol: /^https?$/ }), jsonPath: z.string().min(1).max(200), decimals: z.number().int().min(0).max(36).default(18), timeoutMs: z.number().int().positive().max(60_000).default(10_000) }),
+  /** An HTTP JSON API; `jsonPath` ("$.data.nav", "data.positions[0].value") picks a USD amount. */
+  z.strictObject({ kind: z.literal('http-json'), url: z.url({ protocol: /^https?$/ }), jsonPath: z.string().min(1).max(200), timeoutMs: z.number().int().positive().max(60_000).default(10_000) }),
 ])
 
 export const CoreHaloSchema = z.strictObject({
