@@ -37,6 +37,7 @@ import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { BaseError } from '../domain/errors.js'
 import { projectRoot } from './build.js'
+import { allErrorsAbi } from './generated/errors.js'
 
 export class DevnetError extends BaseError {
   override name = 'DevnetError'
@@ -268,7 +269,9 @@ export async function writeAndWait<
   functionName extends ContractFunctionName<abi, Mutability>,
   const args extends ContractFunctionArgs<abi, Mutability, functionName>,
 >(clients: ChainClients, account: Account, parameters: WriteParameters<abi, functionName, args>): Promise<TransactionReceipt> {
-  const { request } = await clients.publicClient.simulateContract({ ...parameters, account } as never)
+  // Appending every known custom error lets viem name reverts raised by nested contracts.
+  const abi = [...parameters.abi, ...allErrorsAbi]
+  const { request } = await clients.publicClient.simulateContract({ ...parameters, abi, account } as never)
   const hash = await clients.walletFor(account).writeContract(request as never)
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new DevnetError('transaction reverted', { details: `tx ${hash}` })

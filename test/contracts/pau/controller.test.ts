@@ -1,0 +1,251 @@
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { encodeFunctionData, parseUnits, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
+import {
+  almProxyAbi,
+  beamStateAbi,
+  configuratorAbi,
+  controllerAbi,
+  devnetFacilityQueueAbi,
+  rateLimitsAbi,
+  susdsAbi,
+  usdcAbi,
+  usdsAbi,
+} from '../../../src/chain/generated/index.js'
+import { encodeCall } from '../../../src/chain/timelock.js'
+import { LIMIT, UNLIMITED, currentRateLimit, rateLimitKey, refundRateLimit, type RateLimitData } from '../../../src/domain/rateLimits.js'
+import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { deployStack, usd, type Stack } from './stack.js'
+
+let devnet: Devnet
+let s: Stack
+const DAY = 86_400n
+let keys: Record<string, Hex>
+
+async function limitData(key: Hex): Promise<RateLimitData> {
+  const [maxAmount, slope, lastAmount, lastUpdated] = await devnet.publicClient.readContract({
+    address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [key],
+  })
+  return { maxAmount, slope, lastAmount, lastUpdated }
+}
+const balanceOf = (token: Address, who: Address) =>
+  devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
+const blockTime = async (receipt: TransactionReceipt) => (await devnet.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp
+type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'fundRedeem' | 'approveAndCall'
+const relay = (fn: RelayerAction, args: readonly unknown[]) => controllerCall(fn, args)
+function controllerCall(functionName: RelayerAction, args: readonly unknown[], as = devnet.accounts.relayer) {
+  return devnet.write(as, { address: s.controller, abi: controllerAbi, functionName, args } as never)
+}
+
+/** Asserts the key lost exactly `amount` from what was available in the receipt's block. */
+async function expectConsumed(key: Hex, before: RateLimitData, receipt: TransactionReceipt, amount: bigint) {
+  const after = await limitData(key)
+  expect(after.lastAmount).toBe(currentRateLimit(before, await blockTime(receipt)) - amount)
+}
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  s = await deployStack(devnet)
+  await s.onboard()
+  const bank = devnet.accounts.bob.address
+  const depositSelector = toFunctionSelector('deposit(uint256)')
+  keys = {
+    usdsToUsdc: LIMIT.USDS_TO_USDC,
+    usdcToUsds: LIMIT.USDC_TO_USDS,
+    transferUsdcToBank: rateLimitKey(LIMIT.ASSET_TRANSFER, s.usdc, bank),
+    deposit4626: rateLimitKey(LIMIT.ERC4626_DEPOSIT, s.susds),
+    withdraw4626: rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds),
+    facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
+    facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
+    redeemFund: rateLimitKey(LIMIT.REDEEM_FUND, s.facility),
+    lctsDeposit: rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.facility, depositSelector),
+  }
+  const limits: Array<[Hex, bigint, bigint]> = [
+    [keys.usdsToUsdc!, usd('1000000'), usd('1000000') / DAY],
+    [keys.usdcToUsds!, UNLIMITED, 0n],
+    [keys.transferUsdcToBank!, 500_000n * 10n ** 6n, (500_000n * 10n ** 6n) / DAY],
+    [keys.deposit4626!, usd('10000000'), usd('115000')],
+    [keys.withdraw4626!, UNLIMITED, 0n],
+    [keys.facilityDeposit!, usd('5000000'), usd('5000000') / DAY],
+    [keys.facilityWithdraw!, UNLIMITED, 0n],
+    [keys.redeemFund!, usd('2000000'), usd('2000000') / DAY],
+    [keys.lctsDeposit!, usd('1000000'), usd('1000000') / DAY],
+  ]
+  const setSlippage = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+  await s.timelocked(
+    ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
+    encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setSlippage, '0x0000000000000000000000000000000000000000'] }),
+  )
+  for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
+  await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, setSlippage] })
+  await s.mint(s.proxy, usd('20000000'))
+  await devnet.increaseTime(DAY) // new limits start empty and fill at their slope
+})
+beforeEach(() => devnet.isolate())
+
+describe('PSM swaps', () => {
+  it('USDS → USDC consumes LIMIT_USDS_TO_USDC by the USDS that left the proxy', async () => {
+    const before = await limitData(keys.usdsToUsdc!)
+    const receipt = await relay('swapUSDSToUSDC', [usd('400000')])
+    await expectConsumed(keys.usdsToUsdc!, before, receipt, usd('400000'))
+    expect(await balanceOf(s.usdc, s.proxy)).toBe(400_000n * 10n ** 6n)
+  })
+
+  it('more than is available reverts and changes nothing', async () => {
+    const proxyUsds = await balanceOf(s.usds, s.proxy)
+    await expect(relay('swapUSDSToUSDC', [usd('1000001')])).rejects.toThrow(/RateLimitExceeded/)
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyUsds)
+    expect(await balanceOf(s.usdc, s.proxy)).toBe(0n)
+  })
+
+  it('USDC → USDS gives the USDS → USDC capacity back (paired)', async () => {
+    await relay('swapUSDSToUSDC', [usd('900000')])
+    const drained = await limitData(keys.usdsToUsdc!)
+    const receipt = await relay('swapUSDCToUSDS', [250_000n * 10n ** 6n])
+    const expected = refundRateLimit(drained, usd('250000'), await blockTime(receipt))
+    expect(await limitData(keys.usdsToUsdc!)).toEqual(expected)
+  })
+})
+
+describe('transfer to an allow-listed destination', () => {
+  it('sends USDC to the bank endpoint within its limit', async () => {
+    await relay('swapUSDSToUSDC', [usd('100000')])
+    const before = await limitData(keys.transferUsdcToBank!)
+    const receipt = await relay('transferAsset', [s.usdc, devnet.accounts.bob.address, 100_000n * 10n ** 6n])
+    await expectConsumed(keys.transferUsdcToBank!, before, receipt, 100_000n * 10n ** 6n)
+    expect(await balanceOf(s.usdc, devnet.accounts.bob.address)).toBe(100_000n * 10n ** 6n)
+  })
+
+  it('a destination without a limit is not allow-listed: the relayer cannot pay the attacker', async () => {
+    await expect(relay('transferAsset', [s.usds, devnet.accounts.attacker.address, 1n])).rejects.toThrow(/RateLimitExceeded/)
+    expect(await balanceOf(s.usds, devnet.accounts.attacker.address)).toBe(0n)
+  })
+})
+
+describe('ERC-4626', () => {
+  it('deposit consumes the vault deposit limit; withdrawal consumes withdraw and refunds deposit', async () => {
+    const before = await limitData(keys.deposit4626!)
+    const receipt = await relay('depositERC4626', [s.susds, usd('5000000')])
+    await expectConsumed(keys.deposit4626!, before, receipt, usd('5000000'))
+    expect(await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'maxWithdraw', args: [s.proxy] })).toBe(usd('5000000'))
+    const mid = await limitData(keys.deposit4626!)
+    const w = await relay('withdrawERC4626', [s.susds, usd('2000000')])
+    const after = await limitData(keys.deposit4626!)
+    const expected = currentRateLimit(mid, await blockTime(w)) + usd('2000000')
+    expect(after.lastAmount).toBe(expected < mid.maxAmount ? expected : mid.maxAmount)
+  })
+
+  it('a donation-inflated vault fails the atomic slippage check (Type 1 mitigation)', async () => {
+    const { attacker } = devnet.accounts
+    await s.mint(attacker.address, usd('1001'))
+    await devnet.write(attacker, { address: s.usds, abi: usdsAbi, functionName: 'approve', args: [s.susds, 1n] })
+    await devnet.write(attacker, { address: s.susds, abi: susdsAbi, functionName: 'deposit', args: [1n, attacker.address] })
+    await devnet.write(attacker, { address: s.usds, abi: usdsAbi, functionName: 'transfer', args: [s.susds, usd('1000')] })
+    const proxyUsds = await balanceOf(s.usds, s.proxy)
+    await expect(relay('depositERC4626', [s.susds, usd('1500')])).rejects.toThrow(/SlippageTooHigh/)
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyUsds)
+  })
+
+  it('a vault without a slippage setting is not onboarded for deposits', async () => {
+    await expect(relay('depositERC4626', [s.facility, usd('1')])).rejects.toThrow(/SlippageNotSet/)
+  })
+})
+
+describe('NFAT Facility queue and redeem contract (USDS)', () => {
+  it('deposit queues USDS and consumes; withdraw takes it back and refunds', async () => {
+    const before = await limitData(keys.facilityDeposit!)
+    const receipt = await relay('depositToFacility', [s.facility, usd('3000000')])
+    await expectConsumed(keys.facilityDeposit!, before, receipt, usd('3000000'))
+    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'queued', args: [s.proxy] })).toBe(usd('3000000'))
+    const proxyBefore = await balanceOf(s.usds, s.proxy)
+    const mid = await limitData(keys.facilityDeposit!)
+    const w = await relay('withdrawFromFacility', [s.facility])
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyBefore + usd('3000000'))
+    const expected = currentRateLimit(mid, await blockTime(w)) + usd('3000000')
+    expect((await limitData(keys.facilityDeposit!)).lastAmount).toBe(expected < mid.maxAmount ? expected : mid.maxAmount)
+  })
+
+  it('funds the redeem contract for an NFAT', async () => {
+    const before = await limitData(keys.redeemFund!)
+    const receipt = await relay('fundRedeem', [s.facility, 42n, usd('1500000')])
+    await expectConsumed(keys.redeemFund!, before, receipt, usd('1500000'))
+    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'funded', args: [42n] })).toBe(usd('1500000'))
+  })
+})
+
+describe('approve-and-call (LCTS queues)', () => {
+  it('calls the approved selector and consumes what left the proxy, leaving no allowance', async () => {
+    const data = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'deposit', args: [usd('600000')] })
+    const before = await limitData(keys.lctsDeposit!)
+    const receipt = await relay('approveAndCall', [s.usds, s.facility, usd('600000'), data])
+    await expectConsumed(keys.lctsDeposit!, before, receipt, usd('600000'))
+    expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.facility] })).toBe(0n)
+  })
+
+  it('another selector on the same target is not allowed', async () => {
+    const data = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'fund', args: [1n, usd('1')] })
+    await expect(relay('approveAndCall', [s.usds, s.facility, usd('1'), data])).rejects.toThrow(/RateLimitExceeded/)
+    const withdraw = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'withdraw' })
+    await expect(relay('approveAndCall', [s.usds, s.facility, usd('1'), withdraw])).rejects.toThrow(/CallNotAllowed/)
+  })
+})
+
+describe('freezer', () => {
+  it('removes a compromised relayer instantly', async () => {
+    const { freezer, relayer } = devnet.accounts
+    await devnet.write(freezer, { address: s.controller, abi: controllerAbi, functionName: 'removeRelayer', args: [relayer.address] })
+    await expect(relay('swapUSDSToUSDC', [usd('1')])).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+  })
+})
+
+describe('access control: every external function refuses every unauthorized caller', () => {
+  const outsiders = ['deployer', 'council', 'aBEAM', 'govOps', 'freezer', 'attacker'] as const
+  const relayerCalls = (): Array<[string, readonly unknown[]]> => [
+    ['swapUSDSToUSDC', [usd('1')]],
+    ['swapUSDCToUSDS', [1n]],
+    ['transferAsset', [s.usdc, devnet.accounts.bob.address, 1n]],
+    ['depositERC4626', [s.susds, usd('1')]],
+    ['withdrawERC4626', [s.susds, usd('1')]],
+    ['depositToFacility', [s.facility, usd('1')]],
+    ['withdrawFromFacility', [s.facility]],
+    ['fundRedeem', [s.facility, 1n, usd('1')]],
+    ['approveAndCall', [s.usds, s.facility, usd('1'), '0xb6b55f25']],
+  ]
+
+  it('Controller relayer actions: only the relayer', async () => {
+    for (const name of outsiders) {
+      for (const [fn, args] of relayerCalls()) {
+        await expect(controllerCall(fn as RelayerAction, args, devnet.accounts[name]), `${fn} by ${name}`).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      }
+    }
+  })
+
+  it('Controller admin and freezer functions: only the Configurator / the freezer', async () => {
+    const relayerRole = await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'RELAYER' })
+    for (const name of [...outsiders, 'relayer'] as const) {
+      const as = devnet.accounts[name]
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'grantRole', args: [relayerRole, as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'revokeRole', args: [relayerRole, devnet.accounts.relayer.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      if (name === 'freezer') continue
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'removeRelayer', args: [devnet.accounts.relayer.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    }
+  })
+
+  it('ALMProxy.doCall: only the controller (not even the relayer)', async () => {
+    const steal = encodeFunctionData({ abi: usdsAbi, functionName: 'transfer', args: [devnet.accounts.attacker.address, 1n] })
+    for (const name of [...outsiders, 'relayer'] as const) {
+      await expect(devnet.write(devnet.accounts[name], { address: s.proxy, abi: almProxyAbi, functionName: 'doCall', args: [s.usds, steal] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    }
+  })
+
+  it('RateLimits: set/remove only by the Configurator, consume/refund only by the controller', async () => {
+    for (const name of [...outsiders, 'relayer'] as const) {
+      const as = devnet.accounts[name]
+      const base = { address: s.rateLimits, abi: rateLimitsAbi } as const
+      await expect(devnet.write(as, { ...base, functionName: 'setRateLimitData', args: [keys.usdsToUsdc!, UNLIMITED, 0n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'removeRateLimit', args: [keys.usdsToUsdc!] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitDecrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitIncrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    }
+  })
+})
