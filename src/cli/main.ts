@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
+import { register as registerAgents } from './agents.js'
 
 /**
  * The `halo` command. Each user task is one subcommand, registered by the module that owns
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .description('Laniakea Halo Stack: launch and operate a Halo, and see every step')
     .showHelpAfterError()
     .exitOverride()
+  registerAgents(program)
   return program
 }
 

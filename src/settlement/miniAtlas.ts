@@ -1,0 +1,102 @@
+import { InvalidInputError, PreconditionFailedError } from '../domain/errors.js'
+import { formatUnitsExact } from '../domain/money.js'
+import { agentRank } from '../domain/agents/registry.js'
+import { DAYS_PER_YEAR, FIRST_LOSS_CAPITAL_BPS, ISSUANCE_FEE_BPS, SECONDS_PER_DAY, UPKEEP_BPS_PER_YEAR } from '../domain/agents/parameters.js'
+import { findAgent, type RegistryAgent, type RegistryFile } from './agentRegistryFile.js'
+import { SETTLEMENT_DECIMALS } from './snapshot.js'
+
+export type MiniAtlasSection = { title: string; body: string[] }
+export type MiniAtlas = { agent: string; name: string; audience: string; sections: MiniAtlasSection[] }
+
+/** bps as a percentage string without floats: 25 → "0.25%", 1000 → "10%". */
+export function percent(bps: bigint): string {
+  return `${formatUnitsExact(bps, 2)}%`
+}
+
+const wholeTokens = (value: bigint) => formatUnitsExact(value, SETTLEMENT_DECIMALS).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+
+function required(agent: RegistryAgent, field: keyof NonNullable<RegistryAgent['profile']>): string {
+  const value = agent.profile?.[field]
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidInputError(`${agent.id} needs profile.${String(field)} for its Mini-Atlas`, { meta: { field: `profile.${String(field)}` } })
+  }
+  return value
+}
+
+function governanceSection(file: RegistryFile, agent: RegistryAgent): MiniAtlasSection {
+  const body: string[] = []
+  const rules = agent.votingRules
+  if (rules) {
+    const days = formatUnitsExact((rules.durationSeconds * 100n) / SECONDS_PER_DAY, 2)
+    body.push(`Token holders change this agent’s Artifact by Root Edit. A vote lasts ${days} days; at least ${percent(rules.quorumBps)} of all tokens must take part, and at least ${percent(rules.thresholdBps)} of the yes-or-no votes must be yes.`)
+  } else {
+    body.push('This agent has not yet set its Root Edit voting rules.')
+  }
+  const proposals = file.proposals.filter((p) => p.agentId === agent.id)
+  const passed = proposals.filter((p) => p.outcome === 'passed').length
+  body.push(`The Artifact is at version ${agent.artifactVersion}; ${proposals.length} Root Edit(s) proposed, ${passed} passed.`)
+  const precedents = file.precedents.filter((p) => p.agentId === agent.id)
+  for (const precedent of precedents.slice(-5)) body.push(`Guardian ${precedent.guardian} interpreted "${precedent.rule}": ${precedent.interpretation}`)
+  return { title: 'Governance processes', body }
+}
+
+function primeAtlas(file: RegistryFile, agent: RegistryAgent): MiniAtlasSection[] {
+  const halos = file.agents.filter((candidate) => candidate.parent === agent.id && candidate.type === 'halo').map((halo) => halo.name)
+  const perDay = formatUnitsExact((UPKEEP_BPS_PER_YEAR * 10_000n) / DAYS_PER_YEAR, 8)
+  return [
+    { title: 'Strategic overview', body: [required(agent, 'strategicOverview')] },
+    {
+      title: 'Key parameters in plain language',
+      body: [
+        `${agent.name} is a ${agent.subtype ? `${agent.subtype} ` : ''}Prime (rank ${agentRank(agent.type)}).${agent.subProxy ? ` Its treasury (SubProxy) is ${agent.subProxy}.` : ''}`,
+        `Token supply: ${agent.tokenSupply === undefined ? 'none' : wholeTokens(agent.tokenSupply)} tokens.`,
+        `Each time it issues tokens, ${percent(ISSUANCE_FEE_BPS)} of the new tokens go to Sky Core.`,
+        `It pays Sky Core ${percent(UPKEEP_BPS_PER_YEAR)} of its token supply each year, in its own tokens, counted day by day (${perDay} bps a day). Holding other agents’ tokens can reduce this, down to zero but never below.`,
+        halos.length > 0 ? `Halos it runs: ${halos.join(', ')}.` : 'It runs no Halos yet.',
+      ],
+    },
+    {
+      title: 'Risk disclosures',
+      body: [
+        `If an investment loses money, ${agent.name}’s own capital takes the first ${percent(FIRST_LOSS_CAPITAL_BPS)} of its junior risk capital’s worth of losses before anyone else.`,
+        'Further losses are shared in proportion by the rest of its own junior capital and outside junior capital providers.',
+        'After that, new tokens can be created to cover the loss, which dilutes every token holder.',
+        'Only when all of that is used up do senior capital providers, and then Sky as a whole, share the loss.',
+        ...(agent.profile?.riskNotes ? [agent.profile.riskNotes] : []),
+      ],
+    },
+    governanceSection(file, agent),
+    { title: 'How to participate', body: [required(agent, 'participation')] },
+  ]
+}
+
+function haloAtlas(agent: RegistryAgent): MiniAtlasSection[] {
+  const metrics = agent.profile?.metrics ?? []
+  if (metrics.length === 0) throw new InvalidInputError(`${agent.id} needs profile.metrics for its Mini-Atlas`, { meta: { field: 'profile.metrics' } })
+  return [
+    { title: 'Investment strategy and expected returns', body: [required(agent, 'investmentStrategy'), `Expected returns: ${required(agent, 'expectedReturns')}`] },
+    { title: 'Risk factors', body: [required(agent, 'riskFactors')] },
+    { title: 'Legal structure and regulatory status', body: [required(agent, 'legalStructure'), `Regulatory status: ${required(agent, 'regulatoryStatus')}`] },
+    { title: 'Reporting cadence and metrics', body: [required(agent, 'reportingCadence'), `Metrics reported: ${metrics.join('; ')}.`] },
+  ]
+}
+
+/**
+ * The Mini-Atlas: the plain-language summary each Prime and each externally facing Halo keeps.
+ * Parameters come from the records and the framework constants, never from free text, so the
+ * summary cannot drift from the rules; the narrative fields come from the agent's profile.
+ */
+export function buildMiniAtlas(file: RegistryFile, agentId: string): MiniAtlas {
+  const agent = findAgent(file, agentId)
+  if (agent.type === 'prime') return { agent: agent.id, name: agent.name, audience: 'token holders and users', sections: primeAtlas(file, agent) }
+  if (agent.type === 'halo' && agent.profile?.externalParticipants) {
+    return { agent: agent.id, name: agent.name, audience: 'Halo investors', sections: haloAtlas(agent) }
+  }
+  throw new PreconditionFailedError(`${agentId} needs no Mini-Atlas: only Primes and Halos with external participants keep one`, { meta: { field: 'agent' } })
+}
+
+export function renderMiniAtlasText(atlas: MiniAtlas): string {
+  const out = [`${atlas.name} Mini-Atlas (for ${atlas.audience})`, '']
+  for (const section of atlas.sections) out.push(`## ${section.title}`, ...section.body.map((line) => `- ${line}`), '')
+  return out.join('\n')
+}
