@@ -29,6 +29,8 @@ export const ALERT_CODES = {
   POSITION_NFAT_MISMATCH: 'critical',
   /** Sleeves claim more at an on-chain address than its balance holds. */
   POSITION_BALANCE_SHORTFALL: 'critical',
+  /** The chain could not be read for position verification (RPC down); nothing was verified. */
+  POSITION_CHECK_FAILED: 'warning',
   /** A Core Halo data source failed (network, revert, HTTP status, timeout). */
   CORE_HALO_SOURCE_FAILED: 'critical',
   /** A Core Halo data source answered something that is not a valid amount. */

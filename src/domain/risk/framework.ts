@@ -65,9 +65,8 @@ const riskModel = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('collateralized'), riskWeight: rate, gapRiskCrr: rate, category: z.string().min(1) }),
 ])
 
+/** The framework document. Its version label travels beside it (the Synome's record id). */
 export const RiskFrameworkSchema = z.strictObject({
-  /** Version label chosen by council ("2026.11-1"); the Synome also numbers publications. */
-  version: z.string().min(1).max(64),
   crr: z.strictObject({
     CREATED: rate,
     FILLING: rate,
@@ -109,6 +108,8 @@ export const RiskFrameworkSchema = z.strictObject({
 export type RiskFrameworkDocument = z.input<typeof RiskFrameworkSchema>
 export type RiskModel = z.output<typeof riskModel>
 export type RiskFramework = z.output<typeof RiskFrameworkSchema> & {
+  /** Version label council published it under ("2026.11-1"). */
+  readonly version: string
   /** Compiled validators of `riskData.schemaVersions`, same keys. */
   readonly validators: ReadonlyMap<string, ValidateFunction>
 }
@@ -119,7 +120,7 @@ const ajv = new Ajv({ allErrors: true, strict: false })
  * Validate a published framework document and compile it. Throws InvalidInputError (with the
  * zod or Ajv message) for anything malformed, including a JSON Schema that does not compile.
  */
-export function parseRiskFramework(document: unknown): RiskFramework {
+export function parseRiskFramework(document: unknown, version: string): RiskFramework {
   const parsed = RiskFrameworkSchema.safeParse(document)
   if (!parsed.success) {
     throw new InvalidInputError('risk framework is invalid', { details: z.prettifyError(parsed.error), meta: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } })
@@ -132,7 +133,7 @@ export function parseRiskFramework(document: unknown): RiskFramework {
       throw new InvalidInputError(`risk data schemaVersion ${version} has an invalid JSON Schema`, { details: String((cause as Error).message), cause, meta: { schemaVersion: version } })
     }
   }
-  return { ...parsed.data, validators }
+  return { ...parsed.data, version, validators }
 }
 
 /** The receipt timeout that applies to a sleeve of this Halo Class. */

@@ -39,8 +39,17 @@ const ON_CHAIN_LOCATIONS = new Set(['facility-ALMProxy', 'redeem-contract'])
 /** Contract addresses of a Halo Class (the facility ALMProxy and the redeem contract). */
 export type ClassContracts = { almProxy: string; redeem: string }
 
-/** Sum what the sleeves claim to hold on chain, per (address, token), in token base units. */
-export function claimedHoldings(sleeves: readonly RiskSleeve[], contractsOf: (haloClass: string) => ClassContracts | undefined): ClaimedHolding[] {
+/**
+ * Sum what the sleeves claim to hold on chain, per (address, token), in token base units. USDS
+ * at the redeem contract that CLOSED units already redeemed is no longer there, so it is
+ * deducted from their sleeve's claim (the sleeve's asset list is not rewritten per redemption).
+ */
+export function claimedHoldings(sleeves: readonly RiskSleeve[], contractsOf: (haloClass: string) => ClassContracts | undefined, units: readonly RiskUnit[] = []): ClaimedHolding[] {
+  const redeemed = new Map<string, bigint>()
+  for (const unit of units) {
+    if (unit.state !== 'CLOSED' || !unit.repaymentAmount) continue
+    redeemed.set(unit.sleeveId, (redeemed.get(unit.sleeveId) ?? 0n) + parseUnitsExact(unit.repaymentAmount, USDS_DECIMALS, 'repaymentAmount'))
+  }
   const holdings = new Map<string, ClaimedHolding>()
   for (const sleeve of sleeves) {
     if (!CHECKED_STATES.has(sleeve.state)) continue
@@ -51,7 +60,13 @@ export function claimedHoldings(sleeves: readonly RiskSleeve[], contractsOf: (ha
       const address = (asset.location === 'redeem-contract' ? contracts.redeem : contracts.almProxy).toLowerCase()
       const key = `${address}:${asset.type}`
       const holding = holdings.get(key) ?? { address, token: asset.type, amount: 0n, sleeveIds: [] }
-      holding.amount += parseUnitsExact(asset.amount, TOKEN_DECIMALS[asset.type], 'asset amount')
+      let amount = parseUnitsExact(asset.amount, TOKEN_DECIMALS[asset.type], 'asset amount')
+      if (asset.location === 'redeem-contract') {
+        const gone = redeemed.get(sleeve.sleeveId) ?? 0n
+        redeemed.set(sleeve.sleeveId, gone > amount ? gone - amount : 0n)
+        amount = gone > amount ? 0n : amount - gone
+      }
+      holding.amount += amount
       if (!holding.sleeveIds.includes(sleeve.sleeveId)) holding.sleeveIds.push(sleeve.sleeveId)
       holdings.set(key, holding)
     }

@@ -56,4 +56,6 @@ export type RiskUnit = {
   /** Exact decimal string, USDS. */
   principal: string
   state: string
+  /** USDS the unit was repaid (set at REPAYMENT_AVAILABLE); once CLOSED it left the redeem contract. */
+  repaymentAmount?: string | null | undefined
 }

@@ -9,9 +9,9 @@ import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
 import { buildRiskReport } from '../../../src/domain/risk/report.js'
 import { readCoreHaloValue, readJsonPath, valueCoreHalos } from '../../../src/risk/sources/index.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
-import { TEST_FRAMEWORK } from '../../domain/risk/fixtures.js'
+import { TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from '../../domain/risk/fixtures.js'
 
-const framework = parseRiskFramework(TEST_FRAMEWORK)
+const framework = parseRiskFramework(TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION)
 const wad = (value: string) => parseUnitsExact(value, 18)
 
 let devnet: Devnet

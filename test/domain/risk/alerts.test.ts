@@ -3,9 +3,9 @@ import { parseUnitsExact } from '../../../src/domain/money.js'
 import { computeSleeveRisk } from '../../../src/domain/risk/crr.js'
 import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
 import type { RiskAttestation, RiskSleeve } from '../../../src/domain/risk/types.js'
-import { ATT_103, RISK_DATA_1_0, SEED_STEPS, TEST_FRAMEWORK } from './fixtures.js'
+import { ATT_103, RISK_DATA_1_0, SEED_STEPS, TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from './fixtures.js'
 
-const framework = parseRiskFramework(TEST_FRAMEWORK)
+const framework = parseRiskFramework(TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION)
 const rate = (value: string) => parseUnitsExact(value, 18)
 const risk = (sleeve: RiskSleeve, at: string) => computeSleeveRisk({ framework, sleeve, now: new Date(at) })
 const codes = (sleeve: RiskSleeve, at: string) => risk(sleeve, at).alerts.map((a) => a.code)

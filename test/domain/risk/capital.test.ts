@@ -7,9 +7,9 @@ import { parseCoreHalo } from '../../../src/domain/risk/coreHalo.js'
 import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
 import { buildRiskReport } from '../../../src/domain/risk/report.js'
 import { alert } from '../../../src/domain/risk/alerts.js'
-import { SPARK, TEST_FRAMEWORK } from './fixtures.js'
+import { SPARK, TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from './fixtures.js'
 
-const framework = parseRiskFramework(TEST_FRAMEWORK)
+const framework = parseRiskFramework(TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION)
 const usd = (value: string) => parseUnitsExact(value, 18)
 
 const vault = (overrides: Record<string, unknown> = {}) =>

@@ -3,9 +3,9 @@ import { parseUnitsExact } from '../../../src/domain/money.js'
 import { computeSleeveRisk } from '../../../src/domain/risk/crr.js'
 import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
 import { buildRiskReport } from '../../../src/domain/risk/report.js'
-import { SEED_STEPS, SEED_UNITS, TEST_FRAMEWORK, GROVE, KEEL, SPARK, RISK_DATA_1_0 } from './fixtures.js'
+import { SEED_STEPS, SEED_UNITS, TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION, GROVE, KEEL, SPARK, RISK_DATA_1_0 } from './fixtures.js'
 
-const framework = parseRiskFramework(TEST_FRAMEWORK)
+const framework = parseRiskFramework(TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION)
 const usd = (value: string) => parseUnitsExact(value, 18)
 const rate = (value: string) => parseUnitsExact(value, 18)
 

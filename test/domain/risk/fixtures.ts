@@ -6,8 +6,8 @@ import type { RiskAsset, RiskAttestation, RiskSleeve, RiskUnit } from '../../../
  * assets are transparent on chain, rising as they leave it, highest while DEPLOYING (opaque),
  * medium AT_REST. Quarterly re-attestation; +5% per started week overdue, capped at 50%.
  */
+export const TEST_FRAMEWORK_VERSION = 'test-2026.1'
 export const TEST_FRAMEWORK: RiskFrameworkDocument = {
-  version: 'test-2026.1',
   crr: {
     CREATED: '0',
     FILLING: '0.01',

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../../src/domain/errors.js'
 import { addDuration, parseDuration } from '../../../src/domain/risk/duration.js'
 import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
-import { TEST_FRAMEWORK } from './fixtures.js'
+import { TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from './fixtures.js'
 
 describe('risk framework document', () => {
   it('compiles rates to WAD and durations, leaving the published JSON untouched', () => {
     const before = JSON.stringify(TEST_FRAMEWORK)
-    const framework = parseRiskFramework(TEST_FRAMEWORK)
+    const framework = parseRiskFramework(TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION)
     expect(framework.crr.DEPLOYING).toBe(3n * 10n ** 17n)
     expect(framework.crr.OFFBOARDING['in-transit']).toBe(10n ** 17n)
     expect(framework.reattestation.cadence).toEqual({ months: 3, seconds: 0 })
@@ -30,7 +30,7 @@ describe('risk framework document', () => {
     mutate(doc)
     const error = (() => {
       try {
-        parseRiskFramework(doc)
+        parseRiskFramework(doc, 'v')
       } catch (e) {
         return e
       }
@@ -43,7 +43,7 @@ describe('risk framework document', () => {
   it('refuses a risk-data JSON Schema that does not compile', () => {
     const doc = structuredClone(TEST_FRAMEWORK) as any
     doc.riskData.schemaVersions['1.0'].jsonSchema = { type: 'not-a-type' }
-    expect(() => parseRiskFramework(doc)).toThrow(/schemaVersion 1.0 has an invalid JSON Schema/)
+    expect(() => parseRiskFramework(doc, 'v')).toThrow(/schemaVersion 1.0 has an invalid JSON Schema/)
   })
 })
 

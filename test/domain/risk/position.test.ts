@@ -44,3 +44,11 @@ describe('position verification rules', () => {
     expect(claimedHoldings([SEED_STEPS.unwindingAtRedeem], () => contracts)[0]).toMatchObject({ address: contracts.redeem, token: 'USDS' })
   })
 })
+
+describe('redeem contract claims after redemptions', () => {
+  it('deducts what CLOSED units already redeemed (Spark burned #42 for 31.5M of the 78.75M)', () => {
+    const contracts = { almProxy: `0x${'a'.repeat(40)}`, redeem: `0x${'b'.repeat(40)}` }
+    const units = [{ ...SEED_UNITS[0]!, state: 'CLOSED', repaymentAmount: '31500000' }, { ...SEED_UNITS[1]!, state: 'REPAYMENT_AVAILABLE', repaymentAmount: '26250000' }]
+    expect(claimedHoldings([SEED_STEPS.unwindingAtRedeem], () => contracts, units)[0]!.amount).toBe(parseUnitsExact('47250000', 18))
+  })
+})
