@@ -9,7 +9,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NFATQueue} from "./NFATQueue.sol";
 import {NFATUnits} from "./NFATUnits.sol";
-import {NFATClaimLimit} from "./NFATClaimLimit.sol";
+import {IClaimRateLimits} from "./interfaces/IClaimRateLimits.sol";
 
 /// @title NFATFacility
 /// @notice One Term Halo Class on-chain: Primes queue USDS; the facility's lpha-nfat pBEAM
@@ -18,21 +18,25 @@ import {NFATClaimLimit} from "./NFATClaimLimit.sol";
 ///         late-funding penalty) and the holder redeems it for exactly the funded amount.
 /// @dev One contract holds the queue and the redeem pool, kept apart by accounting
 ///      (totalUnderlying vs totalFunded), so USDS held ≥ totalUnderlying + totalFunded always.
+///      Claims are bounded by the Halo PAU's RateLimits under this facility's own key, so govops
+///      sets and removes the claim limit through the Configurator like any other PAU limit.
 ///      Deployed with plain constructor arguments (no proxy, no initializer), so a factory can
 ///      stamp out one per Halo Class with CREATE2 at a predictable address.
-contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pausable {
+contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     bytes32 public constant CLAIMER_ROLE = keccak256("NFAT_CLAIMER");
     bytes32 public constant FUNDER_ROLE = keccak256("NFAT_FUNDER");
     bytes32 public constant PAUSER_ROLE = keccak256("NFAT_PAUSER");
+    /// @notice Rate-limit action name of claims; the key adds this facility's address.
+    bytes32 public constant LIMIT_NFAT_CLAIM = keccak256("LIMIT_NFAT_CLAIM");
 
     struct Config {
         IERC20 usds;
         /// @dev The Facility PAU's ALMProxy: receives every claimed USDS.
         address almProxy;
-        /// @dev The Halo: DEFAULT_ADMIN_ROLE (whitelist, claim limit, unpause, roles).
+        /// @dev The Halo: DEFAULT_ADMIN_ROLE (whitelist, unpause, roles).
         address admin;
         /// @dev lpha-nfat's pBEAM (or the PAU contract that carries its calls).
         address claimer;
@@ -42,26 +46,30 @@ contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pa
         string name;
         string symbol;
         uint256 firstTokenId;
-        uint128 claimMaxAmount;
-        uint128 claimSlopePerSecond;
+        /// @dev The Halo PAU's RateLimits; the facility needs CONTROLLER there to claim.
+        IClaimRateLimits rateLimits;
     }
 
     IERC20 private immutable _usds;
     address private immutable _almProxy;
+    IClaimRateLimits private immutable _rateLimits;
+    bytes32 private immutable _claimKey;
     uint256 private _totalFunded;
 
     constructor(Config memory config) NFATUnits(config.name, config.symbol, config.firstTokenId) {
         if (
             address(config.usds) == address(0) || config.almProxy == address(0) || config.admin == address(0)
                 || config.claimer == address(0) || config.funder == address(0) || config.pauser == address(0)
+                || address(config.rateLimits) == address(0)
         ) revert ZeroAddress();
         _usds = config.usds;
         _almProxy = config.almProxy;
+        _rateLimits = config.rateLimits;
+        _claimKey = keccak256(abi.encode(LIMIT_NFAT_CLAIM, address(this)));
         _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
         _grantRole(CLAIMER_ROLE, config.claimer);
         _grantRole(FUNDER_ROLE, config.funder);
         _grantRole(PAUSER_ROLE, config.pauser);
-        _setClaimRateLimit(config.claimMaxAmount, config.claimSlopePerSecond);
     }
 
     // ------------------------------------------------------------------ queue (Primes)
@@ -86,7 +94,8 @@ contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pa
         whenNotPaused
         returns (uint256 tokenId)
     {
-        _consumeClaimCapacity(amount);
+        if (amount == 0) revert ZeroAmount();
+        _rateLimits.triggerRateLimitDecrease(_claimKey, amount);
         uint256 sharesBurned = _queueClaim(depositor, amount);
         tokenId = _mintUnit(depositor, amount.toUint128());
         emit Claimed(tokenId, depositor, _almProxy, amount, sharesBurned);
@@ -101,13 +110,24 @@ contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pa
         whenNotPaused
     {
         _requireLive(tokenId);
-        uint256 total = amount + penalty;
-        if (total == 0) revert ZeroAmount();
         Unit storage unit = _units[tokenId];
         uint256 outstanding = unit.principal - unit.fundedPrincipal;
         if (principalPaid > outstanding) revert PrincipalOverpaid(tokenId, principalPaid, outstanding);
+        _fund(tokenId, unit, amount, principalPaid, penalty);
+    }
+
+    /// @dev The PAU Controller's `fundRedeem(redeem, tokenId, amount)` calls this shape.
+    function fund(uint256 tokenId, uint256 amount) external onlyRole(FUNDER_ROLE) whenNotPaused {
+        _requireLive(tokenId);
+        Unit storage unit = _units[tokenId];
+        _fund(tokenId, unit, amount, unit.principal - unit.fundedPrincipal, 0);
+    }
+
+    function _fund(uint256 tokenId, Unit storage unit, uint256 amount, uint256 principalPaid, uint256 penalty) private {
+        uint256 total = amount + penalty;
+        if (total == 0) revert ZeroAmount();
         unit.fundedAmount = (unit.fundedAmount + total).toUint128();
-        unit.fundedPrincipal += uint128(principalPaid); // ≤ principal, a uint128
+        unit.fundedPrincipal += uint128(principalPaid); // ≤ outstanding principal, a uint128
         _totalFunded += total;
         emit Funded(tokenId, unit.depositor, msg.sender, amount, principalPaid, penalty);
         _usds.safeTransferFrom(msg.sender, address(this), total);
@@ -149,10 +169,6 @@ contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pa
         _setWhitelisted(account, allowed);
     }
 
-    function setClaimRateLimit(uint128 maxAmount, uint128 slopePerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setClaimRateLimit(maxAmount, slopePerSecond);
-    }
-
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -169,6 +185,18 @@ contract NFATFacility is NFATQueue, NFATUnits, NFATClaimLimit, AccessControl, Pa
 
     function almProxy() external view returns (address) {
         return _almProxy;
+    }
+
+    function rateLimits() external view returns (address) {
+        return address(_rateLimits);
+    }
+
+    function claimRateLimitKey() external view returns (bytes32) {
+        return _claimKey;
+    }
+
+    function claimCapacity() external view returns (uint256) {
+        return _rateLimits.getCurrentRateLimit(_claimKey);
     }
 
     function totalFunded() external view returns (uint256) {

@@ -11,7 +11,10 @@ pragma solidity ^0.8.24;
 ///      - FUNDER_ROLE: whoever holds the Halo's USDS for repayments (normally the Halo ALMProxy,
 ///        driven by its Controller) — fund. USDS is pulled with transferFrom from msg.sender.
 ///      - PAUSER_ROLE: the freezer — pause. DEFAULT_ADMIN_ROLE (the Halo): unpause, whitelist,
-///        claim rate limit, role management.
+///        role management.
+///      Claims are rate limited on the Halo PAU's RateLimits under the key
+///      keccak256(abi.encode(keccak256("LIMIT_NFAT_CLAIM"), facility)), configured like every
+///      other PAU limit (through the Configurator); the facility holds CONTROLLER there.
 ///      Withdraw and redeem are never paused: exits of depositors and holders are not blockable.
 interface INFATFacility {
     // ---------------------------------------------------------------- events (beacons observe)
@@ -47,7 +50,6 @@ interface INFATFacility {
     event Redeemed(uint256 indexed tokenId, address indexed depositor, address indexed holder, uint256 paid);
     event WhitelistModeSet(bool enabled);
     event WhitelistUpdated(address indexed account, bool allowed);
-    event ClaimRateLimitSet(uint256 maxAmount, uint256 slopePerSecond);
 
     // ---------------------------------------------------------------- errors (named, no strings)
 
@@ -55,12 +57,14 @@ interface INFATFacility {
     error ZeroAddress();
     error NothingQueued(address depositor);
     error InsufficientQueuedBalance(address depositor, uint256 requested, uint256 available);
-    error ClaimRateLimitExceeded(uint256 requested, uint256 available);
     error UnknownToken(uint256 tokenId);
     error AlreadyRedeemed(uint256 tokenId);
     error NotFunded(uint256 tokenId);
     error NotHolder(uint256 tokenId, address caller, address holder);
     error PrincipalOverpaid(uint256 tokenId, uint256 principalPaid, uint256 principalOutstanding);
+    /// @dev Not raised by the facility itself: bubbled up from the PAU RateLimits when a claim
+    ///      exceeds the claim limit; declared here so the facility's ABI decodes it.
+    error RateLimitExceeded(bytes32 key, uint256 amount, uint256 available);
     error NotWhitelisted(address account);
 
     // ---------------------------------------------------------------- queue (Primes)
@@ -83,6 +87,11 @@ interface INFATFacility {
     ///         of `amount` that repays principal. Funding the whole outstanding principal makes
     ///         the next redeem burn the NFAT. FUNDER_ROLE only; not when paused.
     function fund(uint256 tokenId, uint256 amount, uint256 principalPaid, uint256 penalty) external;
+
+    /// @notice Final funding as the PAU Controller's `fundRedeem` sends it: `amount` retires all
+    ///         outstanding principal not yet covered, no penalty. Same as
+    ///         fund(tokenId, amount, outstanding, 0).
+    function fund(uint256 tokenId, uint256 amount) external;
 
     // ---------------------------------------------------------------- holders
 
@@ -112,6 +121,9 @@ interface INFATFacility {
     function fundingOf(uint256 tokenId) external view returns (uint256 amount, uint256 principalPaid);
     /// @notice USDS that can be claimed right now under the claim rate limit.
     function claimCapacity() external view returns (uint256);
+    /// @notice The RateLimits contract and key that bound claims.
+    function rateLimits() external view returns (address);
+    function claimRateLimitKey() external view returns (bytes32);
     function whitelistEnabled() external view returns (bool);
     function isWhitelisted(address account) external view returns (bool);
 }

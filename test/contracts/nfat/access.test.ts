@@ -6,9 +6,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { decodeErrorResult, encodeDeployData, keccak256, toHex, zeroAddress, type Address, type BaseError, type Hex } from 'viem'
 import type { HDAccount } from 'viem/accounts'
-import { nfatFacilityAbi, nfatFacilityBytecode } from '../../../src/chain/generated/index.js'
+import { nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi } from '../../../src/chain/generated/index.js'
+import { currentRateLimit } from '../../../src/domain/rateLimits.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
-import { M, MAX_UINT128, createWorld, type World } from './facility.js'
+import { M, createWorld, type World } from './facility.js'
 
 let devnet: Devnet
 let world: World
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await world.deposit(primeX, M('50'))
   await world.claim(primeX, M('25')) // NFAT #1, funded below
   await world.claim(primeX, M('10')) // NFAT #2, never funded
-  await world.mint(world.almProxy.address, M('1.25'))
+  await world.mint(world.almProxy, M('1.25'))
   await world.fund(1n, M('26.25'), M('25'))
   await world.deposit(primeY, M('10'))
   everyone = [...Object.values(devnet.accounts), ...Object.values(world.people)]
@@ -54,11 +55,12 @@ describe('access control: every external function refuses every unauthorized cal
     await expectRefusedForAll(except(devnet.accounts.relayer), 'claim', [world.people.primeY.address, M('1')], /AccessControlUnauthorizedAccount/)
   })
 
-  it('fund: only the Halo ALMProxy (FUNDER_ROLE), even for someone holding USDS and an approval', async () => {
+  it('fund (both shapes): only the Halo ALMProxy (FUNDER_ROLE) — no key holder, even with USDS and an approval', async () => {
     const { primeY } = world.people
     await world.mint(primeY.address, M('1'))
     await world.approve(primeY, world.facility)
-    await expectRefusedForAll(except(world.almProxy), 'fund', [2n, M('1'), 0n, 0n], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(everyone, 'fund', [2n, M('1'), 0n, 0n], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(everyone, 'fund', [2n, M('1')], /AccessControlUnauthorizedAccount/)
   })
 
   it('redeem: only the current holder of the NFAT — not the Halo, the pBEAM, or the depositor after a sale', async () => {
@@ -86,7 +88,6 @@ describe('access control: every external function refuses every unauthorized cal
     const outsiders = except(devnet.accounts.govOps)
     await expectRefusedForAll(outsiders, 'setWhitelistMode', [true], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'setWhitelisted', [world.people.randomAddress.address, true], /AccessControlUnauthorizedAccount/)
-    await expectRefusedForAll(outsiders, 'setClaimRateLimit', [MAX_UINT128, 0n], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'grantRole', [ROLE.claimer, devnet.accounts.attacker.address], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'revokeRole', [ROLE.claimer, devnet.accounts.relayer.address], /AccessControlUnauthorizedAccount/)
     await world.pause()
@@ -114,7 +115,7 @@ describe('access control: every external function refuses every unauthorized cal
       devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'hasRole', args: [role, who] })
     expect(await has(ROLE.admin, devnet.accounts.govOps.address)).toBe(true)
     expect(await has(ROLE.claimer, devnet.accounts.relayer.address)).toBe(true)
-    expect(await has(ROLE.funder, world.almProxy.address)).toBe(true)
+    expect(await has(ROLE.funder, world.almProxy)).toBe(true)
     expect(await has(ROLE.pauser, devnet.accounts.freezer.address)).toBe(true)
     expect(await has(ROLE.admin, devnet.accounts.deployer.address)).toBe(false) // the deployer keeps nothing
   })
@@ -154,21 +155,42 @@ describe('named refusals change nothing', () => {
     expect(await state()).toEqual(before)
   })
 
-  it('claims beyond the rate limit revert ClaimRateLimitExceeded; capacity refills at the slope', async () => {
-    await world.asAdmin.setClaimRateLimit(M('5'), M('1') / 3600n) // 5M burst, refills 1M per hour
+  it('claims are bounded by the Halo PAU RateLimits under the facility key: beyond it RateLimitExceeded, then refill at the slope', async () => {
+    await world.setClaimRateLimit(M('5'), M('1') / 3600n) // 5M burst, refills 1M per hour
     const before = await state()
-    await expect(world.claim(world.people.primeY, M('6'))).rejects.toThrow(/ClaimRateLimitExceeded/)
+    await expect(world.claim(world.people.primeY, M('6'))).rejects.toThrow(/RateLimitExceeded/)
     expect(await state()).toEqual(before)
     await world.claim(world.people.primeY, M('5'))
     expect(await world.view('claimCapacity')).toBe(0n)
-    await devnet.increaseTime(3600)
-    expect(await world.view('claimCapacity')).toBe((M('1') / 3600n) * 3600n)
-    await devnet.increaseTime(10 * 3600)
-    expect(await world.view('claimCapacity')).toBe(M('5')) // capped at the burst
+    for (const hours of [1, 10]) {
+      await devnet.increaseTime(hours * 3600)
+      // Oracle: the PAU rate-limit rule from src/domain, on the key the facility reports.
+      const key = await devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'claimRateLimitKey' })
+      const [maxAmount, slope, lastAmount, lastUpdated] = await devnet.publicClient.readContract({
+        address: world.pau.rateLimits,
+        abi: rateLimitsAbi,
+        functionName: 'getRateLimitData',
+        args: [key],
+      })
+      const expected = currentRateLimit({ maxAmount, slope, lastAmount, lastUpdated }, await devnet.now())
+      expect(await world.view('claimCapacity')).toBe(expected)
+    }
+    expect(await world.view('claimCapacity')).toBe(M('5')) // after 11 hours: capped at the burst
+  })
+
+  it('a facility without CONTROLLER on the RateLimits, or with its limit removed, cannot claim', async () => {
+    const limits = { address: world.pau.rateLimits, abi: rateLimitsAbi } as const
+    await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'removeRateLimit', args: [await devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'claimRateLimitKey' })] })
+    await expect(world.claim(world.people.primeY, M('1'))).rejects.toThrow(/RateLimitExceeded/)
+    const controllerRole = await devnet.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
+    await world.setClaimRateLimit(M('5'), 0n)
+    await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'revokeRole', args: [controllerRole, world.facility] })
+    await expect(world.claim(world.people.primeY, M('1'))).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    expect(await world.queued(world.people.primeY.address)).toBe(M('10'))
   })
 
   it('funding more principal than is outstanding reverts PrincipalOverpaid; an empty funding reverts ZeroAmount', async () => {
-    await world.mint(world.almProxy.address, M('20'))
+    await world.mint(world.almProxy, M('20'))
     const before = await state()
     await expect(world.fund(2n, M('11'), M('10') + 1n)).rejects.toThrow(/PrincipalOverpaid/)
     await expect(world.fund(1n, M('1'), 1n)).rejects.toThrow(/PrincipalOverpaid/) // #1 is already fully covered
@@ -196,16 +218,15 @@ describe('named refusals change nothing', () => {
   it('deployment refuses a zero address for any role, the token or the ALMProxy', async () => {
     const base = {
       usds: world.usds,
-      almProxy: world.almProxy.address,
+      almProxy: world.almProxy,
       admin: devnet.accounts.govOps.address,
       claimer: devnet.accounts.relayer.address,
-      funder: world.almProxy.address,
+      funder: world.almProxy,
       pauser: devnet.accounts.freezer.address,
       name: 'x',
       symbol: 'x',
       firstTokenId: 1n,
-      claimMaxAmount: 0n,
-      claimSlopePerSecond: 0n,
+      rateLimits: world.pau.rateLimits,
     }
     const deployError = async (config: typeof base) => {
       const data = encodeDeployData({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode, args: [config] })
@@ -214,7 +235,7 @@ describe('named refusals change nothing', () => {
       return revertData?.data ? decodeErrorResult({ abi: nfatFacilityAbi, data: revertData.data }).errorName : undefined
     }
     expect(await deployError(base)).toBeUndefined()
-    for (const field of ['usds', 'almProxy', 'admin', 'claimer', 'funder', 'pauser'] as const) {
+    for (const field of ['usds', 'almProxy', 'admin', 'claimer', 'funder', 'pauser', 'rateLimits'] as const) {
       expect(await deployError({ ...base, [field]: zeroAddress }), field).toBe('ZeroAddress')
     }
   })

@@ -1,30 +1,40 @@
 /**
- * Test world for the NFAT Facility: devnet USDS, one facility, the Halo's ALMProxy stand-in and
- * named Primes. Reads like the spec: `world.deposit(primeX, M('50'))`, `world.claim(primeX, M('25'))`.
+ * Test world for the NFAT Facility: devnet assets, the Halo Class's own PAU (ALMProxy,
+ * Controller, RateLimits from contracts/pau), one facility wired to it, and named Primes.
+ * Reads like the spec: `world.deposit(primeX, M('50'))`, `world.claim(primeX, M('25'))`.
  *
  * Who is who (anvil accounts by role, extra HD accounts for the Primes):
- * - admin = govOps: the Halo's administration (whitelist, claim limit, unpause, roles)
- * - claimer = relayer: lpha-nfat's pBEAM
- * - pauser = freezer
- * - almProxy: the Facility PAU's ALMProxy. Claims land there and redemptions are funded from
- *   there (it holds FUNDER_ROLE), the way the PAU's Controller drives it.
+ * - govOps: the Halo's administration — facility admin and, standing in for the Configurator,
+ *   admin of the PAU (sets the claim limit and the Controller's limits)
+ * - relayer: lpha-nfat's pBEAM — CLAIMER_ROLE on the facility and RELAYER on the Controller
+ * - freezer: PAUSER_ROLE
+ * - the Halo ALMProxy: receives every claim and funds redemptions (FUNDER_ROLE), driven by
+ *   the relayer through the Controller (`fundRedeem`, or `approveAndCall` for the general
+ *   fund with principal and penalty parts).
  */
-import { parseEventLogs, type Address, type TransactionReceipt } from 'viem'
+import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
-import { nfatFacilityAbi, nfatFacilityBytecode, usdsAbi, usdsBytecode } from '../../../src/chain/generated/index.js'
+import { controllerAbi, nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { ANVIL_MNEMONIC } from '../../../src/chain/devnet.js'
+import { deployDevnetAssets } from '../../../src/chain/deploy/deployDevnetAssets.js'
+import { deployPau, type DeployPauReturnType } from '../../../src/chain/deploy/deployPau.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
+import { LIMIT, UNLIMITED, rateLimitKey } from '../../../src/domain/rateLimits.js'
 import type { Devnet } from '../../fixtures/devnet.js'
 
 /** Millions of USDS as exact base units: M('26.25') = 26,250,000 USDS. */
 export const M = (millions: string): bigint => parseUnitsExact(millions, USDS_DECIMALS) * 1_000_000n
 
-export const MAX_UINT128 = (1n << 128n) - 1n
 const MAX_UINT256 = (1n << 256n) - 1n
+/** Rate-limit action of claims (NFATFacility.LIMIT_NFAT_CLAIM); the key adds the facility. */
+export const LIMIT_NFAT_CLAIM = keccak256(toBytes('LIMIT_NFAT_CLAIM'))
+const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
+/** Controller calls revert with the facility's errors (the ALMProxy bubbles them): decode both. */
+const controllerCallAbi = [...controllerAbi, ...nfatFacilityAbi.filter((item) => item.type === 'error')] as const
 const DAY = 86_400n
 
 /** Extra named accounts beyond anvil's ten, given ETH for gas (HD index 10 and up). */
-const EXTRA_ACCOUNTS = ['primeX', 'primeY', 'spark', 'grove', 'keel', 'randomAddress', 'almProxy'] as const
+const EXTRA_ACCOUNTS = ['primeX', 'primeY', 'spark', 'grove', 'keel', 'randomAddress', 'haloBank'] as const
 export type ExtraAccountName = (typeof EXTRA_ACCOUNTS)[number]
 
 export async function extraAccounts(devnet: Devnet): Promise<Record<ExtraAccountName, HDAccount>> {
@@ -35,49 +45,73 @@ export async function extraAccounts(devnet: Devnet): Promise<Record<ExtraAccount
 
 export type FacilityOptions = {
   firstTokenId?: bigint
+  /** Claim limit on the Halo PAU's RateLimits (UNLIMITED when omitted). */
   claimMaxAmount?: bigint
   claimSlopePerSecond?: bigint
 }
 
-export type DeployFacilityParameters = FacilityOptions & { usds: Address; almProxy: Address; funder?: Address }
+export type DeployFacilityParameters = FacilityOptions & { usds: Address; pau: DeployPauReturnType; funder?: Address; claimer?: Address }
 
+/**
+ * One facility on a Halo PAU: deploy, give it CONTROLLER on the PAU's RateLimits and set its
+ * claim limit (govOps acts as the PAU admin, i.e. the Configurator, here).
+ */
 export async function deployFacility(devnet: Devnet, parameters: DeployFacilityParameters): Promise<Address> {
   const { govOps, relayer, freezer } = devnet.accounts
-  return devnet.deploy({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode }, [
+  const facility = await devnet.deploy({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode }, [
     {
       usds: parameters.usds,
-      almProxy: parameters.almProxy,
+      almProxy: parameters.pau.proxy,
       admin: govOps.address,
-      claimer: relayer.address,
-      funder: parameters.funder ?? parameters.almProxy,
+      claimer: parameters.claimer ?? relayer.address,
+      funder: parameters.funder ?? parameters.pau.proxy,
       pauser: freezer.address,
       name: 'Halo 123 Senior Secured NFAT',
       symbol: 'NFAT-123',
       firstTokenId: parameters.firstTokenId ?? 1n,
-      claimMaxAmount: parameters.claimMaxAmount ?? MAX_UINT128,
-      claimSlopePerSecond: parameters.claimSlopePerSecond ?? 0n,
+      rateLimits: parameters.pau.rateLimits,
     },
   ])
+  const limits = { address: parameters.pau.rateLimits, abi: rateLimitsAbi } as const
+  const controllerRole = await devnet.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
+  await devnet.write(govOps, { ...limits, functionName: 'grantRole', args: [controllerRole, facility] })
+  // A new key starts empty (the PAU rule); opening it unlimited and then capping it keeps the
+  // capped amount available, so the facility starts with its full claim budget.
+  const key = rateLimitKey(LIMIT_NFAT_CLAIM, facility)
+  await devnet.write(govOps, { ...limits, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
+  if (parameters.claimMaxAmount !== undefined) {
+    await devnet.write(govOps, { ...limits, functionName: 'setRateLimitData', args: [key, parameters.claimMaxAmount, parameters.claimSlopePerSecond ?? 0n] })
+  }
+  return facility
+}
+
+/** The Halo Class's PAU with lpha-nfat's pBEAM as relayer and unlimited funding paths. */
+export async function deployHaloPau(devnet: Devnet, assets: { usds: Address; usdc: Address; psm: Address }) {
+  const { deployer, govOps, relayer } = devnet.accounts
+  const pau = await deployPau(devnet, { deployer, configurator: govOps.address, proxyAdmin: govOps.address, ...assets })
+  const controller = { address: pau.controller, abi: controllerAbi } as const
+  const relayerRole = await devnet.publicClient.readContract({ ...controller, functionName: 'RELAYER' })
+  await devnet.write(govOps, { ...controller, functionName: 'grantRole', args: [relayerRole, relayer.address] })
+  return pau
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>
 
-/** Deploys USDS and one facility; every Prime and the ALMProxy approve the facility once. */
+/** Devnet assets, the Halo PAU and one facility; every Prime approves the facility once. */
 export async function createWorld(devnet: Devnet, options: FacilityOptions = {}) {
   const people = await extraAccounts(devnet)
-  const { deployer } = devnet.accounts
-  const usds = await devnet.deploy({ abi: usdsAbi, bytecode: usdsBytecode }, [deployer.address])
-  const facility = await deployFacility(devnet, { ...options, usds, almProxy: people.almProxy.address })
-  const world = bindWorld(devnet, usds, facility, people)
-  for (const prime of [people.primeX, people.primeY, people.spark, people.grove, people.keel, people.almProxy]) {
-    await world.approve(prime, facility)
-  }
+  const assets = await deployDevnetAssets(devnet, { owner: devnet.accounts.deployer })
+  const pau = await deployHaloPau(devnet, assets)
+  const facility = await deployFacility(devnet, { ...options, usds: assets.usds, pau })
+  const world = bindWorld(devnet, assets.usds, facility, pau, people)
+  await world.openFundingPaths(facility)
+  for (const prime of [people.primeX, people.primeY, people.spark, people.grove, people.keel]) await world.approve(prime, facility)
   return world
 }
 
 type Holder = HDAccount
 
-export function bindWorld(devnet: Devnet, usds: Address, facility: Address, people: Record<ExtraAccountName, HDAccount>) {
+export function bindWorld(devnet: Devnet, usds: Address, facility: Address, pau: DeployPauReturnType, people: Record<ExtraAccountName, HDAccount>) {
   const read = devnet.publicClient
   const at = { address: facility, abi: nfatFacilityAbi } as const
   const token = { address: usds, abi: usdsAbi } as const
@@ -86,7 +120,9 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, peop
     usds,
     facility,
     people,
-    almProxy: people.almProxy,
+    pau,
+    /** The Halo ALMProxy: where claims land and what funds redemptions. */
+    almProxy: pau.proxy,
 
     /** New USDS from outside the system (a Prime's treasury, returns from deployment). */
     mint: (to: Address, amount: bigint) => devnet.write(devnet.accounts.deployer, { ...token, functionName: 'mint', args: [to, amount] }),
@@ -111,15 +147,45 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, peop
       })
       return claimedTokenId(receipt)
     },
-    /** The Halo funds from its ALMProxy (topping it up first when deal returns arrived). */
-    async fund(tokenId: bigint, amount: bigint, principalPaid: bigint, penalty = 0n, target: Address = facility) {
-      return devnet.write(people.almProxy, {
-        address: target,
-        abi: nfatFacilityAbi,
-        functionName: 'fund',
-        args: [tokenId, amount, principalPaid, penalty],
+    /**
+     * The Halo funds NFAT `tokenId` from its ALMProxy through the Controller: the general
+     * fund(tokenId, amount, principalPaid, penalty) via approveAndCall.
+     */
+    fund: (tokenId: bigint, amount: bigint, principalPaid: bigint, penalty = 0n, target: Address = facility) =>
+      devnet.write(devnet.accounts.relayer, {
+        address: pau.controller,
+        abi: controllerCallAbi,
+        functionName: 'approveAndCall',
+        args: [usds, target, amount + penalty, encodeFunctionData({ abi: nfatFacilityAbi, functionName: 'fund', args: [tokenId, amount, principalPaid, penalty] })],
+      }),
+    /** The Controller's named action for a final (bullet) payment: fundRedeem(facility, tokenId, amount). */
+    fundRedeem: (tokenId: bigint, amount: bigint, target: Address = facility) =>
+      devnet.write(devnet.accounts.relayer, { address: pau.controller, abi: controllerCallAbi, functionName: 'fundRedeem', args: [target, tokenId, amount] }),
+    /** govOps (as Configurator) opens the Controller's funding paths into `target`, unlimited. */
+    async openFundingPaths(target: Address) {
+      const limits = { address: pau.rateLimits, abi: rateLimitsAbi } as const
+      for (const key of [rateLimitKey(LIMIT.REDEEM_FUND, target), rateLimitKey(LIMIT.APPROVE_AND_CALL, usds, target, FUND_SELECTOR)] as Hex[]) {
+        await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
+      }
+    },
+    /** lpha-nfat offboards USDS from the ALMProxy to the Halo's bank endpoint (deployment). */
+    async offboard(amount: bigint) {
+      const key = rateLimitKey(LIMIT.ASSET_TRANSFER, usds, people.haloBank.address)
+      await devnet.write(devnet.accounts.govOps, { address: pau.rateLimits, abi: rateLimitsAbi, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
+      return devnet.write(devnet.accounts.relayer, {
+        address: pau.controller,
+        abi: controllerAbi,
+        functionName: 'transferAsset',
+        args: [usds, people.haloBank.address, amount],
       })
     },
+    setClaimRateLimit: (maxAmount: bigint, slopePerSecond: bigint) =>
+      devnet.write(devnet.accounts.govOps, {
+        address: pau.rateLimits,
+        abi: rateLimitsAbi,
+        functionName: 'setRateLimitData',
+        args: [rateLimitKey(LIMIT_NFAT_CLAIM, facility), maxAmount, slopePerSecond],
+      }),
     redeem: (holder: Holder, tokenId: bigint, target: Address = facility) =>
       devnet.write(holder, { address: target, abi: nfatFacilityAbi, functionName: 'redeem', args: [tokenId] }),
     transfer: (from: Holder, to: Address, tokenId: bigint) =>
@@ -128,8 +194,6 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, peop
       setWhitelistMode: (enabled: boolean) => devnet.write(devnet.accounts.govOps, { ...at, functionName: 'setWhitelistMode', args: [enabled] }),
       setWhitelisted: (account: Address, allowed: boolean) =>
         devnet.write(devnet.accounts.govOps, { ...at, functionName: 'setWhitelisted', args: [account, allowed] }),
-      setClaimRateLimit: (maxAmount: bigint, slopePerSecond: bigint) =>
-        devnet.write(devnet.accounts.govOps, { ...at, functionName: 'setClaimRateLimit', args: [maxAmount, slopePerSecond] }),
       unpause: () => devnet.write(devnet.accounts.govOps, { ...at, functionName: 'unpause' }),
     },
     pause: () => devnet.write(devnet.accounts.freezer, { ...at, functionName: 'pause' }),

@@ -35,12 +35,13 @@ describe('NFAT standard scenarios (USDS)', () => {
     expect(unit).toMatchObject({ facility: world.facility, principal: M('25'), depositor: primeX.address })
     expect(unit.mintedAt).toBe(await devnet.now())
     expect(await world.queued(primeX.address)).toBe(M('25'))
-    expect(await world.balance(world.almProxy.address)).toBe(M('25'))
+    expect(await world.balance(world.almProxy)).toBe(M('25'))
     expect(await world.view('claimCapacity')).toBe(M('75'))
 
     await world.days(181) // six months: nothing happens for a bullet loan
-    await world.mint(world.almProxy.address, M('1.25')) // the yield comes back from the deployment
-    await world.fund(1n, M('26.25'), M('25'))
+    await world.mint(world.almProxy, M('1.25')) // the yield comes back from the deployment
+    await world.fundRedeem(1n, M('26.25')) // the Controller's named action: final payment
+    expect((await world.unit(1n)).principal).toBe(M('25'))
     expect(await world.funding(1n)).toEqual({ amount: M('26.25'), principalPaid: M('25') })
 
     const before = await world.balance(primeX.address)
@@ -79,7 +80,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     const { primeX } = world.people
     await world.deposit(primeX, M('50'))
     const nfat = await world.claim(primeX, M('40'))
-    await world.mint(world.almProxy.address, M('3.2')) // four quarters of 0.8M interest
+    await world.mint(world.almProxy, M('3.2')) // four quarters of 0.8M interest
     const received: bigint[] = []
     for (const remaining of [M('30'), M('20'), M('10')]) {
       await world.days(91)
@@ -114,7 +115,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     expect(await world.balance(world.facility)).toBe(facilityBefore) // a transfer moves no funds
     expect((await world.unit(1n)).depositor).toBe(primeX.address) // the original depositor stays on record
 
-    await world.mint(world.almProxy.address, M('1.25'))
+    await world.mint(world.almProxy, M('1.25'))
     await world.fund(1n, M('26.25'), M('25'))
     await expect(world.redeem(primeX, 1n)).rejects.toThrow(/NotHolder/)
     await world.redeem(primeY, 1n)
@@ -129,7 +130,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     await world.days(181 + 5) // maturity passed, 5 days late
     // The penalty amount comes from the deal terms in the Synome; 0.05M here for illustration.
     const penalty = M('0.05')
-    await world.mint(world.almProxy.address, M('1.25') + penalty)
+    await world.mint(world.almProxy, M('1.25') + penalty)
     const receipt = await world.fund(1n, M('26.25'), M('25'), penalty)
     const [funded] = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Funded', logs: receipt.logs })
     expect(funded?.args).toMatchObject({ tokenId: 1n, depositor: primeX.address, amount: M('26.25'), principalPaid: M('25'), penalty })
@@ -142,7 +143,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     await world.deposit(primeX, M('25'))
     await world.claim(primeX, M('25'))
     await world.days(180) // 2025-07-14, the day before maturity
-    await world.mint(world.almProxy.address, M('1.25'))
+    await world.mint(world.almProxy, M('1.25'))
     await world.fund(1n, M('26.25'), M('25'))
     await world.days(18) // 2025-08-01
     await world.redeem(primeX, 1n)
@@ -161,12 +162,12 @@ describe('NFAT standard scenarios (USDS)', () => {
     expect(await world.unit(2n)).toMatchObject({ principal: M('30'), depositor: primeY.address })
     expect(await world.unit(3n)).toMatchObject({ principal: M('25'), depositor: primeX.address })
     expect(await world.view('totalUnderlying')).toBe(0n)
-    expect(await world.balance(world.almProxy.address)).toBe(M('80'))
+    expect(await world.balance(world.almProxy)).toBe(M('80'))
   })
 
   it('9. one Prime across two facilities: 30M in senior A, 10M in mezzanine B, one NFAT from each', async () => {
     const { primeX } = world.people
-    const facilityB = await deployFacility(devnet, { usds: world.usds, almProxy: world.almProxy.address, firstTokenId: 1_000n })
+    const facilityB = await deployFacility(devnet, { usds: world.usds, pau: world.pau, firstTokenId: 1_000n })
     await world.approve(primeX, facilityB)
     await world.deposit(primeX, M('30'))
     await world.deposit(primeX, M('10'), facilityB)
@@ -231,7 +232,7 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
     expect(await seed.claim(spark, M('30'))).toBe(42n)
     expect(await seed.claim(grove, M('25'))).toBe(43n)
     expect(await seed.claim(keel, M('20'))).toBe(44n)
-    expect(await seed.balance(seed.almProxy.address)).toBe(M('75'))
+    expect(await seed.balance(seed.almProxy)).toBe(M('75'))
     expect(await seed.queued(grove.address)).toBe(M('25'))
     expect(await seed.view('totalUnderlying')).toBe(M('25'))
 
@@ -249,13 +250,14 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
       await seed.deposit(prime, principals[i]!)
       await seed.claim(prime, principals[i]!)
     }
+    await seed.offboard(M('75')) // days 6-7: USDS leaves for the Halo's bank and is deployed
     await seed.days(180)
-    await seed.mint(seed.almProxy.address, M('3.75'))
+    await seed.mint(seed.almProxy, M('78.75')) // day 180: 75M + 3.75M yield back on-chain
     const { shares, remainder } = splitProRata(M('78.75'), principals)
     expect(shares).toEqual([M('31.5'), M('26.25'), M('21')])
     expect(remainder).toBe(0n)
     for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.fund(tokenId, shares[i]!, principals[i]!)
-    expect(await seed.balance(seed.almProxy.address)).toBe(0n)
+    expect(await seed.balance(seed.almProxy)).toBe(0n)
     for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.redeem(primes[i]!, tokenId)
     expect(await Promise.all(primes.map((p) => seed.balance(p.address)))).toEqual(shares)
     expect(await seed.balance(seed.facility)).toBe(0n)
@@ -269,8 +271,8 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
       await seed.deposit(prime, principals[i]!)
       await seed.claim(prime, principals[i]!)
     }
-    // Only 60M of the 75M deployed comes back; the ALMProxy sends the other 15M nowhere.
-    await devnet.write(seed.almProxy, { address: seed.usds, abi: usdsAbi, functionName: 'transfer', args: [devnet.accounts.deployer.address, M('15')] })
+    await seed.offboard(M('75'))
+    await seed.mint(seed.almProxy, M('60')) // only 60M of the 75M deployed comes back
     const { shares } = splitProRata(M('60'), principals)
     expect(shares).toEqual([M('24'), M('20'), M('16')])
     for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.fund(tokenId, shares[i]!, principals[i]!)
