@@ -271,7 +271,8 @@ export async function writeAndWait<
 >(clients: ChainClients, account: Account, parameters: WriteParameters<abi, functionName, args>): Promise<TransactionReceipt> {
   // Appending every known custom error lets viem name reverts raised by nested contracts.
   const abi = [...parameters.abi, ...allErrorsAbi]
-  const { request } = await clients.publicClient.simulateContract({ ...parameters, abi, account } as never)
+  // 'pending': the simulation sees the next block's environment (a pinned timestamp included).
+  const { request } = await clients.publicClient.simulateContract({ ...parameters, abi, account, blockTag: 'pending' } as never)
   const hash = await clients.walletFor(account).writeContract(request as never)
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new DevnetError('transaction reverted', { details: `tx ${hash}` })

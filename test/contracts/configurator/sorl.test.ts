@@ -1,0 +1,144 @@
+/**
+ * SORL at its exact boundary, the safety asymmetry (additions wait, removals are instant),
+ * governance parameters that change only through the timelock, and the Type 1
+ * "configuration theft" sequence of rate-limit-attacks.md with its arithmetic.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Hex } from 'viem'
+import { beamStateAbi, beamTimeLockAbi, configuratorAbi, controllerAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { encodeCall, scheduleCall } from '../../../src/chain/timelock.js'
+import { LIMIT, rateLimitKey } from '../../../src/domain/rateLimits.js'
+import { typeOneTheftMax } from '../../../src/domain/sorl.js'
+import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { DELAY, HOP, deployStack, usd, type Stack } from '../pau/stack.js'
+
+let devnet: Devnet
+let s: Stack
+let key: Hex
+const IRL = usd('100000')
+const SLOPE = IRL / 86_400n
+const ZERO = '0x0000000000000000000000000000000000000000' as const
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  s = await deployStack(devnet)
+  await s.onboard()
+  key = rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, devnet.accounts.bob.address)
+  await s.timelocked(s.addInit(key, IRL, SLOPE))
+})
+beforeEach(() => devnet.isolate())
+
+const limit = async () => {
+  const [maxAmount, slope, lastAmount] = await devnet.publicClient.readContract({ address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [key] })
+  return { maxAmount, slope, lastAmount }
+}
+/** Sends the next tx at exactly `at` (chain seconds). */
+async function at<T>(timestamp: bigint, action: () => Promise<T>): Promise<T> {
+  await devnet.setNextBlockTimestamp(timestamp)
+  return action()
+}
+
+describe('SORL at the boundary (hop 18 h, maxChange 25%)', () => {
+  it('exactly +25% after exactly 18 h passes; one second sooner or one wei more reverts', async () => {
+    const t0 = (await devnet.now()) + 10n
+    await at(t0, () => s.setRateLimit(key, IRL, SLOPE))
+    const plus25 = IRL + IRL / 4n
+    const slope25 = (SLOPE * 12_500n) / 10_000n
+    await expect(at(t0 + HOP - 1n, () => s.setRateLimit(key, plus25, SLOPE))).rejects.toThrow(/SorlCooldown/)
+    await expect(at(t0 + HOP, () => s.setRateLimit(key, plus25 + 1n, SLOPE))).rejects.toThrow(/SorlExceeded/)
+    await expect(at(t0 + HOP, () => s.setRateLimit(key, plus25, slope25 + 1n))).rejects.toThrow(/SorlExceeded/)
+    await at(t0 + HOP, () => s.setRateLimit(key, plus25, slope25))
+    expect(await limit()).toMatchObject({ maxAmount: plus25, slope: slope25 })
+    // The next hop counts from this increase.
+    await expect(at(t0 + 2n * HOP - 1n, () => s.setRateLimit(key, plus25 + 1n, slope25))).rejects.toThrow(/SorlCooldown/)
+  })
+
+  it('decreases are instant, any number of times, with no cooldown', async () => {
+    await s.setRateLimit(key, IRL, SLOPE)
+    await s.setRateLimit(key, IRL / 2n, SLOPE)
+    await s.setRateLimit(key, IRL / 2n, SLOPE / 2n)
+    await s.setRateLimit(key, 0n, 0n)
+    expect(await limit()).toMatchObject({ maxAmount: 0n, slope: 0n })
+  })
+
+  it('a limit can be created only up to its init, and only from an init', async () => {
+    await expect(s.setRateLimit(key, IRL + 1n, SLOPE)).rejects.toThrow(/SorlExceeded/)
+    const other = rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, devnet.accounts.attacker.address)
+    await expect(s.setRateLimit(other, 1n, 0n)).rejects.toThrow(/InitNotFound/)
+  })
+
+  it('removal is instant and re-creation still waits the hop (no SORL bypass by remove + add)', async () => {
+    const t0 = (await devnet.now()) + 10n
+    await at(t0, () => s.setRateLimit(key, IRL, SLOPE))
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'removeRateLimit', args: [s.pau, key] })
+    expect(await limit()).toMatchObject({ maxAmount: 0n, slope: 0n })
+    await expect(at(t0 + HOP - 1n, () => s.setRateLimit(key, IRL, SLOPE))).rejects.toThrow(/SorlCooldown/)
+    await at(t0 + HOP, () => s.setRateLimit(key, IRL, SLOPE))
+  })
+})
+
+describe('additions wait the timelock, removals are immediate', () => {
+  it('no addition can be scheduled with less than 14 days, nor run directly', async () => {
+    const { aBEAM, council } = devnet.accounts
+    const call = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, aBEAM.address] })
+    await expect(scheduleCall(devnet, { timelock: s.timelock, proposer: aBEAM, call, delaySeconds: DELAY - 1n })).rejects.toThrow(/TimelockInsufficientDelay/)
+    for (const who of [aBEAM, council]) {
+      await expect(devnet.write(who, { address: s.beamState, abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, who.address] })).rejects.toThrow(/OnlyTimelock/)
+    }
+  })
+
+  it('aBEAM revokes the cBEAM and unregisters the PAU instantly', async () => {
+    const { aBEAM, govOps } = devnet.accounts
+    await devnet.write(aBEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, govOps.address] })
+    await expect(s.setRateLimit(key, IRL, SLOPE)).rejects.toThrow(/NotAccordant/)
+    await devnet.write(aBEAM, { address: s.configurator, abi: configuratorAbi, functionName: 'removePauContracts', args: [s.pau] })
+    expect((await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'pauContracts', args: [s.pau] }))[0]).toBe(ZERO)
+  })
+})
+
+describe('timelock delay, hop and maxChange change only through the timelock', () => {
+  it('direct calls fail for everyone; through the timelock they apply after 14 days', async () => {
+    const { aBEAM, council } = devnet.accounts
+    for (const who of [aBEAM, council]) {
+      await expect(devnet.write(who, { address: s.configurator, abi: configuratorAbi, functionName: 'file', args: ['0x686f700000000000000000000000000000000000000000000000000000000000', 3600n] })).rejects.toThrow(/OnlyTimelock/)
+      await expect(devnet.write(who, { address: s.timelock, abi: beamTimeLockAbi, functionName: 'updateDelay', args: [0n] })).rejects.toThrow(/TimelockUnauthorizedCaller/)
+    }
+    const hop = '0x686f700000000000000000000000000000000000000000000000000000000000' as const // "hop"
+    const maxChange = '0x6d61784368616e67650000000000000000000000000000000000000000000000' as const // "maxChange"
+    await s.timelocked(
+      encodeCall(s.configurator, { abi: configuratorAbi, functionName: 'file', args: [hop, 24n * 3600n] }),
+      encodeCall(s.configurator, { abi: configuratorAbi, functionName: 'file', args: [maxChange, 2_000n] }),
+      encodeCall(s.timelock, { abi: beamTimeLockAbi, functionName: 'updateDelay', args: [7n * 86_400n] }),
+    )
+    const read = (functionName: 'hop' | 'maxChange') => devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName })
+    expect(await read('hop')).toBe(86_400n)
+    expect(await read('maxChange')).toBe(2_000n)
+    expect(await devnet.publicClient.readContract({ address: s.timelock, abi: beamTimeLockAbi, functionName: 'getMinDelay' })).toBe(7n * 86_400n)
+  })
+})
+
+describe('Type 1 configuration theft (rate-limit-attacks.md)', () => {
+  it('IRL $100K, +25% at 18 h, drain at 24 h: the attacker moves at most IRL × 1.0625 = $106,250', async () => {
+    const { relayer } = devnet.accounts // relayer and cBEAM (govOps) keys both compromised
+    const vault = devnet.accounts.bob.address // the misconfigured target the init approved
+    await s.mint(s.proxy, usd('1000000'))
+    const t0 = (await devnet.now()) + 10n
+    // T+0: onboard the IRL; the limit starts at 0 and accrues at IRL per day.
+    await at(t0, () => s.setRateLimit(key, IRL, SLOPE))
+    // T+18h: the earliest SORL increase, max and slope +25%.
+    const raisedSlope = (SLOPE * 12_500n) / 10_000n
+    await at(t0 + HOP, () => s.setRateLimit(key, IRL + IRL / 4n, raisedSlope))
+    // T+24h: everything accrued is drained just before the freeze.
+    const theft = typeOneTheftMax({ irl: IRL, maxChangeBps: 2_500n, hopSeconds: HOP, timeToFreezeSeconds: 24n * 3600n })
+    const transfer = (amount: bigint) =>
+      devnet.write(relayer, { address: s.controller, abi: controllerAbi, functionName: 'transferAsset', args: [s.usds, vault, amount] })
+    await expect(at(t0 + 24n * 3600n, () => transfer(theft.maxTaken + 1n))).rejects.toThrow(/RateLimitExceeded/)
+    await at(t0 + 24n * 3600n, () => transfer(theft.maxTaken))
+    const moved = await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'balanceOf', args: [vault] })
+    expect(moved).toBe(theft.maxTaken)
+    // The spec's arithmetic: 0.75 × IRL + 0.25 × IRL × 1.25 = $106,250, less the slope's
+    // integer rounding (the per-second slope of $100K/day is not a whole number of wei).
+    expect(usd('106250') - moved).toBeGreaterThanOrEqual(0n)
+    expect(usd('106250') - moved).toBeLessThan(10n ** 6n)
+  })
+})
