@@ -2,6 +2,7 @@ import { formatUnitsExact, parseUnitsExact, rescale, USDC_DECIMALS, USDS_DECIMAL
 import {
   proRataRepayment,
   type AttestationType,
+  type RiskData,
   type SleeveAsset,
   type SleeveState,
   type UnitState,
@@ -39,6 +40,7 @@ export type NfatSleeveObservation = {
     state: SleeveState
     assets: readonly SleeveAsset[]
     linkedUnits: readonly number[]
+    attestations: readonly string[]
     timestamps: Record<string, string | undefined>
     metadata: Record<string, unknown>
   }
@@ -69,11 +71,12 @@ export type NfatAction =
   | { kind: 'tx'; key: string; call: ChainCall; reason: string }
   | { kind: 'register-transfer'; transferId: string; usdcAmount: bigint; destination: string; reason: string }
   | { kind: 'update-assets'; assets: SleeveAsset[]; reason: string }
-  | { kind: 'transition'; to: SleeveState; reason: string }
-  | { kind: 'write-risk-data'; riskData: { schemaVersion: string; attestationRef: string; data: unknown }; reason: string }
-  | { kind: 'record-periodic'; attestationId: string; reason: string }
+  | { kind: 'transition'; to: SleeveState; assets?: SleeveAsset[] | undefined; reason: string }
+  | { kind: 'write-risk-data'; riskData: RiskData; reason: string }
+  | { kind: 'record-periodic'; attestationId: string; riskData?: RiskData | undefined; reason: string }
   | { kind: 'flag'; metadata: Record<string, unknown>; reason: string }
-  | { kind: 'repayment-available'; entitlements: { unitId: number; amount: string }[]; remainder: string; reason: string }
+  /** `total` USDS reached the redeem contract; the Synome splits it pro rata (the same domain rule). */
+  | { kind: 'repayment-available'; total: string; entitlements: { unitId: number; amount: string }[]; remainder: string; reason: string }
   | { kind: 'close-unit'; unitId: number; reason: string }
 
 const ALM = 'facility-ALMProxy' as const
@@ -122,9 +125,7 @@ export function nextSleeveAction(obs: NfatSleeveObservation): NfatAction {
     case 'OFFBOARDING':
       return offboardingStep(obs)
     case 'DEPLOYING':
-      return hasAttestation(obs, 'AT_REST')
-        ? { kind: 'transition', to: 'AT_REST', reason: 'AT_REST attestation posted' }
-        : { kind: 'wait', reason: 'gate: no AT_REST attestation yet' }
+      return deployingStep(obs)
     case 'AT_REST':
       return atRestStep(obs)
     case 'UNWINDING':
@@ -166,7 +167,12 @@ function offboardingStep(obs: NfatSleeveObservation): NfatAction {
   const assetUpdate = assetsStep(obs, offboardingAssets(total, obs.transfers), 'reflect transfers and bank receipts')
   if (assetUpdate) return assetUpdate
   const pending = obs.transfers.filter((t) => !t.receipt)
-  if (pending.length === 0) return { kind: 'transition', to: 'DEPLOYING', reason: `all ${usd(total)} confirmed in the bank account` }
+  if (pending.length === 0) {
+    const attestationId = obs.attestations.find((a) => a.type === 'PRE_DEPLOYMENT')!.attestationId
+    // From here the sleeve is a black box: one entry, no further updates until AT_REST.
+    const deploying: SleeveAsset[] = [{ type: 'USD', amount: usd(total), location: 'deploying', note: `Funds being deployed into deals per pre-deployment attestation ${attestationId}` }]
+    return { kind: 'transition', to: 'DEPLOYING', assets: deploying, reason: `all ${usd(total)} confirmed in the bank account` }
+  }
   const overdue = pending.filter((t) => obs.now.getTime() - Date.parse(t.initiatedAt) >= obs.config.receiptTimeoutSeconds * 1000)
   const flagged = (obs.sleeve.metadata.offboardingAlert as { transferIds?: string[] } | undefined)?.transferIds ?? []
   const unflagged = overdue.filter((t) => !flagged.includes(t.transferId))
@@ -203,23 +209,39 @@ export function offboardingAssets(total: bigint, transfers: readonly ObservedTra
   return assets
 }
 
-// ------------------------------------------------------------------ at rest
+// ------------------------------------------------------------------ deploying and at rest
+
+function attestedRiskData(attestation: ObservedAttestation, key: 'riskData' | 'riskDataUpdate'): RiskData | undefined {
+  const data = attestation.content[key] as { schemaVersion?: string; data?: unknown } | undefined
+  if (!data?.schemaVersion) return undefined
+  return { schemaVersion: data.schemaVersion, attestationRef: attestation.attestationId, data: data.data }
+}
+
+function deployingStep(obs: NfatSleeveObservation): NfatAction {
+  const atRest = obs.attestations.find((a) => a.type === 'AT_REST')
+  if (!atRest) return { kind: 'wait', reason: 'gate: no AT_REST attestation yet' }
+  const deployed = sum(obs.sleeve.assets.map((a) => parseUnitsExact(a.amount, USD_DECIMALS)))
+  const riskData = attestedRiskData(atRest, 'riskData')
+  // The black box opens as one aggregate position carrying the attested risk data.
+  const assets: SleeveAsset[] = [{ type: 'aggregate-deployed', amount: usd(deployed), ...(riskData ? { riskData } : {}) }]
+  return { kind: 'transition', to: 'AT_REST', assets, reason: `AT_REST attestation ${atRest.attestationId} posted` }
+}
 
 function atRestStep(obs: NfatSleeveObservation): NfatAction {
   const atRest = obs.attestations.find((a) => a.type === 'AT_REST')
-  const written = (obs.sleeve.metadata.riskData as { attestationRef?: string } | undefined)?.attestationRef
-  const recorded = (obs.sleeve.metadata.periodicAttestations as string[] | undefined) ?? []
-  if (atRest && written === undefined) {
-    const riskData = atRest.content.riskData as { schemaVersion: string; data: unknown } | undefined
-    if (riskData) return { kind: 'write-risk-data', riskData: { schemaVersion: riskData.schemaVersion, attestationRef: atRest.attestationId, data: riskData.data }, reason: `aggregate risk data from ${atRest.attestationId}` }
-  }
-  const periodic = obs.attestations.filter((a) => a.type === 'PERIODIC' && !recorded.includes(a.attestationId))
-  if (periodic[0]) return { kind: 'record-periodic', attestationId: periodic[0].attestationId, reason: `new PERIODIC attestation ${periodic[0].attestationId}` }
+  const aggregate = obs.sleeve.assets.find((a) => a.type === 'aggregate-deployed')
+  const riskData = atRest && attestedRiskData(atRest, 'riskData')
+  if (aggregate && !aggregate.riskData && riskData) return { kind: 'write-risk-data', riskData, reason: `aggregate risk data from ${riskData.attestationRef}` }
+  const linked = obs.sleeve.attestations ?? []
+  const periodic = obs.attestations.find((a) => a.type === 'PERIODIC' && !linked.includes(a.attestationId))
+  if (periodic) return { kind: 'record-periodic', attestationId: periodic.attestationId, riskData: attestedRiskData(periodic, 'riskDataUpdate'), reason: `new PERIODIC attestation ${periodic.attestationId}` }
   if (obs.returns.length > 0) return { kind: 'transition', to: 'UNWINDING', reason: `bank reports ${usd(sum(obs.returns.map((r) => r.amountUsd)))} returned` }
   return { kind: 'wait', reason: 'at rest; nothing returned yet' }
 }
 
 // ------------------------------------------------------------------ unwinding
+
+const notRepayable = (unit: ObservedUnit) => unit.state === 'CREATED' || unit.state === 'ACTIVE'
 
 function unitPrincipals(obs: NfatSleeveObservation) {
   return [...obs.units].sort((a, b) => a.unitId - b.unitId).map((u) => ({ unitId: u.unitId, principal: parseUnitsExact(u.principal, USDS_DECIMALS) }))
@@ -244,7 +266,7 @@ function unwindingStep(obs: NfatSleeveObservation): NfatAction {
       ?? { kind: 'wait', reason: 'partial return recorded; waiting for recovery' }
   }
   const onRamped = obs.returns.every((r) => r.onRampedAt !== undefined)
-  const unitsOpen = obs.units.some((u) => u.state === 'ACTIVE')
+  const unitsOpen = obs.units.some(notRepayable)
   if (!onRamped) return assetsStep(obs, bankAssets, 'step 1: returned funds confirmed at the bank') ?? { kind: 'wait', reason: 'waiting for the bank to on-ramp USDC' }
   const returnedUsdc = returned // USD and USDC share 6 decimals
   if (unitsOpen) {
@@ -257,20 +279,17 @@ function unwindingStep(obs: NfatSleeveObservation): NfatAction {
     }
     const funded: SleeveAsset[] = [{ type: 'USDS', amount: usds(sum(entitlements.map((e) => e.amount))), location: 'redeem-contract' }]
     if (remainder > 0n) funded.push({ type: 'USDS', amount: usds(remainder), location: ALM, note: 'rounding remainder of the pro-rata split; not paid out' })
-    return assetsStep(obs, funded, 'step 3: redeem contract funded') ?? recordEntitlements(obs, entitlements, remainder) ?? { kind: 'wait', reason: 'unreachable: units open after repayment' }
+    return assetsStep(obs, funded, 'step 3: redeem contract funded') ?? recordEntitlements(obs, entitlements, remainder) ?? { kind: 'wait', reason: 'units not all repayable yet' }
   }
   const burnedOpen = obs.units.find((u) => u.state === 'REPAYMENT_AVAILABLE' && obs.burned.has(u.unitId))
   if (burnedOpen) return { kind: 'close-unit', unitId: burnedOpen.unitId, reason: `NFAT #${burnedOpen.unitId} burned` }
-  if (obs.units.every((u) => u.state === 'CLOSED')) {
-    const leftover = remainder > 0n ? [{ type: 'USDS' as const, amount: usds(remainder), location: ALM, note: 'rounding remainder of the pro-rata split; not paid out' }] : []
-    return assetsStep(obs, leftover, 'every NFAT redeemed: nothing left in the redeem contract') ?? { kind: 'transition', to: 'CLOSED', reason: 'last unit closed' }
-  }
+  // CLOSED empties the asset list; a rounding remainder stays recorded in metadata.repayment.
+  if (obs.units.every((u) => u.state === 'CLOSED')) return { kind: 'transition', to: 'CLOSED', reason: 'last unit closed' }
   return { kind: 'wait', reason: 'waiting for holders to burn their NFATs' }
 }
 
 function recordEntitlements(obs: NfatSleeveObservation, entitlements: { unitId: number; amount: bigint }[], remainder: bigint): NfatAction | undefined {
-  const allActive = obs.units.every((u) => u.state === 'ACTIVE')
-  if (!allActive) return undefined
+  if (!obs.units.every(notRepayable)) return undefined
   const final = obs.returns.some((r) => r.final)
   const recorded = obs.sleeve.metadata.entitlements as { returnedUsd?: string } | undefined
   const returned = usd(sum(obs.returns.map((r) => r.amountUsd)))
@@ -278,5 +297,5 @@ function recordEntitlements(obs: NfatSleeveObservation, entitlements: { unitId: 
     if (recorded?.returnedUsd === returned) return undefined
     return { kind: 'flag', metadata: { entitlements: { returnedUsd: returned, final: false, units: entitlements.map((e) => ({ unitId: e.unitId, amount: usds(e.amount) })), remainder: usds(remainder) } }, reason: 'partial return: pro-rata entitlements recorded for the resolution process' }
   }
-  return { kind: 'repayment-available', entitlements: entitlements.map((e) => ({ unitId: e.unitId, amount: usds(e.amount) })), remainder: usds(remainder), reason: `units repayable pro rata from ${returned} returned` }
+  return { kind: 'repayment-available', total: usds(sum(entitlements.map((e) => e.amount)) + remainder), entitlements: entitlements.map((e) => ({ unitId: e.unitId, amount: usds(e.amount) })), remainder: usds(remainder), reason: `units repayable pro rata from ${returned} returned` }
 }

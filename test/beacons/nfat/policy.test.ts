@@ -12,7 +12,7 @@ const iso = (days: number) => at(days).toISOString()
 function observation(partial: Partial<NfatSleeveObservation> & { state: NfatSleeveObservation['sleeve']['state'] }): NfatSleeveObservation {
   const { state, ...rest } = partial
   return {
-    sleeve: { sleeveId: 'sleeve-7', state, assets: [], linkedUnits: [42, 43, 44], timestamps: { created: iso(0) }, metadata: {} },
+    sleeve: { sleeveId: 'sleeve-7', state, assets: [], linkedUnits: [42, 43, 44], attestations: [], timestamps: { created: iso(0) }, metadata: {} },
     attestations: [],
     units: [
       { unitId: 42, state: 'ACTIVE', principal: '30000000' },
@@ -39,11 +39,15 @@ function applyAction(obs: NfatSleeveObservation, action: NfatAction): NfatSleeve
   if (action.kind === 'tx') next.txs[action.key] = 'final'
   if (action.kind === 'tx' && action.call.fn === 'transferAsset') next.offRampCapacityUsdc = obs.offRampCapacityUsdc - action.call.usdcAmount
   if (action.kind === 'update-assets') next.sleeve.assets = action.assets
-  if (action.kind === 'transition') next.sleeve.state = action.to
+  if (action.kind === 'transition') {
+    next.sleeve.state = action.to
+    if (action.assets) next.sleeve.assets = action.assets
+    if (action.to === 'CLOSED') next.sleeve.assets = []
+  }
   if (action.kind === 'register-transfer') next.transfers = [...obs.transfers, { transferId: action.transferId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: obs.now.toISOString() }]
   if (action.kind === 'flag') next.sleeve.metadata = { ...obs.sleeve.metadata, ...action.metadata }
-  if (action.kind === 'write-risk-data') next.sleeve.metadata = { ...obs.sleeve.metadata, riskData: action.riskData }
-  if (action.kind === 'record-periodic') next.sleeve.metadata = { ...obs.sleeve.metadata, periodicAttestations: [...((obs.sleeve.metadata.periodicAttestations as string[]) ?? []), action.attestationId] }
+  if (action.kind === 'write-risk-data') next.sleeve.assets = obs.sleeve.assets.map((a) => (a.type === 'aggregate-deployed' ? { ...a, riskData: action.riskData } : a))
+  if (action.kind === 'record-periodic') next.sleeve.attestations = [...obs.sleeve.attestations, action.attestationId]
   if (action.kind === 'repayment-available') next.units = obs.units.map((u) => ({ ...u, state: 'REPAYMENT_AVAILABLE' }))
   if (action.kind === 'close-unit') next.units = obs.units.map((u) => (u.unitId === action.unitId ? { ...u, state: 'CLOSED' } : u))
   return next
@@ -86,8 +90,9 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
     const received = { ...sending.obs, now: at(7), transfers: sending.obs.transfers.map((t) => ({ ...t, receipt: { amountUsd: usdcM('75'), confirmedAt: iso(7) } })) }
     const deploying = drive(received)
     expect(deploying.actions.map((a) => a.kind)).toEqual(['update-assets', 'transition', 'wait'])
-    expect(deploying.obs.sleeve.assets).toEqual([{ type: 'USD', amount: '75000000', location: 'halo-bank-account', confirmedAt: iso(7) }])
+    expect(deploying.actions[0]).toMatchObject({ assets: [{ type: 'USD', amount: '75000000', location: 'halo-bank-account', confirmedAt: iso(7) }] })
     expect(deploying.obs.sleeve.state).toBe('DEPLOYING')
+    expect(deploying.obs.sleeve.assets).toEqual([{ type: 'USD', amount: '75000000', location: 'deploying', note: 'Funds being deployed into deals per pre-deployment attestation att-101' }])
   })
 
   it('the off-ramp rate limit splits the transfer; DEPLOYING waits for every receipt', () => {
@@ -123,20 +128,28 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
 })
 
 describe('lpha-nfat deploying and at rest (seed days 7–90)', () => {
-  it('DEPLOYING waits for AT_REST (gate), then transitions and writes the risk data of att-102', () => {
+  it('DEPLOYING waits for AT_REST (gate), then transitions with the aggregate risk data of att-102', () => {
     const deploying = observation({ state: 'DEPLOYING' })
+    deploying.sleeve.assets = [{ type: 'USD', amount: '75000000', location: 'deploying' }]
     expect(nextSleeveAction(deploying)).toEqual({ kind: 'wait', reason: 'gate: no AT_REST attestation yet' })
     const riskData = { schemaVersion: '1.0', data: { weightedAverageDuration: '9.2m' } }
     const { actions, obs } = drive({ ...deploying, attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: { riskData } }] })
-    expect(actions.map((a) => a.kind)).toEqual(['transition', 'write-risk-data', 'wait'])
-    expect(obs.sleeve.metadata.riskData).toEqual({ schemaVersion: '1.0', attestationRef: 'att-102', data: { weightedAverageDuration: '9.2m' } })
+    expect(actions.map((a) => a.kind)).toEqual(['transition', 'wait'])
+    expect(obs.sleeve.assets).toEqual([{ type: 'aggregate-deployed', amount: '75000000', riskData: { schemaVersion: '1.0', attestationRef: 'att-102', data: { weightedAverageDuration: '9.2m' } } }])
+  })
+
+  it('risk data missing on the aggregate position is written from the AT_REST attestation', () => {
+    const atRest = observation({ state: 'AT_REST', attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: { riskData: { schemaVersion: '1.0', data: {} } } }] })
+    atRest.sleeve.assets = [{ type: 'aggregate-deployed', amount: '75000000' }]
+    expect(nextSleeveAction(atRest)).toMatchObject({ kind: 'write-risk-data', riskData: { schemaVersion: '1.0', attestationRef: 'att-102', data: {} } })
   })
 
   it('records the day-90 PERIODIC att-103 once, and starts UNWINDING when the bank reports funds back', () => {
     const atRest = observation({ state: 'AT_REST', attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: {} }, { attestationId: 'att-103', type: 'PERIODIC', timestamp: iso(90), content: { status: 'nominal' } }] })
-    atRest.sleeve.metadata = { riskData: { attestationRef: 'att-102' } }
+    atRest.sleeve.attestations = ['att-102']
     const { actions, obs } = drive(atRest)
-    expect(actions).toEqual([{ kind: 'record-periodic', attestationId: 'att-103', reason: expect.any(String) }, { kind: 'wait', reason: 'at rest; nothing returned yet' }])
+    expect(actions).toEqual([{ kind: 'record-periodic', attestationId: 'att-103', riskData: undefined, reason: expect.any(String) }, { kind: 'wait', reason: 'at rest; nothing returned yet' }])
+    expect(obs.sleeve.attestations).toEqual(['att-102', 'att-103'])
     const back = drive({ ...obs, returns: [{ returnId: 'sleeve-7:return:1', amountUsd: usdcM('78.75'), confirmedAt: iso(180), final: true }] })
     expect(back.actions[0]).toMatchObject({ kind: 'transition', to: 'UNWINDING' })
   })
@@ -163,10 +176,10 @@ describe('lpha-nfat unwinding (seed day 180–185, loss distribution)', () => {
       'wait',
     ])
     expect(actions.filter((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem').map((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem' && a.call.usdsAmount)).toEqual([usdsM('31.5'), usdsM('26.25'), usdsM('21')])
-    expect(actions.find((a) => a.kind === 'repayment-available')).toMatchObject({ entitlements: [{ unitId: 42, amount: '31500000' }, { unitId: 43, amount: '26250000' }, { unitId: 44, amount: '21000000' }], remainder: '0' })
+    expect(actions.find((a) => a.kind === 'repayment-available')).toMatchObject({ total: '78750000', entitlements: [{ unitId: 42, amount: '31500000' }, { unitId: 43, amount: '26250000' }, { unitId: 44, amount: '21000000' }], remainder: '0' })
     expect(obs.sleeve.assets).toEqual([{ type: 'USDS', amount: '78750000', location: 'redeem-contract' }])
     const burned = drive({ ...obs, burned: new Set([42, 43, 44]) })
-    expect(burned.actions.map((a) => a.kind)).toEqual(['close-unit', 'close-unit', 'close-unit', 'update-assets', 'transition', 'wait'])
+    expect(burned.actions.map((a) => a.kind)).toEqual(['close-unit', 'close-unit', 'close-unit', 'transition', 'wait'])
     expect(burned.obs.sleeve).toMatchObject({ state: 'CLOSED', assets: [] })
   })
 
