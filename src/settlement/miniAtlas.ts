@@ -42,7 +42,6 @@ function governanceSection(file: RegistryFile, agent: RegistryAgent): MiniAtlasS
 
 function primeAtlas(file: RegistryFile, agent: RegistryAgent): MiniAtlasSection[] {
   const halos = file.agents.filter((candidate) => candidate.parent === agent.id && candidate.type === 'halo').map((halo) => halo.name)
-  const perDay = formatUnitsExact((UPKEEP_BPS_PER_YEAR * 10_000n) / DAYS_PER_YEAR, 8)
   return [
     { title: 'Strategic overview', body: [required(agent, 'strategicOverview')] },
     {
@@ -51,7 +50,7 @@ function primeAtlas(file: RegistryFile, agent: RegistryAgent): MiniAtlasSection[
         `${agent.name} is a ${agent.subtype ? `${agent.subtype} ` : ''}Prime (rank ${agentRank(agent.type)}).${agent.subProxy ? ` Its treasury (SubProxy) is ${agent.subProxy}.` : ''}`,
         `Token supply: ${agent.tokenSupply === undefined ? 'none' : wholeTokens(agent.tokenSupply)} tokens.`,
         `Each time it issues tokens, ${percent(ISSUANCE_FEE_BPS)} of the new tokens go to Sky Core.`,
-        `It pays Sky Core ${percent(UPKEEP_BPS_PER_YEAR)} of its token supply each year, in its own tokens, counted day by day (${perDay} bps a day). Holding other agents’ tokens can reduce this, down to zero but never below.`,
+        `It pays Sky Core ${percent(UPKEEP_BPS_PER_YEAR)} of its token supply each year, in its own tokens, counted day by day (1/${DAYS_PER_YEAR} of the yearly amount each day). Holding other agents’ tokens can reduce this, down to zero but never below.`,
         halos.length > 0 ? `Halos it runs: ${halos.join(', ')}.` : 'It runs no Halos yet.',
       ],
     },
