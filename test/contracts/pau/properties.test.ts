@@ -1,0 +1,222 @@
+/**
+ * Property-based: random sequences of relayer actions, time jumps and SORL changes on a live
+ * PAU (each run on a snapshot that is reverted). The domain rules (src/domain/rateLimits.ts,
+ * sorl.ts) are the oracle; after every step the chain must agree with them, and three
+ * invariants are checked independently of the oracle:
+ *   1. over any window, what left through a key ≤ what was available at the window's start
+ *      plus what its slope accrued in the window;
+ *   2. PAU funds are conserved: proxy + queued in the facility + paid to the allow-listed
+ *      destination never changes, and nothing reaches anyone else;
+ *   3. no accepted change raised a limit faster than SORL (hop apart, ≤ +25% or ≤ init).
+ */
+import fc from 'fast-check'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Address, Hex } from 'viem'
+import { configuratorAbi, controllerAbi, devnetFacilityQueueAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import {
+  LIMIT,
+  UNLIMITED,
+  configureRateLimit,
+  consumeRateLimit,
+  currentRateLimit,
+  rateLimitKey,
+  refundRateLimit,
+  type RateLimitData,
+} from '../../../src/domain/rateLimits.js'
+import { SORL_DEFAULTS, checkSorl, sorlBound } from '../../../src/domain/sorl.js'
+import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { HOP, deployStack, usd, type Stack } from './stack.js'
+
+let devnet: Devnet
+let s: Stack
+const U = 10n ** 12n // USDS wei per USDC unit
+const FUNDS = usd('10000')
+const INIT = {
+  usdsToUsdc: { maxAmount: usd('1000'), slope: usd('1') },
+  transfer: { maxAmount: usd('500'), slope: usd('0.5') },
+  facilityDeposit: { maxAmount: usd('800'), slope: usd('1') },
+}
+let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex }
+let bank: Address
+
+type Step =
+  | { kind: 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transfer' | 'facilityDeposit'; whole: number }
+  | { kind: 'facilityWithdraw' }
+  | { kind: 'wait'; seconds: number }
+  | { kind: 'sorl'; bps: number }
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('swapUSDSToUSDC' as const, 'swapUSDCToUSDS' as const, 'transfer' as const, 'facilityDeposit' as const), whole: fc.integer({ min: 1, max: 1_300 }) }),
+  fc.constant({ kind: 'facilityWithdraw' as const }),
+  fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(1, 60, 600, 3_600, Number(HOP), 86_400) }),
+  // SORL change of the transfer limit: from -100% to +40% (beyond the +25% bound on purpose).
+  fc.record({ kind: fc.constant('sorl' as const), bps: fc.integer({ min: -10_000, max: 4_000 }) }),
+)
+
+async function readLimit(key: Hex): Promise<RateLimitData> {
+  const [maxAmount, slope, lastAmount, lastUpdated] = await devnet.publicClient.readContract({ address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [key] })
+  return { maxAmount, slope, lastAmount, lastUpdated }
+}
+const balance = (token: Address, who: Address) => devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  s = await deployStack(devnet)
+  await s.onboard()
+  bank = devnet.accounts.bob.address
+  K = {
+    usdsToUsdc: LIMIT.USDS_TO_USDC,
+    usdcToUsds: LIMIT.USDC_TO_USDS,
+    transfer: rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, bank),
+    facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
+    facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
+  }
+  const limits: Array<[Hex, bigint, bigint]> = [
+    [K.usdsToUsdc, INIT.usdsToUsdc.maxAmount, INIT.usdsToUsdc.slope],
+    [K.usdcToUsds, UNLIMITED, 0n],
+    [K.transfer, INIT.transfer.maxAmount, INIT.transfer.slope],
+    [K.facilityDeposit, INIT.facilityDeposit.maxAmount, INIT.facilityDeposit.slope],
+    [K.facilityWithdraw, UNLIMITED, 0n],
+  ]
+  await s.timelocked(...limits.map(([key, max, slope]) => s.addInit(key, max, slope)))
+  for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
+  await s.mint(s.proxy, FUNDS)
+  await devnet.increaseTime(3_600n)
+}, 120_000)
+
+describe('PAU properties over random sequences', () => {
+  it('chain = domain oracle; window bound, conservation and SORL hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), (steps) => devnet.withSnapshot(() => run(steps))),
+      { numRuns: 30, endOnFailure: true },
+    )
+  })
+})
+
+async function run(steps: Step[]): Promise<void> {
+  const keys = Object.values(K)
+  const model = new Map<Hex, RateLimitData>()
+  for (const key of keys) model.set(key, await readLimit(key))
+  const lastIncreaseAt = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'lastIncrease', args: [s.pau, K.transfer] })
+  let lastIncrease = lastIncreaseAt
+  let now = await devnet.now()
+  let proxyUsds = await balance(s.usds, s.proxy)
+  let proxyUsdc = 0n
+  let queued = 0n
+  let paid = 0n
+  // For the window invariant on the transfer key (no refunds): one sample per step.
+  const samples: Array<{ t: bigint; available: bigint; slope: bigint; consumed: bigint }> = []
+  let consumed = 0n
+  const increases: Array<{ t: bigint; from: bigint; to: bigint }> = []
+
+  const get = (key: Hex) => model.get(key)!
+  const attempt = async (expectOk: boolean, send: () => Promise<unknown>) => {
+    const outcome = await send().then(() => true, () => false)
+    expect(outcome, expectOk ? 'chain refused what the rules allow' : 'chain allowed what the rules refuse').toBe(expectOk)
+    return outcome
+  }
+  const relayer = devnet.accounts.relayer
+  const relay = (functionName: string, args: readonly unknown[]) =>
+    devnet.write(relayer, { address: s.controller, abi: controllerAbi, functionName, args } as never)
+  const fits = (key: Hex, amount: bigint) => currentRateLimit(get(key), now) >= amount
+
+  for (const st of steps) {
+    if (st.kind === 'wait') {
+      now += BigInt(st.seconds)
+    } else {
+      now += 1n
+      await devnet.setNextBlockTimestamp(now)
+    }
+    switch (st.kind) {
+      case 'swapUSDSToUSDC': {
+        const amount = usd(String(st.whole))
+        const ok = amount <= proxyUsds && fits(K.usdsToUsdc, amount)
+        if (await attempt(ok, () => relay('swapUSDSToUSDC', [amount]))) {
+          model.set(K.usdsToUsdc, consumeRateLimit(get(K.usdsToUsdc), amount, now))
+          proxyUsds -= amount
+          proxyUsdc += amount / U
+        }
+        break
+      }
+      case 'swapUSDCToUSDS': {
+        const usdc = BigInt(st.whole) * 10n ** 6n
+        const ok = usdc <= proxyUsdc
+        if (await attempt(ok, () => relay('swapUSDCToUSDS', [usdc]))) {
+          model.set(K.usdsToUsdc, refundRateLimit(get(K.usdsToUsdc), usdc * U, now))
+          proxyUsdc -= usdc
+          proxyUsds += usdc * U
+        }
+        break
+      }
+      case 'transfer': {
+        const amount = usd(String(st.whole))
+        const ok = amount <= proxyUsds && fits(K.transfer, amount)
+        if (await attempt(ok, () => relay('transferAsset', [s.usds, bank, amount]))) {
+          model.set(K.transfer, consumeRateLimit(get(K.transfer), amount, now))
+          proxyUsds -= amount
+          paid += amount
+          consumed += amount
+        }
+        break
+      }
+      case 'facilityDeposit': {
+        const amount = usd(String(st.whole))
+        const ok = amount <= proxyUsds && fits(K.facilityDeposit, amount)
+        if (await attempt(ok, () => relay('depositToFacility', [s.facility, amount]))) {
+          model.set(K.facilityDeposit, consumeRateLimit(get(K.facilityDeposit), amount, now))
+          proxyUsds -= amount
+          queued += amount
+        }
+        break
+      }
+      case 'facilityWithdraw': {
+        if (await attempt(queued > 0n, () => relay('withdrawFromFacility', [s.facility]))) {
+          model.set(K.facilityDeposit, refundRateLimit(get(K.facilityDeposit), queued, now))
+          proxyUsds += queued
+          queued = 0n
+        }
+        break
+      }
+      case 'sorl': {
+        const old = get(K.transfer)
+        const scale = (v: bigint) => (v * BigInt(10_000 + st.bps)) / 10_000n
+        const next = { maxAmount: scale(old.maxAmount), slope: scale(old.slope) }
+        const verdict = checkSorl({ ...SORL_DEFAULTS, old, next, init: INIT.transfer, lastIncreaseAt: lastIncrease, now })
+        if (await attempt(verdict.ok, () => s.setRateLimit(K.transfer, next.maxAmount, next.slope))) {
+          model.set(K.transfer, configureRateLimit(old, next.maxAmount, next.slope, now))
+          if (verdict.ok && verdict.increase) {
+            increases.push({ t: now, from: old.maxAmount, to: next.maxAmount })
+            lastIncrease = now
+          }
+        }
+        break
+      }
+    }
+    // Oracle agreement.
+    for (const key of keys) expect(await readLimit(key), `limit ${key}`).toEqual(get(key))
+    // Invariant 2: conservation (USDS-equivalent) and nothing leaks elsewhere.
+    expect(await balance(s.usds, s.proxy)).toBe(proxyUsds)
+    expect(await balance(s.usdc, s.proxy)).toBe(proxyUsdc)
+    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'queued', args: [s.proxy] })).toBe(queued)
+    expect(await balance(s.usds, bank)).toBe(paid)
+    expect(proxyUsds + proxyUsdc * U + queued + paid).toBe(FUNDS)
+    expect(await balance(s.usds, devnet.accounts.attacker.address)).toBe(0n)
+    const transferLimit = get(K.transfer)
+    samples.push({ t: now, available: currentRateLimit(transferLimit, now), slope: transferLimit.slope, consumed })
+  }
+
+  // Invariant 1: for every window [i, j], consumed ≤ available(i) + Σ slope × dt.
+  for (let i = 0; i < samples.length; i++) {
+    let accrued = 0n
+    for (let j = i + 1; j < samples.length; j++) {
+      accrued += samples[j - 1]!.slope * (samples[j]!.t - samples[j - 1]!.t)
+      expect(samples[j]!.consumed - samples[i]!.consumed).toBeLessThanOrEqual(samples[i]!.available + accrued)
+    }
+  }
+  // Invariant 3: accepted increases are a hop apart and within +25% (or the init).
+  for (let i = 0; i < increases.length; i++) {
+    const inc = increases[i]!
+    expect(inc.to).toBeLessThanOrEqual(sorlBound(inc.from, INIT.transfer.maxAmount, SORL_DEFAULTS.maxChangeBps))
+    if (i > 0) expect(inc.t - increases[i - 1]!.t).toBeGreaterThanOrEqual(HOP)
+  }
+}
