@@ -25,6 +25,8 @@ export type SleevePolicyConfig = {
   haloClass: string
   /** Prefix for new sleeve ids: `${prefix}${number}` (seed: "sleeve-7"). */
   sleeveIdPrefix: string
+  /** Number of the class's first sleeve when none exists yet (default 1). */
+  firstSleeveNumber?: number | undefined
   /** Upcoming deals; a new sleeve targets their total. */
   pipeline: readonly PipelineDeal[]
   /** Privacy threshold: a sleeve stops filling early only with at least this many units. */
@@ -141,7 +143,7 @@ function fillWaitExpired(sleeve: PolicySleeve, config: SleevePolicyConfig, now: 
 }
 
 function nextSleeveId(config: SleevePolicyConfig, sleeves: readonly PolicySleeve[]): string {
-  let highest = 0
+  let highest = (config.firstSleeveNumber ?? 1) - 1
   for (const sleeve of sleeves) {
     if (!sleeve.sleeveId.startsWith(config.sleeveIdPrefix)) continue
     const number = Number(sleeve.sleeveId.slice(config.sleeveIdPrefix.length))
