@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError, PreconditionFailedError } from '../../../src/domain/errors.js'
+import { validatePrecedent } from '../../../src/domain/agents/precedents.js'
 import { AGENT_TYPES, agentRank, createAgent, PRIME_GENESIS_SUPPLY, restructureAgent, type AgentRecord } from '../../../src/domain/agents/registry.js'
 
 const spark = createAgent({ id: 'spark', name: 'Spark', type: 'prime', subtype: 'star', tokenized: true }, new Map())
@@ -50,5 +51,18 @@ describe('Restructures are the only type changes', () => {
   it('refuses any other change', () => {
     expect(() => restructureAgent(spark, { kind: 'haloToPrime' }, registry)).toThrow(PreconditionFailedError)
     expect(() => restructureAgent(halo, { kind: 'folioGraduation', to: 'prime' }, registry)).toThrow(PreconditionFailedError)
+  })
+})
+
+describe('Guardian Action Precedents', () => {
+  const precedent = { id: 'gap-1', guardian: 'core-guardian-7', agentId: 'spark', rule: 'Artifact 2.1', interpretation: 'Weekly means Mondays', spiritOfTheAtlas: true, at: 100n }
+
+  it('records who interpreted which rule, how and when', () => {
+    expect(validatePrecedent(precedent)).toEqual(precedent)
+  })
+
+  it('refuses a precedent without an interpretation or a guardian', () => {
+    expect(() => validatePrecedent({ ...precedent, interpretation: '  ' })).toThrow(InvalidInputError)
+    expect(() => validatePrecedent({ ...precedent, guardian: '' })).toThrow(InvalidInputError)
   })
 })
