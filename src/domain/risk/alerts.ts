@@ -41,6 +41,10 @@ export const ALERT_CODES = {
   CATEGORY_CAP_EXCEEDED: 'warning',
   /** No risk framework has been published; nothing can be computed. */
   FRAMEWORK_MISSING: 'critical',
+  /** The current risk framework does not validate; nothing can be computed with it. */
+  FRAMEWORK_INVALID: 'critical',
+  /** A Core Halo entry does not describe a usable data model. */
+  CORE_HALO_ENTRY_INVALID: 'critical',
 } as const
 
 export type AlertCode = keyof typeof ALERT_CODES
