@@ -47,8 +47,17 @@ function toSkyCore(party: string, lines: readonly SettlementLine[]): Record<stri
 /** One statement per agent in the snapshot, plus one for Sky Core. */
 export function buildStatements(snapshot: Snapshot, result: SettlementResult): Statement[] {
   const parties = [...snapshot.agents.map((agent) => ({ party: agent.id, name: agent.name, type: agent.type })), { party: SKY_CORE, name: 'Sky Core', type: 'skyCore' }]
+  // index once: a statement per party must not rescan every line (1,000 agents × 9,000 lines)
+  const byParty = new Map<string, SettlementLine[]>()
+  for (const line of result.lines) {
+    for (const party of new Set([line.payer, line.payee])) {
+      const list = byParty.get(party)
+      if (list) list.push(line)
+      else byParty.set(party, [line])
+    }
+  }
   return parties.map(({ party, name, type }) => {
-    const lines = result.lines.filter((line) => line.payer === party || line.payee === party)
+    const lines = byParty.get(party) ?? []
     return {
       party, name, type, period: result.period, days: result.days, lines,
       totals: totalsFor(party, lines),
