@@ -1,0 +1,60 @@
+import { BadSignatureError, BaseError, InvalidInputError, NotFoundError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../../domain/errors.js'
+import { IdempotencyConflictError, StoreError } from '../errors.js'
+import type { ListFilter } from '../reads.js'
+import { createClient } from './createClient.js'
+import type { CreateClientParameters, SynomeClient, SynomeTransport } from './types.js'
+
+export type CreateHttpClientParameters = CreateClientParameters & {
+  /** Base URL of `halo synome serve`, e.g. http://127.0.0.1:8787 */
+  url: string
+  fetch?: typeof fetch | undefined
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number | undefined
+}
+
+const ERRORS: Record<string, new (message: string, parameters?: ConstructorParameters<typeof BaseError>[1]) => BaseError> = {
+  INVALID_INPUT: InvalidInputError,
+  BAD_SIGNATURE: BadSignatureError,
+  NOT_PERMITTED: NotPermittedError,
+  NOT_FOUND: NotFoundError,
+  PRECONDITION_FAILED: PreconditionFailedError,
+  VERSION_CONFLICT: VersionConflictError,
+  IDEMPOTENCY_CONFLICT: IdempotencyConflictError,
+}
+
+/** Rebuild the typed error from a problem+json body, so HTTP and in-process callers catch the same classes. */
+function errorFromProblem(status: number, body: unknown): BaseError {
+  const problem = (body ?? {}) as { code?: string; title?: string; detail?: string; meta?: Record<string, unknown> }
+  const ErrorClass = (problem.code && ERRORS[problem.code]) || StoreError
+  return new ErrorClass(problem.title ?? `HTTP ${status}`, { details: problem.detail, meta: problem.meta })
+}
+
+/** A client of a Synome over HTTP (the same interface as the in-process client). */
+export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_000, ...parameters }: CreateHttpClientParameters): SynomeClient {
+  const base = url.replace(/\/+$/, '')
+  async function call<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await fetchFn(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+    const text = await response.text()
+    const body = text ? (JSON.parse(text) as unknown) : undefined
+    if (!response.ok) throw errorFromProblem(response.status, body)
+    return body as T
+  }
+  const query = (params: Record<string, string | number | undefined>) => {
+    const search = new URLSearchParams()
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, String(v))
+    const text = search.toString()
+    return text ? `?${text}` : ''
+  }
+  const entity = (type: string, id: string) => `/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`
+  const transport: SynomeTransport = {
+    execute: (signed) => call('/commands', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) }),
+    get: (type, id) => call(entity(type, id)),
+    getAsOf: (type, id, time) => call(`${entity(type, id)}${query({ asOf: time })}`),
+    history: (type, id, options = {}) => call(`${entity(type, id)}/history${query(options)}`),
+    list: ({ type, ...filter }: ListFilter) => call(`/entities/${encodeURIComponent(type)}${query(filter)}`),
+    events: (options = {}) => call(`/events${query(options)}`),
+    head: () => call('/head'),
+    verifyLog: () => call('/verify-log'),
+  }
+  return createClient(transport, parameters)
+}

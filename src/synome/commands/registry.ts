@@ -1,0 +1,54 @@
+import { InvalidInputError } from '../../domain/errors.js'
+import { closeUnit } from './closeUnit.js'
+import { grantRole, publishRiskFramework, registerCoreHalo, registerHaloClass, revokeRole } from './council.js'
+import { createSleeve } from './createSleeve.js'
+import { markRepaymentAvailable } from './markRepaymentAvailable.js'
+import { overrideSleeveState } from './overrideSleeveState.js'
+import { postAttestation } from './postAttestation.js'
+import { recordPeriodicAttestation } from './recordPeriodicAttestation.js'
+import { sweepUnit } from './sweepUnit.js'
+import { transitionSleeve } from './transitionSleeve.js'
+import { updateSleeveAssets } from './updateSleeveAssets.js'
+import { updateSleeveMetadata } from './updateSleeveMetadata.js'
+import { writeRiskData } from './writeRiskData.js'
+import type { CommandHandler } from './types.js'
+
+/** The built-in commands: the seed's write-access matrix plus council's. */
+export const BUILTIN_COMMANDS = [
+  createSleeve,
+  sweepUnit,
+  updateSleeveAssets,
+  transitionSleeve,
+  writeRiskData,
+  recordPeriodicAttestation,
+  markRepaymentAvailable,
+  closeUnit,
+  updateSleeveMetadata,
+  postAttestation,
+  overrideSleeveState,
+  publishRiskFramework,
+  registerHaloClass,
+  registerCoreHalo,
+  grantRole,
+  revokeRole,
+] as const
+
+/** Commands other modules added for every service started after (see CommandHandler's docs). */
+const extensions = new Map<string, CommandHandler>()
+
+export function registerCommand(handler: CommandHandler): void {
+  if (BUILTIN_COMMANDS.some((c) => c.name === handler.name) || extensions.has(handler.name)) {
+    throw new InvalidInputError(`command ${handler.name} is already registered`)
+  }
+  extensions.set(handler.name, handler as CommandHandler)
+}
+
+/** name → handler for one service: built-ins, registered extensions, then per-instance extras. */
+export function buildRegistry(extra: readonly CommandHandler[] = []): ReadonlyMap<string, CommandHandler> {
+  const map = new Map<string, CommandHandler>()
+  for (const handler of [...BUILTIN_COMMANDS, ...extensions.values(), ...extra]) {
+    if (map.has(handler.name)) throw new InvalidInputError(`command ${handler.name} is registered twice`)
+    map.set(handler.name, handler as unknown as CommandHandler)
+  }
+  return map
+}

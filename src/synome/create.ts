@@ -1,0 +1,81 @@
+import type { RoleGrant } from '../domain/roles.js'
+import type { CommandHandler } from './commands/types.js'
+import { SynomeService } from './service.js'
+import { checkDataDirVersion, lockDataDir } from './sql/dataDir.js'
+import { createPgSql } from './sql/pg.js'
+import { createPgliteSql } from './sql/pglite.js'
+import type { Sql } from './sql/sql.js'
+
+export type CreateSynomeParameters = {
+  /** PGlite data directory (default ./data/synome). Ignored when databaseUrl is set. `null` = in-memory PGlite. */
+  dataDir?: string | null | undefined
+  /** PostgreSQL server (DATABASE_URL); when set, PGlite is not used. */
+  databaseUrl?: string | undefined
+  clock?: (() => Date) | undefined
+  /** Bootstrap writer roles, written as the first event of an empty store. */
+  roles?: readonly RoleGrant[] | undefined
+  /** chainId of the EIP-712 signing domain (default 31337). */
+  chainId?: number | undefined
+  /** Extra command handlers (see CommandHandler). */
+  commands?: readonly CommandHandler[] | undefined
+  /** Close cleanly on SIGTERM/SIGINT (the `serve` command sets this). */
+  handleSignals?: boolean | undefined
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number | undefined
+}
+
+export const DEFAULT_DATA_DIR = './data/synome'
+
+/**
+ * Start a Synome in this process: open the store (PGlite data dir or PostgreSQL), migrate,
+ * bootstrap roles on an empty log. `await synome.close()` releases the store and the lock.
+ *
+ *   const synome = await createSynome({ dataDir: null, clock, roles })
+ *   const client = createInProcessClient({ service: synome, account })
+ */
+export async function createSynome(parameters: CreateSynomeParameters = {}): Promise<SynomeService> {
+  const { sql, release } = await openSql(parameters)
+  let service: SynomeService
+  try {
+    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands })
+  } catch (error) {
+    await sql.close().catch(() => {})
+    release()
+    throw error
+  }
+  const close = service.close.bind(service)
+  let closed: Promise<void> | undefined
+  const onSignal = () => {
+    void service.close().finally(() => process.exit(0))
+  }
+  service.close = () => {
+    closed ??= (async () => {
+      if (parameters.handleSignals) {
+        process.off('SIGTERM', onSignal)
+        process.off('SIGINT', onSignal)
+      }
+      await close()
+      release()
+    })()
+    return closed
+  }
+  if (parameters.handleSignals) {
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+  return service
+}
+
+async function openSql(parameters: CreateSynomeParameters): Promise<{ sql: Sql; release: () => void }> {
+  if (parameters.databaseUrl) return { sql: createPgSql({ databaseUrl: parameters.databaseUrl, maxConnections: parameters.maxConnections }), release: () => {} }
+  if (parameters.dataDir === null) return { sql: await createPgliteSql(undefined), release: () => {} }
+  const dataDir = parameters.dataDir ?? DEFAULT_DATA_DIR
+  const release = lockDataDir(dataDir)
+  try {
+    const cluster = checkDataDirVersion(dataDir)
+    return { sql: await createPgliteSql(cluster), release }
+  } catch (error) {
+    release()
+    throw error
+  }
+}

@@ -1,0 +1,84 @@
+import { Hono, type Context } from 'hono'
+import { BaseError, InvalidInputError, NotFoundError, isBaseError } from '../../domain/errors.js'
+import type { SynomeService } from '../service.js'
+import { openApiDocument } from './openapi.js'
+
+const PROBLEM = 'application/problem+json'
+/** Bodies above this are refused before parsing (a command is a few KB). */
+const MAX_BODY_BYTES = 1_000_000
+
+function problem(c: Context, error: BaseError) {
+  return c.body(JSON.stringify(error.toProblem()), error.status as 400, { 'content-type': PROBLEM })
+}
+
+function intParam(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d{1,15}$/.test(value)) throw new InvalidInputError(`${field} must be a non-negative integer`, { meta: { field } })
+  return Number(value)
+}
+
+/**
+ * The Synome's HTTP API: POST /commands for signed writes, reads for everything else.
+ * Every error is problem+json with the stable code of src/domain/errors.ts.
+ */
+export function createSynomeApp(service: SynomeService, options: { logError?: (error: unknown) => void } = {}): Hono {
+  const app = new Hono()
+
+  app.onError((error, c) => {
+    if (isBaseError(error) && error.status < 500) return problem(c, error)
+    options.logError?.(error)
+    return problem(c, isBaseError(error) ? error : new BaseError('internal error'))
+  })
+  app.notFound((c) => problem(c, new NotFoundError(`no route ${c.req.method} ${c.req.path}`)))
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument(service.commands)))
+  app.get('/health', async (c) => c.json({ ok: true, head: await service.head() }))
+  app.get('/head', async (c) => c.json(await service.head()))
+
+  app.post('/commands', async (c) => {
+    const length = Number(c.req.header('content-length') ?? 0)
+    if (length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
+    const text = await c.req.text()
+    if (text.length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      throw new InvalidInputError('body is not JSON')
+    }
+    const result = await service.execute(body)
+    return c.json(result, result.replayed ? 200 : 201)
+  })
+
+  app.get('/events', async (c) => c.json(await service.events({ after: intParam(c.req.query('after'), 'after'), limit: intParam(c.req.query('limit'), 'limit') })))
+  app.get('/verify-log', async (c) => c.json(await service.verifyLog()))
+
+  app.get('/entities/:type', async (c) => {
+    const q = c.req.query()
+    return c.json(
+      await service.list({
+        type: c.req.param('type'),
+        haloClass: q.haloClass,
+        sleeveId: q.sleeveId,
+        prime: q.prime,
+        state: q.state,
+        createdFrom: q.createdFrom,
+        createdTo: q.createdTo,
+        updatedFrom: q.updatedFrom,
+        updatedTo: q.updatedTo,
+        cursor: q.cursor,
+        limit: intParam(q.limit, 'limit'),
+      }),
+    )
+  })
+  app.get('/entities/:type/:id', async (c) => {
+    const asOf = c.req.query('asOf')
+    const { type, id } = c.req.param()
+    return c.json(asOf === undefined ? await service.get(type, id) : await service.getAsOf(type, id, asOf))
+  })
+  app.get('/entities/:type/:id/history', async (c) => {
+    const { type, id } = c.req.param()
+    return c.json(await service.history(type, id, { afterVersion: intParam(c.req.query('afterVersion'), 'afterVersion'), limit: intParam(c.req.query('limit'), 'limit') }))
+  })
+  return app
+}

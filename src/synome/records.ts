@@ -1,0 +1,67 @@
+import type { AttestationType, RiskData, SleeveAsset, SleeveState, UnitState } from '../domain/sleeve.js'
+import type { Role } from '../domain/roles.js'
+
+/** Entity types of the Synome-MVP (the `type` of every read). */
+export const ENTITY_TYPES = ['sleeve', 'unit', 'attestation', 'haloClass', 'riskFramework', 'coreHalo', 'role'] as const
+export type EntityType = (typeof ENTITY_TYPES)[number]
+
+/** The seed's sleeve record ("Synome-MVP Schema — Sleeve Record"). A sleeve is a Halo Book (seed 001). */
+export type SleeveRecord = {
+  sleeveId: string
+  haloClass: string
+  state: SleeveState
+  assets: SleeveAsset[]
+  linkedUnits: number[]
+  attestations: string[]
+  timestamps: Record<string, string>
+  metadata: Record<string, unknown>
+}
+
+/** A Halo unit: the Synome side of one NFAT (unitId = tokenId). */
+export type UnitRecord = {
+  unitId: number
+  nfat: { tokenId: string; facility: string; txHash: string }
+  sleeveId: string
+  haloClass: string
+  /** USDS, exact decimal string. */
+  principal: string
+  dealTerms: { apy: string; maturity: string; paymentSchedule: 'bullet' }
+  depositorPrime: string
+  state: UnitState
+  /** USDS the Prime can redeem, set when repayment becomes available. */
+  repaymentAmount: string | null
+  timestamps: Record<string, string>
+}
+
+export type AttestationRecord = {
+  attestationId: string
+  type: AttestationType
+  sleeveId: string
+  content: Record<string, unknown>
+  timestamp: string
+}
+
+export type HaloClassRecord = { haloClass: string; prime: string | null; facility: string | null; description: string | null; metadata: Record<string, unknown> }
+
+export type RiskFrameworkRecord = {
+  version: string
+  /** The published document; `riskData.schemaVersions[v].jsonSchema` validates sleeves' risk data. */
+  document: Record<string, unknown> & { riskData: { schemaVersions: Record<string, { jsonSchema: Record<string, unknown> }> } }
+  publishedAt: string
+}
+
+export type CoreHaloRecord = {
+  coreHaloId: string
+  prime: string
+  collateralType: string
+  description: string
+  addresses: string[]
+  riskModelRef: string
+  dataModelRef: string
+  parameters: Record<string, unknown>
+  registeredAt: string
+}
+
+export type RoleRecord = { address: string; grants: { role: Role; haloClasses: string[] }[] }
+
+export type { RiskData, SleeveAsset }

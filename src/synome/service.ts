@@ -1,0 +1,268 @@
+import { z } from 'zod'
+import { InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
+import { checkRole, type RoleGrant } from '../domain/roles.js'
+import { isoTimestamp } from '../domain/sleeve.js'
+import { applyGrant } from './commands/council.js'
+import { buildRegistry } from './commands/registry.js'
+import { address as addressSchema } from './commands/schemas.js'
+import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
+import { defineCommand } from './commands/types.js'
+import { IdempotencyConflictError, StoreError } from './errors.js'
+import { canonicalJson, toJsonValue } from './log/canonical.js'
+import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
+import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
+import { SynomeReads } from './reads.js'
+import type { RoleRecord } from './records.js'
+import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
+import { migrate } from './sql/migrations.js'
+import type { Sql, SqlExecutor } from './sql/sql.js'
+import { TransactionState } from './state.js'
+
+/** What a command returns (and what a replay of its idempotency key returns again). */
+export type CommandResult = {
+  position: number
+  hash: string
+  /** The command's target entity after the command. */
+  entity: { type: string; id: string; version: number }
+  /** Every entity the command changed, with its new version. */
+  writes: { type: string; id: string; version: number }[]
+  result: Record<string, unknown>
+  replayed: boolean
+}
+
+export type SynomeServiceOptions = {
+  sql: Sql
+  /** The Synome clock (tests pin the seed's timestamps; devnets move it). */
+  clock?: (() => Date) | undefined
+  /** chainId of the EIP-712 signing domain. */
+  chainId?: number | undefined
+  /** Commands added by other modules (see CommandHandler). */
+  commands?: readonly CommandHandler[] | undefined
+}
+
+/** Serialises appends: one hash-chain head, positions committed in order. */
+const APPEND_LOCK = 7265002
+const BOOTSTRAP = 'bootstrap'
+
+/** The first event of every store: the writer roles from the bootstrap config. Not callable by anyone. */
+const bootstrapRoles = defineCommand({
+  name: 'bootstrapRoles',
+  role: 'council',
+  summary: 'Initial writer roles from the config file (first event only)',
+  schema: z.strictObject({ grants: z.array(z.strictObject({ address: addressSchema, role: z.enum(['nfat', 'attest', 'council', 'operator']), haloClasses: z.array(z.string()).default([]) })).max(1000) }),
+  async target() {
+    return { type: 'role', id: BOOTSTRAP }
+  },
+  async apply(state, payload) {
+    for (const grant of payload.grants) await applyGrant(state, grant)
+    return { grants: payload.grants.length }
+  },
+})
+
+type Envelope = {
+  command: string
+  payload: unknown
+  payloadHash: string
+  signature: string
+  idempotencyKey: string
+  issuedAt: string
+  expectedVersion: number | null
+  actor: string
+}
+
+export class SynomeService extends SynomeReads {
+  readonly chainId: number
+  private readonly clock: () => Date
+  private readonly registry: ReadonlyMap<string, CommandHandler>
+
+  constructor(options: SynomeServiceOptions) {
+    super(options.sql)
+    this.clock = options.clock ?? (() => new Date())
+    this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
+    this.registry = buildRegistry(options.commands)
+  }
+
+  /** Migrate, and on an empty log write the bootstrap roles as event 1. */
+  static async open(options: SynomeServiceOptions & { roles?: readonly RoleGrant[] | undefined }): Promise<SynomeService> {
+    await migrate(options.sql)
+    const service = new SynomeService(options)
+    await service.bootstrap(options.roles ?? [])
+    return service
+  }
+
+  get commands(): readonly CommandHandler[] {
+    return [...this.registry.values()]
+  }
+
+  async bootstrap(grants: readonly RoleGrant[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+      const [row] = await tx.query('SELECT count(*)::int AS n FROM events')
+      if (Number(row?.n) > 0) return
+      const payload = toJsonValue({ grants: grants.map((g) => ({ address: g.address.toLowerCase(), role: g.role, haloClasses: [...g.haloClasses] })) })
+      const time = isoTimestamp(this.clock())
+      await this.append(tx, bootstrapRoles, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
+    })
+  }
+
+  /** Verify, authorise, check and append one signed command. Throws typed errors; a refused command changes nothing. */
+  async execute(input: unknown): Promise<CommandResult> {
+    const parsed = SignedCommandSchema.safeParse(input)
+    if (!parsed.success) throw new InvalidInputError('command envelope is invalid', { details: z.prettifyError(parsed.error), meta: { issues: issuesOf(parsed.error) } })
+    const signed = parsed.data as SignedCommand
+    const handler = this.registry.get(signed.command)
+    if (!handler) throw new InvalidInputError(`unknown command ${signed.command}`, { meta: { known: [...this.registry.keys()] } })
+    const payload = toJsonValue(signed.payload)
+    const actor = await verifyCommandSignature({ ...signed, payload }, this.chainId)
+    const envelope: Envelope = {
+      command: signed.command,
+      payload,
+      payloadHash: payloadHash(payload),
+      signature: signed.signature.toLowerCase(),
+      idempotencyKey: signed.idempotencyKey,
+      issuedAt: signed.issuedAt,
+      expectedVersion: signed.expectedVersion ?? null,
+      actor,
+    }
+    return this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+      return this.append(tx, handler, envelope)
+    })
+  }
+
+  /**
+   * The one append path (commands, bootstrap, restore). Runs inside the caller's transaction
+   * after it took the append lock. `fixed` replays a stored event at its position and time.
+   */
+  private async append(tx: SqlExecutor, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+    const replay = await this.replayOf(tx, envelope)
+    if (replay) return replay
+    const payload = handler.schema.safeParse(envelope.payload)
+    if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
+    const state = new TransactionState(tx)
+    const target = await handler.target(state, payload.data)
+    const role = envelope.actor === BOOTSTRAP ? handler.role : await this.authorise(state, handler, envelope.actor, target)
+    const current = (await state.get(target.type, target.id))?.version ?? 0
+    if (envelope.expectedVersion !== null && envelope.expectedVersion !== current) {
+      throw new VersionConflictError(`${target.type} ${target.id} is at version ${current}, not ${envelope.expectedVersion}`, {
+        meta: { type: target.type, id: target.id, expected: envelope.expectedVersion, current },
+      })
+    }
+    const now = fixed ? new Date(fixed.time) : this.clock()
+    const result = toJsonValue(await handler.apply(state, payload.data, { now, time: isoTimestamp(now), actor: envelope.actor, role }))
+    const position = fixed?.position ?? Number((await tx.query('SELECT nextval(\'events_position_seq\') AS p'))[0]!.p)
+    const writes = await state.flush(position, now)
+    const entity = { type: target.type, id: target.id, version: writes.find((w) => w.type === target.type && w.id === target.id)?.version ?? current }
+    const stored = { position, entity, writes, result }
+    const [head] = await tx.query('SELECT hash FROM events ORDER BY position DESC LIMIT 1')
+    const event: Omit<SynomeEvent, 'hash'> = {
+      position,
+      time: isoTimestamp(now),
+      actor: envelope.actor,
+      role,
+      command: handler.name,
+      payload: envelope.payload,
+      payloadHash: envelope.payloadHash,
+      signature: envelope.signature,
+      idempotencyKey: envelope.idempotencyKey,
+      issuedAt: envelope.issuedAt,
+      expectedVersion: envelope.expectedVersion,
+      entityType: target.type,
+      entityId: target.id,
+      result: stored,
+      prevHash: head ? String(head.hash) : GENESIS_HASH,
+    }
+    const hash = eventHash(event)
+    await tx.query(INSERT_EVENT, eventParams({ ...event, hash }))
+    return { ...stored, hash, replayed: false }
+  }
+
+  /** Same key, same signer, command and payload: the first result again. Anything else reusing the key: 409. */
+  private async replayOf(tx: SqlExecutor, envelope: Envelope): Promise<CommandResult | undefined> {
+    const [row] = await tx.query('SELECT * FROM events WHERE idempotency_key = $1', [envelope.idempotencyKey])
+    if (!row) return undefined
+    const first = eventFromRow(row)
+    if (first.actor !== envelope.actor || first.command !== envelope.command || first.payloadHash !== envelope.payloadHash) {
+      throw new IdempotencyConflictError(`idempotency key ${envelope.idempotencyKey} was used for a different command`, {
+        meta: { idempotencyKey: envelope.idempotencyKey, position: first.position, command: first.command },
+      })
+    }
+    return { ...(first.result as Omit<CommandResult, 'hash' | 'replayed'>), hash: first.hash, replayed: true }
+  }
+
+  private async authorise(state: StateAccess, handler: CommandHandler, actor: string, target: CommandTarget) {
+    const grants = (await state.get<RoleRecord>('role', actor))?.data.grants ?? []
+    const allowed = checkRole({ grants: grants.map((g) => ({ ...g, address: actor })), required: handler.role, haloClass: target.haloClass, operation: handler.name })
+    if (allowed instanceof NotPermittedError) throw allowed
+    return allowed.role
+  }
+
+  /** Recompute the hash chain over the whole log, in bounded batches. */
+  async verifyLog(batchSize = 1000): Promise<VerifyChainReturnType> {
+    let start = { prevHash: GENESIS_HASH, lastPosition: 0 }
+    let total = 0
+    for (;;) {
+      const rows = await this.sql.query('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2', [start.lastPosition, batchSize])
+      if (rows.length === 0) return { ok: true, events: total, head: start.prevHash }
+      const events = rows.map(eventFromRow)
+      const checked = verifyChain(events, start)
+      if (!checked.ok) return { ...checked, events: total + checked.events }
+      total += checked.events
+      start = { prevHash: checked.head, lastPosition: events.at(-1)!.position }
+    }
+  }
+
+  /**
+   * Rebuild an empty store from a log: the chain must verify, every signature must verify,
+   * and replaying each command must reproduce its stored result and hash. All or nothing.
+   */
+  async restoreEvents(events: readonly SynomeEvent[]): Promise<{ events: number; head: string }> {
+    const checked = verifyChain(events)
+    if (!checked.ok) throw new InvalidInputError(`backup is tampered: event ${checked.brokenAt}: ${checked.reason}`, { meta: { brokenAt: checked.brokenAt } })
+    for (const event of events) {
+      if (event.actor === BOOTSTRAP) {
+        if (event.position !== events[0]?.position) throw new InvalidInputError(`backup is tampered: bootstrap event at ${event.position}`)
+        continue
+      }
+      const signed = { command: event.command, payload: event.payload, idempotencyKey: event.idempotencyKey, issuedAt: event.issuedAt, expectedVersion: event.expectedVersion ?? undefined, signer: event.actor as `0x${string}`, signature: event.signature as `0x${string}` }
+      await verifyCommandSignature(signed, this.chainId).catch((cause) => {
+        throw new InvalidInputError(`backup is tampered: event ${event.position} signature does not verify`, { cause })
+      })
+    }
+    await this.sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+      const [row] = await tx.query('SELECT count(*)::int AS n FROM events')
+      if (Number(row?.n) > 0) throw new PreconditionFailedError('restore needs an empty store', { meta: { gate: 'STORE_NOT_EMPTY', events: Number(row?.n) } })
+      for (const event of events) {
+        const handler = event.command === bootstrapRoles.name && event.actor === BOOTSTRAP ? bootstrapRoles : this.registry.get(event.command)
+        if (!handler) throw new InvalidInputError(`backup has unknown command ${event.command} at ${event.position}`)
+        const envelope: Envelope = { ...event, actor: event.actor }
+        const replayed = await this.append(tx, handler, envelope, event)
+        if (replayed.hash !== event.hash) throw new StoreError(`backup event ${event.position} does not replay to its stored result`, { meta: { position: event.position } })
+      }
+      if (events.length > 0) await tx.query("SELECT setval('events_position_seq', $1)", [events.at(-1)!.position])
+    })
+    return { events: events.length, head: checked.head }
+  }
+
+  /** Every event in position order, in bounded batches (backup). */
+  async *allEvents(batchSize = 1000): AsyncGenerator<SynomeEvent> {
+    let after = 0
+    for (;;) {
+      const rows = await this.sql.query('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2', [after, batchSize])
+      if (rows.length === 0) return
+      for (const row of rows) yield eventFromRow(row)
+      after = Number(rows.at(-1)!.position)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close()
+  }
+}
+
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+}
+
+export { canonicalJson }

@@ -1,0 +1,83 @@
+import type { Sql } from './sql.js'
+
+/**
+ * Schema migrations, applied in order on start. Append new ones; never edit a shipped one.
+ *
+ * Why one generic `entities` projection (type, id, indexed parent/state columns, jsonb data)
+ * instead of a table per entity type: get, history, as-of and filtered lists are one code
+ * path for sleeves, units, attestations, Halo classes, risk frameworks, Core Halos and roles,
+ * and commands added by other modules store new entity types without a migration.
+ */
+const MIGRATIONS: readonly { id: number; sql: string }[] = [
+  {
+    id: 1,
+    sql: `
+CREATE TABLE events (
+  position bigint PRIMARY KEY,
+  time timestamptz NOT NULL,
+  actor text NOT NULL,
+  role text NOT NULL,
+  command text NOT NULL,
+  payload jsonb NOT NULL,
+  payload_hash text NOT NULL,
+  signature text NOT NULL,
+  idempotency_key text NOT NULL UNIQUE,
+  issued_at text NOT NULL,
+  expected_version integer,
+  entity_type text NOT NULL,
+  entity_id text NOT NULL,
+  result jsonb NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL
+);
+CREATE SEQUENCE events_position_seq START 1;
+CREATE TABLE entities (
+  type text NOT NULL,
+  id text NOT NULL,
+  version integer NOT NULL,
+  created_position bigint NOT NULL,
+  position bigint NOT NULL,
+  halo_class text,
+  sleeve_id text,
+  prime text,
+  state text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (type, id)
+);
+CREATE INDEX entities_list ON entities (type, created_position, id);
+CREATE INDEX entities_halo_class ON entities (type, halo_class, created_position, id);
+CREATE INDEX entities_sleeve ON entities (type, sleeve_id, created_position, id);
+CREATE INDEX entities_prime ON entities (type, prime, created_position, id);
+CREATE INDEX entities_state ON entities (type, state, created_position, id);
+CREATE TABLE entity_versions (
+  type text NOT NULL,
+  id text NOT NULL,
+  version integer NOT NULL,
+  position bigint NOT NULL,
+  time timestamptz NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (type, id, version)
+);
+CREATE INDEX entity_versions_time ON entity_versions (type, id, time);
+`,
+  },
+]
+
+/** Apply pending migrations; safe to call from several processes (advisory lock). */
+export async function migrate(sql: Sql): Promise<number> {
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7265001)')
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+    const done = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)))
+    let applied = 0
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.id)) continue
+      for (const statement of migration.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement)
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id])
+      applied++
+    }
+    return applied
+  })
+}

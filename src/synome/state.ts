@@ -1,0 +1,118 @@
+import { NotFoundError } from '../domain/errors.js'
+import { isoTimestamp } from '../domain/sleeve.js'
+import type { EntityRecord, EntityWrite, StateAccess } from './commands/types.js'
+import type { SqlExecutor, SqlRow } from './sql/sql.js'
+
+/** Map a row of `entities` to an EntityRecord. */
+export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
+  return {
+    type: String(row.type),
+    id: String(row.id),
+    version: Number(row.version),
+    position: Number(row.position),
+    createdPosition: Number(row.created_position),
+    haloClass: (row.halo_class as string | null) ?? null,
+    sleeveId: (row.sleeve_id as string | null) ?? null,
+    prime: (row.prime as string | null) ?? null,
+    state: (row.state as string | null) ?? null,
+    createdAt: isoTimestamp(new Date(row.created_at as string | Date)),
+    updatedAt: isoTimestamp(new Date(row.updated_at as string | Date)),
+    data: row.data as T,
+  }
+}
+
+const key = (type: string, id: string) => `${type}\u0001${id}`
+
+/**
+ * StateAccess over one transaction. Writes are staged in memory (reads see them) and flushed
+ * by `flush` after the handler succeeded, so a refused command never touches a table.
+ */
+export class TransactionState implements StateAccess {
+  readonly staged = new Map<string, EntityWrite>()
+  constructor(private readonly tx: SqlExecutor) {}
+
+  async get<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
+    const stored = await this.stored<T>(type, id)
+    const write = this.staged.get(key(type, id))
+    if (!write) return stored
+    return { ...(stored ?? this.blank(type, id)), ...this.columns(write), data: write.data as T }
+  }
+
+  async require<T>(type: string, id: string): Promise<EntityRecord<T>> {
+    const found = await this.get<T>(type, id)
+    if (!found) throw new NotFoundError(`${type} ${id} does not exist`, { meta: { type, id } })
+    return found
+  }
+
+  async children<T>(type: string, parent: { sleeveId?: string; haloClass?: string; prime?: string }, limit = 1000): Promise<EntityRecord<T>[]> {
+    const where = ['type = $1']
+    const params: unknown[] = [type]
+    for (const [column, value] of [['sleeve_id', parent.sleeveId], ['halo_class', parent.haloClass], ['prime', parent.prime]] as const) {
+      if (value === undefined) continue
+      params.push(value)
+      where.push(`${column} = $${params.length}`)
+    }
+    params.push(limit)
+    const rows = await this.tx.query(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY created_position, id LIMIT $${params.length}`, params)
+    const found = new Map(rows.map((row) => [String(row.id), entityFromRow<T>(row)]))
+    for (const write of this.staged.values()) {
+      if (write.type !== type) continue
+      if (parent.sleeveId !== undefined && write.sleeveId !== parent.sleeveId) continue
+      if (parent.haloClass !== undefined && write.haloClass !== parent.haloClass) continue
+      if (parent.prime !== undefined && write.prime !== parent.prime) continue
+      const base = found.get(write.id) ?? this.blank(type, write.id)
+      found.set(write.id, { ...base, ...this.columns(write), data: write.data as T })
+    }
+    return [...found.values()]
+  }
+
+  async latest<T>(type: string): Promise<EntityRecord<T> | undefined> {
+    const staged = [...this.staged.values()].filter((w) => w.type === type).at(-1)
+    if (staged) return this.get<T>(type, staged.id)
+    const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 ORDER BY created_position DESC, id DESC LIMIT 1', [type])
+    return row ? entityFromRow<T>(row) : undefined
+  }
+
+  put(write: EntityWrite): void {
+    this.staged.set(key(write.type, write.id), write)
+  }
+
+  /** Write the staged entities and their new versions at `position`. Returns type/id/version of each. */
+  async flush(position: number, time: Date): Promise<{ type: string; id: string; version: number }[]> {
+    const written: { type: string; id: string; version: number }[] = []
+    for (const write of this.staged.values()) {
+      const stored = await this.stored(write.type, write.id)
+      const version = (stored?.version ?? 0) + 1
+      const data = JSON.stringify(write.data)
+      const columns = { ...(stored ? { haloClass: stored.haloClass, sleeveId: stored.sleeveId, prime: stored.prime, state: stored.state } : {}), ...this.columns(write) }
+      await this.tx.query(
+        `INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $9, $10::jsonb)
+         ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, halo_class = EXCLUDED.halo_class,
+           sleeve_id = EXCLUDED.sleeve_id, prime = EXCLUDED.prime, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
+        [write.type, write.id, version, position, columns.haloClass ?? null, columns.sleeveId ?? null, columns.prime ?? null, columns.state ?? null, time, data],
+      )
+      await this.tx.query('INSERT INTO entity_versions (type, id, version, position, time, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [write.type, write.id, version, position, time, data])
+      written.push({ type: write.type, id: write.id, version })
+    }
+    return written
+  }
+
+  private async stored<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
+    const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [type, id])
+    return row ? entityFromRow<T>(row) : undefined
+  }
+
+  private columns(write: EntityWrite) {
+    const out: { haloClass?: string | null; sleeveId?: string | null; prime?: string | null; state?: string | null } = {}
+    if (write.haloClass !== undefined) out.haloClass = write.haloClass
+    if (write.sleeveId !== undefined) out.sleeveId = write.sleeveId
+    if (write.prime !== undefined) out.prime = write.prime
+    if (write.state !== undefined) out.state = write.state
+    return out
+  }
+
+  private blank(type: string, id: string): EntityRecord<never> {
+    return { type, id, version: 0, position: 0, createdPosition: 0, haloClass: null, sleeveId: null, prime: null, state: null, createdAt: '', updatedAt: '', data: undefined as never }
+  }
+}
