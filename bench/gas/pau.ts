@@ -1,0 +1,83 @@
+/**
+ * PAU section: each rate-limited controller action beside the same action done directly by
+ * an account holding the funds (plain ERC-20 transfer, plain PSM swap, plain vault and
+ * facility calls), and the Configurator's setRateLimit under SORL.
+ */
+import { encodeFunctionData, parseUnits, type Abi, type Account, type Hex } from 'viem'
+import { deployLocalStack } from '../../src/chain/deploy/deployLocalStack.js'
+import { beamStateAbi, configuratorAbi, controllerAbi, devnetFacilityQueueAbi, psmAbi, susdsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { encodeCall } from '../../src/chain/timelock.js'
+import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
+import { SORL_DEFAULTS } from '../../src/domain/sorl.js'
+import type { GasContext, GasRow, GasSection } from './section.js'
+
+const usd = (n: string) => parseUnits(n, 18)
+
+export const section: GasSection = {
+  title: 'PAU (Controller + ALMProxy + RateLimits) and Configurator',
+  async run(ctx: GasContext): Promise<GasRow[]> {
+    const { accounts } = ctx
+    const s = await deployLocalStack(ctx.clients, accounts)
+    await s.onboard()
+    const bank = accounts.bob.address
+    const limits: Array<[Hex, bigint, bigint]> = [
+      [LIMIT.USDS_TO_USDC, usd('100000000'), usd('1000')],
+      [LIMIT.USDC_TO_USDS, usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, bank), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.ERC4626_DEPOSIT, s.susds), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds), UNLIMITED, 0n],
+      [rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.REDEEM_FUND, s.facility), usd('100000000'), usd('1000')],
+    ]
+    const slippageData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+    await s.timelocked(
+      ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
+      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [slippageData, '0x0000000000000000000000000000000000000000'] }),
+    )
+    for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
+    await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, slippageData] })
+    await ctx.increaseTime(86_400n)
+
+    // Same starting funds for the PAU and for the plain holder (alice).
+    const alice = accounts.alice
+    await s.mint(s.proxy, usd('1000000'))
+    await s.mint(alice.address, usd('1000000'))
+    await s.mint(bank, 1n) // the recipient already holds USDS in both cases
+    const send = (account: Account, address: `0x${string}`, abi: Abi, functionName: string, args: readonly unknown[]) =>
+      ctx.write(account, { address, abi, functionName, args })
+    const relay = (functionName: string, args: readonly unknown[]) => send(accounts.relayer, s.controller, controllerAbi as Abi, functionName, args)
+    const plain = (address: `0x${string}`, abi: Abi, functionName: string, args: readonly unknown[]) => send(alice, address, abi, functionName, args)
+    for (const [token, spender] of [[s.usds, s.psm], [s.usdc, s.psm], [s.usds, s.susds], [s.usds, s.facility]] as const) {
+      await plain(token, usdsAbi as Abi, 'approve', [spender, UNLIMITED])
+    }
+
+    /** Warm up once, then measure the second identical call. */
+    const measure = async (fn: () => Promise<{ gasUsed: bigint }>) => {
+      await fn()
+      return (await fn()).gasUsed
+    }
+    const row = async (action: string, viaPau: () => Promise<{ gasUsed: bigint }>, baselineAction: string, direct: () => Promise<{ gasUsed: bigint }>): Promise<GasRow> => ({
+      action,
+      gas: await measure(viaPau),
+      baseline: { action: baselineAction, gas: await measure(direct) },
+    })
+
+    const rows: GasRow[] = []
+    rows.push(await row('transferAsset USDS → allow-listed destination', () => relay('transferAsset', [s.usds, bank, usd('1000')]), 'USDS.transfer', () => plain(s.usds, usdsAbi as Abi, 'transfer', [bank, usd('1000')])))
+    rows.push(await row('swapUSDSToUSDC (PSM)', () => relay('swapUSDSToUSDC', [usd('1000')]), 'PSM.swapUSDSToUSDC', () => plain(s.psm, psmAbi as Abi, 'swapUSDSToUSDC', [usd('1000')])))
+    rows.push(await row('swapUSDCToUSDS (PSM, refunds USDS→USDC)', () => relay('swapUSDCToUSDS', [1_000_000_000n]), 'PSM.swapUSDCToUSDS', () => plain(s.psm, psmAbi as Abi, 'swapUSDCToUSDS', [1_000_000_000n])))
+    rows.push(await row('depositERC4626 sUSDS (with slippage check)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
+    rows.push(await row('withdrawERC4626 sUSDS (refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
+    rows.push(await row('depositToFacility (queue, USDS)', () => relay('depositToFacility', [s.facility, usd('1000')]), 'facility.deposit', () => plain(s.facility, devnetFacilityQueueAbi as Abi, 'deposit', [usd('1000')])))
+    rows.push(await row('fundRedeem (redeem contract, USDS)', () => relay('fundRedeem', [s.facility, 7n, usd('1000')]), 'facility.fund', () => plain(s.facility, devnetFacilityQueueAbi as Abi, 'fund', [7n, usd('1000')])))
+
+    // setRateLimit through the Configurator: creation from an init, a SORL increase, a decrease.
+    const key = rateLimitKey(LIMIT.ASSET_TRANSFER, s.usdc, bank)
+    await s.timelocked(s.addInit(key, usd('100000'), usd('1')))
+    rows.push({ action: 'Configurator.setRateLimit: create from init', gas: (await s.setRateLimit(key, usd('100000'), usd('1'))).gasUsed })
+    await ctx.increaseTime(SORL_DEFAULTS.hopSeconds)
+    rows.push({ action: 'Configurator.setRateLimit: +25% increase (SORL checked)', gas: (await s.setRateLimit(key, usd('125000'), usd('1.25'))).gasUsed })
+    rows.push({ action: 'Configurator.setRateLimit: decrease (instant)', gas: (await s.setRateLimit(key, usd('50000'), usd('1'))).gasUsed })
+    return rows
+  },
+}

@@ -1,0 +1,27 @@
+/**
+ * One section of the `npm run bench:gas` table. To add rows, drop a file in bench/gas/ that
+ * exports `section: GasSection`; the runner (bench/gas.ts) finds it, gives it a fresh anvil
+ * and prints its rows. Measure each action the way a user would pay for it: the receipt's
+ * gasUsed of one transaction, after a warm-up call, so first-write storage costs do not
+ * distort a comparison.
+ */
+import type { Account, Abi, Address, ContractConstructorArgs, Hex, TransactionReceipt } from 'viem'
+import type { DevnetAccounts, DevnetClients, WriteParameters } from '../../src/chain/devnet.js'
+
+export type GasRow = {
+  /** What was measured, e.g. "transfer USDS via PAU (rate-limited)". */
+  action: string
+  gas: bigint
+  /** The same action without the PAU, measured in the same run; the ratio is gas / baseline. */
+  baseline?: { action: string; gas: bigint } | undefined
+}
+
+export type GasContext = {
+  clients: DevnetClients
+  accounts: DevnetAccounts
+  deploy<const abi extends Abi>(contract: { abi: abi; bytecode: Hex }, args?: ContractConstructorArgs<abi>, account?: Account): Promise<Address>
+  write: (account: Account, parameters: WriteParameters<Abi, string, readonly unknown[]>) => Promise<TransactionReceipt>
+  increaseTime(seconds: bigint): Promise<void>
+}
+
+export type GasSection = { title: string; run(context: GasContext): Promise<GasRow[]> }
