@@ -126,3 +126,36 @@ describe('stories 2 and 3 (PAU already registered, GovOps accordant)', () => {
     expect(await devnet.publicClient.readContract({ address: s.beamState, abi: beamStateAbi, functionName: 'isGovOps', args: [s.pau, devnet.accounts.attacker.address] })).toBe(false)
   })
 })
+
+describe('the BEAM authority cascade: Council Beacon → aBEAM → cBEAM → pBEAM', () => {
+  it('each level appoints the next; removing a level removes what it could do', async () => {
+    const { council, alice, bob, attacker, aBEAM: oldABEAM } = devnet.accounts
+    const newABEAM = alice
+    const newGovOps = bob
+    const newRelayer = attacker // an address the new GovOps picks; here only to show the hand-down
+    await s.onboard()
+    // Council Beacon appoints a new aBEAM on all three contracts.
+    const proposer = await devnet.publicClient.readContract({ address: s.timelock, abi: beamTimeLockAbi, functionName: 'PROPOSER_ROLE' })
+    const executor = await devnet.publicClient.readContract({ address: s.timelock, abi: beamTimeLockAbi, functionName: 'EXECUTOR_ROLE' })
+    const aBEAMRole = await devnet.publicClient.readContract({ address: s.beamState, abi: beamStateAbi, functionName: 'ABEAM_ROLE' })
+    for (const role of [proposer, executor]) await devnet.write(council, { address: s.timelock, abi: beamTimeLockAbi, functionName: 'grantRole', args: [role, newABEAM.address] })
+    await devnet.write(council, { address: s.beamState, abi: beamStateAbi, functionName: 'grantRole', args: [aBEAMRole, newABEAM.address] })
+    // aBEAM → cBEAM (timelocked).
+    const grant = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, newGovOps.address] })
+    await scheduleCall(devnet, { timelock: s.timelock, proposer: newABEAM, call: grant, delaySeconds: DELAY })
+    await devnet.increaseTime(DELAY)
+    await executeCall(devnet, { timelock: s.timelock, executor: newABEAM, call: grant })
+    // cBEAM → pBEAM.
+    await devnet.write(newGovOps, { address: s.configurator, abi: configuratorAbi, functionName: 'setRelayer', args: [s.pau, newRelayer.address] })
+    const relayerRole = await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'RELAYER' })
+    expect(await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'hasRole', args: [relayerRole, newRelayer.address] })).toBe(true)
+    // Council revokes the old aBEAM: it can no longer propose or remove.
+    await devnet.write(council, { address: s.timelock, abi: beamTimeLockAbi, functionName: 'revokeRole', args: [proposer, oldABEAM.address] })
+    await devnet.write(council, { address: s.beamState, abi: beamStateAbi, functionName: 'revokeRole', args: [aBEAMRole, oldABEAM.address] })
+    await expect(scheduleCall(devnet, { timelock: s.timelock, proposer: oldABEAM, call: grant, delaySeconds: DELAY })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    await expect(devnet.write(oldABEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, newGovOps.address] })).rejects.toThrow(/OnlyABEAM/)
+    // The new aBEAM revokes the cBEAM instantly; that GovOps can no longer manage the relayer.
+    await devnet.write(newABEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, newGovOps.address] })
+    await expect(devnet.write(newGovOps, { address: s.configurator, abi: configuratorAbi, functionName: 'removeRelayer', args: [s.pau, newRelayer.address] })).rejects.toThrow(/NotAccordant/)
+  })
+})
