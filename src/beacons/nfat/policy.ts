@@ -265,6 +265,8 @@ function unwindingStep(obs: NfatSleeveObservation): NfatAction {
       ?? recordEntitlements(obs, entitlements, remainder)
       ?? { kind: 'wait', reason: 'partial return recorded; waiting for recovery' }
   }
+  // Step 1 is always recorded: the at-rest position becomes USD back at the bank first.
+  if (sleeve.assets.some((a) => a.type === 'aggregate-deployed')) return assetsStep(obs, bankAssets, 'step 1: returned funds confirmed at the bank')!
   const onRamped = obs.returns.every((r) => r.onRampedAt !== undefined)
   const unitsOpen = obs.units.some(notRepayable)
   if (!onRamped) return assetsStep(obs, bankAssets, 'step 1: returned funds confirmed at the bank') ?? { kind: 'wait', reason: 'waiting for the bank to on-ramp USDC' }

@@ -88,7 +88,9 @@ export async function reconcileTick(deps: NfatReconcileDeps): Promise<TickReport
   }
 
   await deps.bank.tick(await deps.now())
-  for (const sleeve of sleeves) {
+  // Re-read: the sweep stage may have moved a sleeve to OFFBOARDING.
+  const current = (await listAll<SleeveRecord>(deps.synome, { type: 'sleeve', haloClass: config.haloClass })).map((r) => r.data)
+  for (const sleeve of current) {
     if (sleeve.state === 'CREATED' || sleeve.state === 'FILLING' || sleeve.state === 'CLOSED') continue
     try {
       await driveSleeve(deps, report, sleeve.sleeveId)
