@@ -32,7 +32,7 @@ export function ratio(gas: bigint, baseline: bigint): string {
 
 function table(title: string, rows: GasRow[]): string {
   const lines = rows.map((r) => [r.action, r.gas.toString(), r.baseline?.action ?? '', r.baseline ? r.baseline.gas.toString() : '', r.baseline ? ratio(r.gas, r.baseline.gas) : ''])
-  const header = ['action', 'gas', 'without PAU', 'gas', 'overhead']
+  const header = ['action', 'gas', 'baseline (same run)', 'gas', 'ratio']
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
   return [`\n${title}`, fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n')
