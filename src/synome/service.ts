@@ -82,11 +82,11 @@ export class SynomeService extends SynomeReads {
     this.registry = buildRegistry(options.commands)
   }
 
-  /** Migrate, and on an empty log write the bootstrap roles as event 1. */
+  /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
   static async open(options: SynomeServiceOptions & { roles?: readonly RoleGrant[] | undefined }): Promise<SynomeService> {
     await migrate(options.sql)
     const service = new SynomeService(options)
-    await service.bootstrap(options.roles ?? [])
+    if (options.roles) await service.bootstrap(options.roles)
     return service
   }
 
