@@ -141,8 +141,22 @@ export type Anvil = {
 }
 
 export async function startAnvil(parameters: StartAnvilParameters = {}): Promise<Anvil> {
+  // A picked free port can be taken before anvil binds it: retry a few times with a new one.
+  const attempts = parameters.port === undefined ? 3 : 1
+  let lastError: unknown
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      return await startAnvilOnce({ ...parameters, port: parameters.port ?? (await freePort()) })
+    } catch (error) {
+      lastError = error
+    }
+  }
+  throw lastError
+}
+
+async function startAnvilOnce(parameters: StartAnvilParameters & { port: number }): Promise<Anvil> {
   installExitHooks()
-  const port = parameters.port ?? (await freePort())
+  const { port } = parameters
   const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', '--mnemonic', ANVIL_MNEMONIC]
   if (parameters.blockTime !== undefined) args.push('--block-time', String(parameters.blockTime))
   const binary = anvilBinary()
