@@ -231,10 +231,30 @@ describe('access control: every external function refuses every unauthorized cal
     }
   })
 
-  it('ALMProxy.doCall: only the controller (not even the relayer)', async () => {
+  it('ALMProxy: doCall only by the controller (not even the relayer), roles only by the timelock', async () => {
     const steal = encodeFunctionData({ abi: usdsAbi, functionName: 'transfer', args: [devnet.accounts.attacker.address, 1n] })
+    const controllerRole = await devnet.publicClient.readContract({ address: s.proxy, abi: almProxyAbi, functionName: 'CONTROLLER' })
     for (const name of [...outsiders, 'relayer'] as const) {
-      await expect(devnet.write(devnet.accounts[name], { address: s.proxy, abi: almProxyAbi, functionName: 'doCall', args: [s.usds, steal] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      const as = devnet.accounts[name]
+      await expect(devnet.write(as, { address: s.proxy, abi: almProxyAbi, functionName: 'doCall', args: [s.usds, steal] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.proxy, abi: almProxyAbi, functionName: 'grantRole', args: [controllerRole, as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.proxy, abi: almProxyAbi, functionName: 'revokeRole', args: [controllerRole, s.controller] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    }
+  })
+
+  it('the lists above cover every state-changing function of Controller, ALMProxy and RateLimits', () => {
+    const covered: Record<string, string[]> = {
+      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'grantRole', 'revokeRole', 'removeRelayer'],
+      ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
+      RateLimits: ['setRateLimitData', 'removeRateLimit', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
+    }
+    const abis = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
+    for (const [name, abi] of Object.entries(abis)) {
+      const external = abi
+        .filter((item) => item.type === 'function' && item.stateMutability !== 'view' && item.stateMutability !== 'pure')
+        .map((item) => (item as { name: string }).name)
+        .filter((fn) => fn !== 'renounceRole') // only ever drops the caller's own role
+      expect(external.filter((fn) => !covered[name]!.includes(fn)), name).toEqual([])
     }
   })
 
@@ -246,6 +266,8 @@ describe('access control: every external function refuses every unauthorized cal
       await expect(devnet.write(as, { ...base, functionName: 'removeRateLimit', args: [keys.usdsToUsdc!] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitDecrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitIncrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'grantRole', args: [keys.usdsToUsdc!, as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'revokeRole', args: [`0x${'0'.repeat(64)}`, s.configurator] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
     }
   })
 })
