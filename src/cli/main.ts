@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
+import { register as registerRisk } from './risk.js'
 
 /**
  * The `halo` command. Each user task is one subcommand, registered by the module that owns
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerAgents(program)
+  registerRisk(program)
   return program
 }
 
