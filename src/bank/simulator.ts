@@ -1,3 +1,4 @@
+import { isoTimestamp } from '../domain/sleeve.js'
 import type { BankLedger, BankReturn } from './ledger.js'
 
 /**
@@ -47,17 +48,17 @@ export function createDevnetBank(parameters: DevnetBankParameters): DevnetBank {
           // The bank only sees money that actually left the chain.
           if (!transfer.txHash) continue
           if (now.getTime() - Date.parse(transfer.initiatedAt) < receiptDelaySeconds * 1000) continue
-          ledger.confirmReceipt({ transferId: transfer.transferId, amountUsd: transfer.amountUsdc.toString(), confirmedAt: now.toISOString() })
+          ledger.confirmReceipt({ transferId: transfer.transferId, amountUsd: transfer.amountUsdc.toString(), confirmedAt: isoTimestamp(now) })
         }
       }
       for (const bankReturn of ledger.returnsAwaitingOnRamp()) {
         const { txHash } = await onRamp({ returnId: bankReturn.returnId, sleeveId: bankReturn.sleeveId, amountUsdc: bankReturn.amountUsd })
-        ledger.confirmOnRamp({ returnId: bankReturn.returnId, amountUsdc: bankReturn.amountUsd.toString(), txHash, confirmedAt: now.toISOString() })
+        ledger.confirmOnRamp({ returnId: bankReturn.returnId, amountUsdc: bankReturn.amountUsd.toString(), txHash, confirmedAt: isoTimestamp(now) })
       }
     },
     releaseReturn({ sleeveId, amountUsd, final, at, returnId }) {
       const id = returnId ?? `${sleeveId}:return:${ledger.returnsFor(sleeveId).length + 1}`
-      return ledger.confirmReturn({ returnId: id, sleeveId, amountUsd: amountUsd.toString(), confirmedAt: at.toISOString(), final })
+      return ledger.confirmReturn({ returnId: id, sleeveId, amountUsd: amountUsd.toString(), confirmedAt: isoTimestamp(at), final })
     },
   }
 }

@@ -1,5 +1,6 @@
 import { formatUnitsExact, parseUnitsExact, rescale, USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS } from '../../domain/money.js'
 import {
+  isoTimestamp,
   proRataRepayment,
   type AttestationType,
   type RiskData,
@@ -179,7 +180,7 @@ function offboardingStep(obs: NfatSleeveObservation): NfatAction {
   if (unflagged.length > 0) {
     return {
       kind: 'flag',
-      metadata: { offboardingAlert: { reason: 'bank receipt overdue', transferIds: [...flagged, ...unflagged.map((t) => t.transferId)], timeoutSeconds: obs.config.receiptTimeoutSeconds, flaggedAt: obs.now.toISOString() } },
+      metadata: { offboardingAlert: { reason: 'bank receipt overdue', transferIds: [...flagged, ...unflagged.map((t) => t.transferId)], timeoutSeconds: obs.config.receiptTimeoutSeconds, flaggedAt: isoTimestamp(obs.now) } },
       reason: `no bank receipt within ${obs.config.receiptTimeoutSeconds}s for ${unflagged.map((t) => t.transferId).join(', ')}`,
     }
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { getAddress, type Address } from 'viem'
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
+import { isoTimestamp } from '../../domain/sleeve.js'
 import { pipelineTarget, planSleeveSweeps, type PolicySleeve, type SleevePolicyConfig } from '../../domain/sleevePolicy.js'
 import type { OffRampBank } from '../../bank/simulator.js'
 import type { SynomeClient } from '../../synome/client/index.js'
@@ -133,7 +134,7 @@ async function completeSweeps(deps: NfatReconcileDeps, report: TickReport): Prom
       continue
     }
     const principal = formatUnitsExact(event.amount, USDS_DECIMALS)
-    const maturity = new Date(now.getTime() + config.dealTerms.termDays * 86_400_000).toISOString().replace('.000Z', 'Z')
+    const maturity = isoTimestamp(new Date(now.getTime() + config.dealTerms.termDays * 86_400_000))
     await synome.send(
       'sweepUnit',
       {
@@ -267,7 +268,7 @@ async function execute(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
       return state.status === 'final'
     }
     case 'register-transfer':
-      bank.ledger.registerTransfer({ transferId: action.transferId, sleeveId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: obs.now.toISOString().replace('.000Z', 'Z') })
+      bank.ledger.registerTransfer({ transferId: action.transferId, sleeveId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: isoTimestamp(obs.now) })
       return true
     case 'update-assets':
       await synome.send('updateSleeveAssets', { sleeveId, assets: action.assets }, sleeveWrite)
