@@ -118,6 +118,8 @@ describe('access control: every external function refuses every unauthorized cal
     expect(await has(ROLE.funder, world.almProxy)).toBe(true)
     expect(await has(ROLE.pauser, devnet.accounts.freezer.address)).toBe(true)
     expect(await has(ROLE.admin, devnet.accounts.deployer.address)).toBe(false) // the deployer keeps nothing
+    const supports = (id: Hex) => devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'supportsInterface', args: [id] })
+    expect([await supports('0x80ac58cd'), await supports('0x7965db0b'), await supports('0xffffffff')]).toEqual([true, true, false]) // ERC-721, IAccessControl
   })
 })
 
