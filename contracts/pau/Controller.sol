@@ -118,6 +118,7 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         _approve(asset, vault, assets);
         uint256 before = _balance(asset);
         shares = abi.decode(proxy.doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy)))), (uint256));
+        _approve(asset, vault, 0); // a vault that took less must not keep an allowance
         uint256 spent = before - _balance(asset);
         uint256 sharesValue = IERC4626(vault).convertToAssets(shares);
         if (sharesValue * 1e18 < spent * maxSlippage) revert SlippageTooHigh(vault, spent, sharesValue);
