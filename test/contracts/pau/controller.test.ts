@@ -127,6 +127,7 @@ describe('ERC-4626', () => {
     const receipt = await relay('depositERC4626', [s.susds, usd('5000000')])
     await expectConsumed(keys.deposit4626!, before, receipt, usd('5000000'))
     expect(await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'maxWithdraw', args: [s.proxy] })).toBe(usd('5000000'))
+    expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.susds] })).toBe(0n)
     const mid = await limitData(keys.deposit4626!)
     const w = await relay('withdrawERC4626', [s.susds, usd('2000000')])
     const after = await limitData(keys.deposit4626!)
