@@ -87,6 +87,30 @@ describe('additions wait the timelock, removals are immediate', () => {
     }
   })
 
+  it('pause stops single and batch scheduling and execution until the Council Beacon unpauses', async () => {
+    const { aBEAM, council } = devnet.accounts
+    const call = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, devnet.accounts.alice.address] })
+    const B32 = `0x${'0'.repeat(64)}` as const
+    const tl = { address: s.timelock, abi: beamTimeLockAbi } as const
+    await devnet.write(aBEAM, { ...tl, functionName: 'scheduleBatch', args: [[call.target], [0n], [call.data], B32, B32, DELAY] })
+    await devnet.write(aBEAM, { ...tl, functionName: 'pause' })
+    await devnet.increaseTime(DELAY)
+    await expect(devnet.write(aBEAM, { ...tl, functionName: 'executeBatch', args: [[call.target], [0n], [call.data], B32, B32] })).rejects.toThrow(/EnforcedPause/)
+    await expect(devnet.write(aBEAM, { ...tl, functionName: 'execute', args: [call.target, 0n, call.data, B32, B32] })).rejects.toThrow(/EnforcedPause/)
+    await expect(devnet.write(aBEAM, { ...tl, functionName: 'schedule', args: [call.target, 0n, call.data, B32, `0x${'2'.padStart(64, '0')}`, DELAY] })).rejects.toThrow(/EnforcedPause/)
+    await expect(devnet.write(aBEAM, { ...tl, functionName: 'scheduleBatch', args: [[call.target], [0n], [call.data], B32, `0x${'3'.padStart(64, '0')}`, DELAY] })).rejects.toThrow(/EnforcedPause/)
+    await devnet.write(council, { ...tl, functionName: 'unpause' })
+    await devnet.write(aBEAM, { ...tl, functionName: 'executeBatch', args: [[call.target], [0n], [call.data], B32, B32] })
+    expect(await devnet.publicClient.readContract({ address: s.beamState, abi: beamStateAbi, functionName: 'isGovOps', args: [s.pau, devnet.accounts.alice.address] })).toBe(true)
+  })
+
+  it('maxIncrease tells GovOps the most the next setRateLimit accepts and from when', async () => {
+    const t0 = (await devnet.now()) + 10n
+    await at(t0, () => s.setRateLimit(key, IRL, SLOPE))
+    const [maxAmount, slope, notBefore] = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'maxIncrease', args: [s.pau, key] })
+    expect([maxAmount, slope, notBefore]).toEqual([IRL + IRL / 4n, (SLOPE * 12_500n) / 10_000n, t0 + HOP])
+  })
+
   it('aBEAM revokes the cBEAM and unregisters the PAU instantly', async () => {
     const { aBEAM, govOps } = devnet.accounts
     await devnet.write(aBEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, govOps.address] })
