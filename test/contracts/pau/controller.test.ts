@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { encodeFunctionData, parseUnits, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
+import { encodeFunctionData, parseUnits, toFunctionSelector, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
 import {
   almProxyAbi,
   beamStateAbi,
@@ -249,7 +249,7 @@ describe('access control: every external function refuses every unauthorized cal
       ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
       RateLimits: ['setRateLimitData', 'removeRateLimit', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
     }
-    const abis = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
+    const abis: Record<string, Abi> = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
     for (const [name, abi] of Object.entries(abis)) {
       const external = abi
         .filter((item) => item.type === 'function' && item.stateMutability !== 'view' && item.stateMutability !== 'pure')
