@@ -8,8 +8,8 @@ import type { BankLedger, BankReturn } from './ledger.js'
  *   does nothing.
  * - `simulator` (devnets): receipts of registered, sent transfers are confirmed after a
  *   configurable delay; returns are released on command (principal + yield, or a partial
- *   recovery), and each return is on-ramped as USDC to the facility ALMProxy through an
- *   injected chain action.
+ *   recovery), and once a sleeve's final return is in, its returns are on-ramped as USDC to
+ *   the facility ALMProxy through an injected chain action.
  */
 export type OffRampBank = {
   kind: 'webhook' | 'simulator'
@@ -51,7 +51,10 @@ export function createDevnetBank(parameters: DevnetBankParameters): DevnetBank {
           ledger.confirmReceipt({ transferId: transfer.transferId, amountUsd: transfer.amountUsdc.toString(), confirmedAt: isoTimestamp(now) })
         }
       }
+      // A sleeve's returns are on-ramped once its final return is in (a partial default keeps
+      // the recovered USD at the bank while recovery continues).
       for (const bankReturn of ledger.returnsAwaitingOnRamp()) {
+        if (!ledger.returnsFor(bankReturn.sleeveId).some((r) => r.final)) continue
         const { txHash } = await onRamp({ returnId: bankReturn.returnId, sleeveId: bankReturn.sleeveId, amountUsdc: bankReturn.amountUsd })
         ledger.confirmOnRamp({ returnId: bankReturn.returnId, amountUsdc: bankReturn.amountUsd.toString(), txHash, confirmedAt: isoTimestamp(now) })
       }

@@ -215,3 +215,28 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
 
 /** A fresh HD account (for a faulty lpha-nfat key etc.). */
 export const extraAccount = (index: number) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index })
+
+type Prime = 'spark' | 'grove' | 'keel'
+
+/**
+ * Deposit, then tick lpha-nfat and lpha-attest through filling, offboarding and deployment
+ * until `sleeveId` is AT_REST, starting on `startDay` (each phase one scenario day apart).
+ */
+export async function runToAtRest(s: Scenario, deposits: ReadonlyArray<readonly [Prime, bigint]>, startDay: number, sleeveId = 'sleeve-7'): Promise<number> {
+  let day = startDay
+  await s.at(day, '09:00')
+  for (const [prime, amount] of deposits) await s.world.deposit(s.world.people[prime], amount)
+  // Bounded: filling, offboarding, gate, transfer, receipt, at-rest diligence.
+  for (let round = 0; round < 40; round++) {
+    await s.at(day, '10:00')
+    await s.nfatTick()
+    await s.attestTick()
+    await s.at(day, '10:30')
+    await s.nfatTick()
+    const state = (await s.sleeve(sleeveId)).state
+    if (state === 'AT_REST') return day
+    // Deployment diligence takes the attestor's configured time: jump over it.
+    day += state === 'DEPLOYING' ? attestRules.atRestAfterSeconds / DAY : 1
+  }
+  throw new Error(`${sleeveId} did not reach AT_REST`)
+}

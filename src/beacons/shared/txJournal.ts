@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { keccak256, type Address, type Chain, type Hex, type LocalAccount, type PublicClient, type Transport } from 'viem'
+import { keccak256, TransactionReceiptNotFoundError, type Address, type Chain, type Hex, type LocalAccount, type PublicClient, type Transport } from 'viem'
 import { BaseError } from '../../domain/errors.js'
 import { JsonlJournal } from './jsonlJournal.js'
 
@@ -25,6 +25,8 @@ export class TxFailedError extends BaseError {
   override readonly code: string = 'TX_FAILED'
   override readonly status: number = 502
 }
+
+const REPLACED_GRACE_MS = 2_000
 
 export type TxStatus = 'pending' | 'mined' | 'final' | 'reverted' | 'replaced'
 
@@ -147,12 +149,18 @@ export class TxJournal {
     if (!state) throw new TxFailedError('unknown transaction intent', { details: key })
     if (state.status === 'final' || state.status === 'reverted' || state.status === 'replaced') return state
     const { publicClient, account, finalityDepth } = this.#params
-    const receipt = await publicClient.getTransactionReceipt({ hash: state.hash }).catch(() => undefined)
+    let receipt = await this.#receipt(state.hash)
     if (!receipt) {
       const mined = await publicClient.getTransactionCount({ address: account.address, blockTag: 'latest' })
       if (mined > state.nonce) {
-        this.#setStatus(key, 'replaced')
-        return state
+        // The nonce is used. A node can answer the nonce before it serves the receipt, so
+        // look once more (bounded) before concluding another transaction took it.
+        receipt = await publicClient.waitForTransactionReceipt({ hash: state.hash, timeout: REPLACED_GRACE_MS }).catch(() => undefined)
+        if (!receipt) {
+          this.#setStatus(key, 'replaced')
+          return state
+        }
+        return this.resolve(key)
       }
       this.#setStatus(key, 'pending')
       await this.#broadcast(state)
@@ -168,6 +176,16 @@ export class TxJournal {
     const head = await publicClient.getBlockNumber({ cacheTime: 0 })
     this.#setStatus(key, head - receipt.blockNumber >= BigInt(finalityDepth) ? 'final' : 'mined', block)
     return state
+  }
+
+  /** The receipt, or undefined when the node does not know the transaction (other errors propagate). */
+  async #receipt(hash: Hex) {
+    try {
+      return await this.#params.publicClient.getTransactionReceipt({ hash })
+    } catch (error) {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined
+      throw error
+    }
   }
 
   /** On start: resolve every unfinished intent in nonce order (re-broadcasting dropped ones first). */
