@@ -39,13 +39,13 @@ export type CoreHaloRecordView = {
   parameters: Record<string, unknown>
 }
 
-/** A sleeve with its attestation records resolved (the sleeve only stores their ids). */
-export function toRiskSleeve(record: SleeveRecordView, attestationsById: ReadonlyMap<string, AttestationRecordView>): RiskSleeve {
-  const attestations: RiskAttestation[] = []
-  for (const id of record.attestations) {
-    const found = attestationsById.get(id)
-    if (found) attestations.push(found)
-  }
+/**
+ * A sleeve with its attestation records. Every attestation whose `sleeveId` is this sleeve
+ * counts, not only those lpha-nfat has linked yet: the attestor's act is what the CRR rules
+ * look at (a PERIODIC posted at the due time is on time even before nfat records it).
+ */
+export function toRiskSleeve(record: SleeveRecordView, attestationsBySleeve: ReadonlyMap<string, readonly AttestationRecordView[]>): RiskSleeve {
+  const attestations: RiskAttestation[] = [...(attestationsBySleeve.get(record.sleeveId) ?? [])]
   return {
     sleeveId: record.sleeveId,
     haloClass: record.haloClass,

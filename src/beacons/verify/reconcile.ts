@@ -47,8 +47,13 @@ export async function runVerify({ reader, chain, sources, now, primeAddresses = 
     return { ok: false, frameworkVersion: published.version, alerts: [alert('FRAMEWORK_INVALID', { type: 'framework', id: published.version }, `risk framework ${published.version} does not validate`, { error: isBaseError(error) ? (error.details ?? error.shortMessage) : String(error) })] }
   }
   const [sleeveRecords, unitRecords, attestationRecords, coreHaloRecords, haloClasses] = await Promise.all([reader.sleeves(), reader.units(), reader.attestations(), reader.coreHalos(), reader.haloClasses()])
-  const attestationsById = new Map(attestationRecords.map((a) => [a.attestationId, a]))
-  const sleeves = sleeveRecords.map((s) => toRiskSleeve(s, attestationsById))
+  const attestationsBySleeve = new Map<string, AttestationRecordView[]>()
+  for (const a of attestationRecords) {
+    const list = attestationsBySleeve.get(a.sleeveId)
+    if (list) list.push(a)
+    else attestationsBySleeve.set(a.sleeveId, [a])
+  }
+  const sleeves = sleeveRecords.map((s) => toRiskSleeve(s, attestationsBySleeve))
   const units = unitRecords.map((u) => toRiskUnit(u, primeAddresses))
 
   const extraAlerts: Alert[] = []

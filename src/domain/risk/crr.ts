@@ -109,7 +109,10 @@ function assetRisk(framework: RiskFramework, sleeve: RiskSleeve, asset: RiskAsse
   if (sleeve.state === 'AT_REST') rateWad = atRestRateWad
   else if (!staged) rateWad = flatRate(framework, sleeve.state)
   else if (subStep) rateWad = framework.crr[sleeve.state as 'OFFBOARDING' | 'UNWINDING'][subStep]
-  else {
+  else if (sleeve.state === 'UNWINDING' && (asset.type === 'aggregate-deployed' || asset.location === 'deploying')) {
+    // Not yet returned: still the attested deployed assets of AT_REST.
+    rateWad = framework.crr.AT_REST
+  } else {
     // Unknown location: charge the state's most opaque rate rather than guess.
     const rates = framework.crr[sleeve.state as 'OFFBOARDING' | 'UNWINDING']
     rateWad = Object.values(rates).reduce(max, 0n)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { InvalidInputError } from '../errors.js'
 import { WAD, parseUnitsExact } from '../money.js'
 import { parseDuration, isZeroDuration, type Duration } from './duration.js'
+import type { SleeveState } from '../sleeve.js'
 
 /**
  * The risk framework lpha-council publishes and lpla-verify computes with (seed 004 "CRR",
@@ -18,8 +19,7 @@ import { parseDuration, isZeroDuration, type Duration } from './duration.js'
 export const SUB_STEPS = ['usds-at-almproxy', 'usdc-at-almproxy', 'usds-at-redeem', 'in-transit', 'at-bank'] as const
 export type SubStep = (typeof SUB_STEPS)[number]
 
-export const SLEEVE_STATES = ['CREATED', 'FILLING', 'OFFBOARDING', 'DEPLOYING', 'AT_REST', 'UNWINDING', 'CLOSED'] as const
-export type SleeveState = (typeof SLEEVE_STATES)[number]
+export type { SleeveState } from '../sleeve.js'
 
 const RATE = /^(0|1)(\.\d{1,18})?$/
 /** A capital rate in [0, 1] as an exact decimal string ("0.25") → WAD bigint. */

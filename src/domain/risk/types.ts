@@ -1,4 +1,4 @@
-import type { SleeveState } from './framework.js'
+import type { AttestationType, SleeveState } from '../sleeve.js'
 
 /**
  * What lpla-verify needs to know about Synome records, in its own words. The Synome's records
@@ -22,7 +22,7 @@ export type RiskDataRecord = {
   data?: unknown
 }
 
-export type AttestationType = 'PRE_DEPLOYMENT' | 'AT_REST' | 'PERIODIC'
+export type { AttestationType }
 
 export type RiskAttestation = {
   attestationId: string

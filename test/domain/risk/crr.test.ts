@@ -88,3 +88,12 @@ describe('CRR per sleeve state and sub-step — seed 004 happy path of sleeve-7 
     expect(risk.alerts.map((a) => [a.code, a.entity])).toEqual([['ASSET_LOCATION_UNKNOWN', { type: 'sleeve', id: 'sleeve-7' }]])
   })
 })
+
+describe('UNWINDING before the first funds return', () => {
+  it('charges assets still deployed the AT_REST rate, without an unknown-location alert', () => {
+    const sleeve = { ...SEED_STEPS.atRest, state: 'UNWINDING' as const }
+    const risk = computeSleeveRisk({ framework, sleeve, now: new Date('2026-10-01T09:30:00Z') })
+    expect(risk.crrWad).toBe(rate('0.12'))
+    expect(risk.alerts).toEqual([])
+  })
+})
