@@ -157,16 +157,15 @@ function offboardingStep(obs: NfatSleeveObservation): NfatAction {
     const step = txStep(obs, `offramp:${transfer.transferId}`, { fn: 'transferAsset', transferId: transfer.transferId, usdcAmount: transfer.amountUsdc, destination: transfer.destination }, `offboarding step 2: send ${usdc(transfer.amountUsdc)} USDC to the off-ramp`)
     if (step) return step
   }
+  // Steps 2–3 in the Synome: in transit, then USD at the bank as receipts arrive.
+  const assetUpdate = assetsStep(obs, offboardingAssets(total, obs.transfers), 'reflect transfers and bank receipts')
+  if (assetUpdate) return assetUpdate
   const registered = sum(obs.transfers.map((t) => t.amountUsdc))
   if (registered < total) {
     const amount = total - registered < obs.offRampCapacityUsdc ? total - registered : obs.offRampCapacityUsdc
     if (amount === 0n) return { kind: 'wait', reason: 'off-ramp rate limit exhausted; waiting for it to refill' }
     return { kind: 'register-transfer', transferId: `${sleeve.sleeveId}:offramp:${obs.transfers.length + 1}`, usdcAmount: amount, destination: obs.config.offRampDestination, reason: `announce ${usdc(amount)} USDC transfer to the bank before sending` }
   }
-
-  // Steps 2–3 in the Synome: in transit, then USD at the bank as receipts arrive.
-  const assetUpdate = assetsStep(obs, offboardingAssets(total, obs.transfers), 'reflect transfers and bank receipts')
-  if (assetUpdate) return assetUpdate
   const pending = obs.transfers.filter((t) => !t.receipt)
   if (pending.length === 0) {
     const attestationId = obs.attestations.find((a) => a.type === 'PRE_DEPLOYMENT')!.attestationId

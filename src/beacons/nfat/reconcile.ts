@@ -76,8 +76,6 @@ export async function reconcileTick(deps: NfatReconcileDeps): Promise<TickReport
   for (const key of reorged) deps.log.warn({ key }, 'transaction block no longer canonical; re-resolving')
 
   const sleeves = (await listAll<SleeveRecord>(deps.synome, { type: 'sleeve', haloClass: config.haloClass })).map((r) => r.data)
-  deps.metrics.sleeves.reset()
-  for (const sleeve of sleeves) deps.metrics.sleeves.inc({ halo_class: config.haloClass, state: sleeve.state })
 
   try {
     await completeSweeps(deps, report)
@@ -101,6 +99,9 @@ export async function reconcileTick(deps: NfatReconcileDeps): Promise<TickReport
       deps.log.error({ err: error, sleeveId: sleeve.sleeveId }, 'sleeve step failed')
     }
   }
+  deps.metrics.ticks.inc({ halo_class: config.haloClass })
+  deps.metrics.sleeves.reset()
+  for (const sleeve of await listAll<SleeveRecord>(deps.synome, { type: 'sleeve', haloClass: config.haloClass })) deps.metrics.sleeves.inc({ halo_class: config.haloClass, state: sleeve.data.state })
   return report
 }
 
