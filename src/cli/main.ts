@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerRisk } from './risk.js'
+import { register as registerSynome } from './synome.js'
 
 /**
  * The `halo` command. Each user task is one subcommand, registered by the module that owns
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerAgents(program)
   registerRisk(program)
+  registerSynome(program)
   return program
 }
 

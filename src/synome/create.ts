@@ -18,8 +18,6 @@ export type CreateSynomeParameters = {
   chainId?: number | undefined
   /** Extra command handlers (see CommandHandler). */
   commands?: readonly CommandHandler[] | undefined
-  /** Close cleanly on SIGTERM/SIGINT (the `serve` command sets this). */
-  handleSignals?: boolean | undefined
   /** Pool size for PostgreSQL. */
   maxConnections?: number | undefined
 }
@@ -43,25 +41,12 @@ export async function createSynome(parameters: CreateSynomeParameters = {}): Pro
     release()
     throw error
   }
+  // closing the service also releases the data-directory lock, once
   const close = service.close.bind(service)
   let closed: Promise<void> | undefined
-  const onSignal = () => {
-    void service.close().finally(() => process.exit(0))
-  }
   service.close = () => {
-    closed ??= (async () => {
-      if (parameters.handleSignals) {
-        process.off('SIGTERM', onSignal)
-        process.off('SIGINT', onSignal)
-      }
-      await close()
-      release()
-    })()
+    closed ??= close().finally(release)
     return closed
-  }
-  if (parameters.handleSignals) {
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
   }
   return service
 }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { StoreError } from '../errors.js'
 
 /**
@@ -15,7 +15,7 @@ export const LOCK_FILE = 'synome.lock'
 export const MARKER_FILE = 'halo-synome.json'
 
 export function pgliteVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')))
+  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'))
   for (let i = 0; i < 5; i++, dir = dirname(dir)) {
     const file = join(dir, 'package.json')
     if (!existsSync(file)) continue
