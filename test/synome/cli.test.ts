@@ -1,0 +1,99 @@
+/**
+ * `halo synome …` against a running Synome (HTTP) and a data directory: signed send with a
+ * key file, --json reads, verify-log exit status, backup and restore.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { main } from '../../src/cli/main.js'
+import type { SynomeService } from '../../src/synome/service.js'
+import { startSynomeServer } from '../../src/synome/server.js'
+import { storeBackends, useStore } from '../fixtures/store.js'
+import { HALO_CLASS, bootstrapRoles, keys, testClock, unitPayload } from './support.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'synome-cli-'))
+
+async function halo(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = ''
+  let stderr = ''
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
+  process.exitCode = 0
+  try {
+    await main(['node', 'halo', ...args])
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+  }
+  const code = Number(process.exitCode ?? 0)
+  process.exitCode = 0
+  return { stdout, stderr, code }
+}
+
+describe('halo synome CLI', () => {
+  const store = useStore(storeBackends()[0]!)
+  let synome: SynomeService
+  let server: Awaited<ReturnType<typeof startSynomeServer>>
+  let url: string
+
+  beforeAll(async () => {
+    const time = testClock('2026-03-15T10:00:00Z')
+    synome = await store.fresh({ clock: time.clock, roles: bootstrapRoles })
+    server = await startSynomeServer({ service: synome, port: 0 })
+    url = server.url
+  })
+  afterAll(async () => {
+    await server?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('sends signed commands with --key (hex or file) and reads with --json', async () => {
+    const keyFile = join(dir, 'nfat.key')
+    writeFileSync(keyFile, `${keys.nfat}\n`)
+    expect((await halo('synome', 'send', 'registerHaloClass', JSON.stringify({ haloClass: HALO_CLASS }), '--key', keys.council, '--synome', url, '--json')).code).toBe(0)
+    const created = await halo('synome', 'send', 'createSleeve', JSON.stringify({ sleeveId: 'sleeve-7', haloClass: HALO_CLASS }), '--key', keyFile, '--idempotency-key', 'create:sleeve-7', '--synome', url, '--json')
+    expect(JSON.parse(created.stdout)).toMatchObject({ entity: { type: 'sleeve', id: 'sleeve-7', version: 1 }, replayed: false })
+    const replay = await halo('synome', 'send', 'createSleeve', JSON.stringify({ sleeveId: 'sleeve-7', haloClass: HALO_CLASS }), '--key', keyFile, '--idempotency-key', 'create:sleeve-7', '--synome', url, '--json')
+    expect(JSON.parse(replay.stdout)).toMatchObject({ replayed: true })
+    const payloadFile = join(dir, 'sweep.json')
+    writeFileSync(payloadFile, JSON.stringify({ sleeveId: 'sleeve-7', unit: unitPayload(42, '30000000', 'spark') }))
+    expect((await halo('synome', 'send', 'sweepUnit', '--payload-file', payloadFile, '--key', keyFile, '--synome', url)).stdout).toMatch(/^accepted: sweepUnit → sleeve sleeve-7 v2/)
+
+    const refused = await halo('synome', 'send', 'createSleeve', JSON.stringify({ sleeveId: 's2', haloClass: HALO_CLASS }), '--key', keys.attest, '--synome', url, '--json')
+    expect(refused.code).toBe(1)
+    expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'NOT_PERMITTED', status: 403 })
+
+    const got = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', url, '--json')).stdout)
+    expect(got.data).toMatchObject({ state: 'FILLING', linkedUnits: [42], assets: [{ type: 'USDS', amount: '30000000', location: 'facility-ALMProxy' }] })
+    const asOf = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--as-of', '2026-03-15T10:00:00Z', '--synome', url, '--json')).stdout)
+    expect(asOf.version).toBe(2)
+    const list = JSON.parse((await halo('synome', 'list', 'unit', '--prime', 'spark', '--synome', url, '--json')).stdout)
+    expect(list.items.map((u: { id: string }) => u.id)).toEqual(['42'])
+    const history = JSON.parse((await halo('synome', 'history', 'sleeve', 'sleeve-7', '--synome', url, '--json')).stdout)
+    expect(history.map((v: { command: string }) => v.command)).toEqual(['createSleeve', 'sweepUnit'])
+    expect(JSON.parse((await halo('synome', 'events', '--after', '2', '--synome', url, '--json')).stdout).events).toHaveLength(2)
+    expect((await halo('synome', 'commands')).stdout).toMatch(/sweepUnit\s+nfat/)
+  })
+
+  it('verify-log exits 1 on a broken chain; backup + restore round-trip; restore refuses a tampered file', async () => {
+    const ok = await halo('synome', 'verify-log', '--synome', url, '--json')
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, events: 4 })
+    const file = join(dir, 'backup.jsonl')
+    expect(JSON.parse((await halo('synome', 'backup', file, '--synome', url, '--json')).stdout)).toMatchObject({ events: 4 })
+
+    const restoredDir = join(dir, 'restored')
+    const restored = await halo('synome', 'restore', file, '--data-dir', restoredDir, '--json')
+    expect(JSON.parse(restored.stdout), restored.stderr).toMatchObject({ events: 4 })
+    const tamperedFile = join(dir, 'tampered.jsonl')
+    writeFileSync(tamperedFile, (await import('node:fs')).readFileSync(file, 'utf8').replace('30000000', '90000000'))
+    const refused = await halo('synome', 'restore', tamperedFile, '--data-dir', join(dir, 'refused'), '--json')
+    expect(refused.code).toBe(1)
+    expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'INVALID_INPUT', title: expect.stringMatching(/tampered/) })
+
+    await store.sql.query(`UPDATE events SET actor = '0x0000000000000000000000000000000000000001' WHERE position = 3`)
+    const broken = await halo('synome', 'verify-log', '--synome', url)
+    expect(broken.code).toBe(1)
+    expect(broken.stdout).toMatch(/BROKEN at event 3/)
+  })
+})
