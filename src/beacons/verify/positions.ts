@@ -1,6 +1,6 @@
 import type { Address } from 'viem'
 import { alert, type Alert } from '../../domain/risk/alerts.js'
-import { claimedHoldings, verifyHolding, verifyUnitPosition, type ClassContracts } from '../../domain/risk/position.js'
+import { claimedHoldings, isAddress, verifyHolding, verifyUnitPosition, type ClassContracts } from '../../domain/risk/position.js'
 import type { RiskSleeve, RiskUnit } from '../../domain/risk/types.js'
 import type { VerifyChain } from './chain.js'
 
@@ -23,6 +23,8 @@ export type VerifyPositionsParameters = {
  */
 export async function verifyPositions({ chain, sleeves, units, facilityOf, usdc, concurrency = 8 }: VerifyPositionsParameters): Promise<Alert[]> {
   const alerts: Alert[] = []
+  const unnamed = [...new Set(units.filter((u) => u.state !== 'CLOSED' && !isAddress(u.depositor)).map((u) => u.depositor))]
+  for (const prime of unnamed) alerts.push(alert('POSITION_CHECK_FAILED', { type: 'prime', id: prime }, `NFAT depositors of Prime "${prime}" not checked: no address configured (primeAddresses)`))
   await forEachBounded(units.filter((u) => u.state !== 'CLOSED'), concurrency, async (unit) => {
     try {
       alerts.push(...verifyUnitPosition(unit, await chain.readNfat(unit.facility as Address, BigInt(unit.unitId))))

@@ -24,9 +24,14 @@ export function verifyUnitPosition(unit: RiskUnit, nfat: NfatOnChain): Alert[] {
   const principal = parseUnitsExact(unit.principal, USDS_DECIMALS, 'principal')
   if (principal !== nfat.principal) mismatches.principal = { synome: unit.principal, chain: formatUnitsExact(nfat.principal, USDS_DECIMALS) }
   if (unit.facility.toLowerCase() !== nfat.facility.toLowerCase()) mismatches.facility = { synome: unit.facility, chain: nfat.facility }
-  if (unit.depositor.toLowerCase() !== nfat.depositor.toLowerCase()) mismatches.depositor = { synome: unit.depositor, chain: nfat.depositor }
+  // A depositor known only by Prime name cannot be compared; the caller reports it as unchecked.
+  if (isAddress(unit.depositor) && unit.depositor.toLowerCase() !== nfat.depositor.toLowerCase()) mismatches.depositor = { synome: unit.depositor, chain: nfat.depositor }
   if (Object.keys(mismatches).length === 0) return []
   return [alert('POSITION_NFAT_MISMATCH', entity, `NFAT ${unit.unitId} differs from the Synome unit in ${Object.keys(mismatches).join(', ')}`, { sleeveId: unit.sleeveId, mismatches })]
+}
+
+export function isAddress(value: string): boolean {
+  return /^0x[0-9a-fA-F]{40}$/.test(value)
 }
 
 export type ClaimToken = 'USDS' | 'USDC'

@@ -163,4 +163,17 @@ describe('lpla-verify against the Synome and the devnet', () => {
     })
     expect(run.ok && run.report.alerts.map((a) => [a.code, a.entity.id])).toEqual([['POSITION_NFAT_MISSING', '99']])
   })
+
+  it('names a Prime without a configured address as unchecked, and checks it once mapped', async () => {
+    const reader = synomeReader(council)
+    const byName = { ...reader, units: async () => (await reader.units()).map((u) => (u.unitId === 42 ? { ...u, depositorPrime: 'spark' } : u)) }
+    const chain = createVerifyChain(devnet.publicClient as never)
+    const sources = { clients: { default: devnet.publicClient as never } }
+    const unmapped = await runVerify({ reader: byName, chain, sources, now })
+    expect(unmapped.ok && unmapped.report.alerts.map((a) => [a.code, a.entity])).toEqual([['POSITION_CHECK_FAILED', { type: 'prime', id: 'spark' }]])
+    const mapped = await runVerify({ reader: byName, chain, sources, now, primeAddresses: { spark: world.people.spark.address } })
+    expect(mapped.ok && mapped.report.alerts).toEqual([])
+    const wrong = await runVerify({ reader: byName, chain, sources, now, primeAddresses: { spark: world.people.grove.address } })
+    expect(wrong.ok && wrong.report.alerts.map((a) => [a.code, a.entity.id])).toEqual([['POSITION_NFAT_MISMATCH', '42']])
+  })
 })

@@ -108,3 +108,21 @@ describe('deploying longer than the attested maximum deployment duration', () =>
     expect(codes(sleeve, '2026-04-10T00:00:00Z')).toEqual(['DEPLOYMENT_DURATION_UNKNOWN'])
   })
 })
+
+describe('escalation properties (fast-check)', () => {
+  it('never lowers the CRR as time passes without a new attestation, and never exceeds the cap', async () => {
+    const fc = (await import('fast-check')).default
+    const base = Date.parse('2026-04-15T09:00:00Z')
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * 86_400 }), fc.integer({ min: 0, max: 400 * 86_400 }), (a, b) => {
+        const [early, late] = a <= b ? [a, b] : [b, a]
+        const r1 = risk(SEED_STEPS.atRest, new Date(base + early * 1000).toISOString())
+        const r2 = risk(SEED_STEPS.atRest, new Date(base + late * 1000).toISOString())
+        expect(r2.crrWad >= r1.crrWad).toBe(true)
+        expect(r2.crrWad <= rate('0.5')).toBe(true)
+        expect(r2.requiredCapitalWad <= r2.valueWad).toBe(true)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})

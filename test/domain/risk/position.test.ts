@@ -52,3 +52,10 @@ describe('redeem contract claims after redemptions', () => {
     expect(claimedHoldings([SEED_STEPS.unwindingAtRedeem], () => contracts, units)[0]!.amount).toBe(parseUnitsExact('47250000', 18))
   })
 })
+
+describe('a depositor known only by Prime name', () => {
+  it('is not reported as a depositor mismatch (principal and facility are still compared)', () => {
+    expect(verifyUnitPosition({ ...unit42, depositor: 'spark' }, onChain42)).toEqual([])
+    expect(verifyUnitPosition({ ...unit42, depositor: 'spark', principal: '1' }, onChain42)[0]?.details.mismatches).toHaveProperty('principal')
+  })
+})
