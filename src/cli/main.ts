@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
+import { register as registerBeacons } from './beacons.js'
 import { register as registerRisk } from './risk.js'
 import { register as registerSynome } from './synome.js'
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerAgents(program)
+  registerBeacons(program)
   registerRisk(program)
   registerSynome(program)
   return program

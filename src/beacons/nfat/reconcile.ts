@@ -7,6 +7,7 @@ import type { OffRampBank } from '../../bank/simulator.js'
 import type { SynomeClient } from '../../synome/client/index.js'
 import type { EntityRecord } from '../../synome/commands/types.js'
 import type { AttestationRecord, SleeveRecord, UnitRecord } from '../../synome/records.js'
+import { crashPoint } from '../shared/crashPoints.js'
 import { chainEventKey } from '../shared/finality.js'
 import type { TxJournal } from '../shared/txJournal.js'
 import type { NfatChain } from './chain.js'
@@ -270,6 +271,7 @@ async function execute(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
     }
     case 'register-transfer':
       bank.ledger.registerTransfer({ transferId: action.transferId, sleeveId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: isoTimestamp(obs.now) })
+      crashPoint('ledger-write')
       return true
     case 'update-assets':
       await synome.send('updateSleeveAssets', { sleeveId, assets: action.assets }, sleeveWrite)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { keccak256, TransactionReceiptNotFoundError, type Address, type Chain, type Hex, type LocalAccount, type PublicClient, type Transport } from 'viem'
 import { BaseError } from '../../domain/errors.js'
+import { crashPoint } from './crashPoints.js'
 import { JsonlJournal } from './jsonlJournal.js'
 
 /**
@@ -139,7 +140,9 @@ export class TxJournal {
     const raw = await account.signTransaction(prepared as never)
     const intent: TxIntent = { key, chainId: publicClient.chain.id, from: account.address, to: request.to, data: request.data, nonce, hash: keccak256(raw), raw, createdAt: (this.#params.clock?.() ?? new Date()).toISOString() }
     this.#append({ kind: 'intent', ...intent })
+    crashPoint('tx-intent')
     await this.#broadcast(intent)
+    crashPoint('tx-broadcast')
     return this.resolve(key)
   }
 

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs'
+import pino, { type Logger } from 'pino'
+import { createPublicClient, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { z } from 'zod'
+import { InvalidInputError } from '../../domain/errors.js'
+import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
+import { createSynome } from '../../synome/create.js'
+import { evidenceSchemas } from './policy.js'
+import { attestTick, type AttestIdentity } from './reconcile.js'
+
+/**
+ * `halo beacon attest --config file.json`: lpha-attest in rule mode (devnets). The key comes
+ * from HALO_ATTEST_PRIVATE_KEY or the file; it should hold only the attest role.
+ */
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/)
+export const attestBeaconConfigSchema = z.strictObject({
+  haloClass: z.string().min(1),
+  privateKey: hex32.optional(),
+  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synomeChainId: z.number().int().positive().optional(),
+  idPrefix: z.string().min(1).default('att-'),
+  firstNumber: z.number().int().nonnegative().default(1),
+  rules: z.strictObject({
+    periodicCadenceSeconds: z.number().int().positive(),
+    atRestAfterSeconds: z.number().int().nonnegative(),
+    evidence: z.strictObject({ PRE_DEPLOYMENT: evidenceSchemas.PRE_DEPLOYMENT, AT_REST: evidenceSchemas.AT_REST, PERIODIC: evidenceSchemas.PERIODIC }),
+  }),
+  /** `wall` or chain time plus an offset (needs rpcUrl). */
+  clock: z.union([z.literal('wall'), z.strictObject({ rpcUrl: z.url(), chainOffsetSeconds: z.number().int() })]).default('wall'),
+  intervalSeconds: z.number().positive().default(60),
+})
+export type AttestBeaconConfig = z.output<typeof attestBeaconConfigSchema>
+
+export function loadAttestBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): AttestBeaconConfig {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (cause) {
+    throw new InvalidInputError('cannot read the attestor config', { details: path, cause })
+  }
+  const result = attestBeaconConfigSchema.safeParse(raw)
+  if (!result.success) throw new InvalidInputError('attestor config does not validate', { details: z.prettifyError(result.error), meta: { path } })
+  if (env.HALO_ATTEST_PRIVATE_KEY) result.data.privateKey = env.HALO_ATTEST_PRIVATE_KEY
+  if (!result.data.privateKey) throw new InvalidInputError('no attestor key: set HALO_ATTEST_PRIVATE_KEY or privateKey in the config')
+  return result.data
+}
+
+export async function runAttestBeacon(config: AttestBeaconConfig, options: { once?: boolean; log?: Logger } = {}): Promise<void> {
+  const log = options.log ?? pino({ name: 'lpha-attest' })
+  const account = privateKeyToAccount(config.privateKey as `0x${string}`)
+  let current = new Date()
+  const chainClient = config.clock === 'wall' ? undefined : createPublicClient({ transport: http(config.clock.rpcUrl) })
+  const now = async () => {
+    if (config.clock === 'wall' || !chainClient) return (current = new Date())
+    const block = await chainClient.getBlock({ blockTag: 'latest' })
+    return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
+  }
+  let synome: SynomeClient
+  let close = async () => {}
+  if ('url' in config.synome) {
+    synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
+  } else {
+    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
+    close = () => service.close()
+    synome = createInProcessClient({ service, account, clock: () => current })
+  }
+  const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
+  let stopping = false
+  const stop = () => {
+    stopping = true
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+  try {
+    do {
+      const report = await attestTick({ synome, identity, rules: config.rules, now: await now(), log })
+      log.info({ posted: report.filter((r) => r.type).length }, 'tick done')
+      if (options.once) break
+      await new Promise((resolve) => setTimeout(resolve, config.intervalSeconds * 1000))
+    } while (!stopping)
+  } finally {
+    process.off('SIGTERM', stop)
+    process.off('SIGINT', stop)
+    await close()
+  }
+}

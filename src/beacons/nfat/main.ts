@@ -1,0 +1,139 @@
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import pino, { type Logger } from 'pino'
+import { createPublicClient, defineChain, encodeFunctionData, http, type Chain, type PublicClient, type Transport } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { BankLedger } from '../../bank/ledger.js'
+import { createDevnetBank, createWebhookBank, type OffRampBank } from '../../bank/simulator.js'
+import { createBankWebhook } from '../../bank/webhook.js'
+import { usdcAbi } from '../../chain/generated/index.js'
+import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
+import { createSynome } from '../../synome/create.js'
+import { withCrashPoints } from '../shared/crashPoints.js'
+import { TxJournal } from '../shared/txJournal.js'
+import { createNfatChain } from './chain.js'
+import { classConfigFrom, type NfatBeaconConfig } from './config.js'
+import { createNfatMetrics } from './metrics.js'
+import { reconcileTick, type TickReport } from './reconcile.js'
+
+/**
+ * The lpha-nfat process: wires config → chain, Synome, journals, bank and HTTP (/metrics and
+ * the bank webhook), then ticks every `intervalSeconds` (or once). Every piece of state that
+ * must survive a crash is in `stateDir` or the Synome; memory only caches.
+ */
+export type NfatBeacon = {
+  tick(): Promise<TickReport>
+  httpPort: number | undefined
+  close(): Promise<void>
+}
+
+async function chainFor(rpcUrl: string): Promise<Chain> {
+  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 2 }) })
+  const id = await probe.getChainId()
+  return defineChain({ id, name: `chain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
+}
+
+export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pino({ name: 'lpha-nfat' })): Promise<NfatBeacon> {
+  const account = privateKeyToAccount(config.privateKey as `0x${string}`)
+  const chain = await chainFor(config.rpcUrl)
+  const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 2 }), pollingInterval: 250 })
+
+  let current = new Date()
+  const now = async () => {
+    if (config.clock === 'wall') return (current = new Date())
+    const block = await publicClient.getBlock({ blockTag: 'latest' })
+    return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
+  }
+  await now()
+
+  const closers: Array<() => Promise<void> | void> = []
+  let synome: SynomeClient
+  if ('url' in config.synome) {
+    synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
+  } else {
+    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
+    closers.push(() => service.close())
+    synome = createInProcessClient({ service, account, clock: () => current })
+  }
+
+  const txs = new TxJournal({ path: join(config.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.chain.finalityDepth })
+  const ledger = new BankLedger(join(config.stateDir, 'bank.jsonl'))
+  closers.push(() => txs.close(), () => ledger.close())
+  let bank: OffRampBank = createWebhookBank(ledger)
+  if (config.bank.kind === 'simulator') {
+    if (!config.bank.onRampPrivateKey) throw new Error('the devnet bank simulator needs onRampPrivateKey (the devnet USDC owner)')
+    const bankTxs = new TxJournal({ path: join(config.stateDir, 'bank-txs.jsonl'), account: privateKeyToAccount(config.bank.onRampPrivateKey as `0x${string}`), publicClient, finalityDepth: 0 })
+    closers.push(() => bankTxs.close())
+    bank = createDevnetBank({
+      ledger,
+      receiptDelaySeconds: config.bank.receiptDelaySeconds,
+      onRamp: async ({ returnId, amountUsdc }) => {
+        const state = await bankTxs.send(`onramp:${returnId}`, { to: config.chain.usdc, data: encodeFunctionData({ abi: usdcAbi, functionName: 'mint', args: [config.chain.almProxy, amountUsdc] }) })
+        return { txHash: state.hash }
+      },
+    })
+  }
+
+  const metrics = createNfatMetrics()
+  let httpPort: number | undefined
+  if (config.httpPort !== undefined) {
+    const app = new Hono()
+    app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
+    app.get('/healthz', (c) => c.json({ ok: true }))
+    if (config.bank.secret) app.route('/', createBankWebhook({ ledger, secret: config.bank.secret }))
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.httpPort, hostname: '127.0.0.1' }, (info) => {
+        httpPort = info.port
+        resolve(s)
+      })
+    })
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  }
+
+  const deps = {
+    config: classConfigFrom(config),
+    synome: withCrashPoints(synome),
+    chain: createNfatChain(publicClient, config.chain),
+    txs,
+    bank,
+    now,
+    log,
+    metrics,
+  }
+  return {
+    httpPort,
+    tick: () => reconcileTick(deps),
+    async close() {
+      for (const close of closers.reverse()) await close()
+    },
+  }
+}
+
+/** Tick forever (bounded only by signals) or once; one failed tick is logged, not fatal. */
+export async function runNfatBeacon(config: NfatBeaconConfig, options: { once?: boolean; log?: Logger } = {}): Promise<void> {
+  const log = options.log ?? pino({ name: 'lpha-nfat' })
+  const beacon = await startNfatBeacon(config, log)
+  log.info({ haloClass: config.haloClass, httpPort: beacon.httpPort }, 'lpha-nfat started')
+  let stopping = false
+  const stop = () => {
+    stopping = true
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+  try {
+    do {
+      const report = await beacon.tick()
+      log.info({ actions: report.actions.length, errors: report.errors.length }, 'tick done')
+      if (options.once) {
+        if (report.errors.length > 0) process.exitCode = 1
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, config.intervalSeconds * 1000))
+    } while (!stopping)
+  } finally {
+    process.off('SIGTERM', stop)
+    process.off('SIGINT', stop)
+    await beacon.close()
+  }
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { privateKeyToAccount } from 'viem/accounts'
+import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
+import { parseAttestationType } from '../beacons/attest/policy.js'
+import { postAttestation } from '../beacons/attest/reconcile.js'
+import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
+import { runNfatBeacon } from '../beacons/nfat/main.js'
+import { InvalidInputError } from '../domain/errors.js'
+import { createHttpClient } from '../synome/client/index.js'
+
+/**
+ * `halo beacon nfat|attest --config file` run the beacons; `halo attest <type> <sleeve>
+ * --file evidence.json` is the human attestor's way to post one attestation.
+ */
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch (cause) {
+    throw new InvalidInputError(`cannot read ${what}`, { details: path, cause })
+  }
+}
+
+function attestorKey(keyFile: string | undefined): `0x${string}` {
+  const key = keyFile ? readFileSync(keyFile, 'utf8').trim() : process.env.HALO_ATTEST_PRIVATE_KEY
+  if (!key || !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidInputError('no attestor key: pass --key-file or set HALO_ATTEST_PRIVATE_KEY')
+  return key as `0x${string}`
+}
+
+export function register(program: Command): void {
+  const beacon = program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
+  beacon
+    .command('nfat')
+    .description('lpha-nfat: sweep queues into sleeves, offboard, deploy, unwind and close, for one Halo class')
+    .requiredOption('--config <file>', 'beacon config (JSON; see docs/beacons.md)')
+    .option('--once', 'run one reconcile tick and exit')
+    .option('--json', 'structured log lines (the default output is pino JSON anyway)')
+    .action(async (options: { config: string; once?: boolean }) => {
+      await runNfatBeacon(loadNfatBeaconConfig(options.config), { once: options.once })
+    })
+  beacon
+    .command('attest')
+    .description('lpha-attest in rule mode (devnets): post due PRE_DEPLOYMENT, AT_REST and PERIODIC attestations')
+    .requiredOption('--config <file>', 'attestor config (JSON; see docs/beacons.md)')
+    .option('--once', 'run one tick and exit')
+    .option('--json', 'structured log lines')
+    .action(async (options: { config: string; once?: boolean }) => {
+      await runAttestBeacon(loadAttestBeaconConfig(options.config), { once: options.once })
+    })
+
+  program
+    .command('attest')
+    .description('Post one attestation as the independent attestor (human mode)')
+    .argument('<type>', 'pre-deployment | at-rest | periodic')
+    .argument('<sleeve>', 'sleeve id, e.g. sleeve-7')
+    .requiredOption('--file <evidence>', 'evidence JSON for this attestation type')
+    .requiredOption('--halo-class <id>', 'the sleeve’s Halo class')
+    .option('--synome <url>', 'Synome HTTP API (env HALO_SYNOME_URL)', process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787')
+    .option('--key-file <file>', 'attestor private key file (else HALO_ATTEST_PRIVATE_KEY)')
+    .option('--id-prefix <prefix>', 'attestation id prefix', 'att-')
+    .option('--first-number <n>', 'number of the class’s first attestation', '1')
+    .option('--json', 'print the result as JSON')
+    .action(async (typeName: string, sleeveId: string, options: { file: string; haloClass: string; synome: string; keyFile?: string; idPrefix: string; firstNumber: string; json?: boolean }) => {
+      const type = parseAttestationType(typeName)
+      const evidence = readJson(options.file, 'the evidence file')
+      const synome = createHttpClient({ url: options.synome, account: privateKeyToAccount(attestorKey(options.keyFile)) })
+      const identity = { haloClass: options.haloClass, idPrefix: options.idPrefix, firstNumber: Number(options.firstNumber) }
+      const { attestationId, result } = await postAttestation({ synome, identity, sleeveId, type, evidence })
+      const out = { attestationId, type, sleeveId, position: result.position, replayed: result.replayed }
+      process.stdout.write(options.json ? `${JSON.stringify(out)}\n` : `posted ${type} attestation ${attestationId} on ${sleeveId} (event ${result.position})\n`)
+    })
+}
