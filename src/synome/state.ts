@@ -29,6 +29,8 @@ const key = (type: string, id: string) => `${type}\u0001${id}`
  */
 export class TransactionState implements StateAccess {
   readonly staged = new Map<string, EntityWrite>()
+  /** Stored rows read in this transaction (the append lock keeps them current until commit). */
+  private readonly cache = new Map<string, EntityRecord<unknown> | undefined>()
   constructor(private readonly tx: SqlExecutor) {}
 
   async get<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
@@ -99,8 +101,12 @@ export class TransactionState implements StateAccess {
   }
 
   private async stored<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
+    const k = key(type, id)
+    if (this.cache.has(k)) return this.cache.get(k) as EntityRecord<T> | undefined
     const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [type, id])
-    return row ? entityFromRow<T>(row) : undefined
+    const record = row ? entityFromRow<T>(row) : undefined
+    this.cache.set(k, record as EntityRecord<unknown> | undefined)
+    return record
   }
 
   private columns(write: EntityWrite) {

@@ -1,0 +1,216 @@
+/**
+ * Synome throughput and read latency, each beside raw single-row INSERT throughput measured
+ * on the same database in the same run (so the figures travel across machines as ratios).
+ *
+ *   npm run bench:synome -- [--backend pglite|postgres] [--database-url URL]
+ *                           [--commands 2000] [--writers 8] [--sleeves 100000] [--units 300000]
+ *                           [--queries 400] [--json]
+ *
+ * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL).
+ * - signed commands/s: createSleeve + sweepUnit commands signed beforehand (signing is the
+ *   client's cost), then executed through the service: signature check, role, gates, event,
+ *   hash chain and projection. Sequential, then `writers` concurrent writers (on PostgreSQL
+ *   each writer is its own service and pool, as separate beacon processes would be).
+ * - filtered lists: `sleeves` sleeves and `units` units bulk-loaded straight into the
+ *   projection (INSERT … SELECT generate_series; loading 400k rows through signed commands
+ *   would measure the write path again), then p50/p99 over random filtered list pages.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { RoleGrant } from '../src/domain/roles.js'
+import { createInProcessClient } from '../src/synome/client/inProcess.js'
+import { createSynome } from '../src/synome/create.js'
+import type { SynomeService } from '../src/synome/service.js'
+import { signCommand, type SignedCommand } from '../src/synome/signing.js'
+import type { Sql } from '../src/synome/sql/sql.js'
+
+const { values: args } = parseArgs({
+  options: {
+    backend: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    'database-url': { type: 'string', default: process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL },
+    commands: { type: 'string', default: '2000' },
+    writers: { type: 'string', default: '8' },
+    sleeves: { type: 'string', default: '100000' },
+    units: { type: 'string', default: '300000' },
+    queries: { type: 'string', default: '400' },
+    json: { type: 'boolean', default: false },
+  },
+})
+const num = (name: keyof typeof args) => {
+  const value = Number(args[name])
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`)
+  return value
+}
+const COMMANDS = num('commands')
+const WRITERS = num('writers')
+const SLEEVES = num('sleeves')
+const UNITS = num('units')
+const QUERIES = num('queries')
+const CLASSES = 20
+const PRIMES = 10
+
+const council = privateKeyToAccount(`0x${'c1'.repeat(32)}`)
+const writers = Array.from({ length: WRITERS }, (_, i) => privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, '0')}`))
+const roles: RoleGrant[] = [{ address: council.address, role: 'council', haloClasses: [] }, ...writers.map((w) => ({ address: w.address, role: 'nfat' as const, haloClasses: ['*'] }))]
+
+const log = (text: string) => {
+  if (!args.json) process.stderr.write(`${text}\n`)
+}
+const perSecond = (count: number, ms: number) => (count / ms) * 1000
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+async function openStore(): Promise<{ open: () => Promise<SynomeService>; cleanup: () => Promise<void>; label: string }> {
+  if (args.backend === 'postgres') {
+    const base = args['database-url']
+    if (!base) throw new Error('--backend postgres needs --database-url or DATABASE_URL')
+    const name = `synome_bench_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: base })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const url = new URL(base)
+    url.pathname = `/${name}`
+    return {
+      label: `postgresql (${url.host})`,
+      open: () => createSynome({ databaseUrl: url.toString(), roles, maxConnections: 4 }),
+      cleanup: async () => {
+        const c = new pg.Client({ connectionString: base })
+        await c.connect()
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await c.end()
+      },
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'synome-bench-'))
+  return { label: 'pglite (data directory)', open: () => createSynome({ dataDir: dir, roles }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Raw single-row INSERTs, one statement each, `concurrency` at a time. Rows per second. */
+async function rawInserts(sql: Sql, rows: number, concurrency: number): Promise<number> {
+  await sql.exec('DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload jsonb NOT NULL)')
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < rows) {
+        const i = next++
+        await sql.query('INSERT INTO bench_raw (payload) VALUES ($1::jsonb)', [JSON.stringify({ i, sleeveId: `sleeve-${i}`, state: 'CREATED' })])
+      }
+    }),
+  )
+  const ms = performance.now() - started
+  await sql.exec('DROP TABLE bench_raw')
+  return perSecond(rows, ms)
+}
+
+/** createSleeve for every 4th command, then sweeps of 3 units into it, each signed by `account`. */
+async function signBatch(account: (typeof writers)[number], tag: string, count: number): Promise<SignedCommand[]> {
+  const out: SignedCommand[] = []
+  for (let i = 0; out.length < count; i++) {
+    const sleeveId = `bench-${tag}-${i}`
+    out.push(await signCommand({ account, command: 'createSleeve', payload: { sleeveId, haloClass: 'class-0' }, idempotencyKey: `${sleeveId}:create`, issuedAt: new Date().toISOString() }))
+    for (let u = 0; u < 3 && out.length < count; u++) {
+      const unitId = Number.parseInt(randomBytes(5).toString('hex'), 16)
+      const unit = { unitId, nfat: { tokenId: String(unitId), facility: `0x${'ab'.repeat(20)}`, txHash: `0x${'cd'.repeat(32)}` }, principal: '1000000', dealTerms: { apy: '0.05', maturity: '2027-01-01T00:00:00Z', paymentSchedule: 'bullet' }, depositorPrime: `prime-${u}` }
+      out.push(await signCommand({ account, command: 'sweepUnit', payload: { sleeveId, unit }, idempotencyKey: `${sleeveId}:sweep:${u}`, issuedAt: new Date().toISOString() }))
+    }
+  }
+  return out
+}
+
+async function bulkLoad(sql: Sql): Promise<void> {
+  const states = "ARRAY['CREATED','FILLING','OFFBOARDING','DEPLOYING','AT_REST','UNWINDING','CLOSED']"
+  const unitStates = "ARRAY['CREATED','ACTIVE','REPAYMENT_AVAILABLE','CLOSED']"
+  await sql.exec(`
+    INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
+    SELECT 'sleeve', 'load-sleeve-' || g, 1, 1000000000 + g, 1000000000 + g, 'class-' || (g % ${CLASSES}), NULL, NULL, (${states})[1 + g % 7],
+           timestamptz '2026-01-01' + g * interval '1 minute', timestamptz '2026-01-01' + g * interval '1 minute',
+           jsonb_build_object('sleeveId', 'load-sleeve-' || g, 'haloClass', 'class-' || (g % ${CLASSES}), 'state', (${states})[1 + g % 7], 'assets', '[]'::jsonb, 'linkedUnits', '[]'::jsonb, 'attestations', '[]'::jsonb, 'timestamps', '{}'::jsonb, 'metadata', '{}'::jsonb)
+    FROM generate_series(1, ${SLEEVES}) g;
+    INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
+    SELECT 'unit', (2000000000 + g)::text, 1, 2000000000 + g, 2000000000 + g, 'class-' || (((g - 1) / 3 + 1) % ${CLASSES}), 'load-sleeve-' || ((g - 1) % ${SLEEVES} + 1), 'prime-' || (g % ${PRIMES}), (${unitStates})[1 + g % 4],
+           timestamptz '2026-01-01' + g * interval '20 seconds', timestamptz '2026-01-01' + g * interval '20 seconds',
+           jsonb_build_object('unitId', 2000000000 + g, 'sleeveId', 'load-sleeve-' || ((g - 1) % ${SLEEVES} + 1), 'principal', '1000000', 'state', (${unitStates})[1 + g % 4])
+    FROM generate_series(1, ${UNITS}) g;
+    ANALYZE entities;`)
+}
+
+async function main() {
+  const store = await openStore()
+  const synome = await store.open()
+  const results: Record<string, unknown> = { backend: store.label, sizes: { commands: COMMANDS, writers: WRITERS, sleeves: SLEEVES, units: UNITS, queries: QUERIES } }
+  try {
+    await createInProcessClient({ service: synome, account: council }).send('registerHaloClass', { haloClass: 'class-0' })
+    log(`backend: ${store.label}; sizes: ${COMMANDS} commands, ${WRITERS} writers, ${SLEEVES} sleeves / ${UNITS} units, ${QUERIES} list queries`)
+
+    const rawRows = Math.max(500, COMMANDS)
+    const rawSeq = await rawInserts(synome.sql, rawRows, 1)
+    const rawConc = synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : rawSeq
+    log(`raw single-row INSERT: ${rawSeq.toFixed(0)}/s sequential, ${rawConc.toFixed(0)}/s with ${WRITERS} concurrent`)
+
+    log('signing commands…')
+    const sequential = await signBatch(writers[0]!, 'seq', COMMANDS)
+    const perWriter = Math.ceil(COMMANDS / WRITERS)
+    const concurrent = await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
+
+    let started = performance.now()
+    for (const signed of sequential) await synome.execute(signed)
+    const seqRate = perSecond(sequential.length, performance.now() - started)
+    log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT)`)
+
+    const services = synome.sql.kind === 'postgres' ? await Promise.all(writers.map(() => store.open())) : writers.map(() => synome)
+    started = performance.now()
+    await Promise.all(concurrent.map(async (batch, i) => { for (const signed of batch) await services[i]!.execute(signed) }))
+    const concRate = perSecond(perWriter * WRITERS, performance.now() - started)
+    if (synome.sql.kind === 'postgres') await Promise.all(services.map((s) => s.close()))
+    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency)`)
+    const chain = await synome.verifyLog()
+    if (!chain.ok) throw new Error('hash chain broken after the concurrent run')
+
+    log(`bulk-loading ${SLEEVES} sleeves and ${UNITS} units…`)
+    started = performance.now()
+    await bulkLoad(synome.sql)
+    log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+
+    const filters = [
+      (i: number) => ({ type: 'sleeve', haloClass: `class-${i % CLASSES}`, state: ['FILLING', 'AT_REST', 'DEPLOYING'][i % 3]!, limit: 100 }),
+      (i: number) => ({ type: 'unit', sleeveId: `load-sleeve-${1 + ((i * 7919) % SLEEVES)}` }),
+      (i: number) => ({ type: 'unit', prime: `prime-${i % PRIMES}`, state: 'ACTIVE', limit: 100 }),
+      (i: number) => ({ type: 'sleeve', state: 'AT_REST', createdFrom: '2026-01-15T00:00:00Z', createdTo: '2026-02-01T00:00:00Z', limit: 100 }),
+    ]
+    const latencies: number[] = []
+    for (let i = 0; i < QUERIES; i++) {
+      const filter = filters[i % filters.length]!(i)
+      const t = performance.now()
+      const page = await synome.list(filter)
+      if (page.nextCursor) await synome.list({ ...filter, cursor: page.nextCursor })
+      latencies.push((performance.now() - t) / (page.nextCursor ? 2 : 1))
+    }
+    latencies.sort((a, b) => a - b)
+    const insertMs = 1000 / rawSeq
+    const p50 = percentile(latencies, 50)
+    const p99 = percentile(latencies, 99)
+    log(`filtered list page: p50 ${p50.toFixed(2)} ms (${(p50 / insertMs).toFixed(2)}× one raw INSERT), p99 ${p99.toFixed(2)} ms (${(p99 / insertMs).toFixed(2)}×)`)
+
+    Object.assign(results, {
+      rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc) },
+      signedCommandsPerSecond: { sequential: Math.round(seqRate), concurrent: Math.round(concRate), ratioSequential: +(seqRate / rawSeq).toFixed(3), ratioConcurrent: +(concRate / rawConc).toFixed(3) },
+      listLatencyMs: { p50: +p50.toFixed(3), p99: +p99.toFixed(3), p50InInserts: +(p50 / insertMs).toFixed(2), p99InInserts: +(p99 / insertMs).toFixed(2) },
+      chain: chain.ok,
+    })
+    process.stdout.write(args.json ? `${JSON.stringify(results)}\n` : `${JSON.stringify(results, null, 2)}\n`)
+  } finally {
+    await synome.close()
+    await store.cleanup()
+  }
+}
+
+await main()
