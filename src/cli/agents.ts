@@ -8,11 +8,12 @@ import { renderStatementText, renderWaterfallText, statementToJson, waterfallToJ
 import { settle } from '../settlement/settle.js'
 import { parseSnapshot, SETTLEMENT_DECIMALS } from '../settlement/snapshot.js'
 import { buildStatements } from '../settlement/statement.js'
-import { access } from 'node:fs/promises'
-import { basename, dirname } from 'node:path'
-import * as registryFile from '../settlement/agentRegistryFile.js'
-import { buildMiniAtlas, renderMiniAtlasText } from '../settlement/miniAtlas.js'
-import type { AgentType } from '../domain/agents/registry.js'
+import { createHttpClient } from '../synome/client/http.js'
+import { createInProcessClient } from '../synome/client/inProcess.js'
+import type { SynomeClient } from '../synome/client/types.js'
+import { AGENT, AGENT_ARTIFACT, GUARDIAN_PRECEDENT, registerAgentCommands, ROOT_EDIT } from '../synome/commands/agents/index.js'
+import { createSynome } from '../synome/create.js'
+import { buildMiniAtlas, loadMiniAtlasRecords, renderMiniAtlasText } from '../settlement/miniAtlas.js'
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2))
@@ -69,158 +70,56 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(waterfallAction)
 
-  program
-    .command('mini-atlas <agent>')
-    .description('Render the plain-language Mini-Atlas of a Prime or an externally facing Halo from its records')
-    .requiredOption('--input <file>', 'agent registry JSON (see examples/settlement/agents.json)')
-    .option('--json', 'machine-readable output')
-    .action(async (agent: string, options: { input: string; json?: boolean }) => {
-      const atlas = buildMiniAtlas(registryFile.parseRegistry(await readJsonFile(options.input)), agent)
+  // The agent registry and governance records are Synome commands (createAgent, proposeRootEdit,
+  // recordRootEditVote, finalizeRootEdit, …), sent with `halo synome send`; registering them here
+  // means every Synome this CLI starts (`halo synome serve`) accepts them.
+  registerAgentCommands()
+
+  readerOptions(program.command('mini-atlas <agent>'))
+    .description('Render the plain-language Mini-Atlas of a Prime or an externally facing Halo from its Synome records')
+    .action((agent: string, options: ReaderOptions) => withReader(options, async (client) => {
+      const atlas = buildMiniAtlas(await loadMiniAtlasRecords(client, agent))
       if (options.json) printJson(atlas)
       else print(renderMiniAtlasText(atlas))
-    })
+    }))
 
-  registerAgentCommands(program)
+  const agent = program.command('agent').description('Agent registry and governance records in the Synome (write them with `halo synome send createAgent …`)')
+  readerOptions(agent.command('show <id>'))
+    .description('An agent with its Artifact versions, Root Edits (votes, outcome) and Guardian Action Precedents')
+    .action((id: string, options: ReaderOptions) => withReader(options, async (client) => {
+      const page = async (type: string) => (await client.list({ type, prime: id, limit: 1000 })).items.map((item) => item.data)
+      const record = await client.get(AGENT, id)
+      const history = await client.history<{ type: string }>(AGENT, id, { limit: 1000 })
+      printJson({
+        agent: record.data,
+        typeHistory: history.map((version) => ({ version: version.version, type: version.data.type })),
+        artifacts: await page(AGENT_ARTIFACT),
+        rootEdits: await page(ROOT_EDIT),
+        precedents: await page(GUARDIAN_PRECEDENT),
+      })
+    }))
 }
 
-// ---- halo agent …: the registry and governance records, kept in one JSON file ----
+type ReaderOptions = { synome?: string; dataDir?: string; databaseUrl?: string; json?: boolean }
 
-type FileOption = { file: string; at?: string; json?: boolean }
-
-/** Time at the CLI edge: --at (unix seconds) for replay and tests, else the wall clock. */
-function atOf(options: { at?: string }): bigint {
-  if (options.at === undefined) return BigInt(Math.floor(Date.now() / 1000))
-  if (!/^\d+$/.test(options.at)) throw new InvalidInputError('--at must be unix seconds', { meta: { field: 'at' } })
-  return BigInt(options.at)
-}
-
-async function loadRegistry(path: string, createIfMissing = false): Promise<registryFile.RegistryFile> {
-  if (createIfMissing && !(await access(path).then(() => true, () => false))) return registryFile.emptyRegistry()
-  return registryFile.parseRegistry(await readJsonFile(path))
-}
-
-async function saveRegistry(path: string, file: registryFile.RegistryFile): Promise<void> {
-  await writeFilesAtomically(dirname(path), [{ name: basename(path), content: registryFile.serializeRegistry(file) }])
-}
-
-/** Load, change through the domain rules, save; a refused change leaves the file untouched. */
-async function change<T>(options: FileOption, apply: (file: registryFile.RegistryFile, at: bigint) => { file: registryFile.RegistryFile; report: T }, createIfMissing = false): Promise<void> {
-  const before = await loadRegistry(options.file, createIfMissing)
-  const { file, report } = apply(before, atOf(options))
-  if (file !== before) await saveRegistry(options.file, file)
-  print(registryFile.toJsonText(report))
-}
-
-const bpsOption = (value: string | undefined, field: string): bigint | undefined => {
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new InvalidInputError(`--${field} must be a whole number`, { meta: { field } })
-  return BigInt(value)
-}
-
-type CreateOptions = FileOption & {
-  id: string; name: string; type: AgentType; subtype?: string; tokenized?: boolean; parent?: string; subProxy?: string
-  artifact: string; quorumBps?: string; thresholdBps?: string; durationDays?: string; profile?: string
-}
-
-async function createAction(options: CreateOptions): Promise<void> {
-  const profile = options.profile === undefined ? undefined : registryFile.parseProfile(await readJsonFile(options.profile))
-  const quorumBps = bpsOption(options.quorumBps, 'quorum-bps')
-  const thresholdBps = bpsOption(options.thresholdBps, 'threshold-bps')
-  const durationDays = bpsOption(options.durationDays, 'duration-days')
-  const votingRules = quorumBps !== undefined && thresholdBps !== undefined && durationDays !== undefined ? { quorumBps, thresholdBps, durationSeconds: durationDays * 86_400n } : undefined
-  if (votingRules === undefined && (quorumBps ?? thresholdBps ?? durationDays) !== undefined) {
-    throw new InvalidInputError('voting rules need all of --quorum-bps, --threshold-bps and --duration-days', { meta: { field: 'votingRules' } })
-  }
-  await change(options, (file, at) => {
-    const next = registryFile.addAgent(file, {
-      id: options.id, name: options.name, type: options.type, subtype: options.subtype, tokenized: options.tokenized ?? false,
-      parent: options.parent, subProxy: options.subProxy, artifactContent: options.artifact, votingRules, profile,
-    }, at)
-    return { file: next, report: registryFile.findAgent(next, options.id) }
-  }, true)
-}
-
-function registerAgentCommands(program: Command): void {
-  const agent = program.command('agent').description('Agent registry and governance records (Root Edits, Guardian Action Precedents, restructures)')
-  const withFile = (command: Command) => command
-    .requiredOption('--file <registry.json>', 'the agent registry file')
-    .option('--at <unix-seconds>', 'time of the action (default: now)')
+function readerOptions(command: Command): Command {
+  return command
+    .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL, default http://127.0.0.1:8787)')
+    .option('--data-dir <dir>', 'read a PGlite data directory directly (no server running on it)')
+    .option('--database-url <url>', 'read a PostgreSQL database directly')
     .option('--json', 'machine-readable output')
-
-  withFile(agent.command('create').description('Register an agent as its permanent type (a Prime gets a 10B genesis supply)'))
-    .requiredOption('--id <id>', 'agent id (lowercase, digits, dashes)')
-    .requiredOption('--name <name>', 'display name')
-    .requiredOption('--type <type>', 'coreCouncil | guardian | coreControlled | recovery | prime | generator | halo | folio')
-    .requiredOption('--artifact <text>', 'first Artifact version')
-    .option('--subtype <subtype>', 'e.g. star, institutional, portfolio, term')
-    .option('--tokenized', 'the agent has a token')
-    .option('--parent <id>', 'a Halo’s Prime or a Folio’s administering Prime')
-    .option('--sub-proxy <address>', 'SubProxy address')
-    .option('--quorum-bps <bps>', 'Root Edit quorum, share of supply in bps')
-    .option('--threshold-bps <bps>', 'Root Edit threshold, share of yes among yes+no in bps')
-    .option('--duration-days <days>', 'Root Edit voting duration in days')
-    .option('--profile <file>', 'JSON with the Mini-Atlas narrative fields')
-    .action(createAction)
-
-  withFile(agent.command('upgrade-to-prime <id>').description('Type 2 restructure: a Halo becomes a Prime'))
-    .action((id: string, options: FileOption) => change(options, (file, at) => {
-      const next = registryFile.restructure(file, id, { kind: 'haloToPrime' }, at)
-      return { file: next, report: registryFile.findAgent(next, id) }
-    }))
-
-  withFile(agent.command('graduate <id>').description('Type 1 restructure: a Folio graduates to a Halo or a Prime'))
-    .requiredOption('--to <type>', 'halo | prime')
-    .option('--parent <id>', 'the Prime a graduating Halo sits under (default: the Folio’s administering Prime)')
-    .action((id: string, options: FileOption & { to: string; parent?: string }) => change(options, (file, at) => {
-      if (options.to !== 'halo' && options.to !== 'prime') throw new InvalidInputError('--to must be halo or prime', { meta: { field: 'to' } })
-      const next = registryFile.restructure(file, id, { kind: 'folioGraduation', to: options.to, parent: options.parent }, at)
-      return { file: next, report: registryFile.findAgent(next, id) }
-    }))
-
-  withFile(agent.command('propose <agent>').description('Open a Root Edit against the agent’s current Artifact'))
-    .requiredOption('--content <text>', 'the proposed new Artifact text')
-    .action((id: string, options: FileOption & { content: string }) => change(options, (file, at) => {
-      const { file: next, proposal } = registryFile.propose(file, id, options.content, at)
-      return { file: next, report: proposal }
-    }))
-
-  withFile(agent.command('vote <proposal>').description('Cast a token-weighted vote on a Root Edit'))
-    .requiredOption('--voter <address>', 'who votes')
-    .requiredOption('--support <choice>', 'yes | no | abstain')
-    .requiredOption('--weight <tokens>', 'token weight, exact decimal')
-    .action((id: string, options: FileOption & { voter: string; support: string; weight: string }) => change(options, (file, at) => {
-      if (!['yes', 'no', 'abstain'].includes(options.support)) throw new InvalidInputError('--support must be yes, no or abstain', { meta: { field: 'support' } })
-      const weight = parseUnitsExact(options.weight, SETTLEMENT_DECIMALS, 'weight')
-      const next = registryFile.vote(file, id, { voter: options.voter, support: options.support as 'yes', weight, at })
-      return { file: next, report: next.proposals.find((p) => p.id === id) }
-    }))
-
-  withFile(agent.command('tally <proposal>').description('Count a Root Edit; a passed one becomes the next Artifact version'))
-    .action((id: string, options: FileOption) => change(options, (file, at) => {
-      const result = registryFile.tally(file, id, at)
-      return { file: result.file, report: { proposal: id, ...result.outcome, appliedVersion: result.appliedVersion } }
-    }))
-
-  withFile(agent.command('precedent').description('Record a Guardian Action Precedent'))
-    .requiredOption('--guardian <id>', 'the interpreting Guardian')
-    .requiredOption('--agent <id>', 'the agent whose rule was interpreted')
-    .requiredOption('--rule <ref>', 'the rule (document section)')
-    .requiredOption('--interpretation <text>', 'how it was read')
-    .option('--spirit', 'the rule was silent; the spirit of the Atlas was applied')
-    .action((options: FileOption & { guardian: string; agent: string; rule: string; interpretation: string; spirit?: boolean }) => change(options, (file, at) => {
-      const { file: next, precedent } = registryFile.recordPrecedent(file, { guardian: options.guardian, agentId: options.agent, rule: options.rule, interpretation: options.interpretation, spiritOfTheAtlas: options.spirit ?? false, at })
-      return { file: next, report: precedent }
-    }))
-
-  withFile(agent.command('show <id>').description('Show an agent with its Artifact versions, Root Edits, restructures and precedents'))
-    .action((id: string, options: FileOption) => change(options, (file) => ({
-      file,
-      report: {
-        agent: registryFile.findAgent(file, id),
-        artifacts: file.artifacts.filter((a) => a.agentId === id),
-        proposals: file.proposals.filter((p) => p.agentId === id),
-        restructures: file.restructures.filter((r) => r.agentId === id),
-        precedents: file.precedents.filter((p) => p.agentId === id),
-      },
-    })))
 }
+
+/** Reads need no signer: over HTTP, or on a store opened (and closed again) in this process. */
+async function withReader(options: ReaderOptions, read: (client: SynomeClient) => Promise<void>): Promise<void> {
+  if (!options.dataDir && !options.databaseUrl) {
+    return read(createHttpClient({ url: options.synome ?? process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787' }))
+  }
+  const service = await createSynome({ dataDir: options.dataDir, databaseUrl: options.databaseUrl })
+  try {
+    await read(createInProcessClient({ service }))
+  } finally {
+    await service.close()
+  }
+}
+
