@@ -110,6 +110,31 @@ describe('lpla-verify beacon: logs, metrics and webhook for each alert change', 
   })
 })
 
+describe('webhook delivery failures', () => {
+  it('retries a failing webhook a bounded number of times, then counts and logs the failure', async () => {
+    let attempts = 0
+    const failing = createServer((_request, response) => {
+      attempts++
+      response.writeHead(503).end()
+    })
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`
+    const logs: Record<string, unknown>[] = []
+    const beacon = createVerifyBeacon({
+      config: loadVerifyConfig({ env: {}, flags: { webhookUrl: url } }),
+      reader: memoryReader({ sleeves: [atRestRecord()], attestations: [ATT_101, ATT_102], units: unitRecords }),
+      sources: { clients: {} },
+      logger: pino({}, { write: (l: string) => void logs.push(JSON.parse(l)) }),
+      clock: () => new Date('2026-07-20T00:00:00Z'),
+    })
+    await beacon.runOnce()
+    await new Promise((resolve) => failing.close(resolve))
+    expect(attempts).toBe(3)
+    expect(await beacon.metrics.registry.metrics()).toContain('halo_verify_webhook_failures_total 1')
+    expect(logs.some((l) => l.msg === 'alert webhook delivery failed' && l.error === 'HTTP 503')).toBe(true)
+  })
+})
+
 describe('verify configuration: flags > environment > file > defaults', () => {
   it('layers the sources and refuses nonsense with a typed error', () => {
     expect(loadVerifyConfig({ env: {} }).intervalSeconds).toBe(60)
