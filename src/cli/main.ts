@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
+import { register as registerDemo } from './demo.js'
 import { register as registerRisk } from './risk.js'
 import { register as registerSynome } from './synome.js'
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerAgents(program)
   registerBeacons(program)
+  registerDemo(program)
   registerRisk(program)
   registerSynome(program)
   return program

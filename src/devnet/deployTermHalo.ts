@@ -1,0 +1,132 @@
+/**
+ * The Term Halo stack of a devnet, deployed and configured the way governance does it:
+ * devnet assets, a Configurator Unit (BEAMTimeLock → BEAMState → Configurator) with a
+ * SHORTENED devnet timelock delay, the Halo Class's PAU, and one NFAT Facility.
+ *
+ * Why a bootstrap admin: the facility consumes its claim limit on the PAU's RateLimits, so it
+ * needs the CONTROLLER role there, and the Configurator (admin of RateLimits) has no call that
+ * grants roles on RateLimits. GovOps therefore holds the admin role for the few seconds of
+ * wiring, hands it to the Configurator and renounces it. Everything after that — PAU
+ * registration, GovOps accordance, initial rate limits (timelocked, aBEAM), the relayer
+ * (lpha-nfat's pBEAM), the freezer and every rate limit (GovOps as cBEAM) — goes through the
+ * Configurator Unit.
+ */
+import { keccak256, toBytes, toFunctionSelector, type Account, type Address, type Hex } from 'viem'
+import { beamStateAbi, configuratorAbi, nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi } from '../chain/generated/index.js'
+import { deployContract, increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
+import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../chain/timelock.js'
+import { deployConfiguratorUnit } from '../chain/deploy/deployConfiguratorUnit.js'
+import { deployDevnetAssets } from '../chain/deploy/deployDevnetAssets.js'
+import { deployPau } from '../chain/deploy/deployPau.js'
+import { LIMIT, UNLIMITED, rateLimitKey } from '../domain/rateLimits.js'
+import { SORL_DEFAULTS } from '../domain/sorl.js'
+
+/** Devnet timelock delay: one minute of chain time instead of the production 14 days. */
+export const DEVNET_TIMELOCK_DELAY_SECONDS = 60n
+export const PRODUCTION_TIMELOCK_DELAY_SECONDS = SORL_DEFAULTS.timelockDelaySeconds
+
+/** Rate-limit action of facility claims (NFATFacility.LIMIT_NFAT_CLAIM). */
+export const LIMIT_NFAT_CLAIM = keccak256(toBytes('LIMIT_NFAT_CLAIM'))
+const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
+const ADMIN = '0x0000000000000000000000000000000000000000000000000000000000000000' as const
+
+export type DeployTermHaloParameters = {
+  accounts: DevnetAccounts
+  /** The Halo's off-ramp endpoint (its bank's deposit address). */
+  offRamp: Address
+  /** First NFAT tokenId (seed: 42). */
+  firstTokenId?: bigint
+  timelockDelaySeconds?: bigint
+  onProgress?: (step: string) => void
+}
+
+export type TermHaloDeployment = Awaited<ReturnType<typeof deployTermHalo>>
+
+export async function deployTermHalo(clients: DevnetClients, parameters: DeployTermHaloParameters) {
+  const { accounts, offRamp } = parameters
+  const { deployer, council, aBEAM, govOps, relayer, freezer } = accounts
+  const delaySeconds = parameters.timelockDelaySeconds ?? DEVNET_TIMELOCK_DELAY_SECONDS
+  const progress = parameters.onProgress ?? (() => {})
+  const fromBlock = await clients.publicClient.getBlockNumber()
+
+  progress('devnet assets (USDS, USDC, PSM, sUSDS)')
+  const assets = await deployDevnetAssets(clients, { owner: deployer })
+  progress(`Configurator Unit (timelock delay ${delaySeconds} s — devnet; production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days)`)
+  const unit = await deployConfiguratorUnit(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], delaySeconds })
+  progress('Halo PAU (ALMProxy, Controller, RateLimits)')
+  const pau = await deployPau(clients, { deployer, configurator: govOps.address, proxyAdmin: unit.timelock, usds: assets.usds, usdc: assets.usdc, psm: assets.psm })
+
+  progress('NFAT Facility (Term Halo Class)')
+  const facility = await deployContract(clients, {
+    abi: nfatFacilityAbi,
+    bytecode: nfatFacilityBytecode,
+    account: deployer,
+    args: [
+      {
+        usds: assets.usds,
+        almProxy: pau.proxy,
+        admin: govOps.address,
+        claimer: relayer.address,
+        funder: pau.proxy,
+        pauser: freezer.address,
+        name: 'Term Halo Senior Secured NFAT',
+        symbol: 'NFAT-TH',
+        firstTokenId: parameters.firstTokenId ?? 42n,
+        rateLimits: pau.rateLimits,
+      },
+    ],
+  })
+  const limits = { address: pau.rateLimits, abi: rateLimitsAbi } as const
+  const controllerRole = await clients.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
+  await writeAndWait(clients, govOps, { ...limits, functionName: 'grantRole', args: [controllerRole, facility] })
+  // Hand the PAU's admin to the Configurator and drop the bootstrap admin (see file comment).
+  for (const address of [pau.rateLimits, pau.controller]) {
+    await writeAndWait(clients, govOps, { address, abi: rateLimitsAbi, functionName: 'grantRole', args: [ADMIN, unit.configurator] })
+    await writeAndWait(clients, govOps, { address, abi: rateLimitsAbi, functionName: 'renounceRole', args: [ADMIN, govOps.address] })
+  }
+
+  const keys: Record<string, Hex> = {
+    claim: rateLimitKey(LIMIT_NFAT_CLAIM, facility),
+    usdsToUsdc: LIMIT.USDS_TO_USDC,
+    usdcToUsds: LIMIT.USDC_TO_USDS,
+    offRamp: rateLimitKey(LIMIT.ASSET_TRANSFER, assets.usdc, offRamp),
+    redeemFund: rateLimitKey(LIMIT.REDEEM_FUND, facility),
+    fund: rateLimitKey(LIMIT.APPROVE_AND_CALL, assets.usds, facility, FUND_SELECTOR),
+  }
+
+  progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, ${Object.keys(keys).length} initial rate limits`)
+  const calls: TimelockCall[] = [
+    encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setPauContracts', args: [pau.pau, pau.controller, pau.rateLimits] }),
+    encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [pau.pau, govOps.address] }),
+    ...Object.values(keys).map((key) => encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitRateLimits', args: [key, pau.pau, UNLIMITED, 0n] })),
+  ]
+  await timelocked(clients, { timelock: unit.timelock, aBEAM, delaySeconds, calls })
+
+  progress('GovOps (cBEAM) via the Configurator: relayer = lpha-nfat pBEAM, freezer, rate limits')
+  const configurator = { address: unit.configurator, abi: configuratorAbi } as const
+  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
+  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setFreezer', args: [pau.pau, freezer.address] })
+  for (const key of Object.values(keys)) await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [pau.pau, key, UNLIMITED, 0n] })
+
+  return {
+    ...assets,
+    configuratorUnit: unit,
+    timelockDelaySeconds: delaySeconds,
+    pau,
+    almProxy: pau.proxy,
+    facility,
+    offRamp,
+    rateLimitKeys: keys,
+    fromBlock,
+  }
+}
+
+let saltCounter = 0n
+/** aBEAM schedules the calls, chain time passes the (devnet) delay, aBEAM executes them. */
+async function timelocked(clients: DevnetClients, p: { timelock: Address; aBEAM: Account; delaySeconds: bigint; calls: TimelockCall[] }) {
+  const salted = p.calls.map((call) => ({ ...call, salt: keccak256(toBytes(`term-halo:${Date.now()}:${++saltCounter}`)) }))
+  for (const call of salted) await scheduleCall(clients, { timelock: p.timelock, proposer: p.aBEAM, call, delaySeconds: p.delaySeconds })
+  await increaseTime(clients, p.delaySeconds)
+  for (const call of salted) await executeCall(clients, { timelock: p.timelock, executor: p.aBEAM, call })
+}
+

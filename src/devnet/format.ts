@@ -1,0 +1,32 @@
+import type { ScenarioOutcome, TimelineEntry } from './runScenario.js'
+
+/** One readable line per timeline entry: `day  time  actor/kind  what  (tx hash)`. */
+export function formatEntry(entry: TimelineEntry): string {
+  const time = entry.at.slice(11, 16)
+  const day = `day ${String(entry.day).padStart(3)}`
+  const hash = entry.kind === 'tx' ? `  tx ${entry.txHash}` : ''
+  const tag = entry.kind === 'alert' ? `ALERT ${entry.severity} ${entry.code}: ` : ''
+  return `${day} ${time}  ${tag}${entry.summary}${hash}`
+}
+
+/** The outcome after the timeline: sleeves, units and repayments, CRR per sleeve, alerts, timing. */
+export function formatOutcome(o: ScenarioOutcome): string {
+  const lines: string[] = ['', `== outcome: ${o.scenario}`]
+  for (const s of o.sleeves) lines.push(`sleeve ${s.sleeveId}: ${s.state}, units ${s.linkedUnits.map((u) => `#${u}`).join(' ')}, attestations ${s.attestations.join(' ') || 'none'}, returned ${s.returnedUsd} USD`)
+  for (const u of o.units) lines.push(`  NFAT #${u.unitId} (${u.prime}): ${u.state}, principal ${u.principal} USDS, repayment ${u.repaymentAmount ?? '-'}${u.redeemed ? `, paid ${u.redeemed.paid} USDS on ${u.redeemed.at}` : ''}`)
+  for (const [sleeveId, points] of Object.entries(o.crr)) {
+    lines.push(`CRR ${sleeveId}:`)
+    let last = ''
+    for (const p of points) {
+      const key = `${p.state} ${p.crr}`
+      if (key === last) continue
+      last = key
+      lines.push(`  from ${p.at} (day ${p.day}) ${p.state.padEnd(11)} CRR ${p.crr.padEnd(5)} capital ${p.requiredCapitalUsd} USD on ${p.valueUsd}`)
+    }
+  }
+  lines.push(o.alerts.length === 0 ? 'alerts: none' : 'alerts:')
+  for (const a of o.alerts) lines.push(`  ${a.severity} ${a.code} ${a.entity}: raised ${a.raisedAt}${a.resolvedAt ? `, resolved ${a.resolvedAt}` : ', still open'} — ${a.message}`)
+  lines.push(`chain: facility ${o.chain.facility}, timelock delay ${o.chain.timelockDelaySeconds} s (${o.chain.timelockDelayNote}); Synome log verified: ${o.synomeLogVerified}`)
+  lines.push(`wall ${(o.timing.wallMs / 1000).toFixed(1)} s, waiting on the chain ${(o.timing.chainWaitMs / 1000).toFixed(1)} s (${o.timing.rpcRequests} RPC requests)`)
+  return lines.join('\n')
+}
