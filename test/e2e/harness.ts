@@ -141,7 +141,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
   const metrics = createNfatMetrics()
   const config = classConfig(world, options.config)
 
-  let txs = new TxJournal({ path: join(dir, 'nfat-txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
+  let txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
   let ledger = new BankLedger(join(dir, 'bank.jsonl'))
   // The devnet bank's on-ramp: USDC minted to the ALMProxy by the USDC owner, journaled so a
   // retry after a crash is the same transaction.
@@ -189,12 +189,20 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
     },
     /** One lpha-attest (rule mode) tick. */
     attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: HALO_CLASS, idPrefix: 'att-', firstNumber: 101 }, rules: attestRules, now: current, log }),
+    /** chain time + this = scenario time (for a beacon process's `clock`). */
+    chainOffsetSeconds: SEED_START / 1000 - Number(chainStart),
+    /** Let another process own the beacon's state dir (closes the journals and their locks). */
+    suspendBeacon() {
+      txs.close()
+      ledger.close()
+      bankTxs.close()
+    },
     /** Reopen the beacon's durable state, as a restarted process would. */
     restartBeacon() {
       txs.close()
       ledger.close()
       bankTxs.close()
-      txs = new TxJournal({ path: join(dir, 'nfat-txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
+      txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
       ledger = new BankLedger(join(dir, 'bank.jsonl'))
       bankTxs = new TxJournal({ path: join(dir, 'bank-txs.jsonl'), account: deployer, publicClient: devnet.publicClient, finalityDepth: 0 })
       bank = makeBank()

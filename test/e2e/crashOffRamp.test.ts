@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useDevnet, type Devnet } from '../fixtures/devnet.js'
+import { M, U, createScenario, type Scenario } from './harness.js'
+import { runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+
+/** `halo beacon nfat` killed with SIGKILL around the off-ramp transfer and the DEPLOYING step. */
+let devnet: Devnet
+let s: Scenario
+let synome: { url: string; close: () => Promise<void> }
+let configFile: string
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  s = await createScenario(devnet)
+  // Filling and the USDC conversion in-process (covered elsewhere), then hand over to the process.
+  const { world } = s
+  await s.at(0, '09:00')
+  for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
+  await s.at(0, '10:00')
+  await s.nfatTick()
+  await s.at(1, '10:00')
+  await s.nfatTick()
+  s.suspendBeacon()
+  synome = await serveSynome(s)
+  configFile = writeBeaconConfig(s, synome.url)
+})
+afterAll(async () => {
+  await synome?.close()
+  s?.restartBeacon()
+  await s?.close()
+})
+
+const killed = (run: BeaconRun) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
+const clean = (run: BeaconRun) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+
+describe('crash-safe off-ramp (kill -9 after each step, restart)', () => {
+  it('killed after announcing the transfer, after broadcasting it, after recording the bank receipt — one 75M transfer, then DEPLOYING', async () => {
+    await s.at(2, '10:00')
+    await s.attestTick()
+    await s.at(2, '10:30')
+    killed(await runBeaconProcess(configFile, 'ledger-write#1')) // announced to the bank, not sent
+    expect(await s.usdcBalance(s.offRamp)).toBe(0n)
+    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // sent, not recorded
+    expect(await s.usdcBalance(s.offRamp)).toBe(U('75'))
+    clean(await runBeaconProcess(configFile))
+    expect((await s.sleeve()).assets).toEqual([{ type: 'USDC', amount: '75000000', location: 'in-transit', destination: 'halo-bank-account-ref', initiatedAt: s.iso(2, '10:30') }])
+
+    await s.at(3, '10:00')
+    killed(await runBeaconProcess(configFile, 'synome-write#1')) // receipt recorded as USD at the bank, killed before DEPLOYING
+    expect((await s.sleeve()).assets).toEqual([{ type: 'USD', amount: '75000000', location: 'halo-bank-account', confirmedAt: s.iso(3) }])
+    clean(await runBeaconProcess(configFile))
+    expect(await s.sleeve()).toMatchObject({ state: 'DEPLOYING', assets: [{ type: 'USD', amount: '75000000', location: 'deploying' }] })
+    expect(await s.usdcBalance(s.offRamp)).toBe(U('75'))
+    expect(await s.usdcBalance(s.world.almProxy)).toBe(0n)
+    s.restartBeacon()
+    expect(s.ledger.transfersFor('sleeve-7').map((t) => [t.transferId, t.amountUsdc])).toEqual([['sleeve-7:offramp:1', U('75')]])
+    expect(s.txs.all().filter((t) => t.key.startsWith('offramp:')).length).toBe(1)
+    s.suspendBeacon()
+  })
+})

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useDevnet, type Devnet } from '../fixtures/devnet.js'
+import { M, U, createScenario, type Scenario } from './harness.js'
+import { runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+
+/**
+ * `halo beacon nfat` as a child process, killed with SIGKILL right after each distinct step
+ * of sweeping and offboarding, then restarted: the run still ends in the seed's state, with
+ * no duplicate NFAT, unit or transfer.
+ */
+let devnet: Devnet
+let s: Scenario
+let synome: { url: string; close: () => Promise<void> }
+let configFile: string
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  s = await createScenario(devnet)
+  s.suspendBeacon()
+  synome = await serveSynome(s)
+  configFile = writeBeaconConfig(s, synome.url)
+})
+afterAll(async () => {
+  await synome?.close()
+  s?.restartBeacon()
+  await s?.close()
+})
+
+const killed = (run: BeaconRun) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
+const clean = (run: BeaconRun) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+
+describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)', () => {
+  it('killed after a claim intent, a claim broadcast, a unit record, OFFBOARDING, the PSM broadcast — still NFATs 42/43/44 once, units once, one swap', async () => {
+    const { world } = s
+    await s.at(0, '09:00')
+    for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
+    await s.at(0, '10:00')
+    killed(await runBeaconProcess(configFile, 'tx-intent#1')) // claim of #42 journaled, never broadcast
+    expect(await world.view('nextTokenId')).toBe(42n)
+    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // #42 sent from the journal and recorded; #43 broadcast, not recorded
+    killed(await runBeaconProcess(configFile, 'synome-write#2')) // #43 recorded from its Claimed event; #44 claimed and recorded; killed
+    expect(await world.view('nextTokenId')).toBe(45n)
+    expect((await s.synome.list({ type: 'unit', haloClass: 'facility-A' })).items.map((u) => u.id).sort()).toEqual(['42', '43', '44'])
+    expect(await s.sleeve()).toMatchObject({ state: 'FILLING', linkedUnits: [42, 43, 44], assets: [{ type: 'USDS', amount: '75000000', location: 'facility-ALMProxy' }] })
+
+    killed(await runBeaconProcess(configFile, 'synome-write#1')) // OFFBOARDING recorded, killed before the swap
+    expect((await s.sleeve()).state).toBe('OFFBOARDING')
+    expect(await world.balance(world.almProxy)).toBe(M('75'))
+    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // swap broadcast, not recorded
+    expect(await s.usdcBalance(world.almProxy)).toBe(U('75'))
+    clean(await runBeaconProcess(configFile))
+
+    expect(await world.view('nextTokenId')).toBe(45n)
+    expect([await world.ownerOf(42n), await world.ownerOf(43n), await world.ownerOf(44n)]).toEqual([world.people.spark.address, world.people.grove.address, world.people.keel.address])
+    expect(await s.sleeve()).toMatchObject({ state: 'OFFBOARDING', linkedUnits: [42, 43, 44], assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] })
+    expect([await world.balance(world.almProxy), await s.usdcBalance(world.almProxy)]).toEqual([0n, U('75')])
+    s.restartBeacon()
+    expect(s.txs.all().map((t) => t.key.split(':')[0])).toEqual(['claim', 'claim', 'claim', 'psm-out'])
+    s.suspendBeacon()
+  })
+})

@@ -1,0 +1,82 @@
+/**
+ * lpha-nfat as a separate OS process (`halo beacon nfat --config … --once`), for the crash
+ * tests: it shares the scenario's chain, its Synome (served over HTTP from the test process)
+ * and its state directory, and can be told to SIGKILL itself at an exact crash point.
+ */
+import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { toHex } from 'viem'
+import type { HDAccount } from 'viem/accounts'
+import { projectRoot } from '../../src/chain/build.js'
+import { formatUnitsExact } from '../../src/domain/money.js'
+import { createSynomeApp } from '../../src/synome/http/app.js'
+import type { Scenario } from './harness.js'
+
+const privateKeyOf = (account: HDAccount) => toHex(account.getHdKey().privateKey!)
+
+export async function serveSynome(s: Scenario): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createSynomeApp(s.synome)
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
+  })
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) }
+}
+
+export function writeBeaconConfig(s: Scenario, synomeUrl: string): string {
+  const { config, world, devnet } = s
+  const file = join(s.dir, 'lpha-nfat.json')
+  const json = {
+    haloClass: config.haloClass,
+    rpcUrl: devnet.rpcUrl,
+    privateKey: privateKeyOf(devnet.accounts.relayer),
+    synome: { url: synomeUrl },
+    chain: { facility: world.facility, controller: world.pau.controller, rateLimits: world.pau.rateLimits, almProxy: world.almProxy, usdc: s.usdc, offRamp: s.offRamp, fromBlock: '0', finalityDepth: 0 },
+    stateDir: s.dir,
+    policy: {
+      sleeveIdPrefix: config.sleeveIdPrefix,
+      firstSleeveNumber: config.firstSleeveNumber,
+      pipeline: config.pipeline.map((d) => ({ name: d.name, amount: formatUnitsExact(d.amount, 18) })),
+      minUnits: config.minUnits,
+      maxFillWaitSeconds: config.maxFillWaitSeconds,
+      minUnitAmount: formatUnitsExact(config.minUnitAmount, 18),
+      splitDepositorQueue: config.splitDepositorQueue,
+      maxUnitShareBps: config.maxUnitShareBps,
+    },
+    dealTerms: config.dealTerms,
+    primes: config.primes,
+    offRampDestination: config.offRampDestination,
+    receiptTimeoutSeconds: config.receiptTimeoutSeconds,
+    bank: { kind: 'simulator', receiptDelaySeconds: 20 * 3600, onRampPrivateKey: privateKeyOf(devnet.accounts.deployer) },
+    clock: { chainOffsetSeconds: s.chainOffsetSeconds },
+  }
+  writeFileSync(file, JSON.stringify(json, null, 2))
+  return file
+}
+
+export type BeaconRun = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
+
+/** Run one tick in a child process; `crashAt` makes it SIGKILL itself at that crash point. */
+export function runBeaconProcess(configFile: string, crashAt?: string): Promise<BeaconRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'nfat', '--config', configFile, '--once'], {
+      cwd: projectRoot,
+      env: { ...process.env, HALO_CRASH_AT: crashAt ?? '', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-8_000)
+    })
+    // Bounded: a stuck child is killed rather than hanging the suite.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000)
+    child.once('error', reject)
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stderr })
+    })
+  })
+}
