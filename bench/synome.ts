@@ -10,15 +10,18 @@
  * - signed commands/s: createSleeve + sweepUnit commands signed beforehand (signing is the
  *   client's cost), then executed through the service: signature check, role, gates, event,
  *   hash chain and projection. Sequential, then `writers` concurrent writers (on PostgreSQL
- *   each writer is its own service and pool, as separate beacon processes would be).
+ *   each writer is its own process with its own connection, as separate beacons would be;
+ *   PGlite is single-process, so there they are concurrent callers of one service).
  * - filtered lists: `sleeves` sleeves and `units` units bulk-loaded straight into the
  *   projection (INSERT … SELECT generate_series; loading 400k rows through signed commands
  *   would measure the write path again), then p50/p99 over random filtered list pages.
  */
+import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -26,7 +29,7 @@ import type { RoleGrant } from '../src/domain/roles.js'
 import { createInProcessClient } from '../src/synome/client/inProcess.js'
 import { createSynome } from '../src/synome/create.js'
 import type { SynomeService } from '../src/synome/service.js'
-import { signCommand, type SignedCommand } from '../src/synome/signing.js'
+import { signBatch } from './synomeCommands.js'
 import type { Sql } from '../src/synome/sql/sql.js'
 
 const { values: args } = parseArgs({
@@ -67,7 +70,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
-async function openStore(): Promise<{ open: () => Promise<SynomeService>; cleanup: () => Promise<void>; label: string }> {
+type Store = { open: () => Promise<SynomeService>; cleanup: () => Promise<void>; label: string; databaseUrl?: string }
+
+/**
+ * PostgreSQL: each writer is its own process (bench/synomeWriter.ts), as separate beacons
+ * would be; in one Node process the writers' signature checks would share one thread and
+ * stretch the time the append lock is held. Returns commands per second from "go" to the last done.
+ */
+async function processWriters(databaseUrl: string, perWriter: number): Promise<number> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'synomeWriter.ts')
+  const children = writers.map((_, i) => fork(script, [databaseUrl, String(i + 1), `p${i}`, String(perWriter)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+  const next = (child: (typeof children)[number]) =>
+    new Promise<{ ms?: number; count?: number }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { ms?: number; count?: number }))
+      child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)))
+    })
+  await Promise.all(children.map(next))
+  const started = performance.now()
+  const done = children.map(next)
+  for (const child of children) child.send('go')
+  const reports = await Promise.all(done)
+  const ms = performance.now() - started
+  return perSecond(reports.reduce((sum, r) => sum + (r.count ?? 0), 0), ms)
+}
+
+async function openStore(): Promise<Store> {
   if (args.backend === 'postgres') {
     const base = args['database-url']
     if (!base) throw new Error('--backend postgres needs --database-url or DATABASE_URL')
@@ -79,6 +106,7 @@ async function openStore(): Promise<{ open: () => Promise<SynomeService>; cleanu
     const url = new URL(base)
     url.pathname = `/${name}`
     return {
+      databaseUrl: url.toString(),
       label: `postgresql (${url.host})`,
       open: () => createSynome({ databaseUrl: url.toString(), roles, maxConnections: 4 }),
       cleanup: async () => {
@@ -109,21 +137,6 @@ async function rawInserts(sql: Sql, rows: number, concurrency: number): Promise<
   const ms = performance.now() - started
   await sql.exec('DROP TABLE bench_raw')
   return perSecond(rows, ms)
-}
-
-/** createSleeve for every 4th command, then sweeps of 3 units into it, each signed by `account`. */
-async function signBatch(account: (typeof writers)[number], tag: string, count: number): Promise<SignedCommand[]> {
-  const out: SignedCommand[] = []
-  for (let i = 0; out.length < count; i++) {
-    const sleeveId = `bench-${tag}-${i}`
-    out.push(await signCommand({ account, command: 'createSleeve', payload: { sleeveId, haloClass: 'class-0' }, idempotencyKey: `${sleeveId}:create`, issuedAt: new Date().toISOString() }))
-    for (let u = 0; u < 3 && out.length < count; u++) {
-      const unitId = Number.parseInt(randomBytes(5).toString('hex'), 16)
-      const unit = { unitId, nfat: { tokenId: String(unitId), facility: `0x${'ab'.repeat(20)}`, txHash: `0x${'cd'.repeat(32)}` }, principal: '1000000', dealTerms: { apy: '0.05', maturity: '2027-01-01T00:00:00Z', paymentSchedule: 'bullet' }, depositorPrime: `prime-${u}` }
-      out.push(await signCommand({ account, command: 'sweepUnit', payload: { sleeveId, unit }, idempotencyKey: `${sleeveId}:sweep:${u}`, issuedAt: new Date().toISOString() }))
-    }
-  }
-  return out
 }
 
 async function bulkLoad(sql: Sql): Promise<void> {
@@ -159,18 +172,22 @@ async function main() {
     log('signing commands…')
     const sequential = await signBatch(writers[0]!, 'seq', COMMANDS)
     const perWriter = Math.ceil(COMMANDS / WRITERS)
-    const concurrent = await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
+    const concurrent = synome.sql.kind === 'postgres' ? [] : await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
 
     let started = performance.now()
     for (const signed of sequential) await synome.execute(signed)
     const seqRate = perSecond(sequential.length, performance.now() - started)
     log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT)`)
 
-    const services = synome.sql.kind === 'postgres' ? await Promise.all(writers.map(() => store.open())) : writers.map(() => synome)
-    started = performance.now()
-    await Promise.all(concurrent.map(async (batch, i) => { for (const signed of batch) await services[i]!.execute(signed) }))
-    const concRate = perSecond(perWriter * WRITERS, performance.now() - started)
-    if (synome.sql.kind === 'postgres') await Promise.all(services.map((s) => s.close()))
+    let concRate: number
+    if (store.databaseUrl) {
+      concRate = await processWriters(store.databaseUrl, perWriter)
+    } else {
+      // PGlite is one process by design: the writers are concurrent callers of one service
+      started = performance.now()
+      await Promise.all(concurrent.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
+      concRate = perSecond(perWriter * WRITERS, performance.now() - started)
+    }
     log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency)`)
     const chain = await synome.verifyLog()
     if (!chain.ok) throw new Error('hash chain broken after the concurrent run')

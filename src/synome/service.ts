@@ -150,11 +150,13 @@ export class SynomeService extends SynomeReads {
     }
     const now = fixed ? new Date(fixed.time) : this.clock()
     const result = toJsonValue(await handler.apply(state, payload.data, { now, time: isoTimestamp(now), actor: envelope.actor, role }))
-    const position = fixed?.position ?? Number((await tx.query('SELECT nextval(\'events_position_seq\') AS p'))[0]!.p)
+    // one round trip for the new position and the chain head (both under the append lock)
+    const [next] = await tx.query(`SELECT ${fixed ? '$1::bigint' : "nextval('events_position_seq')"} AS p, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS head`, fixed ? [fixed.position] : [])
+    const position = Number(next!.p)
+    const head = next!.head === null || next!.head === undefined ? undefined : { hash: next!.head }
     const writes = await state.flush(position, now)
     const entity = { type: target.type, id: target.id, version: writes.find((w) => w.type === target.type && w.id === target.id)?.version ?? current }
     const stored = { position, entity, writes, result }
-    const [head] = await tx.query('SELECT hash FROM events ORDER BY position DESC LIMIT 1')
     const event: Omit<SynomeEvent, 'hash'> = {
       position,
       time: isoTimestamp(now),

@@ -87,14 +87,17 @@ export class TransactionState implements StateAccess {
       const version = (stored?.version ?? 0) + 1
       const data = JSON.stringify(write.data)
       const columns = { ...(stored ? { haloClass: stored.haloClass, sleeveId: stored.sleeveId, prime: stored.prime, state: stored.state } : {}), ...this.columns(write) }
+      // the projection row and its version row in one statement
       await this.tx.query(
-        `INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $9, $10::jsonb)
-         ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, halo_class = EXCLUDED.halo_class,
-           sleeve_id = EXCLUDED.sleeve_id, prime = EXCLUDED.prime, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
+        `WITH projected AS (
+           INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
+           VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $9, $10::jsonb)
+           ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, halo_class = EXCLUDED.halo_class,
+             sleeve_id = EXCLUDED.sleeve_id, prime = EXCLUDED.prime, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, data = EXCLUDED.data
+           RETURNING type)
+         INSERT INTO entity_versions (type, id, version, position, time, data) VALUES ($1, $2, $3, $4, $9, $10::jsonb)`,
         [write.type, write.id, version, position, columns.haloClass ?? null, columns.sleeveId ?? null, columns.prime ?? null, columns.state ?? null, time, data],
       )
-      await this.tx.query('INSERT INTO entity_versions (type, id, version, position, time, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [write.type, write.id, version, position, time, data])
       written.push({ type: write.type, id: write.id, version })
     }
     return written
