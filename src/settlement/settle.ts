@@ -67,7 +67,10 @@ function distributionLines(agent: SnapshotAgent, days: number): SettlementLine[]
     kind: 'distributionReward', source: `distribution:${agent.id}:tier${entry.tier}`, payer: SKY_CORE, payee: agent.id, asset: USDS,
     amount: distributionReward({ tier: entry.tier, averageBalance: entry.averageBalance, days: BigInt(days) }),
     formula: 'average tagged balance × tier bps / 10000 × days / 365',
-    inputs: { tier: String(entry.tier), tierBps: String(DISTRIBUTION_TIER_BPS[entry.tier]), averageBalance: fmt(entry.averageBalance), days: String(days) },
+    inputs: {
+      tier: String(entry.tier), tierBps: String(DISTRIBUTION_TIER_BPS[entry.tier]), averageBalance: fmt(entry.averageBalance), days: String(days),
+      ...(entry.criteria ? { tierFrom: Object.entries(entry.criteria).map(([key, value]) => `${key}=${String(value)}`).join(' ') } : {}),
+    },
     rounding: ROUND_DOWN,
   }))
 }

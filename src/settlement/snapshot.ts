@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { InvalidInputError } from '../domain/errors.js'
 import { parseUnitsExact } from '../domain/money.js'
+import { distributionTier } from '../domain/agents/distribution.js'
 import { DURATION_BUCKET_COUNT } from '../domain/agents/parameters.js'
 import { SKY_CORE } from './lines.js'
 
@@ -37,6 +38,25 @@ const token = z
   .strict()
   .refine((value) => value.bidPrice <= value.askPrice, { message: 'bidPrice must not exceed askPrice', path: ['bidPrice'] })
 
+const tier = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+const criteria = z
+  .object({
+    excluded: z.boolean().default(false),
+    tagged: z.boolean(),
+    autoTagged: z.boolean().default(false),
+    directHolding: z.boolean(),
+    skyBranding: z.boolean(),
+    nameUsesUsds: z.boolean(),
+    subscribeRedeemInUsds: z.boolean(),
+    susdsBackingBps: z.number().int().min(0).max(10_000).transform(BigInt),
+  })
+  .strict()
+/** Either a tier the snapshot's author already decided, or the criteria, classified by the seed's rules. */
+const taggedBalance = z.union([
+  z.object({ tier, averageBalance: amount }).strict().transform((entry) => ({ ...entry, criteria: undefined })),
+  z.object({ label: z.string().max(200).optional(), criteria, averageBalance: amount }).strict().transform((entry) => ({ ...entry, tier: distributionTier(entry.criteria) })),
+])
+
 const agent = z
   .object({
     id: agentId,
@@ -45,8 +65,8 @@ const agent = z
     token: token.optional(),
     /** Other agents' tokens held (period average). */
     holdings: z.array(z.object({ agent: agentId, amount }).strict()).max(1_000).default([]),
-    /** Tagged USDS/sUSDS by Distribution Reward tier (period-average balances). */
-    taggedBalances: z.array(z.object({ tier: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), averageBalance: amount }).strict()).max(100).default([]),
+    /** Tagged USDS/sUSDS (period-average balances), by tier or by the facts that decide the tier. */
+    taggedBalances: z.array(taggedBalance).max(100).default([]),
     /** SKY staked through this Prime's governance frontend, and whether it is compliant. */
     governanceFrontend: z.object({ skyStaked: amount, eligible: z.boolean() }).strict().optional(),
     /** Treasury amount (in the agent's own token) distributed to stakers this period. */

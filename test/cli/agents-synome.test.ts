@@ -33,10 +33,11 @@ const artifactOf = async (agentId: string, version: number) => (await client.get
 
 describe('agent registry in the Synome', () => {
   it('Prime creation records the agent, its first Artifact version and a 10B genesis supply', async () => {
-    await client.send('createAgent', {
+    const created = await client.send('createAgent', {
       agentId: 'spark', name: 'Spark', type: 'prime', subtype: 'star', tokenized: true, artifact: 'Spark v1',
       votingRules: { quorumBps: 1000, thresholdBps: 6000, durationSeconds: 7 * 86_400 }, profile: profile('spark-profile.json'),
     })
+    expect(created.result).toMatchObject({ tokenSupply: '10000000000', genesisIssuanceFeeToSkyCore: '500000000' })
     const spark = await client.get<{ tokenSupply: string; artifactVersion: number }>('agent', 'spark')
     expect(spark.data).toMatchObject({ tokenSupply: '10000000000', artifactVersion: 1 })
     expect(await artifactOf('spark', 1)).toBe('Spark v1')

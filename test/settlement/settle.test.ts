@@ -62,6 +62,15 @@ describe('settlement of the documented example snapshot (2026-03)', () => {
     expect(gar.map((line) => [line.payee, line.amount])).toEqual([['spark', usds('750000')], ['grove', usds('250000')]])
   })
 
+  it('classifies a balance from the seed’s criteria: "StarUSD" with 40% sUSDS backing is tier 2 (10 bps)', () => {
+    const grove = statements.find((s) => s.party === 'grove')!
+    const line = grove.lines.find((l) => l.kind === 'distributionReward')
+    expect(line?.inputs).toMatchObject({ tier: '2', tierBps: '10' })
+    expect(line?.inputs.tierFrom).toContain('susdsBackingBps=4000')
+    // 60M × 10 bps × 31 / 365
+    expect(line?.amount).toBe(usds('5095.890410958904109589'))
+  })
+
   it('every statement line carries its formula and inputs', () => {
     for (const line of result.lines) {
       expect(line.formula.length).toBeGreaterThan(0)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseUnitsExact } from '../../../domain/money.js'
 import { createAgent as createAgentRule, restructureAgent, type AgentRecord, type Restructure } from '../../../domain/agents/registry.js'
 import { validateRules } from '../../../domain/agents/rootEdit.js'
+import { issuanceFee } from '../../../domain/agents/tokenFees.js'
 import { refuseExisting } from '../helpers.js'
 import { address } from '../schemas.js'
 import { defineCommand, type StateAccess } from '../types.js'
@@ -46,8 +47,10 @@ export const createAgent = defineCommand({
       votingRules: payload.votingRules ?? null, profile: payload.profile ?? null, createdAt: ctx.time,
     }
     putAgent(state, agent)
+    // genesis is an issuance too: 5% of it goes to Sky Core
+    const genesisIssuanceFee = tokens(created.tokenSupply === undefined ? undefined : issuanceFee({ issuedAmount: created.tokenSupply }).feeAmount)
     state.put({ type: AGENT_ARTIFACT, id: artifactId(agent.agentId, 1), data: { agentId: agent.agentId, version: 1, content: payload.artifact, proposalId: null, at: ctx.time }, prime: agent.agentId })
-    return { agentId: agent.agentId, type: agent.type, tokenSupply: agent.tokenSupply }
+    return { agentId: agent.agentId, type: agent.type, tokenSupply: agent.tokenSupply, genesisIssuanceFeeToSkyCore: genesisIssuanceFee }
   },
 })
 
