@@ -3,9 +3,9 @@
  * an account holding the funds (plain ERC-20 transfer, plain PSM swap, plain vault and
  * facility calls), and the Configurator's setRateLimit under SORL.
  */
-import { encodeFunctionData, parseUnits, type Abi, type Account, type Hex } from 'viem'
+import { encodeFunctionData, parseEventLogs, parseUnits, type Abi, type Account, type Hex } from 'viem'
 import { deployLocalStack } from '../../src/chain/deploy/deployLocalStack.js'
-import { beamStateAbi, configuratorAbi, controllerAbi, devnetFacilityQueueAbi, psmAbi, susdsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, psmAbi, susdsAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { encodeCall } from '../../src/chain/timelock.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../../src/domain/sorl.js'
@@ -27,12 +27,17 @@ export const section: GasSection = {
       [rateLimitKey(LIMIT.ERC4626_DEPOSIT, s.susds), usd('100000000'), usd('1000')],
       [rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds), UNLIMITED, 0n],
       [rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility), usd('100000000'), usd('1000')],
+      [s.nfatClaimKey, usd('100000000'), usd('1000')],
       [rateLimitKey(LIMIT.REDEEM_FUND, s.facility), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility), usd('100000000'), usd('1000')],
     ]
     const slippageData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+    // The plain holder (alice) may fund NFATs directly, so `fund` has a same-run baseline.
+    const funderRole = await ctx.clients.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'FUNDER_ROLE' })
     await s.timelocked(
       ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
       encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [slippageData, '0x0000000000000000000000000000000000000000'] }),
+      encodeCall(s.facility, { abi: nfatFacilityAbi, functionName: 'grantRole', args: [funderRole, accounts.alice.address] }),
     )
     for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
     await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, slippageData] })
@@ -68,8 +73,21 @@ export const section: GasSection = {
     rows.push(await row('swapUSDCToUSDS (PSM, refunds USDS→USDC)', () => relay('swapUSDCToUSDS', [1_000_000_000n]), 'PSM.swapUSDCToUSDS', () => plain(s.psm, psmAbi as Abi, 'swapUSDCToUSDS', [1_000_000_000n])))
     rows.push(await row('depositERC4626 sUSDS (with slippage check)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
     rows.push(await row('withdrawERC4626 sUSDS (refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
-    rows.push(await row('depositToFacility (queue, USDS)', () => relay('depositToFacility', [s.facility, usd('1000')]), 'facility.deposit', () => plain(s.facility, devnetFacilityQueueAbi as Abi, 'deposit', [usd('1000')])))
-    rows.push(await row('fundRedeem (redeem contract, USDS)', () => relay('fundRedeem', [s.facility, 7n, usd('1000')]), 'facility.fund', () => plain(s.facility, devnetFacilityQueueAbi as Abi, 'fund', [7n, usd('1000')])))
+    rows.push(await row('depositToFacility (queue, USDS)', () => relay('depositToFacility', [s.facility, usd('1000')]), 'facility.deposit', () => plain(s.facility, nfatFacilityAbi as Abi, 'deposit', [usd('1000')])))
+
+    // Both holders' queued 2,000 USDS become two NFATs each; each is funded, then redeemed.
+    const claim = async (depositor: `0x${string}`) => {
+      const receipt = await send(accounts.relayer, s.facility, nfatFacilityAbi as Abi, 'claim', [depositor, usd('1000')])
+      return parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Claimed', logs: receipt.logs })[0]!.args.tokenId
+    }
+    const proxyTokens = [await claim(s.proxy), await claim(s.proxy)]
+    const aliceTokens = [await claim(alice.address), await claim(alice.address)]
+    const each = (tokens: bigint[], fn: (tokenId: bigint) => Promise<{ gasUsed: bigint }>) => {
+      let next = 0
+      return () => fn(tokens[next++ % tokens.length]!)
+    }
+    rows.push(await row('fundRedeem (NFAT, USDS)', each(proxyTokens, (id) => relay('fundRedeem', [s.facility, id, usd('1050')])), 'facility.fund', each(aliceTokens, (id) => plain(s.facility, nfatFacilityAbi as Abi, 'fund', [id, usd('1050')]))))
+    rows.push(await row('redeemFromFacility (NFAT burned, USDS in)', each(proxyTokens, (id) => relay('redeemFromFacility', [s.facility, id])), 'facility.redeem', each(aliceTokens, (id) => plain(s.facility, nfatFacilityAbi as Abi, 'redeem', [id]))))
 
     // setRateLimit through the Configurator: creation from an init, a SORL increase, a decrease.
     const key = rateLimitKey(LIMIT.ASSET_TRANSFER, s.usdc, bank)

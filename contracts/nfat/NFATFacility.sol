@@ -10,6 +10,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NFATQueue} from "./NFATQueue.sol";
 import {NFATUnits} from "./NFATUnits.sol";
 import {IClaimRateLimits} from "./interfaces/IClaimRateLimits.sol";
+import {RateLimitKeys} from "../pau/RateLimitKeys.sol";
 
 /// @title NFATFacility
 /// @notice One Term Halo Class on-chain: Primes queue USDS; the facility's lpha-nfat pBEAM
@@ -29,8 +30,9 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
     bytes32 public constant CLAIMER_ROLE = keccak256("NFAT_CLAIMER");
     bytes32 public constant FUNDER_ROLE = keccak256("NFAT_FUNDER");
     bytes32 public constant PAUSER_ROLE = keccak256("NFAT_PAUSER");
-    /// @notice Rate-limit action name of claims; the key adds this facility's address.
-    bytes32 public constant LIMIT_NFAT_CLAIM = keccak256("LIMIT_NFAT_CLAIM");
+    /// @notice Rate-limit action name of claims (defined once, in RateLimitKeys); the key adds
+    ///         this facility's address.
+    bytes32 public constant LIMIT_NFAT_CLAIM = RateLimitKeys.LIMIT_NFAT_CLAIM;
 
     struct Config {
         IERC20 usds;
@@ -65,7 +67,7 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         _usds = config.usds;
         _almProxy = config.almProxy;
         _rateLimits = config.rateLimits;
-        _claimKey = keccak256(abi.encode(LIMIT_NFAT_CLAIM, address(this)));
+        _claimKey = RateLimitKeys.makeKey(LIMIT_NFAT_CLAIM, address(this));
         _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
         _grantRole(CLAIMER_ROLE, config.claimer);
         _grantRole(FUNDER_ROLE, config.funder);

@@ -152,12 +152,17 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
 
     /// @notice Prime side: takes back this proxy's queued USDS; restores deposit capacity.
     function withdrawFromFacility(address facility) external onlyRole(RELAYER) nonReentrant returns (uint256 received) {
-        uint256 before = _balance(usds);
-        proxy.doCall(facility, abi.encodeCall(IPauFacilityQueue.withdraw, ()));
-        received = _balance(usds) - before;
-        _requireAmount(received);
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_WITHDRAW, facility), received);
+        received = _usdsInflow(facility, abi.encodeCall(IPauFacilityQueue.withdraw, ()), RateLimitKeys.LIMIT_FACILITY_WITHDRAW);
         rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility), received);
+    }
+
+    /// @notice Prime side: redeems NFAT `tokenId`, held by this proxy, for the USDS the Halo
+    ///         funded to it. The facility must have a redeem key (an unknown facility has no
+    ///         capacity and reverts). Deposit capacity is not given back: the deposit limit
+    ///         paces new exposure and refills by its slope, whereas a withdrawal only undoes a
+    ///         deposit that never became exposure.
+    function redeemFromFacility(address facility, uint256 tokenId) external onlyRole(RELAYER) nonReentrant returns (uint256 received) {
+        received = _usdsInflow(facility, abi.encodeCall(IPauFacilityQueue.redeem, (tokenId)), RateLimitKeys.LIMIT_FACILITY_REDEEM);
     }
 
     /// @notice Halo side: pays `amount` USDS into the redeem contract for NFAT `tokenId`.
@@ -200,6 +205,16 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// @dev Calls a facility that pays USDS to the proxy and consumes `action`'s key for that
+    ///      facility by what arrived; nothing arriving is refused (nothing to account for).
+    function _usdsInflow(address facility, bytes memory data, bytes32 action) private returns (uint256 received) {
+        uint256 before = _balance(usds);
+        proxy.doCall(facility, data);
+        received = _balance(usds) - before;
+        _requireAmount(received);
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(action, facility), received);
+    }
 
     function _requireAmount(uint256 amount) private pure {
         if (amount == 0) revert ZeroAmount();

@@ -21,6 +21,12 @@ library RateLimitKeys {
     bytes32 internal constant LIMIT_FACILITY_DEPOSIT = keccak256("LIMIT_FACILITY_DEPOSIT");
     /// Withdrawal of queued USDS from a facility queue, in USDS.
     bytes32 internal constant LIMIT_FACILITY_WITHDRAW = keccak256("LIMIT_FACILITY_WITHDRAW");
+    /// Redemption of an NFAT the proxy holds (Prime side), in USDS received. An inflow, but
+    /// still keyed: the key allow-lists the facility, so a relayer cannot call arbitrary ones.
+    bytes32 internal constant LIMIT_FACILITY_REDEEM = keccak256("LIMIT_FACILITY_REDEEM");
+    /// Claims of queued USDS by an NFAT Facility (Halo side), in USDS. Consumed by the facility
+    /// itself, which holds CONTROLLER on the Halo PAU's RateLimits; key = (action, facility).
+    bytes32 internal constant LIMIT_NFAT_CLAIM = keccak256("LIMIT_NFAT_CLAIM");
     /// Funding of a redeem contract with USDS, in USDS.
     bytes32 internal constant LIMIT_REDEEM_FUND = keccak256("LIMIT_REDEEM_FUND");
     /// Approve `asset` to `target` and call one function selector on it (LCTS queues).

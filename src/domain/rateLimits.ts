@@ -73,6 +73,10 @@ export const LIMIT = {
   ERC4626_WITHDRAW: keccak256(toBytes('LIMIT_4626_WITHDRAW')),
   FACILITY_DEPOSIT: keccak256(toBytes('LIMIT_FACILITY_DEPOSIT')),
   FACILITY_WITHDRAW: keccak256(toBytes('LIMIT_FACILITY_WITHDRAW')),
+  /** Prime side: NFAT redemptions, keyed by facility, measured by USDS received. */
+  FACILITY_REDEEM: keccak256(toBytes('LIMIT_FACILITY_REDEEM')),
+  /** Halo side: claims, consumed by the facility itself on the Halo PAU's RateLimits, keyed by facility. */
+  NFAT_CLAIM: keccak256(toBytes('LIMIT_NFAT_CLAIM')),
   REDEEM_FUND: keccak256(toBytes('LIMIT_REDEEM_FUND')),
   APPROVE_AND_CALL: keccak256(toBytes('LIMIT_APPROVE_AND_CALL')),
 } as const

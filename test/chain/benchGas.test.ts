@@ -15,7 +15,7 @@ describe('bench:gas PAU section', () => {
     })
     const compared = rows.filter((r) => r.baseline)
     expect(compared.map((r) => r.baseline!.action)).toEqual([
-      'USDS.transfer', 'PSM.swapUSDSToUSDC', 'PSM.swapUSDCToUSDS', 'sUSDS.deposit', 'sUSDS.withdraw', 'facility.deposit', 'facility.fund',
+      'USDS.transfer', 'PSM.swapUSDSToUSDC', 'PSM.swapUSDCToUSDS', 'sUSDS.deposit', 'sUSDS.withdraw', 'facility.deposit', 'facility.fund', 'facility.redeem',
     ])
     // The PAU adds a rate-limit read/write and proxy hops: more gas, but well under 3×
     // (the figures in docs/contracts.md come from the same code).

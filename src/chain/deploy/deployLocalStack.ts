@@ -2,14 +2,22 @@
  * A Halo PAU under its own Configurator Unit on a devnet, onboarded the way governance does
  * it (user story 1): registration and the cBEAM grant go through the 14-day timelock, whose
  * wait is skipped by moving anvil's clock. Used by tests, `bench:gas` and local stacks.
+ *
+ * `facility` is a real NFAT Facility (first tokenId 42) wired to this PAU: claims land in its
+ * ALMProxy and consume `nfatClaimKey` on its RateLimits, the proxy funds redemptions, the
+ * relayer is also lpha-nfat's claimer and the timelock is the facility's admin. The one PAU
+ * can therefore play both sides: queue as a Prime, claim and fund as the Halo, redeem as the
+ * NFAT holder. The claim key, like every other, has no limit until governance sets one.
  */
 import type { Account, Address, Hex } from 'viem'
-import { beamStateAbi, configuratorAbi, devnetFacilityQueueAbi, devnetFacilityQueueBytecode, usdsAbi } from '../generated/index.js'
-import { deployContract, increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../devnet.js'
+import { beamStateAbi, configuratorAbi, usdsAbi } from '../generated/index.js'
+import { increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../devnet.js'
 import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../timelock.js'
+import { LIMIT, rateLimitKey } from '../../domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../../domain/sorl.js'
 import { deployConfiguratorUnit } from './deployConfiguratorUnit.js'
 import { deployDevnetAssets } from './deployDevnetAssets.js'
+import { deployNfatFacility } from './deployNfatFacility.js'
 import { deployPau } from './deployPau.js'
 
 const ZERO = '0x0000000000000000000000000000000000000000' as const
@@ -21,13 +29,26 @@ export async function deployLocalStack(clients: DevnetClients, accounts: DevnetA
   const delaySeconds = SORL_DEFAULTS.timelockDelaySeconds
   const assets = await deployDevnetAssets(clients, { owner: deployer })
   const unit = await deployConfiguratorUnit(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], delaySeconds })
-  const pau = await deployPau(clients, { deployer, configurator: unit.configurator, proxyAdmin: unit.timelock, ...assets })
-  const facility = await deployContract(clients, {
-    abi: devnetFacilityQueueAbi,
-    bytecode: devnetFacilityQueueBytecode,
-    args: [assets.usds],
-    account: deployer,
+  let facility: Address | undefined
+  const pau = await deployPau(clients, {
+    deployer,
+    configurator: unit.configurator,
+    proxyAdmin: unit.timelock,
+    ...assets,
+    rateLimitControllers: async (contracts) => {
+      facility = await deployNfatFacility(clients, {
+        deployer,
+        usds: assets.usds,
+        pau: contracts,
+        admin: unit.timelock,
+        claimer: relayer.address,
+        pauser: freezer.address,
+      })
+      return [facility]
+    },
   })
+  if (!facility) throw new Error('deployPau did not deploy the NFAT Facility')
+  const nfatClaimKey = rateLimitKey(LIMIT.NFAT_CLAIM, facility)
 
   let salt = 0n
   /** aBEAM schedules the calls, the delay passes, aBEAM executes them. */
@@ -57,5 +78,5 @@ export async function deployLocalStack(clients: DevnetClients, accounts: DevnetA
     await writeAndWait(clients, govOps, { ...configurator, functionName: 'setFreezer', args: [pau.pau, freezer.address] })
   }
 
-  return { ...assets, ...unit, ...pau, facility, timelocked, addInit, mint, setRateLimit, onboard }
+  return { ...assets, ...unit, ...pau, facility, nfatClaimKey, timelocked, addInit, mint, setRateLimit, onboard }
 }

@@ -18,6 +18,12 @@ export type DeployPauParameters = {
   usds: Address
   usdc: Address
   psm: Address
+  /**
+   * Contracts that consume this PAU's limits themselves (an NFAT Facility's claims), deployed
+   * once the PAU's addresses exist and granted CONTROLLER on its RateLimits before the deployer
+   * renounces: the Configurator, RateLimits' admin, has no call that grants roles.
+   */
+  rateLimitControllers?: ((pau: DeployPauReturnType) => Promise<readonly Address[]>) | undefined
 }
 
 /** `pau` is the PAU's identifier in the Configurator: its ALMProxy (the custody address). */
@@ -25,7 +31,7 @@ export type DeployPauReturnType = { pau: Address; proxy: Address; controller: Ad
 
 /**
  * Controller + ALMProxy + RateLimits wired together: the controller is the only CONTROLLER
- * of proxy and limits, admin roles go to the Configurator (and proxy admin), and the
+ * of the proxy and, with any `rateLimitControllers`, of the limits; admin roles go to the Configurator (and proxy admin), and the
  * deployer renounces every role it held, so nothing bypasses the Configurator Unit.
  */
 export async function deployPau(clients: ChainClients, p: DeployPauParameters): Promise<DeployPauReturnType> {
@@ -38,10 +44,13 @@ export async function deployPau(clients: ChainClients, p: DeployPauParameters): 
     args: [deployer.address, proxy, rateLimits, p.usds, p.usdc, p.psm],
     account: deployer,
   })
+  const contracts: DeployPauReturnType = { pau: proxy, proxy, controller, rateLimits }
   const admin = '0x0000000000000000000000000000000000000000000000000000000000000000' as const
   const controllerRole = await clients.publicClient.readContract({ address: rateLimits, abi: rateLimitsAbi, functionName: 'CONTROLLER' })
+  const consumers = (await p.rateLimitControllers?.(contracts)) ?? []
   const grants = [
     { address: rateLimits, role: controllerRole, account: controller },
+    ...consumers.map((account) => ({ address: rateLimits, role: controllerRole, account })),
     { address: proxy, role: controllerRole, account: controller },
     { address: rateLimits, role: admin, account: p.configurator },
     { address: controller, role: admin, account: p.configurator },
@@ -53,5 +62,5 @@ export async function deployPau(clients: ChainClients, p: DeployPauParameters): 
   for (const address of [rateLimits, controller, proxy]) {
     await writeAndWait(clients, deployer, { address, abi: rateLimitsAbi, functionName: 'renounceRole', args: [admin, deployer.address] })
   }
-  return { pau: proxy, proxy, controller, rateLimits }
+  return contracts
 }

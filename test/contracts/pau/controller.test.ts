@@ -5,7 +5,7 @@ import {
   beamStateAbi,
   configuratorAbi,
   controllerAbi,
-  devnetFacilityQueueAbi,
+  nfatFacilityAbi,
   rateLimitsAbi,
   susdsAbi,
   usdcAbi,
@@ -30,7 +30,7 @@ async function limitData(key: Hex): Promise<RateLimitData> {
 const balanceOf = (token: Address, who: Address) =>
   devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
 const blockTime = async (receipt: TransactionReceipt) => (await devnet.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp
-type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'fundRedeem' | 'approveAndCall'
+type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility' | 'fundRedeem' | 'approveAndCall'
 const relay = (fn: RelayerAction, args: readonly unknown[]) => controllerCall(fn, args)
 function controllerCall(functionName: RelayerAction, args: readonly unknown[], as = devnet.accounts.relayer) {
   return devnet.write(as, { address: s.controller, abi: controllerAbi, functionName, args } as never)
@@ -56,6 +56,8 @@ beforeAll(async () => {
     withdraw4626: rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds),
     facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
     facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
+    facilityRedeem: rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility),
+    nfatClaim: s.nfatClaimKey,
     redeemFund: rateLimitKey(LIMIT.REDEEM_FUND, s.facility),
     lctsDeposit: rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.facility, depositSelector),
   }
@@ -67,6 +69,8 @@ beforeAll(async () => {
     [keys.withdraw4626!, UNLIMITED, 0n],
     [keys.facilityDeposit!, usd('5000000'), usd('5000000') / DAY],
     [keys.facilityWithdraw!, UNLIMITED, 0n],
+    [keys.facilityRedeem!, usd('4000000'), usd('4000000') / DAY],
+    [keys.nfatClaim!, usd('5000000'), usd('5000000') / DAY],
     [keys.redeemFund!, usd('2000000'), usd('2000000') / DAY],
     [keys.lctsDeposit!, usd('1000000'), usd('1000000') / DAY],
   ]
@@ -151,12 +155,25 @@ describe('ERC-4626', () => {
   })
 })
 
-describe('NFAT Facility queue and redeem contract (USDS)', () => {
+const facilityRead = <const name extends 'queuedBalanceOf' | 'fundingOf' | 'ownerOf'>(functionName: name, arg: Address | bigint) =>
+  devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName, args: [arg] } as never) as Promise<
+    name extends 'fundingOf' ? readonly [bigint, bigint] : name extends 'ownerOf' ? Address : bigint
+  >
+
+/** The one PAU plays both sides: it queues as a Prime, lpha-nfat claims NFAT #42 to it, the Halo side funds it. */
+async function queueClaimAndFund(principal: bigint, funded: bigint): Promise<bigint> {
+  await relay('depositToFacility', [s.facility, principal])
+  await devnet.write(devnet.accounts.relayer, { address: s.facility, abi: nfatFacilityAbi, functionName: 'claim', args: [s.proxy, principal] })
+  if (funded > 0n) await relay('fundRedeem', [s.facility, 42n, funded])
+  return 42n
+}
+
+describe('NFAT Facility: queue, redeem funding, redemption (USDS)', () => {
   it('deposit queues USDS and consumes; withdraw takes it back and refunds', async () => {
     const before = await limitData(keys.facilityDeposit!)
     const receipt = await relay('depositToFacility', [s.facility, usd('3000000')])
     await expectConsumed(keys.facilityDeposit!, before, receipt, usd('3000000'))
-    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'queued', args: [s.proxy] })).toBe(usd('3000000'))
+    expect(await facilityRead('queuedBalanceOf', s.proxy)).toBe(usd('3000000'))
     const proxyBefore = await balanceOf(s.usds, s.proxy)
     const mid = await limitData(keys.facilityDeposit!)
     const w = await relay('withdrawFromFacility', [s.facility])
@@ -166,27 +183,44 @@ describe('NFAT Facility queue and redeem contract (USDS)', () => {
   })
 
   it('funds the redeem contract for an NFAT', async () => {
+    const tokenId = await queueClaimAndFund(usd('1500000'), 0n)
     const before = await limitData(keys.redeemFund!)
-    const receipt = await relay('fundRedeem', [s.facility, 42n, usd('1500000')])
-    await expectConsumed(keys.redeemFund!, before, receipt, usd('1500000'))
-    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'funded', args: [42n] })).toBe(usd('1500000'))
-  })
-})
-
-describe('approve-and-call (LCTS queues)', () => {
-  it('calls the approved selector and consumes what left the proxy, leaving no allowance', async () => {
-    const data = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'deposit', args: [usd('600000')] })
-    const before = await limitData(keys.lctsDeposit!)
-    const receipt = await relay('approveAndCall', [s.usds, s.facility, usd('600000'), data])
-    await expectConsumed(keys.lctsDeposit!, before, receipt, usd('600000'))
-    expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.facility] })).toBe(0n)
+    const receipt = await relay('fundRedeem', [s.facility, tokenId, usd('1575000')])
+    await expectConsumed(keys.redeemFund!, before, receipt, usd('1575000'))
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1575000'), usd('1500000')])
   })
 
-  it('another selector on the same target is not allowed', async () => {
-    const data = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'fund', args: [1n, usd('1')] })
-    await expect(relay('approveAndCall', [s.usds, s.facility, usd('1'), data])).rejects.toThrow(/RateLimitExceeded/)
-    const withdraw = encodeFunctionData({ abi: devnetFacilityQueueAbi, functionName: 'withdraw' })
-    await expect(relay('approveAndCall', [s.usds, s.facility, usd('1'), withdraw])).rejects.toThrow(/CallNotAllowed/)
+  it('redeemFromFacility burns the proxy’s funded NFAT and consumes the redeem key by the USDS that came in', async () => {
+    const tokenId = await queueClaimAndFund(usd('1800000'), usd('1890000'))
+    const proxyBefore = await balanceOf(s.usds, s.proxy)
+    const depositLimit = await limitData(keys.facilityDeposit!)
+    const before = await limitData(keys.facilityRedeem!)
+    const receipt = await relay('redeemFromFacility', [s.facility, tokenId])
+    await expectConsumed(keys.facilityRedeem!, before, receipt, usd('1890000'))
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyBefore + usd('1890000'))
+    await expect(facilityRead('ownerOf', tokenId)).rejects.toThrow(/ERC721NonexistentToken/)
+    expect(await limitData(keys.facilityDeposit!)).toEqual(depositLimit) // redemption is not a refund of the deposit
+  })
+
+  it('a facility without a redeem key is not allow-listed: the redemption reverts and changes nothing', async () => {
+    const tokenId = await queueClaimAndFund(usd('1000000'), usd('1050000'))
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'removeRateLimit', args: [s.pau, keys.facilityRedeem!] })
+    const proxyBefore = await balanceOf(s.usds, s.proxy)
+    await expect(relay('redeemFromFacility', [s.facility, tokenId])).rejects.toThrow(/RateLimitExceeded/)
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyBefore)
+    expect(await facilityRead('ownerOf', tokenId)).toBe(s.proxy)
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1050000'), usd('1000000')])
+  })
+
+  it('more than the redeem key has available reverts; an unfunded NFAT reverts NotFunded', async () => {
+    const tokenId = await queueClaimAndFund(usd('4500000'), 0n)
+    await expect(relay('redeemFromFacility', [s.facility, tokenId])).rejects.toThrow(/NotFunded/)
+    await relay('fundRedeem', [s.facility, tokenId, usd('1900000')]) // a final payment (a recovery at a loss)
+    // GovOps lowers the redeem limit to 1M (decreases are instant): a 1.9M redemption no longer fits.
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'setRateLimit', args: [s.pau, keys.facilityRedeem!, usd('1000000'), 0n] })
+    await expect(relay('redeemFromFacility', [s.facility, tokenId])).rejects.toThrow(/RateLimitExceeded/)
+    expect(await facilityRead('ownerOf', tokenId)).toBe(s.proxy)
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1900000'), usd('4500000')])
   })
 })
 
@@ -208,6 +242,7 @@ describe('access control: every external function refuses every unauthorized cal
     ['withdrawERC4626', [s.susds, usd('1')]],
     ['depositToFacility', [s.facility, usd('1')]],
     ['withdrawFromFacility', [s.facility]],
+    ['redeemFromFacility', [s.facility, 42n]],
     ['fundRedeem', [s.facility, 1n, usd('1')]],
     ['approveAndCall', [s.usds, s.facility, usd('1'), '0xb6b55f25']],
   ]

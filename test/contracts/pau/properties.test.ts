@@ -12,7 +12,7 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Address, Hex } from 'viem'
-import { configuratorAbi, controllerAbi, devnetFacilityQueueAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { configuratorAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import {
   LIMIT,
   UNLIMITED,
@@ -197,7 +197,7 @@ async function run(steps: Step[]): Promise<void> {
     // Invariant 2: conservation (USDS-equivalent) and nothing leaks elsewhere.
     expect(await balance(s.usds, s.proxy)).toBe(proxyUsds)
     expect(await balance(s.usdc, s.proxy)).toBe(proxyUsdc)
-    expect(await devnet.publicClient.readContract({ address: s.facility, abi: devnetFacilityQueueAbi, functionName: 'queued', args: [s.proxy] })).toBe(queued)
+    expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [s.proxy] })).toBe(queued)
     expect(await balance(s.usds, bank)).toBe(paid)
     expect(proxyUsds + proxyUsdc * U + queued + paid).toBe(FUNDS)
     expect(await balance(s.usds, devnet.accounts.attacker.address)).toBe(0n)

@@ -1,0 +1,49 @@
+import type { Account, Address } from 'viem'
+import { nfatFacilityAbi, nfatFacilityBytecode } from '../generated/index.js'
+import { deployContract, type ChainClients } from '../devnet.js'
+
+export type DeployNfatFacilityParameters = {
+  deployer: Account
+  usds: Address
+  /** The Halo Class's PAU: claims land in its ALMProxy and consume its RateLimits. */
+  pau: { proxy: Address; rateLimits: Address }
+  /** The Halo (DEFAULT_ADMIN_ROLE: whitelist, unpause, roles). */
+  admin: Address
+  /** lpha-nfat's pBEAM (CLAIMER_ROLE). */
+  claimer: Address
+  /** PAUSER_ROLE (the freezer). */
+  pauser: Address
+  /** FUNDER_ROLE; the Halo ALMProxy (funding through `Controller.fundRedeem`) when omitted. */
+  funder?: Address | undefined
+  /** First NFAT tokenId = first Synome unitId (seed: 42). */
+  firstTokenId?: bigint | undefined
+  name?: string | undefined
+  symbol?: string | undefined
+}
+
+/**
+ * One NFAT Facility wired to a Halo PAU. It still needs CONTROLLER on the PAU's RateLimits
+ * and a limit under `rateLimitKey(LIMIT.NFAT_CLAIM, facility)` before anything can be claimed
+ * (see `deployPau`'s `rateLimitControllers`).
+ */
+export function deployNfatFacility(clients: ChainClients, p: DeployNfatFacilityParameters): Promise<Address> {
+  return deployContract(clients, {
+    abi: nfatFacilityAbi,
+    bytecode: nfatFacilityBytecode,
+    account: p.deployer,
+    args: [
+      {
+        usds: p.usds,
+        almProxy: p.pau.proxy,
+        admin: p.admin,
+        claimer: p.claimer,
+        funder: p.funder ?? p.pau.proxy,
+        pauser: p.pauser,
+        name: p.name ?? 'Halo Senior Secured NFAT',
+        symbol: p.symbol ?? 'NFAT',
+        firstTokenId: p.firstTokenId ?? 42n,
+        rateLimits: p.pau.rateLimits,
+      },
+    ],
+  })
+}
