@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
-import { runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
 
 /** `halo beacon nfat` killed with SIGKILL around the off-ramp transfer and the DEPLOYING step. */
 let devnet: Devnet
@@ -56,5 +56,5 @@ describe('crash-safe off-ramp (kill -9 after each step, restart)', () => {
     expect(s.ledger.transfersFor('sleeve-7').map((t) => [t.transferId, t.amountUsdc])).toEqual([['sleeve-7:offramp:1', U('75')]])
     expect(s.txs.all().filter((t) => t.key.startsWith('offramp:')).length).toBe(1)
     s.suspendBeacon()
-  })
+  }, CRASH_TEST_TIMEOUT_MS)
 })

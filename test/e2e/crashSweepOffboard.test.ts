@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
-import { runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
 
 /**
  * `halo beacon nfat` as a child process, killed with SIGKILL right after each distinct step
@@ -57,5 +57,5 @@ describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)
     s.restartBeacon()
     expect(s.txs.all().map((t) => t.key.split(':')[0])).toEqual(['claim', 'claim', 'claim', 'psm-out'])
     s.suspendBeacon()
-  })
+  }, CRASH_TEST_TIMEOUT_MS)
 })

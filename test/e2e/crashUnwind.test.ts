@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, runToAtRest, type Scenario } from './harness.js'
-import { runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
 
 /** `halo beacon nfat` killed with SIGKILL after each distinct step of unwinding and closing. */
 let devnet: Devnet
@@ -60,5 +60,5 @@ describe('crash-safe unwinding (kill -9 after each step, restart)', () => {
     expect(s.ledger.onRamp('sleeve-7:return:1')?.amountUsdc).toBe(U('78.75'))
     s.suspendBeacon()
     expect((await s.synome.verifyLog()).ok).toBe(true)
-  })
+  }, CRASH_TEST_TIMEOUT_MS)
 })

@@ -80,3 +80,10 @@ export function runBeaconProcess(configFile: string, crashAt?: string): Promise<
     })
   })
 }
+
+/**
+ * Each restart is a fresh `halo` process (Node + tsx + the CLI: ~3 s on an idle 2-core box,
+ * far more when the machine is shared), so a crash test with six restarts gets more than the
+ * default 60 s.
+ */
+export const CRASH_TEST_TIMEOUT_MS = 240_000
