@@ -5,23 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadVerifyConfig } from '../../../src/beacons/verify/config.js'
 import { formatRiskReport } from '../../../src/beacons/verify/format.js'
 import { createVerifyBeacon } from '../../../src/beacons/verify/main.js'
-import type { AttestationRecordView, SleeveRecordView, UnitRecordView } from '../../../src/beacons/verify/policy.js'
+import type { AttestationRecordView, CoreHaloRecordView, SleeveRecordView, UnitRecordView } from '../../../src/beacons/verify/policy.js'
 import type { VerifyReader } from '../../../src/beacons/verify/reconcile.js'
 import type { WebhookBody } from '../../../src/beacons/verify/webhook.js'
 import { ATT_101, ATT_102, ATT_103, SEED_STEPS, SEED_UNITS, TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from '../../domain/risk/fixtures.js'
 
 /** An in-memory Synome view: the beacon only needs the reader interface. */
-function memoryReader(world: { framework?: boolean; sleeves: SleeveRecordView[]; attestations: AttestationRecordView[]; units: UnitRecordView[]; fail?: boolean }): VerifyReader {
+function memoryReader(world: { framework?: boolean | unknown; sleeves: SleeveRecordView[]; attestations: AttestationRecordView[]; units: UnitRecordView[]; coreHalos?: CoreHaloRecordView[]; fail?: boolean }): VerifyReader {
   const guard = async <T>(value: T) => {
     if (world.fail) throw new Error('Synome unreachable')
     return value
   }
   return {
-    riskFramework: () => guard(world.framework === false ? undefined : { version: TEST_FRAMEWORK_VERSION, document: TEST_FRAMEWORK }),
+    riskFramework: () => guard(world.framework === false ? undefined : { version: TEST_FRAMEWORK_VERSION, document: world.framework === undefined || world.framework === true ? TEST_FRAMEWORK : world.framework }),
     sleeves: () => guard(world.sleeves),
     units: () => guard(world.units),
     attestations: () => guard(world.attestations),
-    coreHalos: () => guard([]),
+    coreHalos: () => guard(world.coreHalos ?? []),
     haloClasses: () => guard([]),
   }
 }
@@ -83,6 +83,17 @@ describe('lpla-verify beacon: logs, metrics and webhook for each alert change', 
     const run = await beacon.runOnce()
     expect(run).toMatchObject({ ok: false, alerts: [{ code: 'FRAMEWORK_MISSING', severity: 'critical' }] })
     expect(await beacon.metrics.registry.metrics()).toContain('halo_verify_runs_total{outcome="no-framework"} 1')
+  })
+
+  it('a published framework it cannot use is FRAMEWORK_INVALID; a Core Halo without a usable data model is CORE_HALO_ENTRY_INVALID', async () => {
+    const silent = pino({ level: 'silent' })
+    const config = loadVerifyConfig({ env: {} })
+    const invalid = createVerifyBeacon({ config, reader: memoryReader({ framework: { riskData: { schemaVersions: { '1.0': { jsonSchema: {} } } } }, sleeves: [], attestations: [], units: [] }), sources: { clients: {} }, logger: silent })
+    expect(await invalid.runOnce()).toMatchObject({ ok: false, frameworkVersion: TEST_FRAMEWORK_VERSION, alerts: [{ code: 'FRAMEWORK_INVALID', entity: { type: 'framework', id: TEST_FRAMEWORK_VERSION } }] })
+    const coreHalo: CoreHaloRecordView = { coreHaloId: 'ch-x', prime: 'spark', collateralType: 'x', description: '', addresses: [], riskModelRef: 'clo-aaa', dataModelRef: 'http-json', parameters: { dataModel: { url: 'not a url', jsonPath: '$.nav' } } }
+    const entry = createVerifyBeacon({ config, reader: memoryReader({ sleeves: [], attestations: [], units: [], coreHalos: [coreHalo] }), sources: { clients: {} }, logger: silent })
+    const run = await entry.runOnce()
+    expect(run?.ok && run.report.alerts.map((a) => [a.code, a.entity])).toEqual([['CORE_HALO_ENTRY_INVALID', { type: 'coreHalo', id: 'ch-x' }]])
   })
 
   it('a run that cannot read the Synome is counted and logged, and the loop keeps going', async () => {
