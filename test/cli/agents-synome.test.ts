@@ -50,6 +50,16 @@ describe('agent registry in the Synome', () => {
     expect(await client.head()).toEqual(head)
   })
 
+  it('only council may write agent records: another role gets NOT_PERMITTED and nothing is stored', async () => {
+    const outsider = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
+    await client.send('grantRole', { address: outsider.address, role: 'nfat', haloClasses: ['*'] })
+    const nfat = createInProcessClient({ service: synome, account: outsider, clock })
+    const head = await client.head()
+    await expect(nfat.send('createAgent', { agentId: 'rogue', name: 'Rogue', type: 'prime', tokenized: true, artifact: 'x' })).rejects.toMatchObject({ code: 'NOT_PERMITTED' })
+    await expect(nfat.send('recordRootEditVote', { proposalId: 'any', voter: '0xaa', support: 'yes', weight: '1' })).rejects.toMatchObject({ code: 'NOT_PERMITTED' })
+    expect(await client.head()).toEqual(head)
+  })
+
   it('restructures are their own commands: Halo → Prime and Folio → Halo', async () => {
     await client.send('createAgent', { agentId: 'spark-term', name: 'Spark Term Halo', type: 'halo', subtype: 'term', tokenized: false, parent: 'spark', artifact: 't', profile: profile('halo-profile.json') })
     await client.send('createAgent', { agentId: 'halo-up', name: 'Halo Up', type: 'halo', tokenized: false, parent: 'spark', artifact: 'u' })
