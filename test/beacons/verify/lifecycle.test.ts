@@ -17,6 +17,8 @@ const wad = (value: string) => parseUnitsExact(value, 18)
 const clock = testClock()
 let synome: SynomeService
 let clients: Clients
+/** Seed steps already written (the framework step is replaced by council's test framework). */
+const done = new Set<string>(['registerHaloClass'])
 
 beforeAll(async () => {
   synome = await createSynome({ dataDir: null, clock: clock.clock, roles: bootstrapRoles })
@@ -82,4 +84,3 @@ describe('seed lifecycle in the Synome → lpla-verify CRR per state and sub-ste
     expect(run.report.units.map((u) => u.requiredCapitalWad)).toEqual(units.map(wad))
   })
 })
-const done = new Set<string>(['registerHaloClass'])
