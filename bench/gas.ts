@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { buildContracts } from '../src/chain/build.js'
 import { deployContract, devnetAccounts, devnetClients, increaseTime, startAnvil, writeAndWait } from '../src/chain/devnet.js'
-import type { GasContext, GasRow, GasSection } from './gas/section.js'
+import { ratio, type GasContext, type GasRow, type GasSection } from './gas/section.js'
 
 const sectionsDir = join(fileURLToPath(new URL('.', import.meta.url)), 'gas')
 
@@ -22,12 +22,6 @@ async function loadSections(): Promise<GasSection[]> {
     if (module.section) sections.push(module.section)
   }
   return sections
-}
-
-/** "2.41×" with two decimals, computed in integers. */
-export function ratio(gas: bigint, baseline: bigint): string {
-  const hundredths = (gas * 100n + baseline / 2n) / baseline
-  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}×`
 }
 
 function table(title: string, rows: GasRow[]): string {

@@ -5,11 +5,10 @@
  * claim with 1 vs 500 queued depositors, which must cost the same (claims never iterate the
  * queue). Every measured call is the second of its kind (warm-up first), as section.ts asks.
  */
-import { keccak256, parseEventLogs, parseUnits, toBytes, type Abi, type Address, type Hex } from 'viem'
+import { parseEventLogs, parseUnits, type Abi, type Address, type Hex } from 'viem'
 import {
   controllerAbi,
   nfatFacilityAbi,
-  nfatFacilityBytecode,
   plainERC721Abi,
   plainERC721Bytecode,
   queueFillerAbi,
@@ -18,20 +17,14 @@ import {
   usdsAbi,
 } from '../../src/chain/generated/index.js'
 import { deployDevnetAssets } from '../../src/chain/deploy/deployDevnetAssets.js'
+import { deployNfatFacility } from '../../src/chain/deploy/deployNfatFacility.js'
 import { deployPau } from '../../src/chain/deploy/deployPau.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
-import type { GasContext, GasRow, GasSection } from './section.js'
+import { ratio as times, type GasContext, type GasRow, type GasSection } from './section.js'
 
 const usd = (n: string) => parseUnits(n, 18)
-const LIMIT_NFAT_CLAIM = keccak256(toBytes('LIMIT_NFAT_CLAIM'))
 export const QUEUED_DEPOSITORS = 500
 const FILL_BATCH = 100
-
-/** "2.41×" in integers (two decimals). */
-function times(gas: bigint, baseline: bigint): string {
-  const hundredths = (gas * 100n + baseline / 2n) / baseline
-  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}×`
-}
 
 export const section: GasSection = {
   title: 'NFAT Facility (queue, claim + mint, fund, redeem + burn)',
@@ -53,23 +46,21 @@ export const section: GasSection = {
      * measures it through the Controller.
      */
     const deployFacility = async (funder: Address) => {
-      const facility = await ctx.deploy({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode }, [
-        {
-          usds: assets.usds,
-          almProxy: pau.proxy,
-          admin: govOps.address,
-          claimer: relayer.address,
-          funder,
-          pauser: freezer.address,
-          name: 'Bench NFAT',
-          symbol: 'BNFAT',
-          firstTokenId: 1n,
-          rateLimits: pau.rateLimits,
-        },
-      ])
+      const facility = await deployNfatFacility(ctx.clients, {
+        deployer,
+        usds: assets.usds,
+        pau,
+        admin: govOps.address,
+        claimer: relayer.address,
+        funder,
+        pauser: freezer.address,
+        name: 'Bench NFAT',
+        symbol: 'BNFAT',
+        firstTokenId: 1n,
+      })
       const controllerRole = await ctx.clients.publicClient.readContract({ address: pau.rateLimits, abi: rateLimitsAbi, functionName: 'CONTROLLER' })
       await send(govOps, pau.rateLimits, rateLimitsAbi as Abi, 'grantRole', [controllerRole, facility])
-      const claimKey = rateLimitKey(LIMIT_NFAT_CLAIM, facility)
+      const claimKey = rateLimitKey(LIMIT.NFAT_CLAIM, facility)
       await setLimit(claimKey, UNLIMITED)
       await setLimit(claimKey, usd('1000000000'), usd('1000'))
       return facility

@@ -25,3 +25,9 @@ export type GasContext = {
 }
 
 export type GasSection = { title: string; run(context: GasContext): Promise<GasRow[]> }
+
+/** Gas over baseline as "2.41×": two decimals, rounded, in integers. */
+export function ratio(gas: bigint, baseline: bigint): string {
+  const hundredths = (gas * 100n + baseline / 2n) / baseline
+  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}×`
+}

@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { decodeErrorResult, encodeDeployData, keccak256, toHex, zeroAddress, type Address, type BaseError, type Hex } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi } from '../../../src/chain/generated/index.js'
-import { currentRateLimit } from '../../../src/domain/rateLimits.js'
+import { LIMIT, currentRateLimit, rateLimitKey } from '../../../src/domain/rateLimits.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { M, createWorld, type World } from './facility.js'
 
@@ -166,8 +166,10 @@ describe('named refusals change nothing', () => {
     expect(await world.view('claimCapacity')).toBe(0n)
     for (const hours of [1, 10]) {
       await devnet.increaseTime(hours * 3600)
-      // Oracle: the PAU rate-limit rule from src/domain, on the key the facility reports.
+      // Oracle: the PAU rate-limit rule from src/domain, on the key the facility reports —
+      // the one LIMIT.NFAT_CLAIM key derivation shared with RateLimitKeys.sol.
       const key = await devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'claimRateLimitKey' })
+      expect(key).toBe(rateLimitKey(LIMIT.NFAT_CLAIM, world.facility))
       const [maxAmount, slope, lastAmount, lastUpdated] = await devnet.publicClient.readContract({
         address: world.pau.rateLimits,
         abi: rateLimitsAbi,

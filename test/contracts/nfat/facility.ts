@@ -12,11 +12,12 @@
  *   the relayer through the Controller (`fundRedeem`, or `approveAndCall` for the general
  *   fund with principal and penalty parts).
  */
-import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
+import { encodeFunctionData, parseEventLogs, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
-import { controllerAbi, nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { ANVIL_MNEMONIC } from '../../../src/chain/devnet.js'
 import { deployDevnetAssets } from '../../../src/chain/deploy/deployDevnetAssets.js'
+import { deployNfatFacility } from '../../../src/chain/deploy/deployNfatFacility.js'
 import { deployPau, type DeployPauReturnType } from '../../../src/chain/deploy/deployPau.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../../src/domain/rateLimits.js'
@@ -26,8 +27,8 @@ import type { Devnet } from '../../fixtures/devnet.js'
 export const M = (millions: string): bigint => parseUnitsExact(millions, USDS_DECIMALS) * 1_000_000n
 
 const MAX_UINT256 = (1n << 256n) - 1n
-/** Rate-limit action of claims (NFATFacility.LIMIT_NFAT_CLAIM); the key adds the facility. */
-export const LIMIT_NFAT_CLAIM = keccak256(toBytes('LIMIT_NFAT_CLAIM'))
+/** Rate-limit action of claims; the key adds the facility. Defined once: `LIMIT.NFAT_CLAIM`. */
+export const LIMIT_NFAT_CLAIM = LIMIT.NFAT_CLAIM
 const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
 /** Controller calls revert with the facility's errors (the ALMProxy bubbles them): decode both. */
 const controllerCallAbi = [...controllerAbi, ...nfatFacilityAbi.filter((item) => item.type === 'error')] as const
@@ -58,26 +59,24 @@ export type DeployFacilityParameters = FacilityOptions & { usds: Address; pau: D
  */
 export async function deployFacility(devnet: Devnet, parameters: DeployFacilityParameters): Promise<Address> {
   const { govOps, relayer, freezer } = devnet.accounts
-  const facility = await devnet.deploy({ abi: nfatFacilityAbi, bytecode: nfatFacilityBytecode }, [
-    {
-      usds: parameters.usds,
-      almProxy: parameters.pau.proxy,
-      admin: govOps.address,
-      claimer: parameters.claimer ?? relayer.address,
-      funder: parameters.funder ?? parameters.pau.proxy,
-      pauser: freezer.address,
-      name: 'Halo 123 Senior Secured NFAT',
-      symbol: 'NFAT-123',
-      firstTokenId: parameters.firstTokenId ?? 1n,
-      rateLimits: parameters.pau.rateLimits,
-    },
-  ])
+  const facility = await deployNfatFacility(devnet, {
+    deployer: devnet.accounts.deployer,
+    usds: parameters.usds,
+    pau: parameters.pau,
+    admin: govOps.address,
+    claimer: parameters.claimer ?? relayer.address,
+    funder: parameters.funder,
+    pauser: freezer.address,
+    name: 'Halo 123 Senior Secured NFAT',
+    symbol: 'NFAT-123',
+    firstTokenId: parameters.firstTokenId ?? 1n,
+  })
   const limits = { address: parameters.pau.rateLimits, abi: rateLimitsAbi } as const
   const controllerRole = await devnet.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
   await devnet.write(govOps, { ...limits, functionName: 'grantRole', args: [controllerRole, facility] })
   // A new key starts empty (the PAU rule); opening it unlimited and then capping it keeps the
   // capped amount available, so the facility starts with its full claim budget.
-  const key = rateLimitKey(LIMIT_NFAT_CLAIM, facility)
+  const key = rateLimitKey(LIMIT.NFAT_CLAIM, facility)
   await devnet.write(govOps, { ...limits, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
   if (parameters.claimMaxAmount !== undefined) {
     await devnet.write(govOps, { ...limits, functionName: 'setRateLimitData', args: [key, parameters.claimMaxAmount, parameters.claimSlopePerSecond ?? 0n] })
@@ -184,7 +183,7 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, pau:
         address: pau.rateLimits,
         abi: rateLimitsAbi,
         functionName: 'setRateLimitData',
-        args: [rateLimitKey(LIMIT_NFAT_CLAIM, facility), maxAmount, slopePerSecond],
+        args: [rateLimitKey(LIMIT.NFAT_CLAIM, facility), maxAmount, slopePerSecond],
       }),
     redeem: (holder: Holder, tokenId: bigint, target: Address = facility) =>
       devnet.write(holder, { address: target, abi: nfatFacilityAbi, functionName: 'redeem', args: [tokenId] }),

@@ -6,11 +6,11 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Address, Hex } from 'viem'
-import { controllerAbi, rateLimitsAbi } from '../../../src/chain/generated/index.js'
+import { controllerAbi, nfatFacilityAbi, rateLimitsAbi } from '../../../src/chain/generated/index.js'
 import { deployPau, type DeployPauReturnType } from '../../../src/chain/deploy/deployPau.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../../src/domain/rateLimits.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
-import { M, createWorld, type World } from './facility.js'
+import { M, createWorld, deployFacility, type World } from './facility.js'
 
 let devnet: Devnet
 let world: World
@@ -40,9 +40,11 @@ beforeEach(() => devnet.isolate())
 function setPrimeLimit(key: Hex, maxAmount: bigint) {
   return devnet.write(primeGov(), { address: prime.rateLimits, abi: rateLimitsAbi, functionName: 'setRateLimitData', args: [key, maxAmount, 0n] })
 }
+const primeAvailable = (key: Hex) =>
+  devnet.publicClient.readContract({ address: prime.rateLimits, abi: rateLimitsAbi, functionName: 'getCurrentRateLimit', args: [key] })
 /** Controller calls revert with RateLimits errors too: decode both. */
 const controllerCallAbi = [...controllerAbi, ...rateLimitsAbi.filter((item) => item.type === 'error')] as const
-const primeController = (functionName: 'depositToFacility' | 'withdrawFromFacility', args: readonly [Address, bigint] | readonly [Address]) =>
+const primeController = (functionName: 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility', args: readonly [Address, bigint] | readonly [Address]) =>
   devnet.write(primeRelayer(), { address: prime.controller, abi: controllerCallAbi, functionName, args } as never)
 
 describe('Prime PAU → facility → Halo PAU', () => {
@@ -74,8 +76,36 @@ describe('Prime PAU → facility → Halo PAU', () => {
     await primeController('withdrawFromFacility', [world.facility])
     expect(await world.queued(prime.proxy)).toBe(0n)
     expect(await world.balance(prime.proxy)).toBe(M('125'))
-    const depositKey = rateLimitKey(LIMIT.FACILITY_DEPOSIT, world.facility)
-    const available = await devnet.publicClient.readContract({ address: prime.rateLimits, abi: rateLimitsAbi, functionName: 'getCurrentRateLimit', args: [depositKey] })
-    expect(available).toBe(M('75')) // 100M − 50M deposited + 25M withdrawn
+    expect(await primeAvailable(rateLimitKey(LIMIT.FACILITY_DEPOSIT, world.facility))).toBe(M('75')) // 100M − 50M deposited + 25M withdrawn
+  })
+
+  it('seed day 1 → 181: Spark’s PAU queues 30M, lpha-nfat claims NFAT #42 to it, the Halo funds 31.5M, Spark burns #42 and receives 31.5M USDS', async () => {
+    // facility-A numbers its NFATs from 42 (the Synome unitIds); Spark's governance opens deposit and redeem keys for it.
+    const facilityA = await deployFacility(devnet, { usds: world.usds, pau: world.pau, firstTokenId: 42n })
+    await world.openFundingPaths(facilityA)
+    const redeemKey = rateLimitKey(LIMIT.FACILITY_REDEEM, facilityA)
+    for (const key of [rateLimitKey(LIMIT.FACILITY_DEPOSIT, facilityA), redeemKey]) {
+      await setPrimeLimit(key, UNLIMITED)
+      await setPrimeLimit(key, M('100'))
+    }
+
+    await primeController('depositToFacility', [facilityA, M('30')])
+    const tokenId = await world.claim(prime.proxy, M('30'), facilityA)
+    expect(tokenId).toBe(42n)
+    expect(await world.unit(tokenId, facilityA)).toMatchObject({ principal: M('30'), depositor: prime.proxy })
+
+    // Day 180: 30M principal + 1.5M (its pro rata share of 3.75M yield) back at the Halo ALMProxy, funded to #42.
+    await world.mint(world.almProxy, M('1.5'))
+    await world.fundRedeem(tokenId, M('31.5'), facilityA)
+    const sparkBefore = await world.balance(prime.proxy)
+
+    await primeController('redeemFromFacility', [facilityA, tokenId])
+    expect(await world.balance(prime.proxy)).toBe(sparkBefore + M('31.5'))
+    expect(await world.balance(facilityA)).toBe(0n)
+    await expect(devnet.publicClient.readContract({ address: facilityA, abi: nfatFacilityAbi, functionName: 'ownerOf', args: [tokenId] })).rejects.toThrow(/ERC721NonexistentToken/)
+    expect(await primeAvailable(redeemKey)).toBe(M('100') - M('31.5')) // consumed by what came in
+    // A second redeem of the burned NFAT fails and changes nothing.
+    await expect(primeController('redeemFromFacility', [facilityA, tokenId])).rejects.toThrow(/AlreadyRedeemed/)
+    expect(await world.balance(prime.proxy)).toBe(sparkBefore + M('31.5'))
   })
 })
