@@ -242,7 +242,8 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
     expect(await seed.view('totalUnderlying')).toBe(0n)
   })
 
-  it('day 180: 78.75M returns, split pro rata 31.5M / 26.25M / 21.0M; each Prime burns its NFAT for exactly that', async () => {
+  /** Days 1-7: Spark 30M → #42, Grove 25M → #43, Keel 20M → #44; the 75M leaves for the Halo's bank and is deployed. */
+  async function sweepAndDeploy() {
     const { spark, grove, keel } = seed.people
     const primes = [spark, grove, keel]
     const principals = [M('30'), M('25'), M('20')]
@@ -250,7 +251,12 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
       await seed.deposit(prime, principals[i]!)
       await seed.claim(prime, principals[i]!)
     }
-    await seed.offboard(M('75')) // days 6-7: USDS leaves for the Halo's bank and is deployed
+    await seed.offboard(M('75'))
+    return { primes, principals }
+  }
+
+  it('day 180: 78.75M returns, split pro rata 31.5M / 26.25M / 21.0M; each Prime burns its NFAT for exactly that', async () => {
+    const { primes, principals } = await sweepAndDeploy()
     await seed.days(180)
     await seed.mint(seed.almProxy, M('78.75')) // day 180: 75M + 3.75M yield back on-chain
     const { shares, remainder } = splitProRata(M('78.75'), principals)
@@ -264,14 +270,7 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
   })
 
   it('partial default: the sleeve returns 60M (80%), units get 24M / 20M / 16M pro rata and are retired', async () => {
-    const { spark, grove, keel } = seed.people
-    const primes = [spark, grove, keel]
-    const principals = [M('30'), M('25'), M('20')]
-    for (const [i, prime] of primes.entries()) {
-      await seed.deposit(prime, principals[i]!)
-      await seed.claim(prime, principals[i]!)
-    }
-    await seed.offboard(M('75'))
+    const { primes, principals } = await sweepAndDeploy()
     await seed.mint(seed.almProxy, M('60')) // only 60M of the 75M deployed comes back
     const { shares } = splitProRata(M('60'), principals)
     expect(shares).toEqual([M('24'), M('20'), M('16')])
