@@ -28,7 +28,8 @@ function attestorKey(keyFile: string | undefined): `0x${string}` {
 }
 
 export function register(program: Command): void {
-  const beacon = program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
+  // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
+  const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
     .command('nfat')
     .description('lpha-nfat: sweep queues into sleeves, offboard, deploy, unwind and close, for one Halo class')
