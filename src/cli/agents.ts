@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { InvalidInputError } from '../domain/errors.js'
+import { InvalidInputError, NotFoundError } from '../domain/errors.js'
 import { parseUnitsExact } from '../domain/money.js'
 import { lossWaterfall } from '../domain/agents/waterfall.js'
 import { parseCapital } from '../settlement/capitalFile.js'
@@ -115,6 +116,8 @@ async function withReader(options: ReaderOptions, read: (client: SynomeClient) =
   if (!options.dataDir && !options.databaseUrl) {
     return read(createHttpClient({ url: options.synome ?? process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787' }))
   }
+  // a read must not create an empty store where the user mistyped a path
+  if (options.dataDir && !options.databaseUrl && !existsSync(options.dataDir)) throw new NotFoundError(`no Synome data directory at ${options.dataDir}`, { meta: { field: 'dataDir' } })
   const service = await createSynome({ dataDir: options.dataDir, databaseUrl: options.databaseUrl })
   try {
     await read(createInProcessClient({ service }))

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -141,5 +141,11 @@ describe('halo mini-atlas and halo agent show, read from the Synome records', ()
     const spark = JSON.parse((await halo('agent', 'show', 'spark', '--data-dir', dataDir)).stdout)
     expect(spark.artifacts.map((artifact: { version: number; content: string }) => [artifact.version, artifact.content])).toEqual([[1, 'Spark v1'], [2, 'Spark v2']])
     expect(spark.rootEdits.map((edit: { outcome: string }) => edit.outcome)).toEqual(['failedQuorum', 'passed'])
+  })
+
+  it('refuses to read a data directory that does not exist (and does not create one)', async () => {
+    const missing = join(dataDir, 'no-such-store')
+    expect((await halo('agent', 'show', 'spark', '--data-dir', missing)).stderr).toContain('NOT_FOUND')
+    expect(existsSync(missing)).toBe(false)
   })
 })
