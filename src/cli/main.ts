@@ -3,6 +3,8 @@ import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
 import { register as registerDemo } from './demo.js'
+import { register as registerStatus } from './status.js'
+import { register as registerUp } from './up.js'
 import { register as registerRisk } from './risk.js'
 import { register as registerSynome } from './synome.js'
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerAgents(program)
   registerBeacons(program)
   registerDemo(program)
+  registerStatus(program)
+  registerUp(program)
   registerRisk(program)
   registerSynome(program)
   return program

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ComponentStatus } from './supervisor.js'
+
+/** What runs where, written by `halo up` and read by `halo status` (atomic replace on every change). */
+export type StackState = {
+  pid: number
+  startedAt: string
+  status: 'booting' | 'up' | 'stopping' | 'stopped'
+  stateDir: string
+  chain: { rpcUrl: string; anvilStartedByUs: boolean; chainId: number }
+  synome: { url: string; backend: 'pglite' | 'postgresql'; dataDir: string | null }
+  contracts: Record<string, string> | null
+  timelock: { delaySeconds: string; note: string } | null
+  components: ComponentStatus[]
+}
+
+export const DEFAULT_STATE_DIR = './data/devnet'
+export const stateFilePath = (stateDir: string) => join(stateDir, 'state.json')
+
+export function writeStackState(state: StackState): void {
+  const path = stateFilePath(state.stateDir)
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`)
+  renameSync(`${path}.tmp`, path)
+}
+
+export function readStackState(stateDir: string): StackState | undefined {
+  const path = stateFilePath(stateDir)
+  if (!existsSync(path)) return undefined
+  return JSON.parse(readFileSync(path, 'utf8')) as StackState
+}

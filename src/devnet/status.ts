@@ -1,0 +1,99 @@
+import { createPublicClient, http, type PublicClient } from 'viem'
+import { createVerifyChain } from '../beacons/verify/chain.js'
+import { runVerify } from '../beacons/verify/reconcile.js'
+import { synomeReader } from '../beacons/verify/synomeReader.js'
+import { createHttpClient } from '../synome/client/index.js'
+import { readStackState, type StackState } from './stateFile.js'
+
+/**
+ * `halo status`: what `halo up` wrote in its state file, checked live — is the stack process
+ * alive, does the chain answer (height), does the Synome answer (log position), is each beacon
+ * process alive (and lpla-verify's metrics endpoint serving), and which alerts lpla-verify's
+ * rules raise right now.
+ */
+export type StackStatus = {
+  healthy: boolean
+  stack: { ok: boolean; pid: number | null; status: StackState['status'] | 'not-running'; startedAt: string | null; stateDir: string }
+  chain: { ok: boolean; rpcUrl: string | null; height: string | null; error?: string }
+  synome: { ok: boolean; url: string | null; position: number | null; backend: string | null; error?: string }
+  components: Array<{ name: string; ok: boolean; pid: number | null; status: string; restarts: number; url?: string | undefined; logFile: string }>
+  alerts: Array<{ code: string; severity: string; entity: string; message: string }>
+  contracts: Record<string, string> | null
+  timelock: StackState['timelock']
+}
+
+const TIMEOUT_MS = 3_000
+
+export function pidAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) })).ok
+  } catch {
+    return false
+  }
+}
+
+export async function stackStatus(stateDir: string): Promise<StackStatus> {
+  const state = readStackState(stateDir)
+  if (!state) {
+    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null }, synome: { ok: false, url: null, position: null, backend: null }, components: [], alerts: [], contracts: null, timelock: null }
+  }
+  const stackOk = state.status === 'up' && pidAlive(state.pid)
+  const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
+
+  const chain: StackStatus['chain'] = { ok: false, rpcUrl: state.chain.rpcUrl || null, height: null }
+  const publicClient = createPublicClient({ transport: http(state.chain.rpcUrl, { timeout: TIMEOUT_MS, retryCount: 0 }) }) as PublicClient
+  try {
+    chain.height = (await publicClient.getBlockNumber()).toString()
+    chain.ok = true
+  } catch (error) {
+    chain.error = (error as Error).message.split('\n')[0]
+  }
+
+  const synome: StackStatus['synome'] = { ok: false, url: state.synome.url || null, position: null, backend: state.synome.backend }
+  try {
+    const response = await fetch(`${state.synome.url}/health`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
+    const body = (await response.json()) as { ok: boolean; head: { position: number } }
+    synome.ok = response.ok && body.ok
+    synome.position = body.head.position
+  } catch (error) {
+    synome.error = (error as Error).message
+  }
+
+  const components = await Promise.all(
+    state.components.map(async (c) => {
+      const alive = c.status === 'running' && pidAlive(c.pid)
+      const ok = alive && (c.url ? await reachable(c.url) : true)
+      return { name: c.name, ok, pid: c.pid, status: c.status, restarts: c.restarts, url: c.url, logFile: c.logFile }
+    }),
+  )
+
+  let alerts: StackStatus['alerts'] = []
+  if (synome.ok) {
+    const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now: new Date(), usdc: state.contracts?.usdc })
+    alerts = (run.ok ? run.report.alerts : run.alerts).map((a) => ({ code: a.code, severity: a.severity, entity: `${a.entity.type}:${a.entity.id}`, message: a.message }))
+  }
+  const healthy = stackOk && chain.ok && synome.ok && components.length > 0 && components.every((c) => c.ok)
+  return { healthy, stack, chain, synome, components, alerts, contracts: state.contracts, timelock: state.timelock }
+}
+
+export function formatStatus(s: StackStatus): string {
+  const mark = (ok: boolean) => (ok ? 'ok  ' : 'DOWN')
+  const lines = [`halo stack: ${s.healthy ? 'healthy' : 'NOT healthy'} (${s.stack.status}${s.stack.pid ? `, pid ${s.stack.pid}` : ''}, state ${s.stack.stateDir})`]
+  lines.push(`  ${mark(s.chain.ok)} chain       ${s.chain.rpcUrl ?? '-'}  height ${s.chain.height ?? '-'}${s.chain.error ? `  (${s.chain.error})` : ''}`)
+  lines.push(`  ${mark(s.synome.ok)} synome      ${s.synome.url ?? '-'}  position ${s.synome.position ?? '-'}  (${s.synome.backend ?? '-'})${s.synome.error ? `  (${s.synome.error})` : ''}`)
+  for (const c of s.components) lines.push(`  ${mark(c.ok)} ${c.name.padEnd(11)} pid ${c.pid ?? '-'}  ${c.status}, ${c.restarts} restart(s)${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
+  if (s.timelock) lines.push(`  timelock delay ${s.timelock.delaySeconds} s (${s.timelock.note})`)
+  lines.push(s.alerts.length === 0 ? '  open alerts: none' : `  open alerts (${s.alerts.length}):`)
+  for (const a of s.alerts) lines.push(`    ${a.severity} ${a.code} ${a.entity}: ${a.message}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,204 @@
+/**
+ * `halo up`: the whole Term Halo stack on loopback — anvil (or `--rpc-url`), the Term Halo
+ * deployed and configured through the Configurator Unit, the Synome (PGlite in the state dir, or
+ * `--database-url`) served over HTTP, lpha-council publishing the risk framework, and lpha-nfat
+ * (with the devnet bank simulator inside), lpha-attest (rule mode) and lpla-verify as
+ * supervised child processes. `stop()` takes it all down again, children first.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { toHex } from 'viem'
+import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
+import { publishRiskFramework } from '../beacons/council/index.js'
+import { projectRoot } from '../chain/build.js'
+import { ANVIL_MNEMONIC, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
+import { DevnetError } from '../chain/devnet.js'
+import { createHttpClient } from '../synome/client/index.js'
+import { createSynome } from '../synome/create.js'
+import { startSynomeServer } from '../synome/server.js'
+import type { SynomeService } from '../synome/service.js'
+import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
+import { deployTermHalo, PRODUCTION_TIMELOCK_DELAY_SECONDS } from './deployTermHalo.js'
+import { freePort } from './ports.js'
+import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
+import { readStackState, writeStackState, type StackState } from './stateFile.js'
+import { createSupervisor, type Supervisor } from './supervisor.js'
+
+export const HALO_CLASS = 'facility-A'
+const DAY = 86_400
+
+export type StartStackParameters = {
+  stateDir: string
+  rpcUrl?: string | undefined
+  databaseUrl?: string | undefined
+  /** Synome HTTP port (0 = any free port). */
+  synomePort?: number
+  /** Seconds between beacon ticks. */
+  beaconIntervalSeconds?: number
+  maxRestarts?: number
+  onProgress?: (message: string) => void
+  log?: (line: string) => void
+}
+
+const privateKey = (account: HDAccount) => toHex(account.getHdKey().privateKey!)
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function startStack(p: StartStackParameters) {
+  const stateDir = resolve(p.stateDir)
+  const progress = p.onProgress ?? (() => {})
+  const previous = readStackState(stateDir)
+  if (previous && previous.status !== 'stopped' && pidAlive(previous.pid)) throw new DevnetError(`a stack is already running from ${stateDir}`, { details: `halo up pid ${previous.pid}; stop it (Ctrl-C) or use another --state-dir` })
+  mkdirSync(join(stateDir, 'logs'), { recursive: true })
+  const cleanups: Array<() => Promise<unknown> | unknown> = []
+  let supervisor: Supervisor | undefined
+  const state: StackState = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    status: 'booting',
+    stateDir,
+    chain: { rpcUrl: p.rpcUrl ?? '', anvilStartedByUs: !p.rpcUrl, chainId: 31337 },
+    synome: { url: '', backend: p.databaseUrl ? 'postgresql' : 'pglite', dataDir: p.databaseUrl ? null : join(stateDir, 'synome') },
+    contracts: null,
+    timelock: null,
+    components: [],
+  }
+  const save = () => writeStackState(state)
+  save()
+
+  const stop = async () => {
+    state.status = 'stopping'
+    save()
+    await supervisor?.stop()
+    for (const cleanup of cleanups.reverse()) await cleanup()
+    state.status = 'stopped'
+    state.components = supervisor?.components() ?? []
+    save()
+  }
+
+  try {
+    let anvil: Anvil | undefined
+    if (!p.rpcUrl) {
+      progress('starting anvil')
+      anvil = await startAnvil()
+      cleanups.push(() => anvil!.stop())
+    }
+    const rpcUrl = p.rpcUrl ?? anvil!.rpcUrl
+    state.chain.rpcUrl = rpcUrl
+    save()
+    const clients = meteredDevnetClients(rpcUrl, new RpcWaitMeter())
+    state.chain.chainId = await clients.publicClient.getChainId()
+
+    const accounts = devnetAccounts()
+    const haloBank = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 19 })
+    const deployment = await deployTermHalo(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
+    state.contracts = {
+      usds: deployment.usds,
+      usdc: deployment.usdc,
+      psm: deployment.psm,
+      timelock: deployment.configuratorUnit.timelock,
+      beamState: deployment.configuratorUnit.beamState,
+      configurator: deployment.configuratorUnit.configurator,
+      almProxy: deployment.almProxy,
+      controller: deployment.pau.controller,
+      rateLimits: deployment.pau.rateLimits,
+      facility: deployment.facility,
+      offRamp: deployment.offRamp,
+    }
+    state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: `shortened for the devnet (production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days)` }
+    save()
+
+    progress(`Synome-MVP on ${p.databaseUrl ? 'PostgreSQL' : 'PGlite'}`)
+    const { relayer, attestor, council, deployer } = accounts
+    // A devnet is fresh every time: so is its PGlite Synome (a --database-url store is the caller's).
+    if (state.synome.dataDir) rmSync(state.synome.dataDir, { recursive: true, force: true })
+    const synome: SynomeService = await createSynome({
+      dataDir: state.synome.dataDir ?? undefined,
+      databaseUrl: p.databaseUrl,
+      roles: [
+        { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
+        { address: attestor.address, role: 'attest', haloClasses: [HALO_CLASS] },
+        { address: council.address, role: 'council', haloClasses: [] },
+      ],
+    })
+    cleanups.push(() => synome.close())
+    const server = await startSynomeServer({ service: synome, port: p.synomePort ?? 8787 })
+    cleanups.push(() => server.close())
+    state.synome.url = server.url
+    save()
+
+    progress(`lpha-council registers ${HALO_CLASS} and publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
+    const councilClient = createHttpClient({ url: server.url, account: council })
+    await councilClient.send('registerHaloClass', { haloClass: HALO_CLASS, facility: deployment.facility, description: 'Devnet Term Halo (senior secured)' })
+    await publishRiskFramework({ client: councilClient, version: DEVNET_FRAMEWORK_VERSION, document: DEVNET_FRAMEWORK })
+
+    const interval = p.beaconIntervalSeconds ?? 2
+    const configFile = (name: string, content: unknown) => {
+      const file = join(stateDir, `${name}.json`)
+      writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`)
+      chmodSync(file, 0o600) // holds a (public, devnet-only) key
+      return file
+    }
+    const nfatConfig = configFile('lpha-nfat', {
+      haloClass: HALO_CLASS,
+      rpcUrl,
+      privateKey: privateKey(relayer),
+      synome: { url: server.url },
+      chain: { facility: deployment.facility, controller: deployment.pau.controller, rateLimits: deployment.pau.rateLimits, almProxy: deployment.almProxy, usdc: deployment.usdc, offRamp: deployment.offRamp, fromBlock: deployment.fromBlock.toString(), finalityDepth: 0 },
+      stateDir: join(stateDir, 'lpha-nfat'),
+      policy: { sleeveIdPrefix: 'sleeve-', firstSleeveNumber: 7, pipeline: [1, 2, 3].map((n) => ({ name: `senior-secured-${n}`, amount: '25000000' })), minUnits: 2, maxFillWaitSeconds: 14 * DAY, minUnitAmount: '1000000', splitDepositorQueue: true, maxUnitShareBps: 5000 },
+      dealTerms: { apy: '0.05', termDays: 180 },
+      primes: {},
+      offRampDestination: 'halo-bank-account-ref',
+      receiptTimeoutSeconds: 3 * DAY,
+      bank: { kind: 'simulator', receiptDelaySeconds: 20 * 3600, onRampPrivateKey: privateKey(deployer) },
+      clock: { chainOffsetSeconds: 0 },
+      intervalSeconds: interval,
+    })
+    const attestConfig = configFile('lpha-attest', {
+      haloClass: HALO_CLASS,
+      privateKey: privateKey(attestor),
+      synome: { url: server.url },
+      idPrefix: 'att-',
+      firstNumber: 101,
+      rules: devnetAttestRules({ periodicCadenceDays: 90, atRestAfterDays: 13 }),
+      clock: { rpcUrl, chainOffsetSeconds: 0 },
+      intervalSeconds: interval,
+    })
+
+    supervisor = createSupervisor({
+      maxRestarts: p.maxRestarts,
+      log: p.log,
+      onChange: (components) => {
+        state.components = components
+        save()
+      },
+    })
+    const halo = [join(projectRoot, 'bin/halo.mjs')]
+    const logFile = (name: string) => join(stateDir, 'logs', `${name}.log`)
+    progress('starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify')
+    supervisor.start({ name: 'lpha-nfat', command: process.execPath, args: [...halo, 'beacon', 'nfat', '--config', nfatConfig], logFile: logFile('lpha-nfat') })
+    supervisor.start({ name: 'lpha-attest', command: process.execPath, args: [...halo, 'beacon', 'attest', '--config', attestConfig], logFile: logFile('lpha-attest') })
+    const metricsPort = await freePort()
+    supervisor.start({
+      name: 'lpla-verify',
+      command: process.execPath,
+      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort)],
+      logFile: logFile('lpla-verify'),
+      url: `http://127.0.0.1:${metricsPort}/metrics`,
+    })
+    state.status = 'up'
+    save()
+    return { state, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
