@@ -263,9 +263,14 @@ async function playDays({ scenario, run, onEntry }: DayContext) {
   const returned = new Map<string, bigint>()
 
   for (day = 0; day < scenario.days; day++) {
-    await run.moveTo(day, -60) // 09:00: Primes and the bank
-    const primeEvents = await playPrimes(scenario, run, day, emit, redeemed)
-    const bankEvents = await playBank(scenario, run, day, emit, returned)
+    // 09:00: Primes and the bank (the chain only moves there when one of them acts today).
+    let primeEvents = 0
+    let bankEvents = 0
+    if (await primeOrBankDue(scenario, run, day, redeemed)) {
+      await run.moveTo(day, -60)
+      primeEvents = await playPrimes(scenario, run, day, emit, redeemed)
+      bankEvents = await playBank(scenario, run, day, emit, returned)
+    }
     const sleeves = (await run.synome.list<SleeveRecord>({ type: 'sleeve', limit: 1000 })).items.map((i) => i.data)
     const busy = primeEvents + bankEvents > 0 || sleeves.some((s) => !['DEPLOYING', 'AT_REST', 'CLOSED'].includes(s.state)) || day === 0
     if (busy) {
@@ -310,6 +315,12 @@ async function playDays({ scenario, run, onEntry }: DayContext) {
     }
   }
   return { timeline, crr, alerts, ...(await finalRecords(run, redeemed, returned)) }
+}
+
+async function primeOrBankDue(scenario: Scenario, run: Run, day: number, redeemed: ReadonlyMap<number, unknown>): Promise<boolean> {
+  if (scenario.returns.some((r) => r.day === day) || scenario.primes.some((p) => p.deposits.some((d) => d.day === day))) return true
+  const units = (await run.synome.list<UnitRecord>({ type: 'unit', limit: 1000 })).items
+  return units.some((u) => u.data.state === 'REPAYMENT_AVAILABLE' && !redeemed.has(u.data.unitId))
 }
 
 /** Deposits due today, then redemptions of units whose repayment is available. Returns how many happened. */

@@ -1,0 +1,118 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { StackState } from '../../src/devnet/stateFile.js'
+import type { StackStatus } from '../../src/devnet/status.js'
+import type { ScenarioOutcome } from '../../src/devnet/runScenario.js'
+
+/**
+ * `npm start` as a user runs it: `halo up` as a child process, `halo status --json` until
+ * healthy, a crashed beacon restarted, `halo demo` against the running chain, Ctrl-C (SIGINT),
+ * and afterwards no process and no port of the stack left.
+ */
+const run = promisify(execFile)
+const stateDir = mkdtempSync(join(tmpdir(), 'halo-up-'))
+let up: ChildProcess | undefined
+let output = ''
+
+const halo = (...args: string[]) => run(process.execPath, ['bin/halo.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+const state = () => JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as StackState
+const alive = (pid: number | null) => {
+  if (!pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+async function status(): Promise<StackStatus> {
+  try {
+    return JSON.parse((await halo('status', '--state-dir', stateDir, '--json')).stdout) as StackStatus
+  } catch (error) {
+    return JSON.parse((error as { stdout: string }).stdout) as StackStatus
+  }
+}
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new Error(`timed out waiting for ${what}\n${output}`)
+}
+
+afterAll(() => {
+  if (up && up.exitCode === null) up.kill('SIGKILL')
+  rmSync(stateDir, { recursive: true, force: true })
+})
+
+describe('halo up → status → demo → Ctrl-C', () => {
+  it('boots everything on loopback and reports it healthy', async () => {
+    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--state-dir', stateDir, '--synome-port', '0', '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const healthy = await until('a healthy stack', async () => ((await status()).healthy ? status() : undefined), 120_000)
+    expect(healthy.components.map((c) => c.name)).toEqual(['lpha-nfat', 'lpha-attest', 'lpla-verify'])
+    expect(healthy.synome).toMatchObject({ ok: true, backend: 'pglite' })
+    expect(healthy.synome.position).toBeGreaterThanOrEqual(3) // roles, halo class, risk framework
+    expect(healthy.timelock).toEqual({ delaySeconds: '60', note: 'shortened for the devnet (production 14 days)' })
+    expect(Number(healthy.chain.height)).toBeGreaterThan(0)
+    for (const url of [healthy.chain.rpcUrl!, healthy.synome.url!]) expect(new URL(url).hostname).toBe('127.0.0.1')
+    // What runs where was printed.
+    expect(output).toContain('Term Halo devnet is up')
+    expect(output).toMatch(/lpha-nfat +pid \d+/)
+  }, 150_000)
+
+  it('restarts a crashed beacon and logs the restart', async () => {
+    const before = state().components.find((c) => c.name === 'lpha-attest')!
+    process.kill(before.pid!, 'SIGKILL')
+    const after = await until('lpha-attest restarted', async () => {
+      const c = state().components.find((x) => x.name === 'lpha-attest')!
+      return c.status === 'running' && c.pid !== before.pid ? c : undefined
+    }, 20_000)
+    expect(after.restarts).toBe(1)
+    expect(output).toMatch(/lpha-attest exited \(code null, signal SIGKILL\); restart 1/)
+  }, 30_000)
+
+  it('halo demo --rpc-url against the running chain reports the seed figures: 78.75M returned; 31.5M / 26.25M / 21.0M repaid', async () => {
+    const { stdout } = await halo('demo', '--rpc-url', state().chain.rpcUrl, '--json')
+    const outcome = JSON.parse(stdout) as ScenarioOutcome
+    expect(outcome.sleeves).toMatchObject([{ sleeveId: 'sleeve-7', state: 'CLOSED', returnedUsd: '78750000', attestations: ['att-101', 'att-102', 'att-103'] }])
+    expect(outcome.repayments.map((r) => [r.unitId, r.prime, r.paid])).toEqual([
+      [42, 'spark', '31500000'],
+      [43, 'grove', '26250000'],
+      [44, 'keel', '21000000'],
+    ])
+    const transitions = outcome.timeline.filter((e) => e.kind === 'synome' && e.command === 'transitionSleeve').map((e) => (e.payload as { to: string }).to)
+    expect(transitions).toEqual(['OFFBOARDING', 'DEPLOYING', 'UNWINDING', 'CLOSED'])
+    expect(outcome.timeline.filter((e) => e.kind === 'synome' && e.command === 'writeRiskData')).toHaveLength(1) // → AT_REST
+    expect(outcome.alerts).toEqual([])
+    expect((await status()).healthy).toBe(true) // the demo left the stack running and healthy
+  }, 150_000)
+
+  it('SIGINT stops everything: no child process, no port left', async () => {
+    const s = state()
+    const pids = s.components.map((c) => c.pid!)
+    const ports = [Number(new URL(s.chain.rpcUrl).port), Number(new URL(s.synome.url).port), ...s.components.filter((c) => c.url).map((c) => Number(new URL(c.url!).port))]
+    const exited = new Promise<number | null>((resolve) => up!.once('exit', (code) => resolve(code)))
+    up!.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(output).toContain('stopped: no process or port left behind')
+    for (const pid of [...pids, up!.pid!]) expect(alive(pid)).toBe(false)
+    for (const port of ports) expect(await portOpen(port)).toBe(false)
+    expect(state().status).toBe('stopped')
+    expect((await status()).healthy).toBe(false)
+  }, 30_000)
+})
