@@ -8,7 +8,7 @@ import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
 import { IdempotencyConflictError, StoreError } from './errors.js'
-import { canonicalJson, toJsonValue } from './log/canonical.js'
+import { toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
 import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
 import { SynomeReads } from './reads.js'
@@ -266,5 +266,3 @@ export class SynomeService extends SynomeReads {
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
 }
-
-export { canonicalJson }
