@@ -1,5 +1,5 @@
 import { InvalidInputError } from './errors.js'
-import { mulDiv } from './money.js'
+import { formatUnitsExact, mulDiv, USDS_DECIMALS } from './money.js'
 
 /**
  * Sleeve creation policy (seed 004 "Sleeve Creation Policy"): which queued deposits go into
@@ -88,6 +88,8 @@ export type SweepPlan = {
 }
 
 const FILLABLE = new Set(['CREATED', 'FILLING'])
+/** Facility queues hold USDS: reasons show amounts as exact USDS decimals. */
+const usds = (amount: bigint) => formatUnitsExact(amount, USDS_DECIMALS)
 
 export function pipelineTarget(pipeline: readonly PipelineDeal[]): bigint {
   return pipeline.reduce((sum, deal) => sum + deal.amount, 0n)
@@ -175,7 +177,7 @@ export function planSleeveSweeps(input: SleevePolicyInput): SweepPlan {
     }
     const sleeveId = nextSleeveId(config, sleeves)
     plan.createSleeve = { sleeveId, targetAmount: target }
-    plan.decisions.push({ action: 'create-sleeve', sleeveId, reason: `pipeline needs ${target}; ${queued} queued` })
+    plan.decisions.push({ action: 'create-sleeve', sleeveId, reason: `pipeline needs ${usds(target)} USDS; ${usds(queued)} USDS queued` })
     filling = { sleeveId, state: 'CREATED', targetAmount: target, filledAmount: 0n, unitCount: 0, createdAt: now.toISOString() }
   }
 
@@ -193,7 +195,7 @@ export function planSleeveSweeps(input: SleevePolicyInput): SweepPlan {
     const amount = taken.get(queue.depositor)
     if (amount === undefined) continue
     plan.sweeps.push({ sleeveId: filling.sleeveId, depositor: queue.depositor, amount, tokenId })
-    plan.decisions.push({ action: 'sweep', sleeveId: filling.sleeveId, depositor: queue.depositor, amount, reason: amount === queue.amount ? 'whole queue fits' : `split: ${queue.amount - amount} stays queued` })
+    plan.decisions.push({ action: 'sweep', sleeveId: filling.sleeveId, depositor: queue.depositor, amount, reason: amount === queue.amount ? 'whole queue fits' : `split: ${usds(queue.amount - amount)} USDS stays queued` })
     tokenId += 1n
     filled += amount
     units += 1
@@ -214,8 +216,8 @@ function offboardDecision(params: { sleeve: PolicySleeve; filled: bigint; units:
   const sleeveId = sleeve.sleeveId
   if (units === 0) return { action: 'wait', sleeveId, reason: 'sleeve has no units yet' }
   const full = filled >= sleeve.targetAmount
-  if (full && units >= config.minUnits) return { action: 'offboard', sleeveId, reason: `target ${sleeve.targetAmount} reached with ${units} units` }
+  if (full && units >= config.minUnits) return { action: 'offboard', sleeveId, reason: `target ${usds(sleeve.targetAmount)} USDS reached with ${units} units` }
   if (full) return { action: 'offboard', sleeveId, reason: `target reached by ${units} unit(s), below the privacy threshold of ${config.minUnits}: a full sleeve cannot take more units` }
-  if (expired) return { action: 'offboard', sleeveId, reason: `max fill wait of ${config.maxFillWaitSeconds}s passed with ${filled} of ${sleeve.targetAmount} in ${units} unit(s)` }
-  return { action: 'wait', sleeveId, reason: `${filled} of ${sleeve.targetAmount} filled in ${units} unit(s); fill wait still running` }
+  if (expired) return { action: 'offboard', sleeveId, reason: `max fill wait of ${config.maxFillWaitSeconds}s passed with ${usds(filled)} of ${usds(sleeve.targetAmount)} USDS in ${units} unit(s)` }
+  return { action: 'wait', sleeveId, reason: `${usds(filled)} of ${usds(sleeve.targetAmount)} USDS filled in ${units} unit(s); fill wait still running` }
 }
