@@ -44,6 +44,12 @@ export type EventsResult = { events: SynomeEvent[]; next: number }
 
 export const MAX_PAGE = 1000
 
+/** Text that reaches SQL as a parameter: PostgreSQL refuses NUL characters (that would be a 500). */
+function text(value: string, field: string): string {
+  if (typeof value !== 'string' || value.length > 512 || value.includes('\u0000')) throw new InvalidInputError(`${field} is not a valid identifier`, { meta: { field } })
+  return value
+}
+
 function parseTime(value: string, field: string): Date {
   const date = new Date(value)
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) throw new InvalidInputError(`${field} is not an ISO-8601 time`, { meta: { field } })
@@ -75,7 +81,7 @@ export class SynomeReads {
   constructor(readonly sql: Sql) {}
 
   async get<T = Record<string, unknown>>(type: string, id: string): Promise<EntityRecord<T>> {
-    const [row] = await this.sql.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [type, id])
+    const [row] = await this.sql.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [text(type, 'type'), text(id, 'id')])
     if (!row) throw new NotFoundError(`${type} ${id} does not exist`, { meta: { type, id } })
     return entityFromRow<T>(row)
   }
@@ -85,7 +91,7 @@ export class SynomeReads {
     const [row] = await this.sql.query(
       `SELECT v.*, e.actor, e.role, e.command, e.payload FROM entity_versions v JOIN events e ON e.position = v.position
        WHERE v.type = $1 AND v.id = $2 AND v.time <= $3 ORDER BY v.version DESC LIMIT 1`,
-      [type, id, parseTime(time, 'asOf')],
+      [text(type, 'type'), text(id, 'id'), parseTime(time, 'asOf')],
     )
     if (!row) throw new NotFoundError(`${type} ${id} did not exist at ${time}`, { meta: { type, id, asOf: time } })
     return versionFromRow<T>(row)
@@ -95,7 +101,7 @@ export class SynomeReads {
     const rows = await this.sql.query(
       `SELECT v.*, e.actor, e.role, e.command, e.payload FROM entity_versions v JOIN events e ON e.position = v.position
        WHERE v.type = $1 AND v.id = $2 AND v.version > $3 ORDER BY v.version LIMIT $4`,
-      [type, id, options.afterVersion ?? 0, pageSize(options.limit, MAX_PAGE)],
+      [text(type, 'type'), text(id, 'id'), options.afterVersion ?? 0, pageSize(options.limit, MAX_PAGE)],
     )
     if (rows.length === 0 && !options.afterVersion) throw new NotFoundError(`${type} ${id} does not exist`, { meta: { type, id } })
     return rows.map((row) => versionFromRow<T>(row))
@@ -103,9 +109,9 @@ export class SynomeReads {
 
   async list<T = Record<string, unknown>>(filter: ListFilter): Promise<ListResult<T>> {
     const where = ['type = $1']
-    const params: unknown[] = [filter.type]
+    const params: unknown[] = [text(filter.type, 'type')]
     const add = (clause: (n: number) => string, value: unknown) => {
-      params.push(value)
+      params.push(typeof value === 'string' ? text(value, 'filter') : value)
       where.push(clause(params.length))
     }
     if (filter.haloClass !== undefined) add((n) => `halo_class = $${n}`, filter.haloClass)
@@ -118,7 +124,7 @@ export class SynomeReads {
     if (filter.updatedTo !== undefined) add((n) => `updated_at < $${n}`, parseTime(filter.updatedTo, 'updatedTo'))
     if (filter.cursor !== undefined) {
       const [position, id] = decodeCursor(filter.cursor)
-      params.push(position, id)
+      params.push(position, text(id, 'cursor'))
       where.push(`(created_position, id) > ($${params.length - 1}, $${params.length})`)
     }
     const limit = pageSize(filter.limit, 100)

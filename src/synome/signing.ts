@@ -37,7 +37,7 @@ export type SignedCommand = {
 export const SignedCommandSchema = z.strictObject({
   command: z.string().min(1).max(64),
   payload: z.unknown(),
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey: z.string().min(1).max(200).refine((key) => !key.includes('\u0000'), 'idempotencyKey must not contain NUL characters'),
   issuedAt: z.iso.datetime(),
   expectedVersion: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'signer is a 20-byte hex address'),

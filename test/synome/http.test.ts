@@ -64,6 +64,10 @@ describe.each(storeBackends())('HTTP API on $name', (backend) => {
       ['/entities/sleeve/sleeve-7?asOf=yesterday', 400, 'INVALID_INPUT'],
       ['/events?after=-1', 400, 'INVALID_INPUT'],
       ['/no/such/route', 404, 'NOT_FOUND'],
+      ['/entities/sleeve%00/x', 400, 'INVALID_INPUT'],
+      ['/entities/sleeve?state=%00', 400, 'INVALID_INPUT'],
+      ['/entities/sleeve/x/history?afterVersion=abc', 400, 'INVALID_INPUT'],
+      [`/entities/unit?cursor=${Buffer.from(JSON.stringify([1, 'a\u0000'])).toString('base64url')}`, 400, 'INVALID_INPUT'],
     ] as const) {
       const response = await get(path)
       expect(response.status, path).toBe(status)

@@ -57,7 +57,7 @@ describe.each(storeBackends())('random commands on $name', (backend) => {
       actor: fc.constantFrom(...(Object.keys(accounts) as Actor[])),
       mutate: fc.option(fc.tuple(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 2 })), { freq: 2 }),
       envelope: fc.constantFrom('signed', 'signed', 'signed', 'garbage-signature', 'other-signer', 'missing-field', 'extra-field', 'not-json', 'bad-issued-at'),
-      key: fc.oneof(fc.uuid(), fc.constantFrom('k1', 'k2')),
+      key: fc.oneof(fc.uuid(), fc.constantFrom('k1', 'k2', 'nul\u0000key'), fc.string({ maxLength: 4 })),
       expectedVersion: fc.option(fc.integer({ min: -1, max: 40 }), { freq: 4 }),
     })
     const command = fc.oneof({ weight: 4, arbitrary: random }, { weight: 1, arbitrary: valid })
