@@ -98,7 +98,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
       [43, 'grove', '26250000'],
       [44, 'keel', '21000000'],
     ])
-    const transitions = outcome.timeline.filter((e) => e.kind === 'synome' && e.command === 'transitionSleeve').map((e) => (e.payload as { to: string }).to)
+    const transitions = outcome.timeline.flatMap((e) => (e.kind === 'synome' && e.command === 'transitionSleeve' ? [(e.payload as { to: string }).to] : []))
     expect(transitions).toEqual(['OFFBOARDING', 'DEPLOYING', 'AT_REST', 'UNWINDING', 'CLOSED'])
     expect(outcome.alerts).toEqual([])
     expect((await status()).healthy).toBe(true) // the demo left the stack running and healthy
