@@ -5,13 +5,13 @@
  * invariants are checked independently of the oracle:
  *   1. over any window, what left through a key ≤ what was available at the window's start
  *      plus what its slope accrued in the window;
- *   2. PAU funds are conserved: proxy + queued in the facility + paid to the allow-listed
- *      destination never changes, and nothing reaches anyone else;
+ *   2. PAU funds are conserved: proxy + queued in the facility + funded to the proxy's NFATs +
+ *      paid to the allow-listed destination never changes, and nothing reaches anyone else;
  *   3. no accepted change raised a limit faster than SORL (hop apart, ≤ +25% or ≤ init).
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Address, Hex } from 'viem'
+import { parseEventLogs, type Address, type Hex } from 'viem'
 import { configuratorAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import {
   LIMIT,
@@ -35,19 +35,28 @@ const INIT = {
   usdsToUsdc: { maxAmount: usd('1000'), slope: usd('1') },
   transfer: { maxAmount: usd('500'), slope: usd('0.5') },
   facilityDeposit: { maxAmount: usd('800'), slope: usd('1') },
+  facilityRedeem: { maxAmount: usd('1000'), slope: usd('0.5') },
 }
-let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex }
+let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex }
 let bank: Address
+/** NFATs the proxy already holds, funded, when every run starts (so redemptions happen in every run). */
+let startFunded: Array<{ tokenId: bigint; amount: bigint }>
 
 type Step =
   | { kind: 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transfer' | 'facilityDeposit'; whole: number }
-  | { kind: 'facilityWithdraw' }
+  | { kind: 'facilityWithdraw' | 'redeem' }
+  /** lpha-nfat claims `percent` of the proxy's queue (an NFAT to the proxy) and the PAU funds it in full. */
+  | { kind: 'claimAndFund'; percent: number }
   | { kind: 'wait'; seconds: number }
   | { kind: 'sorl'; bps: number }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('swapUSDSToUSDC' as const, 'swapUSDCToUSDS' as const, 'transfer' as const, 'facilityDeposit' as const), whole: fc.integer({ min: 1, max: 1_300 }) }),
+  fc.record({ kind: fc.constantFrom('swapUSDSToUSDC' as const, 'swapUSDCToUSDS' as const, 'transfer' as const), whole: fc.integer({ min: 1, max: 1_300 }) }),
+  // Twice as likely as other steps, so claims, funding and redemptions have a queue to work on.
+  { arbitrary: fc.record({ kind: fc.constant('facilityDeposit' as const), whole: fc.integer({ min: 1, max: 1_000 }) }), weight: 2 },
   fc.constant({ kind: 'facilityWithdraw' as const }),
+  fc.constant({ kind: 'redeem' as const }),
+  fc.record({ kind: fc.constant('claimAndFund' as const), percent: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(1, 60, 600, 3_600, Number(HOP), 86_400) }),
   // SORL change of the transfer limit: from -100% to +40% (beyond the +25% bound on purpose).
   fc.record({ kind: fc.constant('sorl' as const), bps: fc.integer({ min: -10_000, max: 4_000 }) }),
@@ -70,6 +79,7 @@ beforeAll(async () => {
     transfer: rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, bank),
     facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
     facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
+    facilityRedeem: rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility),
   }
   const limits: Array<[Hex, bigint, bigint]> = [
     [K.usdsToUsdc, INIT.usdsToUsdc.maxAmount, INIT.usdsToUsdc.slope],
@@ -77,18 +87,40 @@ beforeAll(async () => {
     [K.transfer, INIT.transfer.maxAmount, INIT.transfer.slope],
     [K.facilityDeposit, INIT.facilityDeposit.maxAmount, INIT.facilityDeposit.slope],
     [K.facilityWithdraw, UNLIMITED, 0n],
+    [K.facilityRedeem, INIT.facilityRedeem.maxAmount, INIT.facilityRedeem.slope],
+    // Claims and funding are the Halo side's business here: unlimited, so never written.
+    [s.nfatClaimKey, UNLIMITED, 0n],
+    [rateLimitKey(LIMIT.REDEEM_FUND, s.facility), UNLIMITED, 0n],
   ]
   await s.timelocked(...limits.map(([key, max, slope]) => s.addInit(key, max, slope)))
   for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
   await s.mint(s.proxy, FUNDS)
   await devnet.increaseTime(3_600n)
+  const relay = (functionName: string, args: readonly unknown[]) =>
+    devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName, args } as never)
+  await relay('depositToFacility', [s.facility, usd('750')])
+  startFunded = []
+  for (const amount of [usd('250'), usd('500')]) {
+    const tokenId = await claimAndFund(amount)
+    startFunded.push({ tokenId, amount })
+  }
+  await devnet.increaseTime(3_600n) // the deposit limit refills before the runs
 }, 120_000)
+
+/** lpha-nfat claims `amount` of the proxy's queue as an NFAT to the proxy; the same PAU funds it in full. */
+async function claimAndFund(amount: bigint, beforeFund: () => Promise<void> = async () => {}): Promise<bigint> {
+  const receipt = await devnet.write(devnet.accounts.relayer, { address: s.facility, abi: nfatFacilityAbi, functionName: 'claim', args: [s.proxy, amount] })
+  const tokenId = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Claimed', logs: receipt.logs })[0]!.args.tokenId
+  await beforeFund()
+  await devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName: 'fundRedeem', args: [s.facility, tokenId, amount] })
+  return tokenId
+}
 
 describe('PAU properties over random sequences', () => {
   it('chain = domain oracle; window bound, conservation and SORL hold', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), (steps) => devnet.withSnapshot(() => run(steps))),
-      { numRuns: 30, endOnFailure: true },
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), (steps) => devnet.withSnapshot(() => run(steps))),
+      { numRuns: 50, endOnFailure: true },
     )
   })
 })
@@ -104,6 +136,9 @@ async function run(steps: Step[]): Promise<void> {
   let proxyUsdc = 0n
   let queued = 0n
   let paid = 0n
+  /** The proxy's funded, unredeemed NFATs, oldest first. */
+  const funded = [...startFunded]
+  const fundedTotal = () => funded.reduce((sum, f) => sum + f.amount, 0n)
   // For the window invariant on the transfer key (no refunds): one sample per step.
   const samples: Array<{ t: bigint; available: bigint; slope: bigint; consumed: bigint }> = []
   let consumed = 0n
@@ -177,6 +212,23 @@ async function run(steps: Step[]): Promise<void> {
         }
         break
       }
+      case 'claimAndFund': {
+        const amount = (queued * BigInt(st.percent)) / 100n
+        // Two transactions: the second gets its own second, so the model's clock stays on the chain's.
+        const nextSecond = async () => devnet.setNextBlockTimestamp(++now)
+        if (await attempt(amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
+        break
+      }
+      case 'redeem': {
+        const next = funded[0]
+        const ok = next !== undefined && fits(K.facilityRedeem, next.amount)
+        if (await attempt(ok, () => relay('redeemFromFacility', [s.facility, next?.tokenId ?? 0n]))) {
+          model.set(K.facilityRedeem, consumeRateLimit(get(K.facilityRedeem), next!.amount, now))
+          proxyUsds += next!.amount
+          funded.shift()
+        }
+        break
+      }
       case 'sorl': {
         const old = get(K.transfer)
         const scale = (v: bigint) => (v * BigInt(10_000 + st.bps)) / 10_000n
@@ -199,7 +251,8 @@ async function run(steps: Step[]): Promise<void> {
     expect(await balance(s.usdc, s.proxy)).toBe(proxyUsdc)
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [s.proxy] })).toBe(queued)
     expect(await balance(s.usds, bank)).toBe(paid)
-    expect(proxyUsds + proxyUsdc * U + queued + paid).toBe(FUNDS)
+    expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'totalFunded' })).toBe(fundedTotal())
+    expect(proxyUsds + proxyUsdc * U + queued + fundedTotal() + paid).toBe(FUNDS)
     expect(await balance(s.usds, devnet.accounts.attacker.address)).toBe(0n)
     const transferLimit = get(K.transfer)
     samples.push({ t: now, available: currentRateLimit(transferLimit, now), slope: transferLimit.slope, consumed })
