@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 import { buildContracts } from '../src/chain/build.js'
-import { deployContract, devnetAccounts, devnetClients, increaseTime, startAnvil, writeAndWait } from '../src/chain/devnet.js'
-import { ratio, type GasContext, type GasRow, type GasSection } from './gas/section.js'
+import { devnetClients, startAnvil } from '../src/chain/devnet.js'
+import { gasContext, ratio, type GasRow, type GasSection } from './gas/section.js'
 
 const sectionsDir = join(fileURLToPath(new URL('.', import.meta.url)), 'gas')
 
@@ -39,15 +39,7 @@ async function main(): Promise<void> {
   for (const section of await loadSections()) {
     const anvil = await startAnvil()
     try {
-      const clients = devnetClients(anvil)
-      const context: GasContext = {
-        clients,
-        accounts: devnetAccounts(),
-        deploy: (contract, args, account = devnetAccounts().deployer) => deployContract(clients, { ...contract, args, account } as never),
-        write: (account, parameters) => writeAndWait(clients, account, parameters as never),
-        increaseTime: (seconds) => increaseTime(clients, seconds),
-      }
-      const rows = await section.run(context)
+      const rows = await section.run(gasContext(devnetClients(anvil)))
       results.push({ title: section.title, rows })
       if (!json) console.log(table(section.title, rows))
     } finally {

@@ -6,7 +6,7 @@
  * distort a comparison.
  */
 import type { Account, Abi, Address, ContractConstructorArgs, Hex, TransactionReceipt } from 'viem'
-import type { DevnetAccounts, DevnetClients, WriteParameters } from '../../src/chain/devnet.js'
+import { deployContract, devnetAccounts, increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients, type WriteParameters } from '../../src/chain/devnet.js'
 
 export type GasRow = {
   /** What was measured, e.g. "transfer USDS via PAU (rate-limited)". */
@@ -30,4 +30,15 @@ export type GasSection = { title: string; run(context: GasContext): Promise<GasR
 export function ratio(gas: bigint, baseline: bigint): string {
   const hundredths = (gas * 100n + baseline / 2n) / baseline
   return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}×`
+}
+
+/** The context a section runs in, on any devnet (the bench's fresh anvil, or a test's). */
+export function gasContext(clients: DevnetClients, accounts: DevnetAccounts = devnetAccounts()): GasContext {
+  return {
+    clients,
+    accounts,
+    deploy: (contract, args, account = accounts.deployer) => deployContract(clients, { ...contract, args, account } as never),
+    write: (account, parameters) => writeAndWait(clients, account, parameters as never),
+    increaseTime: (seconds) => increaseTime(clients, seconds),
+  }
 }

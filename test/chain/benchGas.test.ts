@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { deployContract, devnetAccounts, increaseTime, writeAndWait } from '../../src/chain/devnet.js'
 import { section } from '../../bench/gas/pau.js'
+import { gasContext } from '../../bench/gas/section.js'
 import { useDevnet } from '../fixtures/devnet.js'
 
 describe('bench:gas PAU section', () => {
   it('measures every rate-limited action beside its plain counterpart, and SORL setRateLimit', async () => {
     const devnet = await useDevnet()
-    const rows = await section.run({
-      clients: devnet,
-      accounts: devnetAccounts(),
-      deploy: (contract, args, account = devnet.accounts.deployer) => deployContract(devnet, { ...contract, args, account } as never),
-      write: (account, parameters) => writeAndWait(devnet, account, parameters as never),
-      increaseTime: (seconds) => increaseTime(devnet, seconds),
-    })
+    const rows = await section.run(gasContext(devnet))
     const compared = rows.filter((r) => r.baseline)
     expect(compared.map((r) => r.baseline!.action)).toEqual([
       'USDS.transfer', 'PSM.swapUSDSToUSDC', 'PSM.swapUSDCToUSDS', 'sUSDS.deposit', 'sUSDS.withdraw', 'facility.deposit', 'facility.fund', 'facility.redeem',

@@ -4,7 +4,7 @@
  * 500 queued depositors (within 2%) — claims never iterate the queue.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { GasRow } from '../../../bench/gas/section.js'
+import { gasContext, type GasRow } from '../../../bench/gas/section.js'
 import { claimGasSpreadBasisPoints, section } from '../../../bench/gas/nfat.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 
@@ -13,13 +13,7 @@ let rows: GasRow[]
 
 beforeAll(async () => {
   devnet = await useDevnet()
-  rows = await section.run({
-    clients: devnet,
-    accounts: devnet.accounts,
-    deploy: devnet.deploy,
-    write: (account, parameters) => devnet.write(account, parameters as never),
-    increaseTime: (seconds) => devnet.increaseTime(seconds),
-  })
+  rows = await section.run(gasContext(devnet, devnet.accounts))
   for (const r of rows) console.log(`${r.action.padEnd(78)} ${String(r.gas).padStart(8)}  vs ${r.baseline?.action} ${r.baseline?.gas}`)
 })
 
