@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineCommand } from '../../src/synome/commands/types.js'
+import { signCommand } from '../../src/synome/signing.js'
 import { privateKeyToAccount } from 'viem/accounts'
 import { readBackup, restoreBackup, writeBackup } from '../../src/synome/backup.js'
 import { createInProcessClient } from '../../src/synome/client/inProcess.js'
@@ -161,5 +164,43 @@ describe.each(storeBackends())('audit log on $name', (backend) => {
     expect(await synome.verifyLog()).toMatchObject({ ok: true, events: 3 + writers.length * perWriter })
     const all = (await synome.events({ limit: 1000 })).events.map((e) => e.position)
     expect(seen).toEqual(all)
+  })
+
+  it('an append still in flight holds back every later position: a follower cannot skip it', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let inside!: () => void
+    const entered = new Promise<void>((resolve) => (inside = resolve))
+    // an extension command (the registry's extension point) whose transaction stays open until released
+    const slowNote = defineCommand({
+      name: 'slowNote',
+      role: 'council',
+      summary: 'test: a write that takes its time',
+      schema: z.strictObject({ id: z.string() }),
+      target: async (_state, payload) => ({ type: 'note', id: payload.id }),
+      async apply(state, payload) {
+        inside()
+        await held
+        state.put({ type: 'note', id: payload.id, data: { id: payload.id } })
+        return { id: payload.id }
+      },
+    })
+    const time = testClock()
+    const synome = await store.fresh({ clock: time.clock, roles: bootstrapRoles, commands: [slowNote] })
+    const sign = (command: string, payload: unknown, key: string) => signCommand({ account: accounts.council, command, payload, idempotencyKey: key, issuedAt: '2026-03-15T09:00:00Z' })
+    const slow = synome.execute(await sign('slowNote', { id: 'n1' }, 'slow'))
+    await entered
+    let fastDone = false
+    const fast = synome.execute(await sign('registerHaloClass', { haloClass: HALO_CLASS }, 'fast')).then((r) => ((fastDone = true), r))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(fastDone).toBe(false)
+    // PostgreSQL: a reader runs beside the open transaction and sees nothing new. PGlite is one
+    // connection: a read waits for the in-flight transaction, so it cannot see later positions early either.
+    if (backend.name === 'postgres') expect((await synome.events({ after: 1 })).events).toEqual([])
+    release()
+    const [first, second] = await Promise.all([slow, fast])
+    expect(first.position).toBeLessThan(second.position)
+    expect((await synome.events({ after: 1 })).events.map((e) => e.command)).toEqual(['slowNote', 'registerHaloClass'])
+    expect(await synome.verifyLog()).toMatchObject({ ok: true, events: 3 })
   })
 })
