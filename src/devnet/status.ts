@@ -51,16 +51,21 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
 
   const chain: StackStatus['chain'] = { ok: false, rpcUrl: state.chain.rpcUrl || null, height: null }
-  const publicClient = createPublicClient({ transport: http(state.chain.rpcUrl, { timeout: TIMEOUT_MS, retryCount: 0 }) }) as PublicClient
-  try {
-    chain.height = (await publicClient.getBlockNumber()).toString()
-    chain.ok = true
-  } catch (error) {
-    chain.error = (error as Error).message.split('\n')[0]
+  // While booting, the chain (and then the Synome) may not have a URL yet.
+  const publicClient = createPublicClient({ transport: http(state.chain.rpcUrl || 'http://127.0.0.1:0', { timeout: TIMEOUT_MS, retryCount: 0 }) }) as PublicClient
+  if (!state.chain.rpcUrl) chain.error = 'not started yet'
+  else {
+    try {
+      chain.height = (await publicClient.getBlockNumber()).toString()
+      chain.ok = true
+    } catch (error) {
+      chain.error = (error as Error).message.split('\n')[0]
+    }
   }
 
   const synome: StackStatus['synome'] = { ok: false, url: state.synome.url || null, position: null, backend: state.synome.backend }
-  try {
+  if (!state.synome.url) synome.error = 'not started yet'
+  else try {
     const response = await fetch(`${state.synome.url}/health`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
     const body = (await response.json()) as { ok: boolean; head: { position: number } }
     synome.ok = response.ok && body.ok

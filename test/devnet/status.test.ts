@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { writeStackState } from '../../src/devnet/stateFile.js'
+import { stackStatus } from '../../src/devnet/status.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'halo-status-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('halo status without a healthy stack', () => {
+  it('no state file: not running, not healthy', async () => {
+    expect(await stackStatus(join(dir, 'nothing'))).toMatchObject({ healthy: false, stack: { status: 'not-running', pid: null }, components: [] })
+  })
+
+  it('a stack still booting (no chain or Synome URL yet) is reported as such, not as a crash', async () => {
+    writeStackState({ pid: process.pid, startedAt: new Date().toISOString(), status: 'booting', stateDir: dir, chain: { rpcUrl: '', anvilStartedByUs: true, chainId: 31337 }, synome: { url: '', backend: 'pglite', dataDir: null }, contracts: null, timelock: null, components: [] })
+    expect(await stackStatus(dir)).toMatchObject({ healthy: false, stack: { ok: false, status: 'booting' }, chain: { ok: false, error: 'not started yet' }, synome: { ok: false, error: 'not started yet' } })
+  })
+
+  it('a dead stack process and dead components are DOWN even if the file says up', async () => {
+    writeStackState({ pid: 2 ** 22 + 12345, startedAt: new Date().toISOString(), status: 'up', stateDir: dir, chain: { rpcUrl: 'http://127.0.0.1:1', anvilStartedByUs: true, chainId: 31337 }, synome: { url: 'http://127.0.0.1:1', backend: 'pglite', dataDir: null }, contracts: null, timelock: null, components: [{ name: 'lpha-nfat', pid: 2 ** 22 + 12346, status: 'running', restarts: 0, lastExit: null, logFile: 'x.log' }] })
+    const status = await stackStatus(dir)
+    expect(status).toMatchObject({ healthy: false, stack: { ok: false }, chain: { ok: false }, synome: { ok: false }, components: [{ name: 'lpha-nfat', ok: false }] })
+  })
+})
