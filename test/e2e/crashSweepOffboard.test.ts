@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isoTimestamp } from '../../src/domain/sleeve.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
 import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
@@ -40,7 +41,21 @@ describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)
     killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // #42 sent from the journal and recorded; #43 broadcast, not recorded
     killed(await runBeaconProcess(configFile, 'synome-write#2')) // #43 recorded from its Claimed event; #44 claimed and recorded; killed
     expect(await world.view('nextTokenId')).toBe(45n)
-    expect((await s.synome.list({ type: 'unit', haloClass: 'facility-A' })).items.map((u) => u.id).sort()).toEqual(['42', '43', '44'])
+    const units = (await s.synome.list<{ unitId: number; principal: string; depositorPrime: string; dealTerms: { maturity: string } }>({ type: 'unit', haloClass: 'facility-A' })).items.map((u) => u.data)
+    expect(units.map((u) => [u.unitId, u.principal, u.depositorPrime]).sort()).toEqual([
+      [42, '30000000', 'spark'],
+      [43, '25000000', 'grove'],
+      [44, '20000000', 'keel'],
+    ])
+    // A record completed after a kill carries the terms decided before it: maturity = the
+    // journaled claim decision + 180 days, not the time of the restart.
+    s.restartBeacon()
+    for (const unit of units) {
+      const claim = s.txs.all().find((t) => t.key.startsWith('claim:') && t.key.endsWith(`:${unit.unitId}`))!
+      expect(unit.dealTerms.maturity).toBe(isoTimestamp(new Date(Date.parse(claim.createdAt) + 180 * 86_400_000)))
+      expect(unit.dealTerms.maturity.slice(0, 16)).toBe(s.iso(180).slice(0, 16))
+    }
+    s.suspendBeacon()
     expect(await s.sleeve()).toMatchObject({ state: 'FILLING', linkedUnits: [42, 43, 44], assets: [{ type: 'USDS', amount: '75000000', location: 'facility-ALMProxy' }] })
 
     killed(await runBeaconProcess(configFile, 'synome-write#1')) // OFFBOARDING recorded, killed before the swap

@@ -35,7 +35,7 @@ describe('seed happy path: sleeve-7 from CREATED to CLOSED', () => {
       timestamps: { created: s.iso(0), fillingStarted: s.iso(0) },
       metadata: { targetAmount: '75000000' },
     })
-    expect(await s.unit(42)).toMatchObject({ unitId: 42, sleeveId: 'sleeve-7', principal: '30000000', depositorPrime: 'spark', state: 'CREATED', dealTerms: { apy: '0.05', paymentSchedule: 'bullet' }, nfat: { tokenId: '42' } })
+    expect(await s.unit(42)).toMatchObject({ unitId: 42, sleeveId: 'sleeve-7', principal: '30000000', depositorPrime: 'spark', state: 'CREATED', dealTerms: { apy: '0.05', maturity: s.iso(180), paymentSchedule: 'bullet' }, nfat: { tokenId: '42' } })
     expect(await world.ownerOf(42n)).toBe(world.people.spark.address)
 
     await s.at(2, '09:00')

@@ -141,7 +141,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
   const metrics = createNfatMetrics()
   const config = classConfig(world, options.config)
 
-  let txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
+  let txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0, clock: () => current })
   let ledger = new BankLedger(join(dir, 'bank.jsonl'))
   // The devnet bank's on-ramp: USDC minted to the ALMProxy by the USDC owner, journaled so a
   // retry after a crash is the same transaction.
@@ -202,7 +202,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
       txs.close()
       ledger.close()
       bankTxs.close()
-      txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0 })
+      txs = new TxJournal({ path: join(dir, 'txs.jsonl'), account: relayer, publicClient: devnet.publicClient, finalityDepth: options.finalityDepth ?? 0, clock: () => current })
       ledger = new BankLedger(join(dir, 'bank.jsonl'))
       bankTxs = new TxJournal({ path: join(dir, 'bank-txs.jsonl'), account: deployer, publicClient: devnet.publicClient, finalityDepth: 0 })
       bank = makeBank()

@@ -57,7 +57,7 @@ export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pi
     synome = createInProcessClient({ service, account, clock: () => current })
   }
 
-  const txs = new TxJournal({ path: join(config.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.chain.finalityDepth })
+  const txs = new TxJournal({ path: join(config.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.chain.finalityDepth, clock: () => current })
   const ledger = new BankLedger(join(config.stateDir, 'bank.jsonl'))
   closers.push(() => txs.close(), () => ledger.close())
   let bank: OffRampBank = createWebhookBank(ledger)

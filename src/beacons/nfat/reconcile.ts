@@ -108,12 +108,12 @@ export async function reconcileTick(deps: NfatReconcileDeps): Promise<TickReport
 
 // ------------------------------------------------------------------ sweeps
 
-/** Claims this beacon made (journal keys `claim:<sleeveId>:...`) by transaction hash. */
-function claimIntents(txs: TxJournal): Map<string, string> {
-  const byHash = new Map<string, string>()
+/** Claims this beacon made (journal keys `claim:<sleeveId>:...`) by transaction hash, with when they were decided. */
+function claimIntents(txs: TxJournal): Map<string, { sleeveId: string; decidedAt: string }> {
+  const byHash = new Map<string, { sleeveId: string; decidedAt: string }>()
   for (const state of txs.all()) {
     if (!state.key.startsWith('claim:')) continue
-    byHash.set(state.hash.toLowerCase(), state.key.split(':')[1]!)
+    byHash.set(state.hash.toLowerCase(), { sleeveId: state.key.split(':')[1]!, decidedAt: state.createdAt })
   }
   return byHash
 }
@@ -125,18 +125,19 @@ async function completeSweeps(deps: NfatReconcileDeps, report: TickReport): Prom
   if (claimed.length === 0) return
   const units = new Set((await listAll<UnitRecord>(synome, { type: 'unit', haloClass: config.haloClass })).map((u) => u.data.unitId))
   const intents = claimIntents(deps.txs)
-  const now = await deps.now()
   for (const event of claimed) {
     const unitId = Number(event.tokenId)
     if (units.has(unitId)) continue
-    const sleeveId = intents.get(event.ref.txHash.toLowerCase())
-    if (!sleeveId) {
+    const intent = intents.get(event.ref.txHash.toLowerCase())
+    if (!intent) {
       deps.log.warn({ tokenId: unitId, txHash: event.ref.txHash }, 'NFAT claimed outside this beacon; not recorded')
       deps.metrics.errors.inc({ halo_class: config.haloClass, stage: 'foreign-claim' })
       continue
     }
+    const { sleeveId } = intent
     const principal = formatUnitsExact(event.amount, USDS_DECIMALS)
-    const maturity = isoTimestamp(new Date(now.getTime() + config.dealTerms.termDays * 86_400_000))
+    // From the journaled decision time, so a record completed after a crash has the same terms.
+    const maturity = isoTimestamp(new Date(Date.parse(intent.decidedAt) + config.dealTerms.termDays * 86_400_000))
     await synome.send(
       'sweepUnit',
       {
