@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { defineChain } from 'viem'
+import { foundry } from 'viem/chains'
+import { devnetAccounts, devnetClients, writeAndWait } from '../../src/chain/devnet.js'
+import { nfatFacilityAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { parseUnitsExact } from '../../src/domain/money.js'
 import type { StackState } from '../../src/devnet/stateFile.js'
 import { stackStatus, type StackStatus } from '../../src/devnet/status.js'
 import type { ScenarioOutcome } from '../../src/devnet/runScenario.js'
@@ -88,6 +93,23 @@ describe('halo up → status → demo → Ctrl-C', () => {
     expect(after.restarts).toBe(1)
     expect(output).toMatch(/lpha-attest exited \(code null, signal SIGKILL\); restart 1/)
   }, 30_000)
+
+  it('the supervised lpha-nfat sweeps a Prime\'s deposit: 30M queued → NFAT #42 in sleeve-7 in the Synome', async () => {
+    const s = state()
+    const clients = devnetClients({ rpcUrl: s.chain.rpcUrl, chain: defineChain({ ...foundry, rpcUrls: { default: { http: [s.chain.rpcUrl] } } }) })
+    const { deployer, alice: prime } = devnetAccounts()
+    const amount = parseUnitsExact('30000000', 18)
+    const usds = s.contracts!.usds as `0x${string}`
+    const facility = s.contracts!.facility as `0x${string}`
+    await writeAndWait(clients, deployer, { address: usds, abi: usdsAbi, functionName: 'mint', args: [prime.address, amount] })
+    await writeAndWait(clients, prime, { address: usds, abi: usdsAbi, functionName: 'approve', args: [facility, amount] })
+    await writeAndWait(clients, prime, { address: facility, abi: nfatFacilityAbi, functionName: 'deposit', args: [amount] })
+    const unit = await until('NFAT #42 recorded by lpha-nfat', async () => {
+      const response = await fetch(`${s.synome.url}/entities/unit/42`)
+      return response.ok ? ((await response.json()) as { data: { sleeveId: string; principal: string } }).data : undefined
+    }, 30_000)
+    expect(unit).toMatchObject({ sleeveId: 'sleeve-7', principal: '30000000' })
+  }, 40_000)
 
   it('halo demo --rpc-url against the running chain reports the seed figures: 78.75M returned; 31.5M / 26.25M / 21.0M repaid', async () => {
     const { stdout } = await halo('demo', '--rpc-url', state().chain.rpcUrl, '--json')
