@@ -74,7 +74,13 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
   process.once('SIGINT', stop)
   try {
     do {
-      const report = await attestTick({ synome, identity, rules: config.rules, now: await now(), log })
+      const report = await now()
+        .then((at) => attestTick({ synome, identity, rules: config.rules, now: at, log }))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'tick failed')
+          if (options.once) process.exitCode = 1
+          return []
+        })
       log.info({ posted: report.filter((r) => r.type).length }, 'tick done')
       if (options.once) break
       await new Promise((resolve) => setTimeout(resolve, config.intervalSeconds * 1000))

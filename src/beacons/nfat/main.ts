@@ -123,7 +123,11 @@ export async function runNfatBeacon(config: NfatBeaconConfig, options: { once?: 
   process.once('SIGINT', stop)
   try {
     do {
-      const report = await beacon.tick()
+      // A tick that cannot even observe (RPC or Synome down) is logged and retried next interval.
+      const report = await beacon.tick().catch((error: unknown) => {
+        log.error({ err: error }, 'tick failed')
+        return { actions: [], errors: [{ message: String((error as Error).message) }] }
+      })
       log.info({ actions: report.actions.length, errors: report.errors.length }, 'tick done')
       if (options.once) {
         if (report.errors.length > 0) process.exitCode = 1
