@@ -40,6 +40,11 @@ beforeAll(async () => {
   })
   await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'OFFBOARDING' })
   await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] })
+  await nfat.send('createSleeve', { sleeveId: 'sleeve-8', haloClass: 'facility-A' })
+  await nfat.send('sweepUnit', {
+    sleeveId: 'sleeve-8',
+    unit: { unitId: 45, nfat: { tokenId: '45', facility: `0x${'ab'.repeat(20)}`, txHash: `0x${'ce'.repeat(32)}` }, principal: '25000000', dealTerms: { apy: '0.05', maturity: '2026-09-11T10:00:00Z', paymentSchedule: 'bullet' }, depositorPrime: 'grove' },
+  })
   const app = createSynomeApp(service)
   server = await new Promise((resolve) => {
     const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
@@ -82,11 +87,51 @@ describe('halo attest (human attestor)', () => {
     expect(await service.head()).toEqual(before)
   }, 120_000)
 
+  it('refuses a PRE_DEPLOYMENT on a sleeve that is still FILLING (the Synome’s gate), nothing posted', async () => {
+    const before = await service.head()
+    const run = await halo(['attest', 'pre-deployment', 'sleeve-8', '--file', join(dir, 'evidence.json'), ...common()])
+    expect(run.code).toBe(1)
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'PRECONDITION_FAILED' })
+    expect(await service.head()).toEqual(before)
+  }, 120_000)
+
   it('posts att-101 PRE_DEPLOYMENT on sleeve-7 with the evidence as content', async () => {
     const run = await halo(['attest', 'pre-deployment', 'sleeve-7', '--file', join(dir, 'evidence.json'), ...common()])
     expect(run.stderr).toBe('')
     expect(JSON.parse(run.stdout)).toMatchObject({ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', replayed: false })
     expect((await service.get('attestation', 'att-101')).data).toMatchObject({ type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', content: evidence })
     expect((await service.get<{ attestations: string[] }>('sleeve', 'sleeve-7')).data.attestations).toEqual(['att-101'])
+  }, 120_000)
+
+  it('rule mode: `halo beacon attest --once` posts what is due (sleeve-8 once it is OFFBOARDING in USDC) and nothing twice', async () => {
+    const nfat = createInProcessClient({ service, account: relayer })
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-8', to: 'OFFBOARDING' })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-8', assets: [{ type: 'USDC', amount: '25000000', location: 'facility-ALMProxy' }] })
+    const config = {
+      haloClass: 'facility-A',
+      privateKey: toHex(attestor.getHdKey().privateKey!),
+      synome: { url },
+      idPrefix: 'att-',
+      firstNumber: 101,
+      rules: {
+        periodicCadenceSeconds: 90 * 86_400,
+        atRestAfterSeconds: 13 * 86_400,
+        evidence: {
+          PRE_DEPLOYMENT: evidence,
+          AT_REST: { legalClaimsVerified: true, deploymentComplete: true, confirmedRiskParameters: {}, riskData: { schemaVersion: '1.0', data: {} } },
+          PERIODIC: { status: 'nominal' },
+        },
+      },
+    }
+    writeFileSync(join(dir, 'lpha-attest.json'), JSON.stringify(config))
+    for (let run = 0; run < 2; run++) {
+      const result = await halo(['beacon', 'attest', '--config', join(dir, 'lpha-attest.json'), '--once'])
+      expect(result.code).toBe(0)
+    }
+    const attestations = (await service.list<{ attestationId: string; sleeveId: string; type: string }>({ type: 'attestation', haloClass: 'facility-A' })).items.map((i) => [i.data.attestationId, i.data.sleeveId, i.data.type])
+    expect(attestations).toEqual([
+      ['att-101', 'sleeve-7', 'PRE_DEPLOYMENT'],
+      ['att-102', 'sleeve-8', 'PRE_DEPLOYMENT'],
+    ])
   }, 120_000)
 })
