@@ -30,6 +30,7 @@ import { BankLedger } from '../bank/ledger.js'
 import { createDevnetBank } from '../bank/simulator.js'
 import { ANVIL_MNEMONIC, DEVNET_ACCOUNT_NAMES, startAnvil, writeAndWait, type Anvil, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
 import { nfatFacilityAbi, usdcAbi, usdsAbi } from '../chain/generated/index.js'
+import { BaseError } from '../domain/errors.js'
 import { formatUnitsExact, mulDiv, parseUnitsExact, USD_DECIMALS, USDS_DECIMALS, WAD } from '../domain/money.js'
 import type { Alert } from '../domain/risk/alerts.js'
 import { riskReportToJson } from '../domain/risk/report.js'
@@ -44,6 +45,12 @@ import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from '.
 import type { Scenario } from './scenario.js'
 
 const DAY = 86_400
+
+/** A scenario step failed for real (a beacon tick reported errors, a chain call reverted): the run stops there. */
+export class ScenarioRunError extends BaseError {
+  override name = 'ScenarioRunError'
+  override readonly code: string = 'SCENARIO_RUN_FAILED'
+}
 const MAX_UINT256 = (1n << 256n) - 1n
 /** HD index offset of the demo's accounts: far from a running `halo up` stack's, so nonces never collide. */
 export const DEMO_ACCOUNT_OFFSET = 40
@@ -217,7 +224,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
     moveTo,
     nfatTick: async () => {
       const report = await reconcileTick({ config, synome: nfatSynome, chain, txs, bank, now: clock, log, metrics })
-      if (report.errors.length > 0) throw new Error(`lpha-nfat tick failed: ${JSON.stringify(report.errors)}`)
+      if (report.errors.length > 0) throw new ScenarioRunError('lpha-nfat tick failed', { details: JSON.stringify(report.errors), meta: { at: isoTimestamp(clock()) } })
       return report
     },
     attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: scenario.haloClass, idPrefix: 'att-', firstNumber: 101 }, rules, now: clock(), log }),
@@ -345,7 +352,8 @@ async function playPrimes(scenario: Scenario, run: Run, day: number, emit: (e: T
     const prime = scenario.primes.find((p) => p.name === unit.depositorPrime)
     if (!prime) continue
     const availableDay = Math.floor((Date.parse(unit.timestamps?.repaymentAvailable ?? at) - Date.parse(scenario.start)) / (DAY * 1000))
-    const due = prime.redeemDays ? prime.redeemDays.includes(day) || (day === scenario.days - 1 && prime.redeemDays.every((d) => d < availableDay)) : day > availableDay
+    // On (or after) a listed redeem day that is not before the repayment; by default the next day.
+    const due = prime.redeemDays ? prime.redeemDays.some((d) => d <= day && d >= availableDay) : day > availableDay
     if (!due) continue
     const receipt = await writeAndWait(clients, run.primes.get(prime.name)!, { address: deployment.facility, abi: nfatFacilityAbi, functionName: 'redeem', args: [BigInt(unit.unitId)] })
     const paid = formatUnitsExact(redeemedAmount(receipt), USDS_DECIMALS)
@@ -358,7 +366,7 @@ async function playPrimes(scenario: Scenario, run: Run, day: number, emit: (e: T
 
 function redeemedAmount(receipt: TransactionReceipt): bigint {
   const [event] = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Redeemed', logs: receipt.logs })
-  if (!event) throw new Error('no Redeemed event in the redeem receipt')
+  if (!event) throw new ScenarioRunError('no Redeemed event in the redeem receipt', { details: receipt.transactionHash })
   return event.args.paid
 }
 

@@ -32,8 +32,8 @@ export const ScenarioSchema = z.strictObject({
     .min(1)
     .max(16)
     .refine((primes) => new Set(primes.map((p) => p.name)).size === primes.length, 'prime names must be unique'),
+  /** lpha-nfat's sleeve policy. A new sleeve's target size is the pipeline's total (as the beacon computes it). */
   sleevePolicy: z.strictObject({
-    /** Target size of a sleeve; omitted = the pipeline's total. */
     minUnits: z.number().int().min(1).max(100),
     maxWaitDays: z.number().int().min(1).max(365),
     minUnitAmount: amount.default('1'),

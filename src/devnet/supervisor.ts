@@ -72,6 +72,8 @@ export function createSupervisor({ maxRestarts = 20, stopTimeoutMs = 5_000, onCh
   return {
     start(spec: ComponentSpec) {
       const out = createWriteStream(spec.logFile, { flags: 'a' })
+      // A log file that cannot be written must not take the stack down: say so and carry on.
+      out.on('error', (error) => log(`${spec.name}: cannot write ${spec.logFile}: ${error.message}`))
       const entry: Entry = { spec, child: null, out, timer: null, exited: Promise.resolve(), status: { name: spec.name, pid: null, status: 'running', restarts: 0, lastExit: null, logFile: spec.logFile, url: spec.url } }
       entries.set(spec.name, entry)
       launch(entry)
