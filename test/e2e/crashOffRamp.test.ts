@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
-import { M, U, createScenario, type Scenario } from './harness.js'
-import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { U, createScenario, fillAndOffboard, type Scenario } from './harness.js'
+import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, serveSynome, writeBeaconConfig } from './process.js'
 
 /** `halo beacon nfat` killed with SIGKILL around the off-ramp transfer and the DEPLOYING step. */
 let devnet: Devnet
@@ -13,13 +13,7 @@ beforeAll(async () => {
   devnet = await useDevnet()
   s = await createScenario(devnet)
   // Filling and the USDC conversion in-process (covered elsewhere), then hand over to the process.
-  const { world } = s
-  await s.at(0, '09:00')
-  for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
-  await s.at(0, '10:00')
-  await s.nfatTick()
-  await s.at(1, '10:00')
-  await s.nfatTick()
+  await fillAndOffboard(s)
   s.suspendBeacon()
   synome = await serveSynome(s)
   configFile = writeBeaconConfig(s, synome.url)
@@ -30,8 +24,8 @@ afterAll(async () => {
   await s?.close()
 })
 
-const killed = (run: BeaconRun) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
-const clean = (run: BeaconRun) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+const killed = expectKilled
+const clean = expectClean
 
 describe('crash-safe off-ramp (kill -9 after each step, restart)', () => {
   it('killed after announcing the transfer, after broadcasting it, after recording the bank receipt — one 75M transfer, then DEPLOYING', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoTimestamp } from '../../src/domain/sleeve.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
-import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, serveSynome, writeBeaconConfig } from './process.js'
 
 /**
  * `halo beacon nfat` as a child process, killed with SIGKILL right after each distinct step
@@ -27,8 +27,8 @@ afterAll(async () => {
   await s?.close()
 })
 
-const killed = (run: BeaconRun) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
-const clean = (run: BeaconRun) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+const killed = expectKilled
+const clean = expectClean
 
 describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)', () => {
   it('killed after a claim intent, a claim broadcast, a unit record, OFFBOARDING, the PSM broadcast — still NFATs 42/43/44 once, units once, one swap', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, runToAtRest, type Scenario } from './harness.js'
-import { CRASH_TEST_TIMEOUT_MS, runBeaconProcess, serveSynome, writeBeaconConfig, type BeaconRun } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, serveSynome, writeBeaconConfig } from './process.js'
 
 /** `halo beacon nfat` killed with SIGKILL after each distinct step of unwinding and closing. */
 let devnet: Devnet
@@ -26,8 +26,8 @@ afterAll(async () => {
   await s?.close()
 })
 
-const killed = (run: BeaconRun) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
-const clean = (run: BeaconRun) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+const killed = expectKilled
+const clean = expectClean
 
 describe('crash-safe unwinding (kill -9 after each step, restart)', () => {
   it('killed after the on-ramp, after UNWINDING, after the swap, after funding #42, after REPAYMENT_AVAILABLE, after closing #42 — same end: 31.5/26.25/21.0, CLOSED', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PreconditionFailedError } from '../../src/domain/errors.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
-import { DAY, M, U, createScenario, type Scenario } from './harness.js'
+import { DAY, M, U, createScenario, fillAndOffboard, type Scenario } from './harness.js'
 
 let devnet: Devnet
 let s: Scenario | undefined
@@ -15,16 +15,6 @@ afterEach(async () => {
 })
 
 const gate = (name: string) => expect.objectContaining({ code: 'PRECONDITION_FAILED', meta: expect.objectContaining({ gate: name }) })
-
-async function fillAndOffboard(scenario: Scenario) {
-  const { world } = scenario
-  await scenario.at(0, '09:00')
-  for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
-  await scenario.at(0, '10:00')
-  await scenario.nfatTick()
-  await scenario.at(1, '10:00')
-  await scenario.nfatTick()
-}
 
 describe('two-beacon deployment gate', () => {
   it('correct lpha-nfat: without PRE_DEPLOYMENT no USDC leaves the ALMProxy and the sleeve stays OFFBOARDING, however long it ticks', async () => {

@@ -248,3 +248,14 @@ export async function runToAtRest(s: Scenario, deposits: ReadonlyArray<readonly 
   }
   throw new Error(`${sleeveId} did not reach AT_REST`)
 }
+
+/** Seed deposits (Spark 30M, Grove 25M, Keel 20M) swept on day 0; day 1 OFFBOARDING with 75M USDC, at the gate. */
+export async function fillAndOffboard(s: Scenario): Promise<void> {
+  const { world } = s
+  await s.at(0, '09:00')
+  for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
+  await s.at(0, '10:00')
+  await s.nfatTick()
+  await s.at(1, '10:00')
+  await s.nfatTick()
+}

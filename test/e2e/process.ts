@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { toHex } from 'viem'
+import { expect } from 'vitest'
 import type { HDAccount } from 'viem/accounts'
 import { projectRoot } from '../../src/chain/build.js'
 import { formatUnitsExact } from '../../src/domain/money.js'
@@ -87,3 +88,13 @@ export function runBeaconProcess(configFile: string, crashAt?: string): Promise<
  * default 60 s.
  */
 export const CRASH_TEST_TIMEOUT_MS = 240_000
+
+/** The run died by its own SIGKILL at the crash point. */
+export function expectKilled(run: BeaconRun): void {
+  expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('SIGKILL') })
+}
+
+/** The run finished its tick normally, with nothing on stderr. */
+export function expectClean(run: BeaconRun): void {
+  expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+}

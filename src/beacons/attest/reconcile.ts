@@ -4,6 +4,7 @@ import { isoTimestamp } from '../../domain/sleeve.js'
 import type { SynomeClient } from '../../synome/client/index.js'
 import type { CommandResult } from '../../synome/service.js'
 import type { AttestationRecord, SleeveRecord } from '../../synome/records.js'
+import { listAll } from '../shared/synomeReads.js'
 import { decideAttestation, parseEvidence, type AttestRuleConfig, type Evidence } from './policy.js'
 
 /**
@@ -19,15 +20,7 @@ export type AttestIdentity = {
 }
 
 async function classAttestations(synome: SynomeClient, haloClass: string): Promise<AttestationRecord[]> {
-  const items: AttestationRecord[] = []
-  let cursor: string | undefined
-  for (let page = 0; page < 100; page++) {
-    const result = await synome.list<AttestationRecord>({ type: 'attestation', haloClass, limit: 1000, cursor })
-    items.push(...result.items.map((i) => i.data))
-    if (!result.nextCursor) break
-    cursor = result.nextCursor
-  }
-  return items
+  return (await listAll<AttestationRecord>(synome, { type: 'attestation', haloClass })).map((i) => i.data)
 }
 
 /** Content as posted: AT_REST risk data refers to the attestation that carries it. */
@@ -61,7 +54,7 @@ export type AttestTickParameters = { synome: SynomeClient; identity: AttestIdent
 
 /** Rule mode (devnets): post whatever attestation is due on each sleeve of the class. */
 export async function attestTick({ synome, identity, rules, now, log }: AttestTickParameters): Promise<Array<{ sleeveId: string; type?: AttestationType | undefined; attestationId?: string; reason: string }>> {
-  const sleeves = (await synome.list<SleeveRecord>({ type: 'sleeve', haloClass: identity.haloClass, limit: 1000 })).items.map((i) => i.data)
+  const sleeves = (await listAll<SleeveRecord>(synome, { type: 'sleeve', haloClass: identity.haloClass })).map((i) => i.data)
   const attestations = await classAttestations(synome, identity.haloClass)
   const report: Array<{ sleeveId: string; type?: AttestationType | undefined; attestationId?: string; reason: string }> = []
   for (const sleeve of sleeves) {

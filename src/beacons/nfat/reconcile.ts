@@ -9,6 +9,7 @@ import type { EntityRecord } from '../../synome/commands/types.js'
 import type { AttestationRecord, SleeveRecord, UnitRecord } from '../../synome/records.js'
 import { crashPoint } from '../shared/crashPoints.js'
 import { chainEventKey } from '../shared/finality.js'
+import { listAll } from '../shared/synomeReads.js'
 import type { TxJournal } from '../shared/txJournal.js'
 import type { NfatChain } from './chain.js'
 import type { NfatMetrics } from './metrics.js'
@@ -48,20 +49,6 @@ export type NfatReconcileDeps = {
 export type TickReport = { actions: Array<{ sleeveId?: string | undefined; kind: string; reason: string }>; errors: Array<{ sleeveId?: string | undefined; message: string }> }
 
 const MAX_STEPS_PER_SLEEVE = 16
-const PAGE = 1000
-
-async function listAll<T>(synome: SynomeClient, filter: { type: string; haloClass?: string; sleeveId?: string }): Promise<EntityRecord<T>[]> {
-  const items: EntityRecord<T>[] = []
-  let cursor: string | undefined
-  // Bounded: a Halo class with more than 100k records of one type is out of scope for one tick.
-  for (let page = 0; page < 100; page++) {
-    const result = await synome.list<T>({ ...filter, limit: PAGE, cursor })
-    items.push(...result.items)
-    if (!result.nextCursor) return items
-    cursor = result.nextCursor
-  }
-  return items
-}
 
 function record(report: TickReport, deps: NfatReconcileDeps, entry: { sleeveId?: string | undefined; kind: string; reason: string }) {
   report.actions.push(entry)
