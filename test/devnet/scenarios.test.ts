@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runScenario, type ScenarioOutcome } from '../../src/devnet/runScenario.js'
 import { loadScenario } from '../../src/devnet/scenario.js'
+import { formatEntry, formatOutcome } from '../../src/devnet/format.js'
 
 /**
  * The documented partial-default example, run for real (anvil, the Term Halo deployed through
@@ -53,5 +54,14 @@ describe('scenario: partial default with a missed re-attestation', () => {
     expect(txs.map((t) => t.action)).toEqual(expect.arrayContaining(['deposit', 'claim', 'psm-out', 'offramp', 'psm-in', 'onramp', 'fund', 'redeem']))
     expect(outcome.timeline).toContainEqual(expect.objectContaining({ kind: 'bank', amountUsd: '60000000' }))
     expect(JSON.stringify(outcome)).not.toMatch(/e\+\d/) // no float formatting anywhere
+  })
+
+  it('prints a readable timeline and outcome', () => {
+    const burn = outcome.timeline.find((e) => e.kind === 'tx' && e.action === 'redeem' && e.actor === 'grove')!
+    expect(formatEntry(burn)).toMatch(/^day 151 09:00  grove burns NFAT #43 and receives 20000000 USDS  tx 0x[0-9a-f]{64}$/)
+    const text = formatOutcome(outcome)
+    expect(text).toContain('sleeve sleeve-7: CLOSED, units #42 #43 #44, attestations att-101 att-102 att-103, returned 60000000 USD')
+    expect(text).toContain('NFAT #42 (spark): CLOSED, principal 30000000 USDS, repayment 24000000, paid 24000000 USDS')
+    expect(text).toMatch(/warning REATTESTATION_OVERDUE sleeve:sleeve-7: raised .*, resolved /)
   })
 })

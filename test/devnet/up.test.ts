@@ -122,6 +122,21 @@ describe('halo up → status → demo → Ctrl-C', () => {
     ])
     const transitions = outcome.timeline.flatMap((e) => (e.kind === 'synome' && e.command === 'transitionSleeve' ? [(e.payload as { to: string }).to] : []))
     expect(transitions).toEqual(['OFFBOARDING', 'DEPLOYING', 'AT_REST', 'UNWINDING', 'CLOSED'])
+    // The seed's story, step by step, from the timeline.
+    const synome = outcome.timeline.flatMap((e) => (e.kind === 'synome' ? [e] : []))
+    const sweeps = synome.filter((e) => e.command === 'sweepUnit').map((e) => (e.payload as { unit: { unitId: number; principal: string; depositorPrime: string } }).unit)
+    expect(sweeps.map((u) => [u.unitId, u.depositorPrime, u.principal])).toEqual([
+      [42, 'spark', '30000000'],
+      [43, 'grove', '25000000'],
+      [44, 'keel', '20000000'],
+    ])
+    const index = (predicate: (e: (typeof synome)[number]) => boolean) => synome.findIndex(predicate)
+    const att101 = index((e) => e.command === 'postAttestation' && (e.payload as { type: string }).type === 'PRE_DEPLOYMENT')
+    const inTransit = index((e) => e.command === 'updateSleeveAssets' && JSON.stringify(e.payload).includes('"in-transit"'))
+    expect(att101).toBeGreaterThan(-1)
+    expect(inTransit).toBeGreaterThan(att101) // nothing leaves the chain before the pre-deployment attestation
+    expect(outcome.timeline).toContainEqual(expect.objectContaining({ kind: 'bank', day: 180, amountUsd: '78750000' }))
+    for (const e of outcome.timeline) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(outcome.alerts).toEqual([])
     expect((await status()).healthy).toBe(true) // the demo left the stack running and healthy
   }, 150_000)
