@@ -24,3 +24,15 @@ describe('halo status without a healthy stack', () => {
     expect(status).toMatchObject({ healthy: false, stack: { ok: false }, chain: { ok: false }, synome: { ok: false }, components: [{ name: 'lpha-nfat', ok: false }] })
   })
 })
+
+describe('npm start', () => {
+  it('runs `halo up` through the executable entry point (src/cli/main.ts alone only defines the program)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { execFileSync } = await import('node:child_process')
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start!
+    const help = execFileSync('sh', ['-c', `${start} --help`], { encoding: 'utf8' })
+    expect(help).toContain('boot the Term Halo devnet on loopback')
+    expect(help).toContain('--database-url')
+    expect(help).toContain('--rpc-url')
+  }, 30_000)
+})
