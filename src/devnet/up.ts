@@ -11,8 +11,7 @@ import { toHex } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { publishRiskFramework } from '../beacons/council/index.js'
 import { projectRoot } from '../chain/build.js'
-import { ANVIL_MNEMONIC, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
-import { DevnetError } from '../chain/devnet.js'
+import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
 import { createHttpClient } from '../synome/client/index.js'
 import { createSynome } from '../synome/create.js'
 import { startSynomeServer } from '../synome/server.js'
@@ -129,7 +128,10 @@ export async function startStack(p: StartStackParameters) {
       ],
     })
     cleanups.push(() => synome.close())
-    const server = await startSynomeServer({ service: synome, port: p.synomePort ?? 8787 })
+    const port = p.synomePort ?? 8787
+    const server = await startSynomeServer({ service: synome, port }).catch((cause: Error) => {
+      throw new DevnetError(`cannot serve the Synome on 127.0.0.1:${port}`, { cause, details: `${cause.message}; another stack running? --synome-port 0 picks a free port` })
+    })
     cleanups.push(() => server.close())
     state.synome.url = server.url
     save()
