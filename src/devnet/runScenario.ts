@@ -133,7 +133,12 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   const accounts = roleAccounts(DEMO_ACCOUNT_OFFSET)
   const haloBank = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: DEMO_ACCOUNT_OFFSET + 19 })
   const primes = new Map<string, HDAccount>(scenario.primes.map((p, i) => [p.name, mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: DEMO_ACCOUNT_OFFSET + 20 + i })]))
-  for (const account of [...Object.values(accounts), ...primes.values()]) await clients.testClient.setBalance({ address: account.address, value: 10n ** 21n })
+  try {
+    for (const account of [...Object.values(accounts), ...primes.values()]) await clients.testClient.setBalance({ address: account.address, value: 10n ** 21n })
+  } catch (cause) {
+    // The demo funds its accounts and moves chain time: only a devnet node allows either.
+    throw new ScenarioRunError('the demo needs an anvil-compatible devnet (anvil_setBalance, evm_mine)', { cause: cause as Error, details: (cause as Error).message.split('\n')[0] })
+  }
 
   const deployment = await deployTermHalo(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress })
   for (const prime of primes.values()) await writeAndWait(clients, prime, { address: deployment.usds, abi: usdsAbi, functionName: 'approve', args: [deployment.facility, MAX_UINT256] })
