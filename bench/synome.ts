@@ -201,7 +201,7 @@ async function main() {
       (i: number) => ({ type: 'sleeve', haloClass: `class-${i % CLASSES}`, state: ['FILLING', 'AT_REST', 'DEPLOYING'][i % 3]!, limit: 100 }),
       (i: number) => ({ type: 'unit', sleeveId: `load-sleeve-${1 + ((i * 7919) % SLEEVES)}` }),
       (i: number) => ({ type: 'unit', prime: `prime-${i % PRIMES}`, state: 'ACTIVE', limit: 100 }),
-      (i: number) => ({ type: 'sleeve', state: 'AT_REST', createdFrom: '2026-01-15T00:00:00Z', createdTo: '2026-02-01T00:00:00Z', limit: 100 }),
+      () => ({ type: 'sleeve', state: 'AT_REST', createdFrom: '2026-01-15T00:00:00Z', createdTo: '2026-02-01T00:00:00Z', limit: 100 }),
     ]
     const latencies: number[] = []
     for (let i = 0; i < QUERIES; i++) {

@@ -12,11 +12,12 @@
  * Configurator Unit.
  */
 import { keccak256, toBytes, toFunctionSelector, type Account, type Address, type Hex } from 'viem'
-import { beamStateAbi, configuratorAbi, nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi } from '../chain/generated/index.js'
-import { deployContract, increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
+import { beamStateAbi, configuratorAbi, rateLimitsAbi } from '../chain/generated/index.js'
+import { increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
 import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../chain/timelock.js'
 import { deployConfiguratorUnit } from '../chain/deploy/deployConfiguratorUnit.js'
 import { deployDevnetAssets } from '../chain/deploy/deployDevnetAssets.js'
+import { deployNfatFacility } from '../chain/deploy/deployNfatFacility.js'
 import { deployPau } from '../chain/deploy/deployPau.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../domain/sorl.js'
@@ -25,8 +26,6 @@ import { SORL_DEFAULTS } from '../domain/sorl.js'
 export const DEVNET_TIMELOCK_DELAY_SECONDS = 60n
 export const PRODUCTION_TIMELOCK_DELAY_SECONDS = SORL_DEFAULTS.timelockDelaySeconds
 
-/** Rate-limit action of facility claims (NFATFacility.LIMIT_NFAT_CLAIM). */
-export const LIMIT_NFAT_CLAIM = keccak256(toBytes('LIMIT_NFAT_CLAIM'))
 const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
 const ADMIN = '0x0000000000000000000000000000000000000000000000000000000000000000' as const
 
@@ -57,24 +56,16 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
   const pau = await deployPau(clients, { deployer, configurator: govOps.address, proxyAdmin: unit.timelock, usds: assets.usds, usdc: assets.usdc, psm: assets.psm })
 
   progress('NFAT Facility (Term Halo Class)')
-  const facility = await deployContract(clients, {
-    abi: nfatFacilityAbi,
-    bytecode: nfatFacilityBytecode,
-    account: deployer,
-    args: [
-      {
-        usds: assets.usds,
-        almProxy: pau.proxy,
-        admin: govOps.address,
-        claimer: relayer.address,
-        funder: pau.proxy,
-        pauser: freezer.address,
-        name: 'Term Halo Senior Secured NFAT',
-        symbol: 'NFAT-TH',
-        firstTokenId: parameters.firstTokenId ?? 42n,
-        rateLimits: pau.rateLimits,
-      },
-    ],
+  const facility = await deployNfatFacility(clients, {
+    deployer,
+    usds: assets.usds,
+    pau,
+    admin: govOps.address,
+    claimer: relayer.address,
+    pauser: freezer.address,
+    name: 'Term Halo Senior Secured NFAT',
+    symbol: 'NFAT-TH',
+    firstTokenId: parameters.firstTokenId ?? 42n,
   })
   const limits = { address: pau.rateLimits, abi: rateLimitsAbi } as const
   const controllerRole = await clients.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
@@ -86,7 +77,7 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
   }
 
   const keys: Record<string, Hex> = {
-    claim: rateLimitKey(LIMIT_NFAT_CLAIM, facility),
+    claim: rateLimitKey(LIMIT.NFAT_CLAIM, facility),
     usdsToUsdc: LIMIT.USDS_TO_USDC,
     usdcToUsds: LIMIT.USDC_TO_USDS,
     offRamp: rateLimitKey(LIMIT.ASSET_TRANSFER, assets.usdc, offRamp),

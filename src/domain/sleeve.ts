@@ -1,5 +1,6 @@
 import { InvalidInputError, PreconditionFailedError } from './errors.js'
-import { USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS, mulDiv, parseUnitsExact } from './money.js'
+import { USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS, parseUnitsExact } from './money.js'
+import { splitProRata } from './proRata.js'
 import type { Role } from './roles.js'
 
 /**
@@ -306,10 +307,8 @@ export type ProRataRepaymentReturnType = {
  */
 export function proRataRepayment(total: bigint, units: readonly { unitId: number; principal: bigint }[]): ProRataRepaymentReturnType {
   if (total < 0n) throw new InvalidInputError('repayment total must not be negative')
-  const principal = units.reduce((sum, u) => sum + u.principal, 0n)
-  if (principal === 0n) return { entitlements: units.map((u) => ({ unitId: u.unitId, amount: 0n })), remainder: total }
-  const entitlements = units.map((u) => ({ unitId: u.unitId, amount: mulDiv(total, u.principal, principal) }))
-  return { entitlements, remainder: total - entitlements.reduce((sum, e) => sum + e.amount, 0n) }
+  const { shares, remainder } = splitProRata(total, units.map((u) => u.principal))
+  return { entitlements: units.map((u, i) => ({ unitId: u.unitId, amount: shares[i]! })), remainder }
 }
 
 /** ISO-8601 UTC as in the seed ("2026-03-15T10:00:00Z"); milliseconds only when present. */

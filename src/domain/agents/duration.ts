@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js'
 import { mulDiv } from '../money.js'
 import { DURATION_BUCKET_COUNT, DURATION_BUCKET_DAYS, DURATION_REWARD_SPLIT } from './parameters.js'
-import { splitProRata } from './proRata.js'
+import { splitProRata } from '../proRata.js'
 
 export const LAST_BUCKET = DURATION_BUCKET_COUNT - 1
 

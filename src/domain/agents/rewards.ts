@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js'
 import { mulDiv } from '../money.js'
 import { BPS, DAYS_PER_YEAR, GOVERNANCE_ACCESS_BPS } from './parameters.js'
-import { splitProRata } from './proRata.js'
+import { splitProRata } from '../proRata.js'
 
 const WAD = 10n ** 18n
 

@@ -3,7 +3,6 @@ import { z } from 'zod'
 import { InvalidInputError } from '../errors.js'
 import { WAD, parseUnitsExact } from '../money.js'
 import { parseDuration, isZeroDuration, type Duration } from './duration.js'
-import type { SleeveState } from '../sleeve.js'
 
 /**
  * The risk framework lpha-council publishes and lpla-verify computes with (seed 004 "CRR",

@@ -1,5 +1,5 @@
 export * from './alerts.js'
-export * from './allocation.js'
+export { allocateProRata } from '../proRata.js'
 export * from './capital.js'
 export * from './coreHalo.js'
 export * from './crr.js'

@@ -1,6 +1,6 @@
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../money.js'
 import type { Alert } from './alerts.js'
-import { allocateProRata } from './allocation.js'
+import { allocateProRata } from '../proRata.js'
 import { categoryPenalties, coreHaloCapital, type CoreHaloCapital } from './capital.js'
 import type { CoreHalo } from './coreHalo.js'
 import { computeSleeveRisk, type SleeveRisk } from './crr.js'

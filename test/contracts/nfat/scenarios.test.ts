@@ -6,7 +6,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseEventLogs } from 'viem'
 import { nfatFacilityAbi, usdsAbi } from '../../../src/chain/generated/index.js'
-import { splitProRata } from '../../../src/domain/agents/proRata.js'
+import { splitProRata } from '../../../src/domain/proRata.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { M, createWorld, deployFacility, type World } from './facility.js'
 

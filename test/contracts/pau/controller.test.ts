@@ -8,7 +8,6 @@ import {
   nfatFacilityAbi,
   rateLimitsAbi,
   susdsAbi,
-  usdcAbi,
   usdsAbi,
 } from '../../../src/chain/generated/index.js'
 import { encodeCall } from '../../../src/chain/timelock.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseUnitsExact } from '../../../src/domain/money.js'
-import { allocateProRata } from '../../../src/domain/risk/allocation.js'
+import { allocateProRata } from '../../../src/domain/proRata.js'
 import { categoryPenalties, coreHaloCapital } from '../../../src/domain/risk/capital.js'
 import { parseCoreHalo } from '../../../src/domain/risk/coreHalo.js'
 import { parseRiskFramework } from '../../../src/domain/risk/framework.js'
