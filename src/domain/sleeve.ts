@@ -133,6 +133,7 @@ export const WRITE_ACCESS_MATRIX: readonly WriteAccessRow[] = [
   { operation: 'Close unit', role: 'nfat', command: 'closeUnit', precondition: 'unit REPAYMENT_AVAILABLE' },
   { operation: 'Transition UNWINDING → CLOSED', role: 'nfat', command: 'transitionSleeve', precondition: 'every linked unit CLOSED' },
   { operation: 'Revert OFFBOARDING → FILLING (emergency override)', role: 'operator', command: 'overrideSleeveState', precondition: 'sleeve OFFBOARDING; a reason; assets back on chain' },
+  { operation: 'Correct a unit record (override)', role: 'operator', command: 'overrideUnit', precondition: 'unit not CLOSED; a reason' },
 ]
 
 /** Nothing writes a DEPLOYING sleeve (the obfuscation), and nothing writes a CLOSED one (the archive). */
@@ -287,6 +288,12 @@ export function checkRepaymentAvailable(sleeve: SleeveView, units: readonly Unit
 export function checkUnitClose(unit: UnitView): PreconditionFailedError | undefined {
   if (unit.state === 'REPAYMENT_AVAILABLE') return undefined
   return refuse('UNIT_STATE', `unit ${unit.unitId} is ${unit.state}; it closes only from REPAYMENT_AVAILABLE`, { unitId: unit.unitId, state: unit.state })
+}
+
+/** An operator may correct a unit record until it is CLOSED (archived, like a CLOSED sleeve). */
+export function checkUnitOverride(unit: UnitView): PreconditionFailedError | undefined {
+  if (unit.state !== 'CLOSED') return undefined
+  return refuse('UNIT_STATE', `unit ${unit.unitId} is CLOSED (archived); it can no longer be corrected`, { unitId: unit.unitId, state: unit.state })
 }
 
 /** Sum the amounts of the assets of one type (base units). */

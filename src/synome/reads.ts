@@ -154,10 +154,13 @@ export class SynomeReads {
   }
 }
 
+/** Operator overrides: marked in history with their reason. */
+const OVERRIDE_COMMANDS = new Set(['overrideSleeveState', 'overrideUnit'])
+
 function versionFromRow<T>(row: Record<string, unknown>): EntityVersion<T> {
   const command = String(row.command)
   const payload = row.payload as { reason?: unknown } | null
-  const override = command === 'overrideSleeveState'
+  const override = OVERRIDE_COMMANDS.has(command)
   return {
     type: String(row.type),
     id: String(row.id),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { signCommand } from '../../src/synome/signing.js'
-import type { SleeveRecord } from '../../src/synome/records.js'
+import type { SleeveRecord, UnitRecord } from '../../src/synome/records.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { accounts, bootstrapRoles, clientsFor, riskData102, seedRunner, testClock, unitPayload } from './support.js'
 
@@ -114,6 +114,19 @@ describe.each(storeBackends())('gates and validation on $name', (backend) => {
     const last = history.at(-1)!
     expect(last).toMatchObject({ command: 'overrideSleeveState', role: 'operator', override: true, reason: 'off-ramp failed; converted back to USDS', data: { state: 'FILLING' } })
     expect(history.filter((v) => v.override)).toHaveLength(1)
+  })
+
+  it('operator correction of a unit needs a reason, is marked in history, and is refused once the unit is CLOSED', async () => {
+    const { c, refused } = await at('close42')
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '31000000', reason: ' ' }), 'INVALID_INPUT')
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, reason: 'nothing to correct' }), 'INVALID_INPUT')
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '1.0000000000000000001', reason: 'too many decimals' }), 'INVALID_INPUT')
+    await refused(() => c.nfat.send('overrideUnit', { unitId: 42, principal: '31000000', reason: 'not the operator' }), 'NOT_PERMITTED')
+    await c.operator.send('overrideUnit', { unitId: 43, principal: '25000001', reason: 'principal keyed in wrong' })
+    const history = await c.stranger.history<UnitRecord>('unit', '43')
+    expect(history.at(-1)).toMatchObject({ command: 'overrideUnit', role: 'operator', override: true, reason: 'principal keyed in wrong', data: { principal: '25000001' } })
+    await c.nfat.send('closeUnit', { unitId: 42 })
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '31000000', reason: 'too late' }), 'PRECONDITION_FAILED', 'UNIT_STATE')
   })
 
   it('replaying an idempotency key returns the first result and writes nothing; reusing it for another command is a 409', async () => {

@@ -18,6 +18,11 @@ const EXTRA: Record<string, { after: string; step: Step; writer: Actor }> = {
     writer: 'operator',
     step: { name: 'override', at: '2026-04-01T12:00:00Z', run: (c) => c.operator.send('overrideSleeveState', { sleeveId: 'sleeve-7', to: 'FILLING', reason: 'off-ramp failed', assets: [{ type: 'USDS', amount: '75000000', location: 'facility-ALMProxy' }] }) },
   },
+  overrideUnit: {
+    after: 'sweep42',
+    writer: 'operator',
+    step: { name: 'overrideUnit', at: '2026-03-15T12:00:00Z', run: (c) => c.operator.send('overrideUnit', { unitId: 42, principal: '30000001', reason: 'principal keyed in wrong' }) },
+  },
   registerCoreHalo: {
     after: 'createSleeve',
     writer: 'council',

@@ -4,6 +4,7 @@ import { grantRole, publishRiskFramework, registerCoreHalo, registerHaloClass, r
 import { createSleeve } from './createSleeve.js'
 import { markRepaymentAvailable } from './markRepaymentAvailable.js'
 import { overrideSleeveState } from './overrideSleeveState.js'
+import { overrideUnit } from './overrideUnit.js'
 import { postAttestation } from './postAttestation.js'
 import { recordPeriodicAttestation } from './recordPeriodicAttestation.js'
 import { sweepUnit } from './sweepUnit.js'
@@ -26,6 +27,7 @@ export const BUILTIN_COMMANDS = [
   updateSleeveMetadata,
   postAttestation,
   overrideSleeveState,
+  overrideUnit,
   publishRiskFramework,
   registerHaloClass,
   registerCoreHalo,

@@ -5,7 +5,6 @@
  * principal tampered through an operator override and USDS missing from the ALMProxy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import type { Address, Hex } from 'viem'
 import { nfatFacilityAbi, susdsAbi, susdsBytecode } from '../../../src/chain/generated/index.js'
 import { publishRiskFramework, registerCoreHalo } from '../../../src/beacons/council/index.js'
@@ -13,33 +12,12 @@ import { createVerifyChain } from '../../../src/beacons/verify/chain.js'
 import { runVerify } from '../../../src/beacons/verify/reconcile.js'
 import { synomeReader } from '../../../src/beacons/verify/synomeReader.js'
 import { parseUnitsExact } from '../../../src/domain/money.js'
-import { createInProcessClient, createSynome, defineCommand, type SynomeClient, type SynomeService, type UnitRecord } from '../../../src/synome/index.js'
+import { createInProcessClient, createSynome, type SynomeClient, type SynomeService } from '../../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { createWorld, M, type World } from '../../contracts/nfat/facility.js'
 import { TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from '../../domain/risk/fixtures.js'
 
 const wad = (value: string) => parseUnitsExact(value, 18)
-
-/**
- * The emergency escape hatch an operator could use to "correct" a unit (the Synome ships no
- * unit override; this test-only command plays one, signed and logged like any other). Position
- * verification must notice that the Synome no longer matches the chain.
- */
-const overrideUnitPrincipal = defineCommand({
-  name: 'overrideUnitPrincipal',
-  role: 'operator',
-  summary: 'TEST ONLY: operator rewrites a unit principal',
-  schema: z.strictObject({ unitId: z.number().int(), principal: z.string(), reason: z.string().min(1) }),
-  async target(state, payload) {
-    const unit = await state.require<UnitRecord>('unit', String(payload.unitId))
-    return { type: 'unit', id: String(payload.unitId), haloClass: unit.data.haloClass }
-  },
-  async apply(state, payload) {
-    const unit = (await state.require<UnitRecord>('unit', String(payload.unitId))).data
-    state.put({ type: 'unit', id: String(unit.unitId), data: { ...unit, principal: payload.principal }, haloClass: unit.haloClass, sleeveId: unit.sleeveId, prime: unit.depositorPrime, state: unit.state })
-    return { unitId: unit.unitId }
-  },
-})
 
 let devnet: Devnet
 let world: World
@@ -56,7 +34,6 @@ beforeAll(async () => {
   synome = await createSynome({
     dataDir: null,
     clock: () => now,
-    commands: [overrideUnitPrincipal],
     roles: [
       { address: councilKey.address, role: 'council', haloClasses: [] },
       { address: relayer.address, role: 'nfat', haloClasses: ['facility-A'] },
@@ -107,7 +84,7 @@ function susdsAddress(): Promise<Address> {
 }
 
 /** The test-only command is not in the client's command map, hence the cast. */
-const overridePrincipal = (unitId: number, principal: string, reason: string) => operator.send('overrideUnitPrincipal' as never, { unitId, principal, reason } as never)
+const overridePrincipal = (unitId: number, principal: string, reason: string) => operator.send('overrideUnit', { unitId, principal, reason })
 
 const verify = () => runVerify({ reader: synomeReader(council), chain: createVerifyChain(devnet.publicClient as never), sources: { clients: { default: devnet.publicClient as never } }, now })
 
