@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
+import { runTickLoop } from '../shared/tickLoop.js'
 import { evidenceSchemas } from './policy.js'
 import { attestTick, type AttestIdentity } from './reconcile.js'
 
@@ -66,28 +67,15 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
     synome = createInProcessClient({ service, account, clock: () => current })
   }
   const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
-  let stopping = false
-  const stop = () => {
-    stopping = true
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
   try {
-    do {
-      const report = await now()
-        .then((at) => attestTick({ synome, identity, rules: config.rules, now: at, log }))
-        .catch((error: unknown) => {
-          log.error({ err: error }, 'tick failed')
-          if (options.once) process.exitCode = 1
-          return []
-        })
-      log.info({ posted: report.filter((r) => r.type).length }, 'tick done')
-      if (options.once) break
-      await new Promise((resolve) => setTimeout(resolve, config.intervalSeconds * 1000))
-    } while (!stopping)
+    await runTickLoop({
+      tick: async () => attestTick({ synome, identity, rules: config.rules, now: await now(), log }),
+      summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
+      intervalSeconds: config.intervalSeconds,
+      once: options.once,
+      log,
+    })
   } finally {
-    process.off('SIGTERM', stop)
-    process.off('SIGINT', stop)
     await close()
   }
 }

@@ -11,6 +11,7 @@ import { usdcAbi } from '../../chain/generated/index.js'
 import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
 import { withCrashPoints } from '../shared/crashPoints.js'
+import { runTickLoop } from '../shared/tickLoop.js'
 import { TxJournal } from '../shared/txJournal.js'
 import { createNfatChain } from './chain.js'
 import { classConfigFrom, type NfatBeaconConfig } from './config.js'
@@ -115,29 +116,15 @@ export async function runNfatBeacon(config: NfatBeaconConfig, options: { once?: 
   const log = options.log ?? pino({ name: 'lpha-nfat' })
   const beacon = await startNfatBeacon(config, log)
   log.info({ haloClass: config.haloClass, httpPort: beacon.httpPort }, 'lpha-nfat started')
-  let stopping = false
-  const stop = () => {
-    stopping = true
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
   try {
-    do {
-      // A tick that cannot even observe (RPC or Synome down) is logged and retried next interval.
-      const report = await beacon.tick().catch((error: unknown) => {
-        log.error({ err: error }, 'tick failed')
-        return { actions: [], errors: [{ message: String((error as Error).message) }] }
-      })
-      log.info({ actions: report.actions.length, errors: report.errors.length }, 'tick done')
-      if (options.once) {
-        if (report.errors.length > 0) process.exitCode = 1
-        break
-      }
-      await new Promise((resolve) => setTimeout(resolve, config.intervalSeconds * 1000))
-    } while (!stopping)
+    await runTickLoop({
+      tick: () => beacon.tick(),
+      summarise: (report) => ({ fields: { actions: report.actions.length, errors: report.errors.length }, failed: report.errors.length > 0 }),
+      intervalSeconds: config.intervalSeconds,
+      once: options.once,
+      log,
+    })
   } finally {
-    process.off('SIGTERM', stop)
-    process.off('SIGINT', stop)
     await beacon.close()
   }
 }
