@@ -25,6 +25,8 @@ import { SORL_DEFAULTS } from '../domain/sorl.js'
 /** Devnet timelock delay: one minute of chain time instead of the production 14 days. */
 export const DEVNET_TIMELOCK_DELAY_SECONDS = 60n
 export const PRODUCTION_TIMELOCK_DELAY_SECONDS = SORL_DEFAULTS.timelockDelaySeconds
+/** How the devnet's delay is shown wherever it is printed (halo up, halo status, demo outcome). */
+export const DEVNET_TIMELOCK_NOTE = `shortened for the devnet; production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days`
 
 const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
 const ADMIN = '0x0000000000000000000000000000000000000000000000000000000000000000' as const

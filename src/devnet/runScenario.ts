@@ -40,7 +40,7 @@ import { createSynome } from '../synome/create.js'
 import type { SynomeEvent } from '../synome/log/hash.js'
 import type { SleeveRecord, UnitRecord } from '../synome/records.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
-import { deployTermHalo, type TermHaloDeployment } from './deployTermHalo.js'
+import { DEVNET_TIMELOCK_NOTE, deployTermHalo, type TermHaloDeployment } from './deployTermHalo.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import type { Scenario } from './scenario.js'
 
@@ -114,7 +114,7 @@ export async function runScenario({ scenario, rpcUrl, onEntry = () => {}, onProg
         almProxy: run.deployment.almProxy,
         configurator: run.deployment.configuratorUnit.configurator,
         timelockDelaySeconds: run.deployment.timelockDelaySeconds.toString(),
-        timelockDelayNote: 'shortened for the devnet (production: 14 days)',
+        timelockDelayNote: DEVNET_TIMELOCK_NOTE,
       },
       ...outcome,
       synomeLogVerified: (await run.synome.verifyLog()).ok,

@@ -17,7 +17,7 @@ import { createSynome } from '../synome/create.js'
 import { startSynomeServer } from '../synome/server.js'
 import type { SynomeService } from '../synome/service.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
-import { deployTermHalo, PRODUCTION_TIMELOCK_DELAY_SECONDS } from './deployTermHalo.js'
+import { DEVNET_TIMELOCK_NOTE, deployTermHalo } from './deployTermHalo.js'
 import { freePort } from './ports.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import { readStackState, writeStackState, type StackState } from './stateFile.js'
@@ -111,7 +111,7 @@ export async function startStack(p: StartStackParameters) {
       facility: deployment.facility,
       offRamp: deployment.offRamp,
     }
-    state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: `shortened for the devnet (production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days)` }
+    state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: DEVNET_TIMELOCK_NOTE }
     save()
 
     progress(`Synome-MVP on ${p.databaseUrl ? 'PostgreSQL' : 'PGlite'}`)

@@ -75,7 +75,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
     expect(healthy.components.map((c) => c.name)).toEqual(['lpha-nfat', 'lpha-attest', 'lpla-verify'])
     expect(healthy.synome).toMatchObject({ ok: true, backend: 'pglite' })
     expect(healthy.synome.position).toBeGreaterThanOrEqual(3) // roles, halo class, risk framework
-    expect(healthy.timelock).toEqual({ delaySeconds: '60', note: 'shortened for the devnet (production 14 days)' })
+    expect(healthy.timelock).toEqual({ delaySeconds: '60', note: 'shortened for the devnet; production 14 days' })
     expect(Number(healthy.chain.height)).toBeGreaterThan(0)
     for (const url of [healthy.chain.rpcUrl!, healthy.synome.url!]) expect(new URL(url).hostname).toBe('127.0.0.1')
     // What runs where was printed.
