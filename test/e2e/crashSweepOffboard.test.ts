@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoTimestamp } from '../../src/domain/sleeve.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
-import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, serveSynome, writeBeaconConfig } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, handOverToProcess, runBeaconProcess } from './process.js'
 
 /**
  * `halo beacon nfat` as a child process, killed with SIGKILL right after each distinct step
@@ -11,24 +11,20 @@ import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, ser
  */
 let devnet: Devnet
 let s: Scenario
-let synome: { url: string; close: () => Promise<void> }
 let configFile: string
+let release: (() => Promise<void>) | undefined
 
 beforeAll(async () => {
   devnet = await useDevnet()
   s = await createScenario(devnet)
-  s.suspendBeacon()
-  synome = await serveSynome(s)
-  configFile = writeBeaconConfig(s, synome.url)
+  const handover = await handOverToProcess(s)
+  configFile = handover.configFile
+  release = handover.release
 })
 afterAll(async () => {
-  await synome?.close()
-  s?.restartBeacon()
+  await release?.()
   await s?.close()
 })
-
-const killed = expectKilled
-const clean = expectClean
 
 describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)', () => {
   it('killed after a claim intent, a claim broadcast, a unit record, OFFBOARDING, the PSM broadcast — still NFATs 42/43/44 once, units once, one swap', async () => {
@@ -36,10 +32,10 @@ describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)
     await s.at(0, '09:00')
     for (const [prime, amount] of [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]] as const) await world.deposit(world.people[prime], amount)
     await s.at(0, '10:00')
-    killed(await runBeaconProcess(configFile, 'tx-intent#1')) // claim of #42 journaled, never broadcast
+    expectKilled(await runBeaconProcess(configFile, 'tx-intent#1')) // claim of #42 journaled, never broadcast
     expect(await world.view('nextTokenId')).toBe(42n)
-    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // #42 sent from the journal and recorded; #43 broadcast, not recorded
-    killed(await runBeaconProcess(configFile, 'synome-write#2')) // #43 recorded from its Claimed event; #44 claimed and recorded; killed
+    expectKilled(await runBeaconProcess(configFile, 'tx-broadcast#1')) // #42 sent from the journal and recorded; #43 broadcast, not recorded
+    expectKilled(await runBeaconProcess(configFile, 'synome-write#2')) // #43 recorded from its Claimed event; #44 claimed and recorded; killed
     expect(await world.view('nextTokenId')).toBe(45n)
     const units = (await s.synome.list<{ unitId: number; principal: string; depositorPrime: string; dealTerms: { maturity: string } }>({ type: 'unit', haloClass: 'facility-A' })).items.map((u) => u.data)
     expect(units.map((u) => [u.unitId, u.principal, u.depositorPrime]).sort()).toEqual([
@@ -58,12 +54,12 @@ describe('crash-safe sweeping and offboarding (kill -9 after each step, restart)
     s.suspendBeacon()
     expect(await s.sleeve()).toMatchObject({ state: 'FILLING', linkedUnits: [42, 43, 44], assets: [{ type: 'USDS', amount: '75000000', location: 'facility-ALMProxy' }] })
 
-    killed(await runBeaconProcess(configFile, 'synome-write#1')) // OFFBOARDING recorded, killed before the swap
+    expectKilled(await runBeaconProcess(configFile, 'synome-write#1')) // OFFBOARDING recorded, killed before the swap
     expect((await s.sleeve()).state).toBe('OFFBOARDING')
     expect(await world.balance(world.almProxy)).toBe(M('75'))
-    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // swap broadcast, not recorded
+    expectKilled(await runBeaconProcess(configFile, 'tx-broadcast#1')) // swap broadcast, not recorded
     expect(await s.usdcBalance(world.almProxy)).toBe(U('75'))
-    clean(await runBeaconProcess(configFile))
+    expectClean(await runBeaconProcess(configFile))
 
     expect(await world.view('nextTokenId')).toBe(45n)
     expect([await world.ownerOf(42n), await world.ownerOf(43n), await world.ownerOf(44n)]).toEqual([world.people.spark.address, world.people.grove.address, world.people.keel.address])

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, runToAtRest, type Scenario } from './harness.js'
-import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, runBeaconProcess, serveSynome, writeBeaconConfig } from './process.js'
+import { CRASH_TEST_TIMEOUT_MS, expectClean, expectKilled, handOverToProcess, runBeaconProcess } from './process.js'
 
 /** `halo beacon nfat` killed with SIGKILL after each distinct step of unwinding and closing. */
 let devnet: Devnet
 let s: Scenario
-let synome: { url: string; close: () => Promise<void> }
 let configFile: string
+let release: (() => Promise<void>) | undefined
 let day: number
 
 beforeAll(async () => {
@@ -16,31 +16,27 @@ beforeAll(async () => {
   day = await runToAtRest(s, [['spark', M('30')], ['grove', M('25')], ['keel', M('20')]], 0)
   await s.at(day + 150, '09:00')
   s.bank.releaseReturn({ sleeveId: 'sleeve-7', amountUsd: U('78.75'), final: true, at: s.now() })
-  s.suspendBeacon()
-  synome = await serveSynome(s)
-  configFile = writeBeaconConfig(s, synome.url)
+  const handover = await handOverToProcess(s)
+  configFile = handover.configFile
+  release = handover.release
 })
 afterAll(async () => {
-  await synome?.close()
-  s?.restartBeacon()
+  await release?.()
   await s?.close()
 })
-
-const killed = expectKilled
-const clean = expectClean
 
 describe('crash-safe unwinding (kill -9 after each step, restart)', () => {
   it('killed after the on-ramp, after UNWINDING, after the swap, after funding #42, after REPAYMENT_AVAILABLE, after closing #42 — same end: 31.5/26.25/21.0, CLOSED', async () => {
     const { world } = s
-    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // the bank's on-ramp mint broadcast, not confirmed
+    expectKilled(await runBeaconProcess(configFile, 'tx-broadcast#1')) // the bank's on-ramp mint broadcast, not confirmed
     expect(await s.usdcBalance(world.almProxy)).toBe(U('78.75'))
-    killed(await runBeaconProcess(configFile, 'synome-write#1')) // UNWINDING recorded
+    expectKilled(await runBeaconProcess(configFile, 'synome-write#1')) // UNWINDING recorded
     expect((await s.sleeve()).state).toBe('UNWINDING')
-    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // USDC → USDS swap broadcast
-    killed(await runBeaconProcess(configFile, 'tx-broadcast#1')) // NFAT #42 funded, not recorded
+    expectKilled(await runBeaconProcess(configFile, 'tx-broadcast#1')) // USDC → USDS swap broadcast
+    expectKilled(await runBeaconProcess(configFile, 'tx-broadcast#1')) // NFAT #42 funded, not recorded
     expect((await world.funding(42n)).amount).toBe(M('31.5'))
-    killed(await runBeaconProcess(configFile, 'synome-write#2')) // redeem contract recorded, REPAYMENT_AVAILABLE recorded
-    clean(await runBeaconProcess(configFile))
+    expectKilled(await runBeaconProcess(configFile, 'synome-write#2')) // redeem contract recorded, REPAYMENT_AVAILABLE recorded
+    expectClean(await runBeaconProcess(configFile))
     expect([await s.unit(42), await s.unit(43), await s.unit(44)]).toMatchObject([
       { state: 'REPAYMENT_AVAILABLE', repaymentAmount: '31500000' },
       { state: 'REPAYMENT_AVAILABLE', repaymentAmount: '26250000' },
@@ -51,8 +47,8 @@ describe('crash-safe unwinding (kill -9 after each step, restart)', () => {
 
     for (const [prime, tokenId] of [['spark', 42n], ['grove', 43n], ['keel', 44n]] as const) await world.redeem(world.people[prime], tokenId)
     await s.at(day + 155)
-    killed(await runBeaconProcess(configFile, 'synome-write#1')) // unit 42 CLOSED
-    clean(await runBeaconProcess(configFile))
+    expectKilled(await runBeaconProcess(configFile, 'synome-write#1')) // unit 42 CLOSED
+    expectClean(await runBeaconProcess(configFile))
     expect(await s.sleeve()).toMatchObject({ state: 'CLOSED', assets: [], linkedUnits: [42, 43, 44] })
     expect([await world.balance(world.people.spark.address), await world.balance(world.people.grove.address), await world.balance(world.people.keel.address)]).toEqual([M('31.5'), M('26.25'), M('21')])
     s.restartBeacon()

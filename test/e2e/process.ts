@@ -27,6 +27,20 @@ export async function serveSynome(s: Scenario): Promise<{ url: string; close: ()
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) }
 }
 
+/** From here on `halo beacon nfat` processes do the beacon's work: the in-process beacon is
+ * suspended and the scenario's Synome is served over HTTP to them. `release` undoes both. */
+export async function handOverToProcess(s: Scenario): Promise<{ configFile: string; release: () => Promise<void> }> {
+  s.suspendBeacon()
+  const synome = await serveSynome(s)
+  return {
+    configFile: writeBeaconConfig(s, synome.url),
+    release: async () => {
+      await synome.close()
+      s.restartBeacon()
+    },
+  }
+}
+
 export function writeBeaconConfig(s: Scenario, synomeUrl: string): string {
   const { config, world, devnet } = s
   const file = join(s.dir, 'lpha-nfat.json')
