@@ -31,6 +31,7 @@ import { createSynome } from '../../src/synome/create.js'
 import type { SynomeService } from '../../src/synome/service.js'
 import { M, createWorld, type World } from '../contracts/nfat/facility.js'
 import type { Devnet } from '../fixtures/devnet.js'
+import { riskFrameworkDocument } from '../synome/support.js'
 
 export const HALO_CLASS = 'facility-A'
 export const SEED_START = Date.parse('2026-03-15T10:00:00Z')
@@ -123,7 +124,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
   const clock = () => current
   const councilClient = createInProcessClient({ service: synomeService, account: council, clock })
   await councilClient.send('registerHaloClass', { haloClass: HALO_CLASS, facility: world.facility, description: 'Senior secured Term Halo' })
-  await councilClient.send('publishRiskFramework', { version: 'rf-1', document: { riskData: { schemaVersions: { '1.0': { jsonSchema: { type: 'object' } } } } } })
+  await councilClient.send('publishRiskFramework', { version: 'rf-1', document: { ...riskFrameworkDocument, riskData: { schemaVersions: { '1.0': { jsonSchema: { type: 'object' } } } } } })
   const nfatSynome = createInProcessClient({ service: synomeService, account: relayer, clock })
   const attestSynome = createInProcessClient({ service: synomeService, account: attestor, clock })
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { signCommand } from '../../src/synome/signing.js'
 import type { SleeveRecord, UnitRecord } from '../../src/synome/records.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
-import { accounts, bootstrapRoles, clientsFor, riskData102, seedRunner, testClock, unitPayload } from './support.js'
+import { accounts, bootstrapRoles, clientsFor, riskData102, riskFrameworkDocument, seedRunner, testClock, unitPayload } from './support.js'
 
 describe.each(storeBackends())('gates and validation on $name', (backend) => {
   const store = useStore(backend)
@@ -114,6 +114,15 @@ describe.each(storeBackends())('gates and validation on $name', (backend) => {
     const last = history.at(-1)!
     expect(last).toMatchObject({ command: 'overrideSleeveState', role: 'operator', override: true, reason: 'off-ramp failed; converted back to USDS', data: { state: 'FILLING' } })
     expect(history.filter((v) => v.override)).toHaveLength(1)
+  })
+
+  it('a risk framework lpla-verify could not compute with is refused and changes nothing', async () => {
+    const { c, refused } = await at('createSleeve')
+    const { crr: _crr, ...withoutCrr } = riskFrameworkDocument
+    await refused(() => c.council.send('publishRiskFramework', { version: '2026.2', document: withoutCrr }), 'INVALID_INPUT')
+    await refused(() => c.council.send('publishRiskFramework', { version: '2026.2', document: { ...riskFrameworkDocument, crr: { ...riskFrameworkDocument.crr, DEPLOYING: '1.5' } } }), 'INVALID_INPUT')
+    await refused(() => c.council.send('publishRiskFramework', { version: '2026.2', document: { ...riskFrameworkDocument, riskData: { schemaVersions: { '1.0': { jsonSchema: { type: 'no-such-type' } } } } } }), 'INVALID_INPUT')
+    await c.council.send('publishRiskFramework', { version: '2026.2', document: riskFrameworkDocument })
   })
 
   it('operator correction of a unit needs a reason, is marked in history, and is refused once the unit is CLOSED', async () => {

@@ -44,7 +44,13 @@ export function clientsFor(service: SynomeService, clock: () => Date): Clients {
 }
 
 /** The risk framework the tests publish: schemaVersion 1.0 needs a string weightedAverageDuration. */
+const offboardingRates = { 'usds-at-almproxy': '0.01', 'usdc-at-almproxy': '0.02', 'usds-at-redeem': '0.01', 'in-transit': '0.1', 'at-bank': '0.15' }
+
+/** A complete framework (the Synome refuses anything lpla-verify could not compute with). */
 export const riskFrameworkDocument = {
+  crr: { CREATED: '0', FILLING: '0.01', OFFBOARDING: offboardingRates, DEPLOYING: '0.3', AT_REST: '0.12', UNWINDING: offboardingRates, CLOSED: '0' },
+  reattestation: { cadence: 'P3M', grace: 'P0D', escalation: { stepRate: '0.05', every: 'P7D', maxRate: '0.5' } },
+  offboarding: { receiptTimeout: '3d' },
   riskData: {
     schemaVersions: {
       '1.0': {
@@ -52,6 +58,7 @@ export const riskFrameworkDocument = {
       },
     },
   },
+  capitalFormula: { riskModels: {} },
 }
 
 export const riskData102 = { schemaVersion: '1.0', attestationRef: 'att-102', _comment: 'Exact fields TBD — developed with Phase 1 halo cohort', data: { weightedAverageDuration: '9.2m' } }

@@ -1,31 +1,27 @@
 import { z } from 'zod'
 import { InvalidInputError, PreconditionFailedError } from '../../domain/errors.js'
+import { parseRiskFramework } from '../../domain/risk/framework.js'
 import { ALL_HALO_CLASSES, ROLES, type Role } from '../../domain/roles.js'
 import type { CoreHaloRecord, HaloClassRecord, RiskFrameworkRecord, RoleRecord } from '../records.js'
-import { compileRiskDataSchema } from '../riskData.js'
 import { refuseExisting } from './helpers.js'
 import { address, entityId, jsonObject } from './schemas.js'
 import { defineCommand, type StateAccess } from './types.js'
 
 /** lpha-council's commands: risk framework, Halo classes, Core Halos, writer roles. */
 
-const frameworkDocument = z.looseObject({
-  riskData: z.looseObject({
-    schemaVersions: z.record(z.string().min(1).max(64), z.looseObject({ jsonSchema: jsonObject })).refine((v) => Object.keys(v).length > 0, 'at least one schemaVersion'),
-  }),
-})
-
 export const publishRiskFramework = defineCommand({
   name: 'publishRiskFramework',
   role: 'council',
   summary: 'Publish a new risk framework version (its risk-data JSON Schemas validate sleeves from now on)',
-  schema: z.strictObject({ version: entityId, document: frameworkDocument }),
+  // The document's shape is the domain's (parseRiskFramework, below): one definition for the
+  // Synome, lpha-council and lpla-verify, so nothing is published that verify cannot compute with.
+  schema: z.strictObject({ version: entityId, document: jsonObject }),
   async target(_state, payload) {
     return { type: 'riskFramework', id: payload.version }
   },
   async apply(state, payload, ctx) {
     refuseExisting(await state.get('riskFramework', payload.version), `risk framework ${payload.version}`)
-    for (const [schemaVersion, entry] of Object.entries(payload.document.riskData.schemaVersions)) compileRiskDataSchema(payload.version, schemaVersion, entry.jsonSchema)
+    parseRiskFramework(payload.document, payload.version)
     const record: RiskFrameworkRecord = { version: payload.version, document: payload.document as RiskFrameworkRecord['document'], publishedAt: ctx.time }
     state.put({ type: 'riskFramework', id: payload.version, data: record })
     return { version: payload.version }
