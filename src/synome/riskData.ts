@@ -1,33 +1,29 @@
-import { Ajv, type ValidateFunction } from 'ajv'
 import { InvalidInputError, PreconditionFailedError } from '../domain/errors.js'
+import { parseRiskFramework, type RiskFramework } from '../domain/risk/framework.js'
 import { checkRiskDataRef, type AttestationView, type RiskData, type SleeveView } from '../domain/sleeve.js'
 import type { StateAccess } from './commands/types.js'
 import type { AttestationRecord, RiskFrameworkRecord } from './records.js'
 
 /**
- * Versioned risk data (seed "Aggregate Risk Data — Phase 1 Approach"): the schemaVersion must
- * be one the latest published risk framework lists, `data` must satisfy that version's JSON
- * Schema (Ajv), and `attestationRef` must be an AT_REST/PERIODIC attestation of the sleeve.
- * Nothing semantic beyond that: judging the numbers is lpla-verify's job.
+ * Versioned risk data (seed "Aggregate Risk Data — Phase 1 Approach"): the schemaVersion must be
+ * one the latest published risk framework lists, `data` must satisfy that version's JSON Schema,
+ * and `attestationRef` must be an AT_REST/PERIODIC attestation of the sleeve. Nothing semantic
+ * beyond that: judging the numbers is lpla-verify's job. The schemas are compiled by the
+ * domain's `parseRiskFramework`, the same compiled form lpla-verify checks with.
  */
-const ajv = new Ajv({ allErrors: true, strict: false })
-/** Compiled schemas by framework version and schemaVersion; frameworks are immutable once published. */
-const compiled = new Map<string, ValidateFunction>()
-const MAX_COMPILED = 256
 
-export function compileRiskDataSchema(frameworkVersion: string, schemaVersion: string, jsonSchema: unknown): ValidateFunction {
-  const key = `${frameworkVersion}\u0001${schemaVersion}`
+/** Compiled frameworks, keyed by version and content (another store may reuse a label). */
+const compiled = new Map<string, RiskFramework>()
+const MAX_COMPILED = 64
+
+function compiledFramework(record: RiskFrameworkRecord): RiskFramework {
+  const key = `${record.version}\u0001${JSON.stringify(record.document)}`
   const hit = compiled.get(key)
   if (hit) return hit
-  let validate: ValidateFunction
-  try {
-    validate = ajv.compile(jsonSchema as object)
-  } catch (cause) {
-    throw new InvalidInputError(`JSON Schema of risk data version ${schemaVersion} does not compile`, { cause, details: String((cause as Error).message), meta: { schemaVersion } })
-  }
+  const framework = parseRiskFramework(record.document, record.version)
   if (compiled.size >= MAX_COMPILED) compiled.clear()
-  compiled.set(key, validate)
-  return validate
+  compiled.set(key, framework)
+  return framework
 }
 
 export async function sleeveAttestations(state: StateAccess, sleeveId: string): Promise<AttestationView[]> {
@@ -39,18 +35,18 @@ export async function sleeveAttestations(state: StateAccess, sleeveId: string): 
 export async function validateRiskDataSchema(state: StateAccess, riskData: RiskData, field = 'riskData'): Promise<void> {
   const framework = await state.latest<RiskFrameworkRecord>('riskFramework')
   if (!framework) throw new PreconditionFailedError('no risk framework is published yet; council publishes one first', { meta: { gate: 'NO_RISK_FRAMEWORK' } })
-  const versions = framework.data.document.riskData.schemaVersions
-  const entry = Object.hasOwn(versions, riskData.schemaVersion) ? versions[riskData.schemaVersion] : undefined
-  if (!entry) {
-    throw new InvalidInputError(`${field}.schemaVersion ${riskData.schemaVersion} is not known to risk framework ${framework.data.version}`, {
-      meta: { field: `${field}.schemaVersion`, known: Object.keys(versions), framework: framework.data.version },
+  const { validators, version } = compiledFramework(framework.data)
+  const validate = validators.get(riskData.schemaVersion)
+  if (!validate) {
+    throw new InvalidInputError(`${field}.schemaVersion ${riskData.schemaVersion} is not known to risk framework ${version}`, {
+      meta: { field: `${field}.schemaVersion`, known: [...validators.keys()], framework: version },
     })
   }
-  const validate = compileRiskDataSchema(framework.data.version, riskData.schemaVersion, entry.jsonSchema)
   if (!validate(riskData.data ?? {})) {
+    const errors = (validate.errors ?? []).slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message }))
     throw new InvalidInputError(`${field}.data does not match schema version ${riskData.schemaVersion}`, {
-      details: ajv.errorsText(validate.errors, { dataVar: `${field}.data` }),
-      meta: { field: `${field}.data`, errors: validate.errors?.map((e) => ({ path: e.instancePath, message: e.message })) },
+      details: errors.map((e) => `${field}.data${e.path} ${e.message ?? ''}`.trim()).join('; '),
+      meta: { field: `${field}.data`, errors },
     })
   }
 }
