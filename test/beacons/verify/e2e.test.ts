@@ -83,7 +83,6 @@ function susdsAddress(): Promise<Address> {
   return devnet.deploy({ abi: susdsAbi, bytecode: susdsBytecode }, [world.usds])
 }
 
-/** The test-only command is not in the client's command map, hence the cast. */
 const overridePrincipal = (unitId: number, principal: string, reason: string) => operator.send('overrideUnit', { unitId, principal, reason })
 
 const verify = () => runVerify({ reader: synomeReader(council), chain: createVerifyChain(devnet.publicClient as never), sources: { clients: { default: devnet.publicClient as never } }, now })
