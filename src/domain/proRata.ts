@@ -33,8 +33,9 @@ export function splitProRata(amount: bigint, weights: readonly bigint[]): SplitP
 export function allocateProRata(amount: bigint, weights: readonly bigint[]): bigint[] {
   const total = weights.reduce((sum, weight) => sum + weight, 0n)
   if (total === 0n || amount === 0n) return weights.map(() => 0n)
-  const { shares } = splitProRata(amount, weights)
-  let remainder = amount - shares.reduce((sum, share) => sum + share, 0n)
+  const split = splitProRata(amount, weights)
+  const shares = split.shares
+  let remainder = split.remainder
   // remainder < weights.length, so this loop is bounded by the number of weights.
   const order = weights
     .map((weight, i) => ({ i, fraction: (amount * weight) % total }))
