@@ -130,6 +130,8 @@ describe.each(storeBackends())('gates and validation on $name', (backend) => {
     await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '31000000', reason: ' ' }), 'INVALID_INPUT')
     await refused(() => c.operator.send('overrideUnit', { unitId: 42, reason: 'nothing to correct' }), 'INVALID_INPUT')
     await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '1.0000000000000000001', reason: 'too many decimals' }), 'INVALID_INPUT')
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, principal: '0', reason: 'a unit has principal' }), 'INVALID_INPUT')
+    await refused(() => c.operator.send('overrideUnit', { unitId: 42, depositorPrime: 'not an id', reason: 'ids have no spaces' }), 'INVALID_INPUT')
     await refused(() => c.nfat.send('overrideUnit', { unitId: 42, principal: '31000000', reason: 'not the operator' }), 'NOT_PERMITTED')
     await c.operator.send('overrideUnit', { unitId: 43, principal: '25000001', reason: 'principal keyed in wrong' })
     const history = await c.stranger.history<UnitRecord>('unit', '43')

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { checkUnitOverride } from '../../domain/sleeve.js'
 import type { UnitRecord } from '../records.js'
 import { putUnit } from './helpers.js'
-import { amountOf, decimalString, unitId } from './schemas.js'
+import { decimalString, entityId, unitId, unitPrincipalOf } from './schemas.js'
 import { defineCommand } from './types.js'
 
 /**
@@ -17,7 +17,7 @@ export const overrideUnit = defineCommand({
   role: 'operator',
   summary: 'Operator correction of a unit (principal and/or depositor Prime), with a reason',
   schema: z
-    .strictObject({ unitId, principal: decimalString.optional(), depositorPrime: z.string().min(1).max(64).optional(), reason: z.string().trim().min(1).max(2000) })
+    .strictObject({ unitId, principal: decimalString.optional(), depositorPrime: entityId.optional(), reason: z.string().trim().min(1).max(2000) })
     .refine((p) => p.principal !== undefined || p.depositorPrime !== undefined, 'name at least one field to correct: principal or depositorPrime'),
   async target(state, payload) {
     const unit = await state.require<UnitRecord>('unit', String(payload.unitId))
@@ -27,7 +27,7 @@ export const overrideUnit = defineCommand({
     const unit = (await state.require<UnitRecord>('unit', String(payload.unitId))).data
     const refused = checkUnitOverride(unit)
     if (refused) throw refused
-    if (payload.principal !== undefined) amountOf('USDS', payload.principal, 'principal')
+    if (payload.principal !== undefined) unitPrincipalOf(payload.principal, 'principal')
     putUnit(state, { ...unit, principal: payload.principal ?? unit.principal, depositorPrime: payload.depositorPrime ?? unit.depositorPrime })
     return { unitId: unit.unitId, override: true }
   },

@@ -20,6 +20,13 @@ export function amountOf(type: AssetType, value: string, field: string): bigint 
   return parseUnitsExact(value, ASSET_DECIMALS[type], field)
 }
 
+/** A unit's principal: USDS within its decimals, and more than zero. */
+export function unitPrincipalOf(value: string, field: string): bigint {
+  const principal = amountOf('USDS', value, field)
+  if (principal === 0n) throw new InvalidInputError('principal must be positive', { meta: { field } })
+  return principal
+}
+
 export const riskData = z.strictObject({
   schemaVersion: z.string().min(1).max(64),
   attestationRef: entityId,

@@ -4,7 +4,7 @@ import { formatUnitsExact } from '../../domain/money.js'
 import { ASSET_DECIMALS, STATE_TIMESTAMP_KEYS, checkSweep, type SleeveAsset } from '../../domain/sleeve.js'
 import type { UnitRecord } from '../records.js'
 import { loadSleeve, putSleeve, putUnit, refuseExisting, sleeveTarget } from './helpers.js'
-import { address, amountOf, decimalString, entityId, isoUtc, txHash, unitId } from './schemas.js'
+import { address, amountOf, decimalString, entityId, isoUtc, txHash, unitId, unitPrincipalOf } from './schemas.js'
 import { defineCommand } from './types.js'
 
 const STAGING = { type: 'USDS', location: 'facility-ALMProxy' } as const
@@ -34,8 +34,7 @@ export const sweepUnit = defineCommand({
   async apply(state, payload, ctx) {
     const { unit } = payload
     if (unit.nfat.tokenId !== String(unit.unitId)) throw new InvalidInputError('unitId must equal the NFAT tokenId', { meta: { field: 'unit.unitId', unitId: unit.unitId, tokenId: unit.nfat.tokenId } })
-    const principal = amountOf('USDS', unit.principal, 'unit.principal')
-    if (principal === 0n) throw new InvalidInputError('principal must be positive', { meta: { field: 'unit.principal' } })
+    const principal = unitPrincipalOf(unit.principal, 'unit.principal')
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const refused = checkSweep(sleeve)
     if (refused) throw refused
