@@ -1,6 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -11,8 +10,9 @@ import { devnetAccounts, devnetClients, writeAndWait } from '../../src/chain/dev
 import { nfatFacilityAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import type { StackState } from '../../src/devnet/stateFile.js'
-import { stackStatus, type StackStatus } from '../../src/devnet/status.js'
+import { pidAlive, stackStatus, type StackStatus } from '../../src/devnet/status.js'
 import type { ScenarioOutcome } from '../../src/devnet/runScenario.js'
+import { portOpen } from './support.js'
 
 /**
  * `npm start` as a user runs it: `halo up` as a child process, `halo status --json` until
@@ -26,21 +26,6 @@ let output = ''
 
 const halo = (...args: string[]) => run(process.execPath, ['bin/halo.mjs', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
 const state = () => JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as StackState
-const alive = (pid: number | null) => {
-  if (!pid) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
 async function status(): Promise<StackStatus> {
   try {
     return JSON.parse((await halo('status', '--state-dir', stateDir, '--json')).stdout) as StackStatus
@@ -149,7 +134,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
     up!.kill('SIGINT')
     expect(await exited).toBe(0)
     expect(output).toContain('stopped: no process or port left behind')
-    for (const pid of [...pids, up!.pid!]) expect(alive(pid)).toBe(false)
+    for (const pid of [...pids, up!.pid!]) expect(pidAlive(pid)).toBe(false)
     for (const port of ports) expect(await portOpen(port)).toBe(false)
     expect(state().status).toBe('stopped')
     expect((await status()).healthy).toBe(false)

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -9,6 +8,7 @@ import { startAnvil, type Anvil } from '../../src/chain/devnet.js'
 import { pidAlive, stackStatus } from '../../src/devnet/status.js'
 import type { StackState } from '../../src/devnet/stateFile.js'
 import { createTestDatabase } from '../fixtures/store.js'
+import { portOpen } from './support.js'
 
 /**
  * `halo up --database-url … --rpc-url …`: the Synome on a PostgreSQL server instead of PGlite,
@@ -26,12 +26,6 @@ let up: ChildProcess | undefined
 let output = ''
 
 const state = () => JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as StackState
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
 
 describe.skipIf(!baseUrl)('halo up on PostgreSQL and an existing chain', () => {
   beforeAll(async () => {
