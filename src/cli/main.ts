@@ -3,6 +3,7 @@ import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
 import { register as registerDemo } from './demo.js'
+import { register as registerPrime } from './prime.js'
 import { register as registerStatus } from './status.js'
 import { register as registerUp } from './up.js'
 import { register as registerRisk } from './risk.js'
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAgents(program)
   registerBeacons(program)
   registerDemo(program)
+  registerPrime(program)
   registerStatus(program)
   registerUp(program)
   registerRisk(program)

@@ -32,7 +32,7 @@ function readJson(file: string, what: string): unknown {
 }
 
 /** The signer: `--key` (a 0x private key or a file holding one) or HALO_KEY. */
-function signer(key: string | undefined) {
+export function signer(key: string | undefined) {
   const value = key ?? process.env.HALO_KEY
   if (!value) throw new InvalidInputError('a signing key is required: --key <file|0x…> or HALO_KEY')
   const hex = (/^0x[0-9a-fA-F]{64}$/.test(value) ? value : readFileSync(value, 'utf8').trim()) as Hex
