@@ -13,3 +13,10 @@ export class StoreError extends BaseError {
   override readonly code: string = 'STORE'
   override readonly status: number = 500
 }
+
+/** The database server went away or none accepts writes (a failover is under way). Retry the same signed command. */
+export class StoreUnavailableError extends BaseError {
+  override name = 'StoreUnavailableError'
+  override readonly code: string = 'STORE_UNAVAILABLE'
+  override readonly status: number = 503
+}

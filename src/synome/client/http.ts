@@ -1,5 +1,5 @@
 import { BadSignatureError, BaseError, InvalidInputError, NotFoundError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../../domain/errors.js'
-import { IdempotencyConflictError, StoreError } from '../errors.js'
+import { IdempotencyConflictError, StoreError, StoreUnavailableError } from '../errors.js'
 import type { ListFilter } from '../reads.js'
 import { createClient } from './createClient.js'
 import type { CreateClientParameters, SynomeClient, SynomeTransport } from './types.js'
@@ -20,6 +20,7 @@ const ERRORS: Record<string, new (message: string, parameters?: ConstructorParam
   PRECONDITION_FAILED: PreconditionFailedError,
   VERSION_CONFLICT: VersionConflictError,
   IDEMPOTENCY_CONFLICT: IdempotencyConflictError,
+  STORE_UNAVAILABLE: StoreUnavailableError,
 }
 
 /** Rebuild the typed error from a problem+json body, so HTTP and in-process callers catch the same classes. */

@@ -1,13 +1,103 @@
 import pg from 'pg'
+import { StoreError, StoreUnavailableError } from '../errors.js'
 import type { Sql, SqlExecutor, SqlRow } from './sql.js'
 
-export type CreatePgSqlParameters = { databaseUrl: string; maxConnections?: number }
+export type CreatePgSqlParameters = {
+  /**
+   * One PostgreSQL URL, or several separated by commas (a primary and its standbys, in any
+   * order): the store uses the first that accepts writes and moves to another one that does
+   * when its server goes away (after a failover promoted a standby).
+   */
+  databaseUrl: string
+  maxConnections?: number
+  /** How many servers to try, in rounds over the list, before a call fails (bounded). */
+  failoverRounds?: number
+  /** Client-side bound on one statement. */
+  queryTimeoutMs?: number
+}
 
-/** PostgreSQL server adapter (node-postgres pool). */
-export function createPgSql({ databaseUrl, maxConnections = 10 }: CreatePgSqlParameters): Sql {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections })
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', () => {})
+/** Connection-level failures after which the current server is abandoned. */
+const LOST_CODES = new Set<string>(['57P01', '57P02', '57P03', '25006', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+const isConnectionLost = (error: unknown): boolean => {
+  const e = error as { code?: string; message?: string }
+  return (e.code !== undefined && LOST_CODES.has(e.code)) || /Connection terminated|connection is closed|not queryable|server closed the connection|Query read timeout/i.test(e.message ?? '')
+}
+
+export const splitDatabaseUrls = (value: string): string[] =>
+  value
+    .split(/,(?=\s*postgres(?:ql)?:\/\/)/)
+    .map((url) => url.trim())
+    .filter(Boolean)
+
+/**
+ * PostgreSQL server adapter (node-postgres pool) with client-side failover between servers.
+ *
+ * Why not retry inside: a command whose COMMIT was sent when the server died may or may not
+ * have committed (with synchronous_commit on and a synchronous standby, it is on the standby
+ * exactly when it was acknowledged). Only the caller can tell, by resending the same signed
+ * command: its idempotency key returns the first result if it committed and applies it once
+ * if not. So a lost connection fails the call with STORE_UNAVAILABLE (503, retryable), and the
+ * next call runs on whichever server now accepts writes.
+ */
+export function createPgSql({ databaseUrl, maxConnections = 10, failoverRounds = 20, queryTimeoutMs = 30_000 }: CreatePgSqlParameters): Sql {
+  const urls = splitDatabaseUrls(databaseUrl)
+  if (urls.length === 0) throw new StoreError('no PostgreSQL URL given')
+  const newPool = (url: string) => {
+    // Bounded waits: connecting, and each statement (a COMMIT waiting on a synchronous standby
+    // that is gone would otherwise wait forever).
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000, query_timeout: queryTimeoutMs })
+    // A client that loses its server must not crash the process (idle ones report on the pool,
+    // checked-out ones on themselves); the query in flight rejects and says so.
+    pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
+    return pool
+  }
+  let index = 0
+  let pool = newPool(urls[0]!)
+  let healthy = urls.length === 1
+  let closed = false
+
+  /** Find a server that accepts writes (bounded: `failoverRounds` passes over the list, 250 ms apart). */
+  async function writablePool(): Promise<pg.Pool> {
+    if (healthy) return pool
+    for (let round = 0; round < failoverRounds && !closed; round++) {
+      for (let step = 0; step < urls.length; step++) {
+        const candidate = (index + step) % urls.length
+        const next = candidate === index ? pool : newPool(urls[candidate]!)
+        try {
+          const [row] = (await next.query('SELECT pg_is_in_recovery() AS standby')).rows as Array<{ standby: boolean }>
+          if (row && !row.standby) {
+            if (next !== pool) {
+              void pool.end().catch(() => {})
+              pool = next
+              index = candidate
+            }
+            healthy = true
+            return pool
+          }
+        } catch {
+          // not reachable: try the next one
+        }
+        if (next !== pool) void next.end().catch(() => {})
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    throw new StoreUnavailableError('no PostgreSQL server accepts writes', { details: `${urls.length} servers tried for ${failoverRounds} rounds`, meta: { retryable: true } })
+  }
+
+  async function guarded<T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    const current = await writablePool()
+    try {
+      return await fn(current)
+    } catch (error) {
+      if (urls.length > 1 && isConnectionLost(error)) {
+        healthy = false
+        throw new StoreUnavailableError('the PostgreSQL server went away; retry the command', { cause: error, meta: { retryable: true } })
+      }
+      throw error
+    }
+  }
+
   const executor = (client: pg.Pool | pg.PoolClient): SqlExecutor => ({
     async query<T extends SqlRow>(text: string, params: readonly unknown[] = []) {
       const result = await client.query(text, params as unknown[])
@@ -16,25 +106,28 @@ export function createPgSql({ databaseUrl, maxConnections = 10 }: CreatePgSqlPar
   })
   return {
     kind: 'postgres',
-    ...executor(pool),
+    query: (text, params) => guarded((p) => executor(p).query(text, params)),
     async transaction(fn) {
-      const client = await pool.connect()
-      try {
-        await client.query('BEGIN')
-        const result = await fn(executor(client))
-        await client.query('COMMIT')
-        return result
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {})
-        throw error
-      } finally {
-        client.release()
-      }
+      return guarded(async (p) => {
+        const client = await p.connect()
+        try {
+          await client.query('BEGIN')
+          const result = await fn(executor(client))
+          await client.query('COMMIT')
+          return result
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {})
+          throw error
+        } finally {
+          client.release()
+        }
+      })
     },
     async exec(script) {
-      await pool.query(script)
+      await guarded((p) => p.query(script))
     },
     async close() {
+      closed = true
       await pool.end()
     },
   }
