@@ -148,5 +148,7 @@ interface INFATFacility {
     function rateLimits() external view returns (address);
     function claimRateLimitKey() external view returns (bytes32);
     function whitelistEnabled() external view returns (bool);
+    /// @notice The one CLAIMER_ROLE holder (zero after the freezer removed it).
+    function claimer() external view returns (address);
     function isWhitelisted(address account) external view returns (bool);
 }
