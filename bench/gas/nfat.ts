@@ -54,6 +54,7 @@ export const section: GasSection = {
         claimer: relayer.address,
         funder,
         pauser: freezer.address,
+        writeDowner: govOps.address,
         name: 'Bench NFAT',
         symbol: 'BNFAT',
         firstTokenId: 1n,
@@ -101,25 +102,29 @@ export const section: GasSection = {
     rows.push(row('claim + mint NFAT (rate-limited)', measured.gasUsed))
     const spendToken = (await claim(alice.address, usd('1000'))).tokenId
 
-    await call(attestor, 'fund', [warm.tokenId, usd('1050'), usd('1000'), 0n])
-    rows.push(row('fund (principal + yield, from the funder)', (await call(attestor, 'fund', [measured.tokenId, usd('1050'), usd('1000'), 0n])).gasUsed))
+    await call(attestor, 'fund', [warm.tokenId, usd('1000'), usd('50')])
+    rows.push(row('fund (principal + yield, from the funder)', (await call(attestor, 'fund', [measured.tokenId, usd('1000'), usd('50')])).gasUsed))
     await call(alice, 'redeem', [warm.tokenId])
     rows.push(row('redeem + burn NFAT', (await call(alice, 'redeem', [measured.tokenId])).gasUsed))
-    await call(attestor, 'fund', [spendToken, usd('260'), usd('250'), 0n])
+    await call(attestor, 'fund', [spendToken, usd('250'), usd('10')])
     await call(alice, 'redeem', [spendToken])
-    await call(attestor, 'fund', [spendToken, usd('260'), usd('250'), 0n])
+    await call(attestor, 'fund', [spendToken, usd('250'), usd('10')])
     rows.push(row('redeem as spend (amortizing payment)', (await call(alice, 'redeem', [spendToken])).gasUsed))
 
-    // The same fund through the Halo PAU: relayer → Controller.fundRedeem → ALMProxy → facility.
+    // The same fund through the Halo PAU: relayer → Controller.fundRedeem → ALMProxy → facility,
+    // consuming two finite keys (principal part and interest part).
     const pauFacility = await deployFacility(pau.proxy)
-    await setLimit(rateLimitKey(LIMIT.REDEEM_FUND, pauFacility), UNLIMITED)
+    for (const action of [LIMIT.REDEEM_FUND_PRINCIPAL, LIMIT.REDEEM_FUND_INTEREST]) {
+      await setLimit(rateLimitKey(action, pauFacility), UNLIMITED)
+      await setLimit(rateLimitKey(action, pauFacility), usd('1000000000'), usd('1000'))
+    }
     await send(alice, assets.usds, usdsAbi as Abi, 'approve', [pauFacility, UNLIMITED])
     await call(alice, 'deposit', [usd('10000')], pauFacility)
     const pauTokens = [(await claim(alice.address, usd('1000'), pauFacility)).tokenId, (await claim(alice.address, usd('1000'), pauFacility)).tokenId]
     await mint(pau.proxy, usd('100'))
-    await send(relayer, pau.controller, controllerAbi as Abi, 'fundRedeem', [pauFacility, pauTokens[0], usd('1050')])
-    const fundViaPau = (await send(relayer, pau.controller, controllerAbi as Abi, 'fundRedeem', [pauFacility, pauTokens[1], usd('1050')])).gasUsed
-    rows.push(row('fund via PAU Controller.fundRedeem (rate-limited)', fundViaPau))
+    await send(relayer, pau.controller, controllerAbi as Abi, 'fundRedeem', [pauFacility, pauTokens[0], usd('1000'), usd('50')])
+    const fundViaPau = (await send(relayer, pau.controller, controllerAbi as Abi, 'fundRedeem', [pauFacility, pauTokens[1], usd('1000'), usd('50')])).gasUsed
+    rows.push(row('fund via PAU Controller.fundRedeem (principal + interest keys)', fundViaPau))
 
     // Claim with 1 vs 500 queued depositors: two fresh facilities, same claimant and amounts.
     const claimWithQueue = async (extraDepositors: number) => {

@@ -28,7 +28,8 @@ export const section: GasSection = {
       [rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds), UNLIMITED, 0n],
       [rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility), usd('100000000'), usd('1000')],
       [s.nfatClaimKey, usd('100000000'), usd('1000')],
-      [rateLimitKey(LIMIT.REDEEM_FUND, s.facility), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility), usd('100000000'), usd('1000')],
+      [rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility), usd('100000000'), usd('1000')],
       [rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility), usd('100000000'), usd('1000')],
     ]
     const slippageData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
@@ -86,7 +87,8 @@ export const section: GasSection = {
       let next = 0
       return () => fn(tokens[next++ % tokens.length]!)
     }
-    rows.push(await row('fundRedeem (NFAT, USDS)', each(proxyTokens, (id) => relay('fundRedeem', [s.facility, id, usd('1050')])), 'facility.fund', each(aliceTokens, (id) => plain(s.facility, nfatFacilityAbi as Abi, 'fund', [id, usd('1050')]))))
+    // Funding consumes two keys: the principal part and the interest part (1,000 + 50 USDS).
+    rows.push(await row('fundRedeem (NFAT, principal + interest keys)', each(proxyTokens, (id) => relay('fundRedeem', [s.facility, id, usd('1000'), usd('50')])), 'facility.fund', each(aliceTokens, (id) => plain(s.facility, nfatFacilityAbi as Abi, 'fund', [id, usd('1000'), usd('50')]))))
     rows.push(await row('redeemFromFacility (NFAT burned, USDS in)', each(proxyTokens, (id) => relay('redeemFromFacility', [s.facility, id])), 'facility.redeem', each(aliceTokens, (id) => plain(s.facility, nfatFacilityAbi as Abi, 'redeem', [id]))))
 
     // setRateLimit through the Configurator: creation from an init, a SORL increase, a decrease.

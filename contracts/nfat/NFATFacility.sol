@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {NFATQueue} from "./NFATQueue.sol";
 import {NFATUnits} from "./NFATUnits.sol";
@@ -15,21 +14,26 @@ import {RateLimitKeys} from "../pau/RateLimitKeys.sol";
 /// @title NFATFacility
 /// @notice One Term Halo Class on-chain: Primes queue USDS; the facility's lpha-nfat pBEAM
 ///         claims (depositor, amount), which sends the USDS to the Facility ALMProxy and mints
-///         an NFAT to the depositor; the Halo later funds that NFAT (principal + yield, plus any
-///         late-funding penalty) and the holder redeems it for exactly the funded amount.
+///         an NFAT to the depositor; the Halo later funds that NFAT (a principal part and an
+///         interest part, which includes any late-funding penalty) and the holder redeems it
+///         for exactly the funded amount.
 /// @dev One contract holds the queue and the redeem pool, kept apart by accounting
 ///      (totalUnderlying vs totalFunded), so USDS held ≥ totalUnderlying + totalFunded always.
 ///      Claims are bounded by the Halo PAU's RateLimits under this facility's own key, so govops
 ///      sets and removes the claim limit through the Configurator like any other PAU limit.
+///      Roles follow the cascade: the admin is the BEAMTimeLock (every grant waits its delay),
+///      the freezer (PAUSER_ROLE) pauses and removes a claimer or write-down key instantly.
+///      Funding never retires more principal than it pays; a loss is a separate write-down.
 ///      Deployed with plain constructor arguments (no proxy, no initializer), so a factory can
 ///      stamp out one per Halo Class with CREATE2 at a predictable address.
-contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
+contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     bytes32 public constant CLAIMER_ROLE = keccak256("NFAT_CLAIMER");
     bytes32 public constant FUNDER_ROLE = keccak256("NFAT_FUNDER");
     bytes32 public constant PAUSER_ROLE = keccak256("NFAT_PAUSER");
+    bytes32 public constant WRITE_DOWN_ROLE = keccak256("NFAT_WRITE_DOWN");
     /// @notice Rate-limit action name of claims (defined once, in RateLimitKeys); the key adds
     ///         this facility's address.
     bytes32 public constant LIMIT_NFAT_CLAIM = RateLimitKeys.LIMIT_NFAT_CLAIM;
@@ -38,13 +42,16 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         IERC20 usds;
         /// @dev The Facility PAU's ALMProxy: receives every claimed USDS.
         address almProxy;
-        /// @dev The Halo: DEFAULT_ADMIN_ROLE (whitelist, unpause, roles).
+        /// @dev DEFAULT_ADMIN_ROLE (whitelist, unpause, role grants): the BEAMTimeLock.
         address admin;
         /// @dev lpha-nfat's pBEAM (or the PAU contract that carries its calls).
         address claimer;
         /// @dev The account whose USDS funds redemptions (normally the Halo ALMProxy).
         address funder;
+        /// @dev The freezer: pause, instant removal of a claimer or write-down key.
         address pauser;
+        /// @dev Who may write principal down after a recovery at a loss (the Halo's GovOps).
+        address writeDowner;
         string name;
         string symbol;
         uint256 firstTokenId;
@@ -62,7 +69,7 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         if (
             address(config.usds) == address(0) || config.almProxy == address(0) || config.admin == address(0)
                 || config.claimer == address(0) || config.funder == address(0) || config.pauser == address(0)
-                || address(config.rateLimits) == address(0)
+                || config.writeDowner == address(0) || address(config.rateLimits) == address(0)
         ) revert ZeroAddress();
         _usds = config.usds;
         _almProxy = config.almProxy;
@@ -72,6 +79,43 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         _grantRole(CLAIMER_ROLE, config.claimer);
         _grantRole(FUNDER_ROLE, config.funder);
         _grantRole(PAUSER_ROLE, config.pauser);
+        _grantRole(WRITE_DOWN_ROLE, config.writeDowner);
+    }
+
+    /// @notice CLAIMER_ROLE has at most one holder (lpha-nfat's pBEAM), stored in the slot every
+    ///         claim reads anyway; granting a second one reverts (revoke first, e.g. in one
+    ///         timelock batch). Every other role is plain AccessControl.
+    function hasRole(bytes32 role, address account) public view override returns (bool) {
+        if (role == CLAIMER_ROLE) return account != address(0) && account == _slot0.claimer;
+        return super.hasRole(role, account);
+    }
+
+    function claimer() external view returns (address) {
+        return _slot0.claimer;
+    }
+
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role != CLAIMER_ROLE) return super._grantRole(role, account);
+        address current = _slot0.claimer;
+        if (current == account) return false;
+        if (current != address(0)) revert ClaimerAlreadySet(current);
+        if (account == address(0)) revert ZeroAddress();
+        _slot0.claimer = account;
+        emit RoleGranted(role, account, _msgSender());
+        return true;
+    }
+
+    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
+        if (role != CLAIMER_ROLE) return super._revokeRole(role, account);
+        if (account == address(0) || _slot0.claimer != account) return false;
+        _slot0.claimer = address(0);
+        emit RoleRevoked(role, account, _msgSender());
+        return true;
+    }
+
+    modifier whenNotPaused() {
+        if (_slot0.paused) revert EnforcedPause();
+        _;
     }
 
     // ------------------------------------------------------------------ queue (Primes)
@@ -96,43 +140,54 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         whenNotPaused
         returns (uint256 tokenId)
     {
-        if (amount == 0) revert ZeroAmount();
+        _queueClaim(depositor, amount); // reverts ZeroAmount before the limit is touched
         _rateLimits.triggerRateLimitDecrease(_claimKey, amount);
-        uint256 sharesBurned = _queueClaim(depositor, amount);
-        tokenId = _mintUnit(depositor, amount.toUint128());
-        emit Claimed(tokenId, depositor, _almProxy, amount, sharesBurned);
+        tokenId = _mintUnit(depositor, amount);
+        emit Claimed(tokenId, depositor, amount);
         _usds.safeTransfer(_almProxy, amount);
     }
 
-    /// @dev `principalPaid` may exceed `amount`: that is how a partial recovery retires a unit
-    ///      (the seed's 80% example funds 24M against 30M principal); the shortfall is a loss.
-    function fund(uint256 tokenId, uint256 amount, uint256 principalPaid, uint256 penalty)
+    /// @dev Not pausable: a repayment only ever adds USDS for the holder, so the brake never
+    ///      blocks an honest Halo. `principalAmount` retires exactly that much principal, never
+    ///      more than is outstanding and not yet covered: dust cannot retire an NFAT.
+    function fund(uint256 tokenId, uint256 principalAmount, uint256 interestAmount)
         external
         onlyRole(FUNDER_ROLE)
-        whenNotPaused
     {
-        _requireLive(tokenId);
-        Unit storage unit = _units[tokenId];
-        uint256 outstanding = unit.principal - unit.fundedPrincipal;
-        if (principalPaid > outstanding) revert PrincipalOverpaid(tokenId, principalPaid, outstanding);
-        _fund(tokenId, unit, amount, principalPaid, penalty);
-    }
-
-    /// @dev The PAU Controller's `fundRedeem(redeem, tokenId, amount)` calls this shape.
-    function fund(uint256 tokenId, uint256 amount) external onlyRole(FUNDER_ROLE) whenNotPaused {
-        _requireLive(tokenId);
-        Unit storage unit = _units[tokenId];
-        _fund(tokenId, unit, amount, unit.principal - unit.fundedPrincipal, 0);
-    }
-
-    function _fund(uint256 tokenId, Unit storage unit, uint256 amount, uint256 principalPaid, uint256 penalty) private {
-        uint256 total = amount + penalty;
+        address holder = _requireLive(tokenId);
+        uint256 total = principalAmount + interestAmount;
         if (total == 0) revert ZeroAmount();
-        unit.fundedAmount = (unit.fundedAmount + total).toUint128();
-        unit.fundedPrincipal += uint128(principalPaid); // ≤ outstanding principal, a uint128
+        Funding memory funding = _fundings[tokenId];
+        uint256 uncovered = _units[tokenId].principal - funding.principal;
+        if (principalAmount > uncovered) revert PrincipalOverpaid(tokenId, principalAmount, uncovered);
+        funding.amount = (funding.amount + total).toUint128();
+        funding.principal += uint128(principalAmount); // ≤ principal, a uint128
+        _fundings[tokenId] = funding;
         _totalFunded += total;
-        emit Funded(tokenId, unit.depositor, msg.sender, amount, principalPaid, penalty);
+        emit Funded(tokenId, _depositorOf(tokenId, holder), msg.sender, principalAmount, interestAmount);
         _usds.safeTransferFrom(msg.sender, address(this), total);
+    }
+
+    /// @notice Recognises a loss: `principalAmount` of the outstanding principal not covered by
+    ///         funding is retired without payment (the seed's 60M-of-75M recovery: 6M on #42
+    ///         after funding 24M). A write-down of everything with nothing funded closes the unit.
+    /// @dev WRITE_DOWN_ROLE only (the Halo's GovOps, granted through the timelock); pausable,
+    ///      and the freezer can remove the key at once.
+    function writeDown(uint256 tokenId, uint256 principalAmount) external onlyRole(WRITE_DOWN_ROLE) whenNotPaused {
+        address holder = _requireLive(tokenId);
+        if (principalAmount == 0) revert ZeroAmount();
+        Unit storage unit = _units[tokenId];
+        Funding memory funding = _fundings[tokenId];
+        uint256 uncovered = unit.principal - funding.principal;
+        if (principalAmount > uncovered) revert WriteDownTooLarge(tokenId, principalAmount, uncovered);
+        uint256 principalRemaining = unit.principal - principalAmount;
+        unit.principal = uint128(principalRemaining);
+        address depositor = _depositorOf(tokenId, holder);
+        emit WrittenDown(tokenId, depositor, msg.sender, principalAmount, principalRemaining);
+        if (principalRemaining == 0 && funding.amount == 0) {
+            _burnUnit(tokenId);
+            emit Redeemed(tokenId, depositor, holder, 0);
+        }
     }
 
     // ------------------------------------------------------------------ holders
@@ -141,27 +196,54 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
     function redeem(uint256 tokenId) external returns (uint256 paid) {
         address holder = _requireLive(tokenId);
         if (holder != msg.sender) revert NotHolder(tokenId, msg.sender, holder);
-        Unit storage unit = _units[tokenId];
-        paid = unit.fundedAmount;
+        Funding memory funding = _fundings[tokenId];
+        paid = funding.amount;
         if (paid == 0) revert NotFunded(tokenId);
-        address depositor = unit.depositor;
-        uint256 principalReduced = unit.fundedPrincipal;
-        uint256 principalRemaining = unit.principal - principalReduced;
+        address depositor = _depositorOf(tokenId, holder);
+        uint256 principalRemaining = _units[tokenId].principal - funding.principal;
         _totalFunded -= paid;
         if (principalRemaining == 0) {
-            delete _units[tokenId];
-            _burn(tokenId);
+            _burnUnit(tokenId);
             emit Redeemed(tokenId, depositor, holder, paid);
         } else {
-            unit.principal = uint128(principalRemaining);
-            unit.fundedAmount = 0;
-            unit.fundedPrincipal = 0;
-            emit Spent(tokenId, depositor, holder, paid, principalReduced, principalRemaining);
+            _units[tokenId].principal = uint128(principalRemaining);
+            delete _fundings[tokenId];
+            emit Spent(tokenId, depositor, holder, paid, funding.principal, principalRemaining);
         }
         _usds.safeTransfer(holder, paid);
     }
 
-    // ------------------------------------------------------------------ Halo administration
+    // ------------------------------------------------------------------ freezer and admin
+
+    /// @notice The freezer's brake: stops deposits, claims and write-downs. Funding, redeem,
+    ///         withdraw and transfers keep working.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        if (_slot0.paused) revert EnforcedPause();
+        _slot0.paused = true;
+        emit Paused(msg.sender);
+    }
+
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!_slot0.paused) revert ExpectedPause();
+        _slot0.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice The freezer removes a (possibly stolen) claimer or write-down key at once;
+    ///         granting one back waits out the admin's (the BEAMTimeLock's) delay.
+    function removeOperator(bytes32 role, address account) external onlyRole(PAUSER_ROLE) {
+        if (role != CLAIMER_ROLE && role != WRITE_DOWN_ROLE) revert RoleNotRemovableByFreezer(role);
+        if (!_revokeRole(role, account)) revert NotOperator(role, account);
+        emit OperatorRemoved(role, account, msg.sender);
+    }
+
+    /// @notice Gives up this facility's CONTROLLER role on the Halo PAU's RateLimits (retiring
+    ///         the facility's claims for good): the Configurator, admin of RateLimits, cannot
+    ///         revoke it, so the facility's admin (the timelock) does it from here.
+    function renounceRateLimitsController() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _rateLimits.renounceRole(_rateLimits.CONTROLLER(), address(this));
+        emit RateLimitsControllerRenounced(address(_rateLimits));
+    }
 
     function setWhitelistMode(bool enabled) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setWhitelistMode(enabled);
@@ -171,15 +253,11 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Pausable {
         _setWhitelisted(account, allowed);
     }
 
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _unpause();
-    }
-
     // ------------------------------------------------------------------ views
+
+    function paused() external view returns (bool) {
+        return _slot0.paused;
+    }
 
     function usds() external view returns (address) {
         return address(_usds);

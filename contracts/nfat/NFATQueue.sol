@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {INFATFacility} from "./interfaces/INFATFacility.sol";
 
 /// @title NFATQueue
-/// @notice Share-based per-depositor queue accounting of an NFAT Facility (the LCTS share rule
-///         without generations, because claims are selective, not batched).
+/// @notice Per-depositor queue accounting of an NFAT Facility: the LCTS share rule without
+///         generations (claims are selective, not batched), specialised to a queue asset that
+///         earns nothing.
 /// @dev Pure bookkeeping: no token moves here, the facility moves USDS after the books change
-///      (checks-effects-interactions). Rounding always favours the depositors who stay:
-///      shares minted round down, shares burned by a claim round up, USDS paid out rounds down.
-///      The queue earns nothing, so in practice shares and USDS stay 1:1; the general rule is
-///      kept so the accounting stays right if a yield-bearing queue asset is ever used.
+///      (checks-effects-interactions). With USDS (the seed's queue asset, non-yielding) the
+///      share rule `amount × totalShares ÷ totalUnderlying` always gives 1 share per USDS:
+///      totalShares and totalUnderlying are equal at every step, so only one total is stored
+///      (a gas saving on every deposit, withdraw and claim; see docs/nfat.md). A yield-bearing
+///      queue asset would need the second total back.
 abstract contract NFATQueue is INFATFacility {
-    uint256 private _totalShares;
     uint256 private _totalUnderlying;
     mapping(address depositor => uint256) private _shares;
 
+    /// @notice Equal to totalUnderlying: one share per queued USDS.
     function totalShares() public view returns (uint256) {
-        return _totalShares;
+        return _totalUnderlying;
     }
 
     function totalUnderlying() public view returns (uint256) {
@@ -30,46 +31,36 @@ abstract contract NFATQueue is INFATFacility {
     }
 
     function queuedBalanceOf(address depositor) public view returns (uint256) {
-        return _sharesToUnderlying(_shares[depositor]);
+        return _shares[depositor];
     }
 
-    /// @dev shares = amount × totalShares ÷ totalUnderlying, 1:1 when the queue is empty.
+    /// @dev shares = amount (1 share per USDS, see the contract comment).
     function _queueIn(address depositor, uint256 amount) internal returns (uint256 shares) {
         if (amount == 0) revert ZeroAmount();
-        shares = _totalShares == 0 ? amount : Math.mulDiv(amount, _totalShares, _totalUnderlying);
-        if (shares == 0) revert ZeroAmount();
-        _totalShares += shares;
+        shares = amount;
         _totalUnderlying += amount;
         _shares[depositor] += shares;
         emit Deposited(depositor, amount, shares);
     }
 
-    /// @dev Complete exit only: every share of the depositor, valued at the current ratio.
+    /// @dev Complete exit only: every share of the depositor.
     function _queueOut(address depositor) internal returns (uint256 amount) {
         uint256 shares = _shares[depositor];
         if (shares == 0) revert NothingQueued(depositor);
-        amount = _sharesToUnderlying(shares);
-        _totalShares -= shares;
+        amount = shares;
         _totalUnderlying -= amount;
         _shares[depositor] = 0;
         emit Withdrawn(depositor, amount, shares);
     }
 
-    /// @dev sharesToBurn = amount × totalShares ÷ totalUnderlying (rounded up), and the
-    ///      depositor must hold them. Returns the shares burned.
-    function _queueClaim(address depositor, uint256 amount) internal returns (uint256 sharesBurned) {
+    /// @dev Burns `amount` (> 0) shares of the depositor, who must hold them.
+    function _queueClaim(address depositor, uint256 amount) internal {
         if (amount == 0) revert ZeroAmount();
         uint256 shares = _shares[depositor];
-        if (_totalUnderlying < amount) revert InsufficientQueuedBalance(depositor, amount, _sharesToUnderlying(shares));
-        sharesBurned = Math.mulDiv(amount, _totalShares, _totalUnderlying, Math.Rounding.Ceil);
-        if (sharesBurned > shares) revert InsufficientQueuedBalance(depositor, amount, _sharesToUnderlying(shares));
-        _totalShares -= sharesBurned;
-        _totalUnderlying -= amount;
-        _shares[depositor] = shares - sharesBurned;
-    }
-
-    function _sharesToUnderlying(uint256 shares) private view returns (uint256) {
-        if (shares == 0) return 0;
-        return Math.mulDiv(shares, _totalUnderlying, _totalShares);
+        if (amount > shares) revert InsufficientQueuedBalance(depositor, amount, shares);
+        unchecked {
+            _totalUnderlying -= amount; // amount ≤ shares ≤ totalUnderlying
+            _shares[depositor] = shares - amount;
+        }
     }
 }

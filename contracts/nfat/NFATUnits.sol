@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {INFATFacility} from "./interfaces/INFATFacility.sol";
 
 /// @title NFATUnits
@@ -12,33 +13,54 @@ import {INFATFacility} from "./interfaces/INFATFacility.sol";
 ///      the Synome unitId: a Halo (or the Factory) picks a range that cannot collide with its
 ///      other facilities' units. Funding lives with the token, never with an address, so a
 ///      transfer moves the right to the funds and never the funds themselves.
+///      Storage is laid out so a claim writes one new slot beside the ERC-721's own:
+///      - `_units[id]` = (principal, mintedAt), one slot, written at mint;
+///      - `_fundings[id]` = (amount, principal), one slot, written only by funding;
+///      - `_movedDepositors[id]`, written only on the NFAT's first transfer: until then the
+///        depositor is the ERC-721 owner (the facility mints to the depositor), so the mint
+///        does not store the same address twice;
+///      - the token counter, the whitelist flag, the facility's pause flag and its claimer share
+///        one slot.
 abstract contract NFATUnits is ERC721, INFATFacility {
-    /// @dev Three slots: (depositor, mintedAt) · (principal, fundedAmount) · (fundedPrincipal).
+    using SafeCast for uint256;
+
     struct Unit {
-        address depositor;
-        uint64 mintedAt;
         uint128 principal;
-        uint128 fundedAmount;
-        uint128 fundedPrincipal;
+        uint64 mintedAt;
+    }
+
+    struct Funding {
+        uint128 amount;
+        uint128 principal;
+    }
+
+    /// @dev One slot, read by every claim: counter, flags and the facility's one claimer
+    ///      (its CLAIMER_ROLE holder, kept here so the role check costs no extra cold read).
+    struct Slot0 {
+        uint64 nextTokenId;
+        bool whitelistEnabled;
+        bool paused;
+        address claimer;
     }
 
     uint256 public immutable firstTokenId;
-    uint256 private _nextTokenId;
-    bool private _whitelistEnabled;
+    Slot0 internal _slot0;
     mapping(address account => bool) private _whitelisted;
     mapping(uint256 tokenId => Unit) internal _units;
+    mapping(uint256 tokenId => Funding) internal _fundings;
+    mapping(uint256 tokenId => address) private _movedDepositors;
 
     constructor(string memory name_, string memory symbol_, uint256 firstTokenId_) ERC721(name_, symbol_) {
         firstTokenId = firstTokenId_;
-        _nextTokenId = firstTokenId_;
+        _slot0.nextTokenId = firstTokenId_.toUint64();
     }
 
     function nextTokenId() external view returns (uint256) {
-        return _nextTokenId;
+        return _slot0.nextTokenId;
     }
 
     function whitelistEnabled() external view returns (bool) {
-        return _whitelistEnabled;
+        return _slot0.whitelistEnabled;
     }
 
     function isWhitelisted(address account) external view returns (bool) {
@@ -46,45 +68,59 @@ abstract contract NFATUnits is ERC721, INFATFacility {
     }
 
     /// @notice `principal` is what remains outstanding: the claimed amount minus principal
-    ///         already paid out by spends (the original amount is in the Claimed event).
+    ///         already paid out by spends or written down (the original is in the Claimed event).
     function unitOf(uint256 tokenId)
         external
         view
         returns (address facility, uint256 principal, address depositor, uint256 mintedAt)
     {
-        _requireLive(tokenId);
+        address holder = _requireLive(tokenId);
         Unit storage unit = _units[tokenId];
-        return (address(this), unit.principal, unit.depositor, unit.mintedAt);
+        return (address(this), unit.principal, _depositorOf(tokenId, holder), unit.mintedAt);
     }
 
     function fundingOf(uint256 tokenId) external view returns (uint256 amount, uint256 principalPaid) {
         _requireLive(tokenId);
-        Unit storage unit = _units[tokenId];
-        return (unit.fundedAmount, unit.fundedPrincipal);
+        Funding storage funding = _fundings[tokenId];
+        return (funding.amount, funding.principal);
     }
 
+    /// @dev Writes (principal, mintedAt) and the ERC-721 owner; funding and depositor slots stay
+    ///      untouched (zero) until a funding or a first transfer needs them.
     function _mintUnit(address depositor, uint256 principal) internal returns (uint256 tokenId) {
-        tokenId = _nextTokenId++;
-        _units[tokenId] = Unit({
-            depositor: depositor,
-            mintedAt: uint64(block.timestamp),
-            principal: uint128(principal),
-            fundedAmount: 0,
-            fundedPrincipal: 0
-        });
+        Slot0 memory slot0 = _slot0;
+        tokenId = slot0.nextTokenId;
+        slot0.nextTokenId = (tokenId + 1).toUint64();
+        _slot0 = slot0;
+        _units[tokenId] = Unit({principal: principal.toUint128(), mintedAt: uint64(block.timestamp)});
         _mint(depositor, tokenId);
     }
 
+    /// @dev Clears every slot of a unit and burns it (redeem, or a write-down to zero).
+    function _burnUnit(uint256 tokenId) internal {
+        delete _units[tokenId];
+        delete _fundings[tokenId];
+        delete _movedDepositors[tokenId];
+        _burn(tokenId);
+    }
+
+    /// @dev The original depositor: recorded at the first transfer, the holder until then.
+    function _depositorOf(uint256 tokenId, address holder) internal view returns (address) {
+        address moved = _movedDepositors[tokenId];
+        return moved == address(0) ? holder : moved;
+    }
+
     /// @dev Live = minted and not yet burned; returns the holder. A burned id is reported as
-    ///      AlreadyRedeemed because redeem is the only way a unit is ever burned.
+    ///      AlreadyRedeemed because redeem (or a write-down to zero) is the only way a unit is
+    ///      ever burned.
     function _requireLive(uint256 tokenId) internal view returns (address holder) {
-        if (tokenId < firstTokenId || tokenId >= _nextTokenId) revert UnknownToken(tokenId);
+        if (tokenId < firstTokenId || tokenId >= _slot0.nextTokenId) revert UnknownToken(tokenId);
         holder = _ownerOf(tokenId);
         if (holder == address(0)) revert AlreadyRedeemed(tokenId);
     }
 
     function _setWhitelistMode(bool enabled) internal {
-        _whitelistEnabled = enabled;
+        _slot0.whitelistEnabled = enabled;
         emit WhitelistModeSet(enabled);
     }
 
@@ -95,13 +131,17 @@ abstract contract NFATUnits is ERC721, INFATFacility {
     }
 
     function _requireWhitelistedIfEnabled(address account) internal view {
-        if (_whitelistEnabled && !_whitelisted[account]) revert NotWhitelisted(account);
+        if (_slot0.whitelistEnabled && !_whitelisted[account]) revert NotWhitelisted(account);
     }
 
     /// @dev Every mint and transfer passes here: in whitelist mode the receiver must be
     ///      whitelisted. Burns (to == 0) are always allowed so a holder can always redeem.
-    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
+    ///      The first transfer of a unit records its depositor (the owner it leaves).
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         if (to != address(0)) _requireWhitelistedIfEnabled(to);
-        return super._update(to, tokenId, auth);
+        from = super._update(to, tokenId, auth);
+        if (from != address(0) && to != address(0) && _movedDepositors[tokenId] == address(0)) {
+            _movedDepositors[tokenId] = from;
+        }
     }
 }

@@ -165,15 +165,30 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         received = _usdsInflow(facility, abi.encodeCall(IPauFacilityQueue.redeem, (tokenId)), RateLimitKeys.LIMIT_FACILITY_REDEEM);
     }
 
-    /// @notice Halo side: pays `amount` USDS into the redeem contract for NFAT `tokenId`.
-    function fundRedeem(address redeem, uint256 tokenId, uint256 amount) external onlyRole(RELAYER) nonReentrant {
-        _requireAmount(amount);
-        _approve(usds, redeem, amount);
+    /// @notice Halo side: pays `principalAmount + interestAmount` USDS into the redeem contract
+    ///         for NFAT `tokenId`; the facility retires exactly `principalAmount` of principal.
+    ///         Each part consumes its own key for that redeem contract (a zero part consumes
+    ///         nothing); what left the proxy beyond the principal part counts as interest.
+    function fundRedeem(address redeem, uint256 tokenId, uint256 principalAmount, uint256 interestAmount)
+        external
+        onlyRole(RELAYER)
+        nonReentrant
+    {
+        uint256 total = principalAmount + interestAmount;
+        _requireAmount(total);
+        _approve(usds, redeem, total);
         uint256 before = _balance(usds);
-        proxy.doCall(redeem, abi.encodeCall(IPauRedeemFunding.fund, (tokenId, amount)));
+        proxy.doCall(redeem, abi.encodeCall(IPauRedeemFunding.fund, (tokenId, principalAmount, interestAmount)));
         _approve(usds, redeem, 0);
-        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND, redeem);
-        rateLimits.triggerRateLimitDecrease(key, before - _balance(usds));
+        uint256 spent = before - _balance(usds);
+        if (principalAmount != 0) {
+            bytes32 principalKey = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND_PRINCIPAL, redeem);
+            rateLimits.triggerRateLimitDecrease(principalKey, principalAmount);
+        }
+        if (spent > principalAmount) {
+            bytes32 interestKey = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND_INTEREST, redeem);
+            rateLimits.triggerRateLimitDecrease(interestKey, spent - principalAmount);
+        }
     }
 
     // ---------------------------------------------------------------- LCTS queues

@@ -27,8 +27,12 @@ library RateLimitKeys {
     /// Claims of queued USDS by an NFAT Facility (Halo side), in USDS. Consumed by the facility
     /// itself, which holds CONTROLLER on the Halo PAU's RateLimits; key = (action, facility).
     bytes32 internal constant LIMIT_NFAT_CLAIM = keccak256("LIMIT_NFAT_CLAIM");
-    /// Funding of a redeem contract with USDS, in USDS.
-    bytes32 internal constant LIMIT_REDEEM_FUND = keccak256("LIMIT_REDEEM_FUND");
+    /// Funding of a redeem contract (Halo side): the principal part, in USDS. Separate from the
+    /// interest part (as in Spark's NFAT facet), so a relayer cannot retire principal out of
+    /// the interest budget nor the other way round.
+    bytes32 internal constant LIMIT_REDEEM_FUND_PRINCIPAL = keccak256("LIMIT_REDEEM_FUND_PRINCIPAL");
+    /// Funding of a redeem contract: the interest part (yield, late-funding penalty), in USDS.
+    bytes32 internal constant LIMIT_REDEEM_FUND_INTEREST = keccak256("LIMIT_REDEEM_FUND_INTEREST");
     /// Approve `asset` to `target` and call one function selector on it (LCTS queues).
     bytes32 internal constant LIMIT_APPROVE_AND_CALL = keccak256("LIMIT_APPROVE_AND_CALL");
 

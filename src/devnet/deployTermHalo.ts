@@ -3,6 +3,10 @@
  * devnet assets, a Configurator Unit (BEAMTimeLock → BEAMState → Configurator) with a
  * SHORTENED devnet timelock delay, the Halo Class's PAU, and one NFAT Facility.
  *
+ * The facility's admin is the BEAMTimeLock (every role grant waits its delay); the freezer
+ * pauses it and removes a claimer or write-down key at once; GovOps holds WRITE_DOWN_ROLE
+ * (loss recognition after a recovery short of principal).
+ *
  * Why a bootstrap admin: the facility consumes its claim limit on the PAU's RateLimits, so it
  * needs the CONTROLLER role there, and the Configurator (admin of RateLimits) has no call that
  * grants roles on RateLimits. GovOps therefore holds the admin role for the few seconds of
@@ -11,7 +15,7 @@
  * (lpha-nfat's pBEAM), the freezer and every rate limit (GovOps as cBEAM) — goes through the
  * Configurator Unit.
  */
-import { keccak256, toBytes, toFunctionSelector, type Account, type Address, type Hex } from 'viem'
+import { keccak256, toBytes, type Account, type Address, type Hex } from 'viem'
 import { beamStateAbi, configuratorAbi, rateLimitsAbi } from '../chain/generated/index.js'
 import { increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
 import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../chain/timelock.js'
@@ -28,7 +32,6 @@ export const PRODUCTION_TIMELOCK_DELAY_SECONDS = SORL_DEFAULTS.timelockDelaySeco
 /** How the devnet's delay is shown wherever it is printed (halo up, halo status, demo outcome). */
 export const DEVNET_TIMELOCK_NOTE = `shortened for the devnet; production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days`
 
-const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
 const ADMIN = '0x0000000000000000000000000000000000000000000000000000000000000000' as const
 
 export type DeployTermHaloParameters = {
@@ -62,9 +65,10 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     deployer,
     usds: assets.usds,
     pau,
-    admin: govOps.address,
+    admin: unit.timelock,
     claimer: relayer.address,
     pauser: freezer.address,
+    writeDowner: govOps.address,
     name: 'Term Halo Senior Secured NFAT',
     symbol: 'NFAT-TH',
     firstTokenId: parameters.firstTokenId ?? 42n,
@@ -83,8 +87,8 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     usdsToUsdc: LIMIT.USDS_TO_USDC,
     usdcToUsds: LIMIT.USDC_TO_USDS,
     offRamp: rateLimitKey(LIMIT.ASSET_TRANSFER, assets.usdc, offRamp),
-    redeemFund: rateLimitKey(LIMIT.REDEEM_FUND, facility),
-    fund: rateLimitKey(LIMIT.APPROVE_AND_CALL, assets.usds, facility, FUND_SELECTOR),
+    fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, facility),
+    fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, facility),
   }
 
   progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, ${Object.keys(keys).length} initial rate limits`)

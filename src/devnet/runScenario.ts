@@ -1,8 +1,9 @@
 /**
  * Run a scenario on a fresh Term Halo: the REAL lpha-council, lpha-nfat, lpha-attest (rule
  * mode) and lpla-verify code does the work; this runner only plays the Primes (deposits,
- * redemptions), the bank (returns from deployment) and the clock (chain time, which the Synome
- * and the beacons follow).
+ * redemptions), the bank (returns from deployment), the Halo's GovOps (the write-down of a
+ * unit's shortfall after a final recovery at a loss, before its holder redeems) and the clock
+ * (chain time, which the Synome and the beacons follow).
  *
  * Clock: scenario time = start + (chain time − chain time at scenario day 0). Each scenario day
  * runs at 09:00 (Primes, bank), 10:00 (lpha-nfat), 10:15 (lpha-attest), 10:30 (lpha-nfat
@@ -41,6 +42,7 @@ import type { SynomeEvent } from '../synome/log/hash.js'
 import type { SleeveRecord, UnitRecord } from '../synome/records.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
 import { DEVNET_TIMELOCK_NOTE, deployTermHalo, type TermHaloDeployment } from './deployTermHalo.js'
+import { writeDownShortfalls } from './govOpsWriteDowns.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import type { Scenario } from './scenario.js'
 
@@ -280,6 +282,7 @@ async function playDays({ scenario, run, onEntry }: DayContext) {
     let bankEvents = 0
     if (await primeOrBankDue(scenario, run, day, redeemed)) {
       await run.moveTo(day, -60)
+      await playGovOps(run, day, emit, redeemed)
       primeEvents = await playPrimes(scenario, run, day, emit, redeemed)
       bankEvents = await playBank(scenario, run, day, emit, returned)
     }
@@ -333,6 +336,15 @@ async function primeOrBankDue(scenario: Scenario, run: Run, day: number, redeeme
   if (scenario.returns.some((r) => r.day === day) || scenario.primes.some((p) => p.deposits.some((d) => d.day === day))) return true
   const units = (await run.synome.list<UnitRecord>({ type: 'unit', limit: 1000 })).items
   return units.some((u) => u.data.state === 'REPAYMENT_AVAILABLE' && !redeemed.has(u.data.unitId))
+}
+
+/** GovOps writes down each repayable unit's shortfall before its holder redeems (see govOpsWriteDowns.ts). */
+async function playGovOps(run: Run, day: number, emit: (e: TimelineEntry) => void, redeemed: ReadonlyMap<number, unknown>): Promise<void> {
+  const units = (await run.synome.list<UnitRecord>({ type: 'unit', limit: 1000 })).items.map((i) => i.data).filter((u) => !redeemed.has(u.unitId))
+  for (const w of await writeDownShortfalls(run.clients, { facility: run.deployment.facility, govOps: run.accounts.govOps, units })) {
+    const amount = formatUnitsExact(w.amount, USDS_DECIMALS)
+    emit({ at: isoTimestamp(run.clock()), day, kind: 'tx', actor: 'govops', action: 'write-down', txHash: w.txHash, summary: `govops writes down ${amount} USDS of NFAT #${w.unitId} (recovery short of principal)` })
+  }
 }
 
 /** Deposits due today, then redemptions of units whose repayment is available. Returns how many happened. */

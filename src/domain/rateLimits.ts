@@ -77,7 +77,9 @@ export const LIMIT = {
   FACILITY_REDEEM: keccak256(toBytes('LIMIT_FACILITY_REDEEM')),
   /** Halo side: claims, consumed by the facility itself on the Halo PAU's RateLimits, keyed by facility. */
   NFAT_CLAIM: keccak256(toBytes('LIMIT_NFAT_CLAIM')),
-  REDEEM_FUND: keccak256(toBytes('LIMIT_REDEEM_FUND')),
+  /** Halo side: funding an NFAT's redemption, principal part and interest part on separate keys, keyed by facility. */
+  REDEEM_FUND_PRINCIPAL: keccak256(toBytes('LIMIT_REDEEM_FUND_PRINCIPAL')),
+  REDEEM_FUND_INTEREST: keccak256(toBytes('LIMIT_REDEEM_FUND_INTEREST')),
   APPROVE_AND_CALL: keccak256(toBytes('LIMIT_APPROVE_AND_CALL')),
 } as const
 

@@ -318,6 +318,27 @@ export function proRataRepayment(total: bigint, units: readonly { unitId: number
   return { entitlements: units.map((u, i) => ({ unitId: u.unitId, amount: shares[i]! })), remainder }
 }
 
+export type RepaymentSplitReturnType = {
+  /** Principal this payment retires: never more than the unit's outstanding principal. */
+  principalAmount: bigint
+  /** The rest of the payment: yield (and any late-funding penalty). */
+  interestAmount: bigint
+  /** Principal the payment does not cover: a loss, written down separately by GovOps. */
+  shortfall: bigint
+}
+
+/**
+ * How one unit's repayment is funded on chain (`Controller.fundRedeem`'s two parts): principal
+ * first, up to what is outstanding, the rest as interest. Funding therefore never retires more
+ * principal than it pays. Seed: 31.5M on 30M → 30M + 1.5M; a recovery of 24M on 30M → 24M + 0
+ * with a 6M shortfall.
+ */
+export function splitRepayment(amount: bigint, principal: bigint): RepaymentSplitReturnType {
+  if (amount < 0n || principal < 0n) throw new InvalidInputError('repayment and principal must not be negative')
+  const principalAmount = amount < principal ? amount : principal
+  return { principalAmount, interestAmount: amount - principalAmount, shortfall: principal - principalAmount }
+}
+
 /** ISO-8601 UTC as in the seed ("2026-03-15T10:00:00Z"); milliseconds only when present. */
 export function isoTimestamp(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z')

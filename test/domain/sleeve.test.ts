@@ -12,6 +12,7 @@ import {
   checkSweep,
   checkTransition,
   proRataRepayment,
+  splitRepayment,
   type SleeveView,
 } from '../../src/domain/sleeve.js'
 
@@ -33,6 +34,26 @@ describe('pro-rata repayment (seed "Loss Distribution")', () => {
       { unitId: 44, amount: usds('21000000') },
     ])
     expect(remainder).toBe(0n)
+  })
+
+  it('seed 004 settlement is funded as principal 75M + yield 3.75M: 30M + 1.5M, 25M + 1.25M, 20M + 1.0M, no shortfall', () => {
+    const { entitlements } = proRataRepayment(usds('78750000'), units)
+    expect(entitlements.map((e, i) => splitRepayment(e.amount, units[i]!.principal))).toEqual([
+      { principalAmount: usds('30000000'), interestAmount: usds('1500000'), shortfall: 0n },
+      { principalAmount: usds('25000000'), interestAmount: usds('1250000'), shortfall: 0n },
+      { principalAmount: usds('20000000'), interestAmount: usds('1000000'), shortfall: 0n },
+    ])
+  })
+
+  it('a recovery short of principal is funded as principal only, never more than paid; the rest is a shortfall (60M → 6M / 5M / 4M)', () => {
+    const { entitlements } = proRataRepayment(usds('60000000'), units)
+    expect(entitlements.map((e, i) => splitRepayment(e.amount, units[i]!.principal))).toEqual([
+      { principalAmount: usds('24000000'), interestAmount: 0n, shortfall: usds('6000000') },
+      { principalAmount: usds('20000000'), interestAmount: 0n, shortfall: usds('5000000') },
+      { principalAmount: usds('16000000'), interestAmount: 0n, shortfall: usds('4000000') },
+    ])
+    expect(splitRepayment(1n, usds('30000000'))).toEqual({ principalAmount: 1n, interestAmount: 0n, shortfall: usds('30000000') - 1n })
+    expect(() => splitRepayment(-1n, 1n)).toThrow(/must not be negative/)
   })
 
   it('a 60M partial default (80% recovery) pays 24M / 20M / 16M', () => {

@@ -17,6 +17,7 @@ import { mnemonicToAccount } from 'viem/accounts'
 import { attestTick } from '../../src/beacons/attest/reconcile.js'
 import type { AttestRuleConfig } from '../../src/beacons/attest/policy.js'
 import { createNfatChain } from '../../src/beacons/nfat/chain.js'
+import { writeDownShortfalls } from '../../src/devnet/govOpsWriteDowns.js'
 import { createNfatMetrics } from '../../src/beacons/nfat/metrics.js'
 import { reconcileTick, type NfatClassConfig } from '../../src/beacons/nfat/reconcile.js'
 import { TxJournal } from '../../src/beacons/shared/txJournal.js'
@@ -187,6 +188,11 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
       const report = await reconcileTick({ config, synome: nfatSynome, chain, txs, bank, now: clock, log, metrics })
       if (report.errors.length > 0) throw new Error(`lpha-nfat tick failed: ${JSON.stringify(report.errors)}`)
       return report
+    },
+    /** The Halo's GovOps writes down the shortfall of units repaid at a loss (src/devnet/govOpsWriteDowns.ts). */
+    govOpsWriteDowns: async () => {
+      const units = (await synomeService.list<{ unitId: number; state: string; principal: string; repaymentAmount: string | null }>({ type: 'unit', limit: 1000 })).items.map((i) => i.data)
+      return writeDownShortfalls(devnet, { facility: world.facility, govOps: devnet.accounts.govOps, units })
     },
     /** One lpha-attest (rule mode) tick. */
     attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: HALO_CLASS, idPrefix: 'att-', firstNumber: 101 }, rules: attestRules, now: current, log }),

@@ -26,6 +26,9 @@ describe('seed "Loss Distribution" on chain', () => {
       { state: 'REPAYMENT_AVAILABLE', repaymentAmount: '16000000' },
     ])
     const { world } = s
+    // lpha-nfat funded 24M / 20M / 16M as principal only; the Halo's GovOps writes the 6M / 5M / 4M shortfall down.
+    expect(await s.govOpsWriteDowns()).toMatchObject([{ unitId: 42, amount: M('6') }, { unitId: 43, amount: M('5') }, { unitId: 44, amount: M('4') }])
+    expect(await s.govOpsWriteDowns()).toEqual([]) // level-triggered: nothing left to write down
     for (const [prime, tokenId] of [['spark', 42n], ['grove', 43n], ['keel', 44n]] as const) await world.redeem(world.people[prime], tokenId)
     await s.at(day + 151)
     await s.nfatTick()

@@ -8,4 +8,10 @@ interface IClaimRateLimits {
     function triggerRateLimitDecrease(bytes32 key, uint256 amount) external returns (uint256 available);
 
     function getCurrentRateLimit(bytes32 key) external view returns (uint256);
+
+    // solhint-disable-next-line func-name-mixedcase
+    function CONTROLLER() external view returns (bytes32);
+
+    /// @dev OpenZeppelin AccessControl: the facility gives up its own CONTROLLER role.
+    function renounceRole(bytes32 role, address callerConfirmation) external;
 }

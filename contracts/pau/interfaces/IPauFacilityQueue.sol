@@ -10,8 +10,9 @@ interface IPauFacilityQueue {
     function redeem(uint256 tokenId) external;
 }
 
-/// @notice What a Halo's controller needs from a redeem contract: pull `amount` USDS from the
-///         caller (transferFrom) to pay the holder of NFAT `tokenId`.
+/// @notice What a Halo's controller needs from a redeem contract: pull
+///         `principalAmount + interestAmount` USDS from the caller (transferFrom) to pay the
+///         holder of NFAT `tokenId`, retiring exactly `principalAmount` of its principal.
 interface IPauRedeemFunding {
-    function fund(uint256 tokenId, uint256 amount) external;
+    function fund(uint256 tokenId, uint256 principalAmount, uint256 interestAmount) external;
 }

@@ -92,7 +92,7 @@ export function createNfatChain(publicClient: PublicClient<Transport, Chain>, co
           case 'transferAsset':
             return encodeFunctionData({ abi: controllerAbi, functionName: 'transferAsset', args: [config.usdc, config.offRamp, call.usdcAmount] })
           case 'fundRedeem':
-            return encodeFunctionData({ abi: controllerAbi, functionName: 'fundRedeem', args: [config.facility, call.tokenId, call.usdsAmount] })
+            return encodeFunctionData({ abi: controllerAbi, functionName: 'fundRedeem', args: [config.facility, call.tokenId, call.principalAmount, call.interestAmount] })
         }
       })()
       return { to: config.controller, data }

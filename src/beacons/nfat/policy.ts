@@ -2,6 +2,7 @@ import { formatUnitsExact, parseUnitsExact, rescale, USDC_DECIMALS, USDS_DECIMAL
 import {
   isoTimestamp,
   proRataRepayment,
+  splitRepayment,
   type AttestationType,
   type RiskData,
   type SleeveAsset,
@@ -65,7 +66,8 @@ export type ChainCall =
   | { fn: 'swapUSDSToUSDC'; usdsAmount: bigint }
   | { fn: 'swapUSDCToUSDS'; usdcAmount: bigint }
   | { fn: 'transferAsset'; transferId: string; usdcAmount: bigint; destination: string }
-  | { fn: 'fundRedeem'; tokenId: bigint; usdsAmount: bigint; principal: bigint }
+  /** One funding call, two parts (two rate-limit keys): principal retired, interest on top. */
+  | { fn: 'fundRedeem'; tokenId: bigint; principalAmount: bigint; interestAmount: bigint }
 
 export type NfatAction =
   | { kind: 'wait'; reason: string }
@@ -276,7 +278,9 @@ function unwindingStep(obs: NfatSleeveObservation): NfatAction {
     if (swap) return assetsStep(obs, [{ type: 'USDC', amount: usdc(returnedUsdc), location: ALM }], 'step 2: on-ramped USDC in the ALMProxy') ?? swap
     for (const entitlement of entitlements) {
       const principal = unitPrincipals(obs).find((u) => u.unitId === entitlement.unitId)!.principal
-      const fund = txStep(obs, `fund:${sleeve.sleeveId}:${entitlement.unitId}`, { fn: 'fundRedeem', tokenId: BigInt(entitlement.unitId), usdsAmount: entitlement.amount, principal }, `fund NFAT #${entitlement.unitId} with its pro-rata ${usds(entitlement.amount)} USDS`)
+      // A shortfall (a recovery at a loss) is not funded as principal: GovOps writes it down.
+      const { principalAmount, interestAmount } = splitRepayment(entitlement.amount, principal)
+      const fund = txStep(obs, `fund:${sleeve.sleeveId}:${entitlement.unitId}`, { fn: 'fundRedeem', tokenId: BigInt(entitlement.unitId), principalAmount, interestAmount }, `fund NFAT #${entitlement.unitId} with its pro-rata ${usds(entitlement.amount)} USDS`)
       if (fund) return fund
     }
     const funded: SleeveAsset[] = [{ type: 'USDS', amount: usds(sum(entitlements.map((e) => e.amount))), location: 'redeem-contract' }]

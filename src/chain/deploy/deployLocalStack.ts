@@ -43,6 +43,7 @@ export async function deployLocalStack(clients: DevnetClients, accounts: DevnetA
         admin: unit.timelock,
         claimer: relayer.address,
         pauser: freezer.address,
+        writeDowner: govOps.address,
       })
       return [facility]
     },

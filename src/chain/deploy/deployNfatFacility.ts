@@ -7,12 +7,14 @@ export type DeployNfatFacilityParameters = {
   usds: Address
   /** The Halo Class's PAU: claims land in its ALMProxy and consume its RateLimits. */
   pau: { proxy: Address; rateLimits: Address }
-  /** The Halo (DEFAULT_ADMIN_ROLE: whitelist, unpause, roles). */
+  /** DEFAULT_ADMIN_ROLE (whitelist, unpause, role grants): the BEAMTimeLock, so every grant waits its delay. */
   admin: Address
   /** lpha-nfat's pBEAM (CLAIMER_ROLE). */
   claimer: Address
-  /** PAUSER_ROLE (the freezer). */
+  /** PAUSER_ROLE (the freezer): pause, instant removal of a claimer or write-down key. */
   pauser: Address
+  /** WRITE_DOWN_ROLE: recognises a loss after a recovery short of principal (the Halo's GovOps). */
+  writeDowner: Address
   /** FUNDER_ROLE; the Halo ALMProxy (funding through `Controller.fundRedeem`) when omitted. */
   funder?: Address | undefined
   /** First NFAT tokenId = first Synome unitId (seed: 42). */
@@ -39,6 +41,7 @@ export function deployNfatFacility(clients: ChainClients, p: DeployNfatFacilityP
         claimer: p.claimer,
         funder: p.funder ?? p.pau.proxy,
         pauser: p.pauser,
+        writeDowner: p.writeDowner,
         name: p.name ?? 'Halo Senior Secured NFAT',
         symbol: p.symbol ?? 'NFAT',
         firstTokenId: p.firstTokenId ?? 42n,

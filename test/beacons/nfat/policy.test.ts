@@ -175,7 +175,10 @@ describe('lpha-nfat unwinding (seed day 180–185, loss distribution)', () => {
       'repayment-available',
       'wait',
     ])
-    expect(actions.filter((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem').map((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem' && a.call.usdsAmount)).toEqual([usdsM('31.5'), usdsM('26.25'), usdsM('21')])
+    // Seed 004 settlement: 78.75M = principal 75M + yield 3.75M, one funding call per NFAT with two parts.
+    const funding = actions.flatMap((a) => (a.kind === 'tx' && a.call.fn === 'fundRedeem' ? [[a.call.principalAmount, a.call.interestAmount]] : []))
+    expect(funding).toEqual([[usdsM('30'), usdsM('1.5')], [usdsM('25'), usdsM('1.25')], [usdsM('20'), usdsM('1')]])
+    expect(funding.map(([p, i]) => p! + i!)).toEqual([usdsM('31.5'), usdsM('26.25'), usdsM('21')])
     expect(actions.find((a) => a.kind === 'repayment-available')).toMatchObject({ total: '78750000', entitlements: [{ unitId: 42, amount: '31500000' }, { unitId: 43, amount: '26250000' }, { unitId: 44, amount: '21000000' }], remainder: '0' })
     expect(obs.sleeve.assets).toEqual([{ type: 'USDS', amount: '78750000', location: 'redeem-contract' }])
     const burned = drive({ ...obs, burned: new Set([42, 43, 44]) })
@@ -183,8 +186,10 @@ describe('lpha-nfat unwinding (seed day 180–185, loss distribution)', () => {
     expect(burned.obs.sleeve).toMatchObject({ state: 'CLOSED', assets: [] })
   })
 
-  it('loss: 60M back on 75M → 24M / 20M / 16M', () => {
+  it('loss: 60M back on 75M → 24M / 20M / 16M, funded as principal only (never more principal than paid; the 6M / 5M / 4M shortfall is left to a GovOps write-down)', () => {
     const { actions } = drive(unwinding(usdcM('60'), true, true))
+    const funding = actions.flatMap((a) => (a.kind === 'tx' && a.call.fn === 'fundRedeem' ? [[a.call.principalAmount, a.call.interestAmount]] : []))
+    expect(funding).toEqual([[usdsM('24'), 0n], [usdsM('20'), 0n], [usdsM('16'), 0n]])
     expect(actions.find((a) => a.kind === 'repayment-available')).toMatchObject({ entitlements: [{ unitId: 42, amount: '24000000' }, { unitId: 43, amount: '20000000' }, { unitId: 44, amount: '16000000' }], remainder: '0' })
   })
 
@@ -199,7 +204,7 @@ describe('lpha-nfat unwinding (seed day 180–185, loss distribution)', () => {
   it('rounding never pays out more than returned: the remainder stays in the ALMProxy, accounted for', () => {
     const odd = observation({ state: 'UNWINDING', returns: [{ returnId: 'r', amountUsd: 100n, confirmedAt: iso(180), final: true, onRampedAt: iso(180) }] })
     const { actions, obs } = drive(odd)
-    const funded = actions.filter((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem').map((a) => (a.kind === 'tx' && a.call.fn === 'fundRedeem' ? a.call.usdsAmount : 0n))
+    const funded = actions.filter((a) => a.kind === 'tx' && a.call.fn === 'fundRedeem').map((a) => (a.kind === 'tx' && a.call.fn === 'fundRedeem' ? a.call.principalAmount + a.call.interestAmount : 0n))
     const total = 100n * 10n ** 12n
     const paid = funded.reduce((x, y) => x + y, 0n)
     expect(paid <= total).toBe(true)

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { nextSleeveAction, unwindingEntitlements, type NfatSleeveObservation, type ObservedTransfer } from '../../../src/beacons/nfat/policy.js'
-import { formatUnitsExact } from '../../../src/domain/money.js'
+import { formatUnitsExact, parseUnitsExact } from '../../../src/domain/money.js'
 import type { AttestationType, SleeveAsset } from '../../../src/domain/sleeve.js'
 
 /**
@@ -82,7 +82,12 @@ describe('lpha-nfat decision properties (random observations)', () => {
           const returned = obs.returns.reduce((sum, r) => sum + r.amountUsd, 0n)
           const { entitlements, remainder } = unwindingEntitlements(obs, returned)
           expect(entitlements.reduce((sum, e) => sum + e.amount, 0n) + remainder).toBe(returned * 10n ** 12n)
-          expect(action.call.usdsAmount <= returned * 10n ** 12n).toBe(true)
+          expect(action.call.principalAmount + action.call.interestAmount <= returned * 10n ** 12n).toBe(true)
+          // Funding never retires more principal than the unit has.
+          const { tokenId } = action.call
+          const unit = obs.units.find((u) => BigInt(u.unitId) === tokenId)!
+          expect(action.call.principalAmount <= parseUnitsExact(unit.principal, 18)).toBe(true)
+          expect(action.call.interestAmount === 0n || action.call.principalAmount === parseUnitsExact(unit.principal, 18)).toBe(true)
         }
       }),
       { numRuns: 400 },

@@ -4,7 +4,7 @@
  * named error while balances, queue, units and funding stay exactly as they were.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { decodeErrorResult, encodeDeployData, keccak256, toHex, zeroAddress, type Address, type BaseError, type Hex } from 'viem'
+import { decodeErrorResult, encodeDeployData, keccak256, parseEventLogs, toHex, zeroAddress, type Address, type BaseError, type Hex } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { nfatFacilityAbi, nfatFacilityBytecode, rateLimitsAbi } from '../../../src/chain/generated/index.js'
 import { LIMIT, currentRateLimit, rateLimitKey } from '../../../src/domain/rateLimits.js'
@@ -20,6 +20,7 @@ const ROLE = {
   claimer: keccak256(toHex('NFAT_CLAIMER')),
   funder: keccak256(toHex('NFAT_FUNDER')),
   pauser: keccak256(toHex('NFAT_PAUSER')),
+  writeDown: keccak256(toHex('NFAT_WRITE_DOWN')),
 }
 
 beforeAll(async () => {
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await world.claim(primeX, M('25')) // NFAT #1, funded below
   await world.claim(primeX, M('10')) // NFAT #2, never funded
   await world.mint(world.almProxy, M('1.25'))
-  await world.fund(1n, M('26.25'), M('25'))
+  await world.fund(1n, M('25'), M('1.25'))
   await world.deposit(primeY, M('10'))
   everyone = [...Object.values(devnet.accounts), ...Object.values(world.people)]
   tracked = everyone.map((a) => a.address).concat(world.facility)
@@ -55,12 +56,46 @@ describe('access control: every external function refuses every unauthorized cal
     await expectRefusedForAll(except(devnet.accounts.relayer), 'claim', [world.people.primeY.address, M('1')], /AccessControlUnauthorizedAccount/)
   })
 
-  it('fund (both shapes): only the Halo ALMProxy (FUNDER_ROLE) — no key holder, even with USDS and an approval', async () => {
+  it('fund (the one funding call): only the Halo ALMProxy (FUNDER_ROLE) — no key holder, even with USDS and an approval', async () => {
     const { primeY } = world.people
     await world.mint(primeY.address, M('1'))
     await world.approve(primeY, world.facility)
-    await expectRefusedForAll(everyone, 'fund', [2n, M('1'), 0n, 0n], /AccessControlUnauthorizedAccount/)
-    await expectRefusedForAll(everyone, 'fund', [2n, M('1')], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(everyone, 'fund', [2n, M('1'), 0n], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(everyone, 'fund', [2n, 0n, M('1')], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('writeDown: only the write-down key (WRITE_DOWN_ROLE, GovOps) — not the relayer, the funder or the freezer', async () => {
+    await expectRefusedForAll(except(devnet.accounts.govOps), 'writeDown', [2n, M('1')], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('removeOperator: only the freezer (PAUSER_ROLE)', async () => {
+    await expectRefusedForAll(except(devnet.accounts.freezer), 'removeOperator', [ROLE.claimer, devnet.accounts.relayer.address], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(except(devnet.accounts.freezer), 'removeOperator', [ROLE.writeDown, devnet.accounts.govOps.address], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('removeOperator: the freezer removes only claimer or write-down keys, and only real holders (RoleNotRemovableByFreezer, NotOperator)', async () => {
+    const before = await state()
+    const freezer = devnet.accounts.freezer
+    await expect(call(freezer, 'removeOperator', [ROLE.funder, world.almProxy])).rejects.toThrow(/RoleNotRemovableByFreezer/)
+    await expect(call(freezer, 'removeOperator', [ROLE.admin, devnet.accounts.govOps.address])).rejects.toThrow(/RoleNotRemovableByFreezer/)
+    await expect(call(freezer, 'removeOperator', [ROLE.pauser, freezer.address])).rejects.toThrow(/RoleNotRemovableByFreezer/)
+    await expect(call(freezer, 'removeOperator', [ROLE.claimer, devnet.accounts.attacker.address])).rejects.toThrow(/NotOperator/)
+    await expect(call(freezer, 'removeOperator', [ROLE.writeDown, devnet.accounts.attacker.address])).rejects.toThrow(/NotOperator/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('renounceRateLimitsController: DEFAULT_ADMIN_ROLE only', async () => {
+    await expectRefusedForAll(except(devnet.accounts.govOps), 'renounceRateLimitsController', [], /AccessControlUnauthorizedAccount/)
+  })
+
+  it('CLAIMER_ROLE has one holder: granting a second reverts ClaimerAlreadySet; revoke then grant rotates it', async () => {
+    const { govOps, relayer, attacker } = devnet.accounts
+    await expect(call(govOps, 'grantRole', [ROLE.claimer, attacker.address])).rejects.toThrow(/ClaimerAlreadySet/)
+    expect(await devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'claimer' })).toBe(relayer.address)
+    await call(govOps, 'revokeRole', [ROLE.claimer, relayer.address])
+    await call(govOps, 'grantRole', [ROLE.claimer, attacker.address])
+    await expect(world.claim(world.people.primeY, M('1'))).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    await call(attacker, 'claim', [world.people.primeY.address, M('1')])
   })
 
   it('redeem: only the current holder of the NFAT — not the Halo, the pBEAM, or the depositor after a sale', async () => {
@@ -117,6 +152,8 @@ describe('access control: every external function refuses every unauthorized cal
     expect(await has(ROLE.claimer, devnet.accounts.relayer.address)).toBe(true)
     expect(await has(ROLE.funder, world.almProxy)).toBe(true)
     expect(await has(ROLE.pauser, devnet.accounts.freezer.address)).toBe(true)
+    expect(await has(ROLE.writeDown, devnet.accounts.govOps.address)).toBe(true)
+    expect(await has(ROLE.claimer, zeroAddress)).toBe(false)
     expect(await has(ROLE.admin, devnet.accounts.deployer.address)).toBe(false) // the deployer keeps nothing
     const supports = (id: Hex) => devnet.publicClient.readContract({ address: world.facility, abi: nfatFacilityAbi, functionName: 'supportsInterface', args: [id] })
     expect([await supports('0x80ac58cd'), await supports('0x7965db0b'), await supports('0xffffffff')]).toEqual([true, true, false]) // ERC-721, IAccessControl
@@ -129,6 +166,7 @@ describe('named refusals change nothing', () => {
     const before = await state()
     await expect(world.redeem(world.people.primeX, 1n)).rejects.toThrow(/AlreadyRedeemed/)
     await expect(world.fund(1n, M('1'), 0n)).rejects.toThrow(/AlreadyRedeemed/)
+    await expect(world.writeDown(1n, M('1'))).rejects.toThrow(/AlreadyRedeemed/)
     expect(await state()).toEqual(before)
   })
 
@@ -193,30 +231,53 @@ describe('named refusals change nothing', () => {
     expect(await world.queued(world.people.primeY.address)).toBe(M('10'))
   })
 
-  it('funding more principal than is outstanding reverts PrincipalOverpaid; an empty funding reverts ZeroAmount', async () => {
+  it('funding more principal than is outstanding and uncovered reverts PrincipalOverpaid; an empty funding reverts ZeroAmount', async () => {
     await world.mint(world.almProxy, M('20'))
     const before = await state()
-    await expect(world.fund(2n, M('11'), M('10') + 1n)).rejects.toThrow(/PrincipalOverpaid/)
-    await expect(world.fund(1n, M('1'), 1n)).rejects.toThrow(/PrincipalOverpaid/) // #1 is already fully covered
-    await expect(world.fund(2n, 0n, 0n, 0n)).rejects.toThrow(/ZeroAmount/)
+    await expect(world.fund(2n, M('10') + 1n)).rejects.toThrow(/PrincipalOverpaid/)
+    await expect(world.fund(1n, 1n)).rejects.toThrow(/PrincipalOverpaid/) // #1 is already fully covered
+    await expect(world.fund(2n, 0n, 0n)).rejects.toThrow(/ZeroAmount/)
     expect(await state()).toEqual(before)
   })
 
-  it('when paused: deposit, claim and fund refuse; withdraw, redeem and transfers still work', async () => {
+  it('writing down more than the uncovered principal reverts WriteDownTooLarge; zero reverts ZeroAmount', async () => {
+    const before = await state()
+    await expect(world.writeDown(2n, M('10') + 1n)).rejects.toThrow(/WriteDownTooLarge/)
+    await expect(world.writeDown(1n, 1n)).rejects.toThrow(/WriteDownTooLarge/) // #1's principal is all funded
+    await expect(world.writeDown(2n, 0n)).rejects.toThrow(/ZeroAmount/)
+    await expect(world.writeDown(99n, 1n)).rejects.toThrow(/UnknownToken/)
+    expect(await state()).toEqual(before)
+  })
+
+  it('a write-down of all principal with nothing funded closes the unit: burned, Redeemed with paid 0', async () => {
+    const receipt = await world.writeDown(2n, M('10'))
+    const [redeemed] = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Redeemed', logs: receipt.logs })
+    expect(redeemed?.args).toMatchObject({ tokenId: 2n, depositor: world.people.primeX.address, holder: world.people.primeX.address, paid: 0n })
+    await expect(world.unit(2n)).rejects.toThrow(/AlreadyRedeemed/)
+    expect(await world.balanceOfNfat(world.people.primeX.address)).toBe(1n)
+  })
+
+  it('when paused: deposit, claim and writeDown refuse; fund, withdraw, redeem and transfers still work', async () => {
     const { primeX, primeY } = world.people
     await world.pause()
+    await expect(world.pause()).rejects.toThrow(/EnforcedPause/)
     await world.mint(primeY.address, M('1'))
     const before = await state()
     await expect(call(primeY, 'deposit', [M('1')])).rejects.toThrow(/EnforcedPause/)
     await expect(world.claim(primeY, M('1'))).rejects.toThrow(/EnforcedPause/)
-    await expect(world.fund(2n, M('1'), 0n)).rejects.toThrow(/EnforcedPause/)
+    await expect(world.writeDown(2n, M('1'))).rejects.toThrow(/EnforcedPause/)
     expect(await state()).toEqual(before)
+    await world.mint(world.almProxy, M('0.5'))
+    await world.fund(2n, M('10'), M('0.5')) // an honest repayment is never blocked by the brake
     await world.withdraw(primeY)
     await world.redeem(primeX, 1n)
-    await world.transfer(primeX, primeY.address, 2n)
-    expect(await world.balance(primeY.address)).toBe(M('11'))
+    await world.redeem(primeX, 2n)
+    expect(await world.balance(primeX.address)).toBe(M('26.25') + M('10.5'))
     await world.asAdmin.unpause()
+    await expect(world.asAdmin.unpause()).rejects.toThrow(/ExpectedPause/)
     await world.claim(primeX, M('1'))
+    await world.transfer(primeX, primeY.address, 3n)
+    expect(await world.balance(primeY.address)).toBe(M('11'))
   })
 
   it('deployment refuses a zero address for any role, the token or the ALMProxy', async () => {
@@ -227,6 +288,7 @@ describe('named refusals change nothing', () => {
       claimer: devnet.accounts.relayer.address,
       funder: world.almProxy,
       pauser: devnet.accounts.freezer.address,
+      writeDowner: devnet.accounts.govOps.address,
       name: 'x',
       symbol: 'x',
       firstTokenId: 1n,
@@ -239,7 +301,7 @@ describe('named refusals change nothing', () => {
       return revertData?.data ? decodeErrorResult({ abi: nfatFacilityAbi, data: revertData.data }).errorName : undefined
     }
     expect(await deployError(base)).toBeUndefined()
-    for (const field of ['usds', 'almProxy', 'admin', 'claimer', 'funder', 'pauser', 'rateLimits'] as const) {
+    for (const field of ['usds', 'almProxy', 'admin', 'claimer', 'funder', 'pauser', 'writeDowner', 'rateLimits'] as const) {
       expect(await deployError({ ...base, [field]: zeroAddress }), field).toBe('ZeroAddress')
     }
   })

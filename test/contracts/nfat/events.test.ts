@@ -13,17 +13,19 @@ describe('NFAT Facility events for the beacons', () => {
   it.each([
     ['Deposited', ['depositor']],
     ['Withdrawn', ['depositor']],
-    ['Claimed', ['tokenId', 'depositor', 'almProxy']],
+    ['Claimed', ['tokenId', 'depositor']],
     ['Funded', ['tokenId', 'depositor', 'funder']],
     ['Spent', ['tokenId', 'depositor', 'holder']],
     ['Redeemed', ['tokenId', 'depositor', 'holder']],
+    ['WrittenDown', ['tokenId', 'depositor', 'writer']],
+    ['OperatorRemoved', ['role', 'account', 'freezer']],
     ['WhitelistUpdated', ['account']],
     ['Transfer', ['from', 'to', 'tokenId']],
   ] as const)('%s indexes %j', (name, expected) => {
     expect(indexed(name)).toEqual(expected)
   })
 
-  it('whitelist mode changes are observable', () => {
-    expect(events.map((e) => e.name)).toContain('WhitelistModeSet')
+  it('whitelist mode, pause and the retirement of the claim path are observable', () => {
+    expect(events.map((e) => e.name)).toEqual(expect.arrayContaining(['WhitelistModeSet', 'Paused', 'Unpaused', 'RateLimitsControllerRenounced']))
   })
 })

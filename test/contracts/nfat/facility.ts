@@ -7,12 +7,13 @@
  * - govOps: the Halo's administration — facility admin and, standing in for the Configurator,
  *   admin of the PAU (sets the claim limit and the Controller's limits)
  * - relayer: lpha-nfat's pBEAM — CLAIMER_ROLE on the facility and RELAYER on the Controller
- * - freezer: PAUSER_ROLE
+ * - freezer: PAUSER_ROLE (pause, instant removal of a claimer or write-down key)
+ * - govOps also holds WRITE_DOWN_ROLE (loss recognition)
  * - the Halo ALMProxy: receives every claim and funds redemptions (FUNDER_ROLE), driven by
- *   the relayer through the Controller (`fundRedeem`, or `approveAndCall` for the general
- *   fund with principal and penalty parts).
+ *   the relayer through the Controller's one funding call,
+ *   `fundRedeem(facility, tokenId, principalAmount, interestAmount)`.
  */
-import { encodeFunctionData, parseEventLogs, toFunctionSelector, type Address, type Hex, type TransactionReceipt } from 'viem'
+import { parseEventLogs, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { ANVIL_MNEMONIC } from '../../../src/chain/devnet.js'
@@ -29,7 +30,6 @@ export const M = (millions: string): bigint => parseUnitsExact(millions, USDS_DE
 const MAX_UINT256 = (1n << 256n) - 1n
 /** Rate-limit action of claims; the key adds the facility. Defined once: `LIMIT.NFAT_CLAIM`. */
 export const LIMIT_NFAT_CLAIM = LIMIT.NFAT_CLAIM
-const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
 /** Controller calls revert with the facility's errors (the ALMProxy bubbles them): decode both. */
 const controllerCallAbi = [...controllerAbi, ...nfatFacilityAbi.filter((item) => item.type === 'error')] as const
 const DAY = 86_400n
@@ -67,6 +67,7 @@ export async function deployFacility(devnet: Devnet, parameters: DeployFacilityP
     claimer: parameters.claimer ?? relayer.address,
     funder: parameters.funder,
     pauser: freezer.address,
+    writeDowner: govOps.address,
     name: 'Halo 123 Senior Secured NFAT',
     symbol: 'NFAT-123',
     firstTokenId: parameters.firstTokenId ?? 1n,
@@ -147,23 +148,19 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, pau:
       return claimedTokenId(receipt)
     },
     /**
-     * The Halo funds NFAT `tokenId` from its ALMProxy through the Controller: the general
-     * fund(tokenId, amount, principalPaid, penalty) via approveAndCall.
+     * The Halo funds NFAT `tokenId` from its ALMProxy through the Controller's one funding call:
+     * `principalAmount` retires exactly that much principal, `interestAmount` is yield (and any
+     * late-funding penalty).
      */
-    fund: (tokenId: bigint, amount: bigint, principalPaid: bigint, penalty = 0n, target: Address = facility) =>
-      devnet.write(devnet.accounts.relayer, {
-        address: pau.controller,
-        abi: controllerCallAbi,
-        functionName: 'approveAndCall',
-        args: [usds, target, amount + penalty, encodeFunctionData({ abi: nfatFacilityAbi, functionName: 'fund', args: [tokenId, amount, principalPaid, penalty] })],
-      }),
-    /** The Controller's named action for a final (bullet) payment: fundRedeem(facility, tokenId, amount). */
-    fundRedeem: (tokenId: bigint, amount: bigint, target: Address = facility) =>
-      devnet.write(devnet.accounts.relayer, { address: pau.controller, abi: controllerCallAbi, functionName: 'fundRedeem', args: [target, tokenId, amount] }),
-    /** govOps (as Configurator) opens the Controller's funding paths into `target`, unlimited. */
+    fund: (tokenId: bigint, principalAmount: bigint, interestAmount = 0n, target: Address = facility) =>
+      devnet.write(devnet.accounts.relayer, { address: pau.controller, abi: controllerCallAbi, functionName: 'fundRedeem', args: [target, tokenId, principalAmount, interestAmount] }),
+    /** GovOps (WRITE_DOWN_ROLE) recognises a loss: retires `principalAmount` without payment. */
+    writeDown: (tokenId: bigint, principalAmount: bigint, target: Address = facility) =>
+      devnet.write(devnet.accounts.govOps, { address: target, abi: nfatFacilityAbi, functionName: 'writeDown', args: [tokenId, principalAmount] }),
+    /** govOps (as Configurator) opens the Controller's funding keys (principal, interest) into `target`, unlimited. */
     async openFundingPaths(target: Address) {
       const limits = { address: pau.rateLimits, abi: rateLimitsAbi } as const
-      for (const key of [rateLimitKey(LIMIT.REDEEM_FUND, target), rateLimitKey(LIMIT.APPROVE_AND_CALL, usds, target, FUND_SELECTOR)] as Hex[]) {
+      for (const key of [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, target), rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, target)] as Hex[]) {
         await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
       }
     },
@@ -196,6 +193,8 @@ export function bindWorld(devnet: Devnet, usds: Address, facility: Address, pau:
       unpause: () => devnet.write(devnet.accounts.govOps, { ...at, functionName: 'unpause' }),
     },
     pause: () => devnet.write(devnet.accounts.freezer, { ...at, functionName: 'pause' }),
+    /** The freezer removes a claimer or write-down key at once. */
+    removeOperator: (role: Hex, account: Address) => devnet.write(devnet.accounts.freezer, { ...at, functionName: 'removeOperator', args: [role, account] }),
 
     queued: (who: Address, target: Address = facility) =>
       read.readContract({ address: target, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [who] }),

@@ -29,6 +29,12 @@ describe('NFAT gas section', () => {
     expect(erc20 > 21_000n && erc20 < 60_000n).toBe(true) // a real transfer was measured
   })
 
+  it('claim + mint costs at most 125,000 gas (issue 12; it was 161,382), and funding through the PAU is one row with two keys', () => {
+    const claim = rows.find((r) => r.action.startsWith('claim + mint NFAT'))!
+    expect(claim.gas).toBeLessThanOrEqual(125_000n)
+    expect(rows.find((r) => r.action.startsWith('fund via PAU'))!.action).toContain('principal + interest keys')
+  })
+
   it('claim gas with 1 and with 500 queued depositors is equal within 2%', () => {
     expect(claimGasSpreadBasisPoints(rows)).toBeLessThanOrEqual(200n)
   })

@@ -1,6 +1,7 @@
 /**
- * Property run: random deposits, withdrawals, claims, fundings, transfers, redemptions and
- * pauses across three Primes, checked against a plain model after every step.
+ * Property run: random deposits, withdrawals, claims, fundings (principal + interest parts),
+ * write-downs, dust fundings, transfers, redemptions and pauses across three Primes, checked
+ * against a plain model after every step.
  *
  * Invariants after every step:
  * - facility USDS ≥ queued + funded-but-unredeemed (and equals it: nothing else is held)
@@ -8,6 +9,10 @@
  * - a queue withdrawal works even while the facility is paused
  * - only the NFAT's holder can redeem it; a holder never receives more than was funded
  * - a transfer never moves funds
+ * - principal is only ever retired by what was paid toward it or written down: for every NFAT,
+ *   original principal = principal paid out + written down + outstanding, and a burn means
+ *   the first two add up to the original (a 1-wei funding never burns an NFAT)
+ * - funding and redeem work while paused; claim, deposit and write-down do not
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -27,7 +32,10 @@ beforeAll(async () => {
 })
 
 type Unit = { holder: HDAccount; principal: bigint; funded: bigint; fundedPrincipal: bigint }
+/** Per token ever minted: how its original principal was retired. */
+type Ledger = { original: bigint; repaid: bigint; writtenDown: bigint; burned: boolean }
 type Model = {
+  ledger: Map<bigint, Ledger>
   queued: Map<Address, bigint>
   units: Map<bigint, Unit>
   nextTokenId: bigint
@@ -41,7 +49,7 @@ const action = fc.record({
   // Repeats weight the draw towards the flows that build state (deposit, claim, fund, redeem).
   kind: fc.constantFrom(
     ...(['deposit', 'deposit', 'deposit', 'claim', 'claim', 'claim', 'fund', 'fund', 'fund', 'redeem', 'redeem', 'redeem'] as const),
-    ...(['transfer', 'transfer', 'withdraw', 'overClaim', 'overFund', 'strangerRedeem', 'pause'] as const),
+    ...(['transfer', 'transfer', 'withdraw', 'overClaim', 'overFund', 'strangerRedeem', 'pause', 'writeDown', 'dustFund'] as const),
   ),
   actor: fc.nat({ max: 2 }),
   other: fc.nat({ max: 2 }),
@@ -71,6 +79,10 @@ async function step(model: Model, a: Action): Promise<void> {
       await expect(world.claim(prime, 1n)).rejects.toThrow(/EnforcedPause/)
       await expect(world.deposit(prime, 1n)).rejects.toThrow(/EnforcedPause/)
       model.minted += 1n // deposit() minted the Prime its USDS before the refused deposit
+      if (unit && tokenId !== undefined && unit.principal > unit.fundedPrincipal) {
+        await expect(world.writeDown(tokenId, 1n)).rejects.toThrow(/EnforcedPause/)
+        await step(model, { ...a, kind: 'fund' }) // repayments are never blocked by the brake
+      }
       if (queued > 0n) await step(model, { ...a, kind: 'withdraw' })
       if (funded.length > 0) await step(model, { ...a, kind: 'redeem', pick: live.indexOf(funded[0]!) })
       await world.asAdmin.unpause()
@@ -98,32 +110,51 @@ async function step(model: Model, a: Action): Promise<void> {
       const amount = (a.amount % available) + 1n
       expect(await world.claim(depositor, amount)).toBe(model.nextTokenId)
       model.units.set(model.nextTokenId, { holder: depositor, principal: amount, funded: 0n, fundedPrincipal: 0n })
+      model.ledger.set(model.nextTokenId, { original: amount, repaid: 0n, writtenDown: 0n, burned: false })
       model.nextTokenId += 1n
       model.queued.set(depositor.address, available - amount)
       return
     }
     case 'overClaim':
       return void (await expect(world.claim(prime, queued + a.amount)).rejects.toThrow(/InsufficientQueuedBalance/))
-    case 'fund': {
+    case 'fund':
+    case 'dustFund': {
       if (!unit || tokenId === undefined) return
-      const outstanding = unit.principal - unit.fundedPrincipal
-      const principalPaid = (outstanding * BigInt(a.pick % 101)) / 100n
-      const amount = (unit.principal * a.ratio) / 100n // 0%..120% of principal: losses, yield
-      if (amount + a.penalty === 0n) return
-      await world.mint(world.almProxy, amount + a.penalty) // returns arrive from outside
-      model.minted += amount + a.penalty
-      await world.fund(tokenId, amount, principalPaid, a.penalty)
-      unit.funded += amount + a.penalty
-      unit.fundedPrincipal += principalPaid
-      model.fundedTotal.set(tokenId, (model.fundedTotal.get(tokenId) ?? 0n) + amount + a.penalty)
+      const uncovered = unit.principal - unit.fundedPrincipal
+      // A dust funding (a faulty relayer) pays 1 wei of principal; a normal one 0%..100% of
+      // the uncovered principal plus 0%..12% interest and a late penalty.
+      const principalAmount = a.kind === 'dustFund' ? (uncovered > 0n ? 1n : 0n) : (uncovered * BigInt(a.pick % 101)) / 100n
+      const interestAmount = a.kind === 'dustFund' ? (uncovered > 0n ? 0n : 1n) : (unit.principal * a.ratio) / 1000n + a.penalty
+      if (principalAmount + interestAmount === 0n) return
+      await world.mint(world.almProxy, principalAmount + interestAmount) // returns arrive from outside
+      model.minted += principalAmount + interestAmount
+      await world.fund(tokenId, principalAmount, interestAmount)
+      unit.funded += principalAmount + interestAmount
+      unit.fundedPrincipal += principalAmount
+      model.fundedTotal.set(tokenId, (model.fundedTotal.get(tokenId) ?? 0n) + principalAmount + interestAmount)
       return
     }
     case 'overFund': {
       if (!unit || tokenId === undefined) return
-      const outstanding = unit.principal - unit.fundedPrincipal
-      await world.mint(world.almProxy, a.amount)
-      model.minted += a.amount
-      return void (await expect(world.fund(tokenId, a.amount, outstanding + 1n)).rejects.toThrow(/PrincipalOverpaid/))
+      const uncovered = unit.principal - unit.fundedPrincipal
+      await world.mint(world.almProxy, uncovered + 1n)
+      model.minted += uncovered + 1n
+      return void (await expect(world.fund(tokenId, uncovered + 1n)).rejects.toThrow(/PrincipalOverpaid/))
+    }
+    case 'writeDown': {
+      // GovOps recognises a loss on part of the uncovered principal (never on funded principal).
+      if (!unit || tokenId === undefined) return
+      const uncovered = unit.principal - unit.fundedPrincipal
+      if (uncovered === 0n) return void (await expect(world.writeDown(tokenId, 1n)).rejects.toThrow(/WriteDownTooLarge/))
+      const amount = (uncovered * BigInt((a.pick % 100) + 1)) / 100n || 1n
+      await world.writeDown(tokenId, amount)
+      unit.principal -= amount
+      model.ledger.get(tokenId)!.writtenDown += amount
+      if (unit.principal === 0n && unit.funded === 0n) {
+        model.units.delete(tokenId) // written off entirely: closed
+        model.ledger.get(tokenId)!.burned = true
+      }
+      return
     }
     case 'transfer': {
       if (!unit || tokenId === undefined) return
@@ -148,10 +179,12 @@ async function step(model: Model, a: Action): Promise<void> {
       expect(paid).toBe(unit.funded)
       model.paidTotal.set(tokenId, (model.paidTotal.get(tokenId) ?? 0n) + paid)
       unit.principal -= unit.fundedPrincipal
+      model.ledger.get(tokenId)!.repaid += unit.fundedPrincipal
       unit.funded = 0n
       unit.fundedPrincipal = 0n
       if (unit.principal === 0n) {
         model.units.delete(tokenId)
+        model.ledger.get(tokenId)!.burned = true
         await expect(world.redeem(unit.holder, tokenId)).rejects.toThrow(/AlreadyRedeemed/)
       }
       return
@@ -175,6 +208,12 @@ async function checkInvariants(model: Model): Promise<void> {
   expect(facilityUsds! + almProxyUsds! + primeUsds.reduce((a, b) => a + b!, 0n)).toBe(model.minted)
   for (const [tokenId, paid] of model.paidTotal) expect(paid <= (model.fundedTotal.get(tokenId) ?? 0n)).toBe(true)
   for (const prime of primes) expect(await world.queued(prime.address)).toBe(model.queued.get(prime.address) ?? 0n)
+  // Principal is retired only by payment toward it or by a write-down.
+  for (const [tokenId, entry] of model.ledger) {
+    const outstanding = model.units.get(tokenId)?.principal ?? 0n
+    expect(entry.repaid + entry.writtenDown + outstanding).toBe(entry.original)
+    if (entry.burned) await expect(world.unit(tokenId)).rejects.toThrow(/AlreadyRedeemed/)
+  }
   for (const [tokenId, unit] of model.units) {
     expect(await world.ownerOf(tokenId)).toBe(unit.holder.address)
     expect((await world.unit(tokenId)).principal).toBe(unit.principal)
@@ -188,6 +227,7 @@ describe('NFAT Facility invariants under random sequences', () => {
       fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: 40, size: 'large' }), async (actions) => {
         await devnet.withSnapshot(async () => {
           const model: Model = {
+            ledger: new Map(),
             queued: new Map(),
             units: new Map(),
             nextTokenId: await world.view('nextTokenId'),

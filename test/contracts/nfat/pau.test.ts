@@ -58,7 +58,7 @@ describe('Prime PAU → facility → Halo PAU', () => {
     expect(await world.balance(world.almProxy)).toBe(M('25'))
 
     await world.mint(world.almProxy, M('1.25'))
-    await world.fundRedeem(tokenId, M('26.25'))
+    await world.fund(tokenId, M('25'), M('1.25'))
     expect(await world.funding(tokenId)).toEqual({ amount: M('26.25'), principalPaid: M('25') })
     expect(await world.balance(world.facility)).toBe(M('25') + M('26.25')) // queued + funded
   })
@@ -96,7 +96,7 @@ describe('Prime PAU → facility → Halo PAU', () => {
 
     // Day 180: 30M principal + 1.5M (its pro rata share of 3.75M yield) back at the Halo ALMProxy, funded to #42.
     await world.mint(world.almProxy, M('1.5'))
-    await world.fundRedeem(tokenId, M('31.5'), facilityA)
+    await world.fund(tokenId, M('30'), M('1.5'), facilityA)
     const sparkBefore = await world.balance(prime.proxy)
 
     await primeController('redeemFromFacility', [facilityA, tokenId])

@@ -40,7 +40,7 @@ describe('NFAT standard scenarios (USDS)', () => {
 
     await world.days(181) // six months: nothing happens for a bullet loan
     await world.mint(world.almProxy, M('1.25')) // the yield comes back from the deployment
-    await world.fundRedeem(1n, M('26.25')) // the Controller's named action: final payment
+    await world.fund(1n, M('25'), M('1.25')) // the Controller's funding call: principal 25M + interest 1.25M
     expect((await world.unit(1n)).principal).toBe(M('25'))
     expect(await world.funding(1n)).toEqual({ amount: M('26.25'), principalPaid: M('25') })
 
@@ -84,7 +84,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     const received: bigint[] = []
     for (const remaining of [M('30'), M('20'), M('10')]) {
       await world.days(91)
-      await world.fund(nfat, M('10.8'), M('10'))
+      await world.fund(nfat, M('10'), M('0.8'))
       const before = await world.balance(primeX.address)
       const receipt = await world.redeem(primeX, nfat)
       received.push((await world.balance(primeX.address)) - before)
@@ -94,7 +94,7 @@ describe('NFAT standard scenarios (USDS)', () => {
       expect(await world.ownerOf(nfat)).toBe(primeX.address)
     }
     await world.days(91)
-    await world.fund(nfat, M('10.8'), M('10'))
+    await world.fund(nfat, M('10'), M('0.8'))
     const before = await world.balance(primeX.address)
     const receipt = await world.redeem(primeX, nfat)
     received.push((await world.balance(primeX.address)) - before)
@@ -116,14 +116,14 @@ describe('NFAT standard scenarios (USDS)', () => {
     expect((await world.unit(1n)).depositor).toBe(primeX.address) // the original depositor stays on record
 
     await world.mint(world.almProxy, M('1.25'))
-    await world.fund(1n, M('26.25'), M('25'))
+    await world.fund(1n, M('25'), M('1.25'))
     await expect(world.redeem(primeX, 1n)).rejects.toThrow(/NotHolder/)
     await world.redeem(primeY, 1n)
     expect(await world.balance(primeY.address)).toBe(M('26.25'))
     expect(await world.balance(primeX.address)).toBe(M('25.5'))
   })
 
-  it('6. Halo funds 5 days late and adds a penalty: the holder receives principal + yield + penalty', async () => {
+  it('6. Halo funds 5 days late and adds a penalty (paid as interest): the holder receives principal + yield + penalty', async () => {
     const { primeX } = world.people
     await world.deposit(primeX, M('25'))
     await world.claim(primeX, M('25'))
@@ -131,9 +131,9 @@ describe('NFAT standard scenarios (USDS)', () => {
     // The penalty amount comes from the deal terms in the Synome; 0.05M here for illustration.
     const penalty = M('0.05')
     await world.mint(world.almProxy, M('1.25') + penalty)
-    const receipt = await world.fund(1n, M('26.25'), M('25'), penalty)
+    const receipt = await world.fund(1n, M('25'), M('1.25') + penalty)
     const [funded] = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Funded', logs: receipt.logs })
-    expect(funded?.args).toMatchObject({ tokenId: 1n, depositor: primeX.address, amount: M('26.25'), principalPaid: M('25'), penalty })
+    expect(funded?.args).toMatchObject({ tokenId: 1n, depositor: primeX.address, principalAmount: M('25'), interestAmount: M('1.3') })
     await world.redeem(primeX, 1n)
     expect(await world.balance(primeX.address)).toBe(M('26.3'))
   })
@@ -144,7 +144,7 @@ describe('NFAT standard scenarios (USDS)', () => {
     await world.claim(primeX, M('25'))
     await world.days(180) // 2025-07-14, the day before maturity
     await world.mint(world.almProxy, M('1.25'))
-    await world.fund(1n, M('26.25'), M('25'))
+    await world.fund(1n, M('25'), M('1.25'))
     await world.days(18) // 2025-08-01
     await world.redeem(primeX, 1n)
     expect(await world.balance(primeX.address)).toBe(M('26.25'))
@@ -192,15 +192,19 @@ describe('NFAT standard scenarios (USDS)', () => {
     expect(await world.ownerOf(1n)).toBe(primeY.address)
   })
 
-  it('11. Halo never funds: redeem refuses with NotFunded; recovery proceeds later retire the unit at a loss', async () => {
+  it('11. Halo never funds: redeem refuses with NotFunded; recovery proceeds are funded as principal and GovOps writes the 5M shortfall down, so the unit retires at a loss', async () => {
     const { primeX } = world.people
     await world.deposit(primeX, M('25'))
     await world.claim(primeX, M('25'))
     await world.days(181 + 30) // maturity and a grace period pass without funding
     await expect(world.redeem(primeX, 1n)).rejects.toThrow(/NotFunded/)
     expect(await world.ownerOf(1n)).toBe(primeX.address) // the holder keeps its claim on recovery
-    // Recovery returns 20M of the 25M: the Halo funds it as retiring all principal.
-    await world.fund(1n, M('20'), M('25'))
+    // Recovery returns 20M of the 25M: funding retires 20M of principal, a write-down the rest.
+    await world.fund(1n, M('20'))
+    const receipt = await world.writeDown(1n, M('5'))
+    const [written] = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'WrittenDown', logs: receipt.logs })
+    expect(written?.args).toMatchObject({ tokenId: 1n, depositor: primeX.address, writer: devnet.accounts.govOps.address, principalAmount: M('5'), principalRemaining: M('20') })
+    expect(await world.funding(1n)).toEqual({ amount: M('20'), principalPaid: M('20') })
     await world.redeem(primeX, 1n)
     expect(await world.balance(primeX.address)).toBe(M('20'))
     expect(await world.balanceOfNfat(primeX.address)).toBe(0n)
@@ -262,20 +266,27 @@ describe('seed 004: sleeve-7 sweep and lifecycle (tokenIds from 42)', () => {
     const { shares, remainder } = splitProRata(M('78.75'), principals)
     expect(shares).toEqual([M('31.5'), M('26.25'), M('21')])
     expect(remainder).toBe(0n)
-    for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.fund(tokenId, shares[i]!, principals[i]!)
+    // One funding call per NFAT: principal 30M / 25M / 20M + yield 1.5M / 1.25M / 1.0M.
+    const yields = shares.map((share, i) => share - principals[i]!)
+    expect(yields).toEqual([M('1.5'), M('1.25'), M('1')])
+    for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.fund(tokenId, principals[i]!, yields[i]!)
     expect(await seed.balance(seed.almProxy)).toBe(0n)
     for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.redeem(primes[i]!, tokenId)
     expect(await Promise.all(primes.map((p) => seed.balance(p.address)))).toEqual(shares)
     expect(await seed.balance(seed.facility)).toBe(0n)
   })
 
-  it('partial default: the sleeve returns 60M (80%), units get 24M / 20M / 16M pro rata and are retired', async () => {
+  it('partial default: the sleeve returns 60M (80%), units get 24M / 20M / 16M pro rata as principal, GovOps writes down 6M / 5M / 4M, and they are retired', async () => {
     const { primes, principals } = await sweepAndDeploy()
     await seed.mint(seed.almProxy, M('60')) // only 60M of the 75M deployed comes back
     const { shares } = splitProRata(M('60'), principals)
     expect(shares).toEqual([M('24'), M('20'), M('16')])
-    for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.fund(tokenId, shares[i]!, principals[i]!)
+    for (const [i, tokenId] of [42n, 43n, 44n].entries()) {
+      await seed.fund(tokenId, shares[i]!)
+      await seed.writeDown(tokenId, principals[i]! - shares[i]!)
+    }
     for (const [i, tokenId] of [42n, 43n, 44n].entries()) await seed.redeem(primes[i]!, tokenId)
     expect(await Promise.all(primes.map((p) => seed.balance(p.address)))).toEqual(shares)
+    expect(await seed.balanceOfNfat(primes[0]!.address)).toBe(0n)
   })
 })

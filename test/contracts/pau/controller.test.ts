@@ -57,7 +57,8 @@ beforeAll(async () => {
     facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
     facilityRedeem: rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility),
     nfatClaim: s.nfatClaimKey,
-    redeemFund: rateLimitKey(LIMIT.REDEEM_FUND, s.facility),
+    fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility),
+    fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility),
     lctsDeposit: rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.facility, depositSelector),
   }
   const limits: Array<[Hex, bigint, bigint]> = [
@@ -70,7 +71,8 @@ beforeAll(async () => {
     [keys.facilityWithdraw!, UNLIMITED, 0n],
     [keys.facilityRedeem!, usd('4000000'), usd('4000000') / DAY],
     [keys.nfatClaim!, usd('5000000'), usd('5000000') / DAY],
-    [keys.redeemFund!, usd('2000000'), usd('2000000') / DAY],
+    [keys.fundPrincipal!, usd('2000000'), usd('2000000') / DAY],
+    [keys.fundInterest!, usd('200000'), usd('200000') / DAY],
     [keys.lctsDeposit!, usd('1000000'), usd('1000000') / DAY],
   ]
   const setSlippage = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
@@ -159,11 +161,15 @@ const facilityRead = <const name extends 'queuedBalanceOf' | 'fundingOf' | 'owne
     name extends 'fundingOf' ? readonly [bigint, bigint] : name extends 'ownerOf' ? Address : bigint
   >
 
-/** The one PAU plays both sides: it queues as a Prime, lpha-nfat claims NFAT #42 to it, the Halo side funds it. */
+/**
+ * The one PAU plays both sides: it queues as a Prime, lpha-nfat claims NFAT #42 to it, the Halo
+ * side funds it — principal first (never more than the NFAT has), the rest as interest.
+ */
 async function queueClaimAndFund(principal: bigint, funded: bigint): Promise<bigint> {
   await relay('depositToFacility', [s.facility, principal])
   await devnet.write(devnet.accounts.relayer, { address: s.facility, abi: nfatFacilityAbi, functionName: 'claim', args: [s.proxy, principal] })
-  if (funded > 0n) await relay('fundRedeem', [s.facility, 42n, funded])
+  const principalAmount = funded < principal ? funded : principal
+  if (funded > 0n) await relay('fundRedeem', [s.facility, 42n, principalAmount, funded - principalAmount])
   return 42n
 }
 
@@ -181,12 +187,38 @@ describe('NFAT Facility: queue, redeem funding, redemption (USDS)', () => {
     expect((await limitData(keys.facilityDeposit!)).lastAmount).toBe(expected < mid.maxAmount ? expected : mid.maxAmount)
   })
 
-  it('funds the redeem contract for an NFAT', async () => {
+  it('funds the redeem contract for an NFAT: the principal part consumes the principal key, the interest part the interest key', async () => {
     const tokenId = await queueClaimAndFund(usd('1500000'), 0n)
-    const before = await limitData(keys.redeemFund!)
-    const receipt = await relay('fundRedeem', [s.facility, tokenId, usd('1575000')])
-    await expectConsumed(keys.redeemFund!, before, receipt, usd('1575000'))
+    const principalBefore = await limitData(keys.fundPrincipal!)
+    const interestBefore = await limitData(keys.fundInterest!)
+    const receipt = await relay('fundRedeem', [s.facility, tokenId, usd('1500000'), usd('75000')])
+    await expectConsumed(keys.fundPrincipal!, principalBefore, receipt, usd('1500000'))
+    await expectConsumed(keys.fundInterest!, interestBefore, receipt, usd('75000'))
     expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1575000'), usd('1500000')])
+  })
+
+  it('a zero part consumes nothing of its key: an interest-only payment leaves the principal key and the NFAT’s principal alone', async () => {
+    const tokenId = await queueClaimAndFund(usd('1500000'), 0n)
+    const principalBefore = await limitData(keys.fundPrincipal!)
+    const interestBefore = await limitData(keys.fundInterest!)
+    const receipt = await relay('fundRedeem', [s.facility, tokenId, 0n, usd('75000')])
+    expect(await limitData(keys.fundPrincipal!)).toEqual(principalBefore)
+    await expectConsumed(keys.fundInterest!, interestBefore, receipt, usd('75000'))
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('75000'), 0n])
+    await expect(relay('fundRedeem', [s.facility, tokenId, 0n, 0n])).rejects.toThrow(/ZeroAmount/)
+  })
+
+  it('a faulty relayer cannot retire principal out of the interest budget, nor pay interest out of the principal budget: each part beyond its key reverts and changes nothing', async () => {
+    const tokenId = await queueClaimAndFund(usd('4500000'), 0n)
+    const proxyBefore = await balanceOf(s.usds, s.proxy)
+    const limitsBefore = [await limitData(keys.fundPrincipal!), await limitData(keys.fundInterest!)]
+    // Principal key 2M, interest key 200k: 2.5M of principal, or 300k of interest, is refused.
+    await expect(relay('fundRedeem', [s.facility, tokenId, usd('2500000'), 0n])).rejects.toThrow(/RateLimitExceeded/)
+    await expect(relay('fundRedeem', [s.facility, tokenId, 0n, usd('300000')])).rejects.toThrow(/RateLimitExceeded/)
+    await expect(relay('fundRedeem', [s.facility, tokenId, usd('1000000'), usd('300000')])).rejects.toThrow(/RateLimitExceeded/)
+    expect(await balanceOf(s.usds, s.proxy)).toBe(proxyBefore)
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([0n, 0n])
+    expect([await limitData(keys.fundPrincipal!), await limitData(keys.fundInterest!)]).toEqual(limitsBefore)
   })
 
   it('redeemFromFacility burns the proxy’s funded NFAT and consumes the redeem key by the USDS that came in', async () => {
@@ -214,12 +246,12 @@ describe('NFAT Facility: queue, redeem funding, redemption (USDS)', () => {
   it('more than the redeem key has available reverts; an unfunded NFAT reverts NotFunded', async () => {
     const tokenId = await queueClaimAndFund(usd('4500000'), 0n)
     await expect(relay('redeemFromFacility', [s.facility, tokenId])).rejects.toThrow(/NotFunded/)
-    await relay('fundRedeem', [s.facility, tokenId, usd('1900000')]) // a final payment (a recovery at a loss)
+    await relay('fundRedeem', [s.facility, tokenId, usd('1900000'), 0n]) // a recovery: 1.9M of principal repaid
     // GovOps lowers the redeem limit to 1M (decreases are instant): a 1.9M redemption no longer fits.
     await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'setRateLimit', args: [s.pau, keys.facilityRedeem!, usd('1000000'), 0n] })
     await expect(relay('redeemFromFacility', [s.facility, tokenId])).rejects.toThrow(/RateLimitExceeded/)
     expect(await facilityRead('ownerOf', tokenId)).toBe(s.proxy)
-    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1900000'), usd('4500000')])
+    expect(await facilityRead('fundingOf', tokenId)).toEqual([usd('1900000'), usd('1900000')])
   })
 })
 
@@ -242,7 +274,8 @@ describe('access control: every external function refuses every unauthorized cal
     ['depositToFacility', [s.facility, usd('1')]],
     ['withdrawFromFacility', [s.facility]],
     ['redeemFromFacility', [s.facility, 42n]],
-    ['fundRedeem', [s.facility, 1n, usd('1')]],
+    ['fundRedeem', [s.facility, 1n, usd('1'), 0n]],
+    ['fundRedeem', [s.facility, 1n, 0n, usd('1')]],
     ['approveAndCall', [s.usds, s.facility, usd('1'), '0xb6b55f25']],
   ]
 

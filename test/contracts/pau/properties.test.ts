@@ -90,7 +90,8 @@ beforeAll(async () => {
     [K.facilityRedeem, INIT.facilityRedeem.maxAmount, INIT.facilityRedeem.slope],
     // Claims and funding are the Halo side's business here: unlimited, so never written.
     [s.nfatClaimKey, UNLIMITED, 0n],
-    [rateLimitKey(LIMIT.REDEEM_FUND, s.facility), UNLIMITED, 0n],
+    [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility), UNLIMITED, 0n],
+    [rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility), UNLIMITED, 0n],
   ]
   await s.timelocked(...limits.map(([key, max, slope]) => s.addInit(key, max, slope)))
   for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
@@ -107,12 +108,12 @@ beforeAll(async () => {
   await devnet.increaseTime(3_600n) // the deposit limit refills before the runs
 }, 120_000)
 
-/** lpha-nfat claims `amount` of the proxy's queue as an NFAT to the proxy; the same PAU funds it in full. */
+/** lpha-nfat claims `amount` of the proxy's queue as an NFAT to the proxy; the same PAU funds its whole principal (no interest part). */
 async function claimAndFund(amount: bigint, beforeFund: () => Promise<void> = async () => {}): Promise<bigint> {
   const receipt = await devnet.write(devnet.accounts.relayer, { address: s.facility, abi: nfatFacilityAbi, functionName: 'claim', args: [s.proxy, amount] })
   const tokenId = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Claimed', logs: receipt.logs })[0]!.args.tokenId
   await beforeFund()
-  await devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName: 'fundRedeem', args: [s.facility, tokenId, amount] })
+  await devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName: 'fundRedeem', args: [s.facility, tokenId, amount, 0n] })
   return tokenId
 }
 
