@@ -5,7 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ILCTSConverter} from "./interfaces/ILCTSConverter.sol";
 
 /// @title LCTSQueue
@@ -23,7 +23,7 @@ import {ILCTSConverter} from "./interfaces/ILCTSConverter.sol";
 ///      rewardPerToken is kept at RAY (1e27): one settlement's truncation then costs the whole
 ///      generation at most totalShares ÷ 1e27 reward units (≤ 1 for any real supply).
 ///      Positions are internal accounting, not tokens: they cannot be transferred.
-contract LCTSQueue is AccessControl, ReentrancyGuard {
+contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     bytes32 public constant LCTS_PBEAM = keccak256("LCTS_PBEAM");
@@ -71,7 +71,8 @@ contract LCTSQueue is AccessControl, ReentrancyGuard {
     error SharesOverflow();
 
     event Deposited(address indexed user, uint256 indexed generationId, uint256 amount, uint256 shares);
-    event Claimed(address indexed user, uint256 indexed generationId, address indexed caller, uint256 reward);
+    /// @dev The caller (a keeper, for claimFor) is the transaction's sender; it is not repeated here.
+    event Claimed(address indexed user, uint256 generationId, uint256 reward);
     event Exited(address indexed user, uint256 indexed generationId, uint256 underlying, uint256 reward);
     event Locked(uint256 indexed generationId);
     event Settled(uint256 indexed generationId, uint256 capacity, uint256 converted, uint256 reward, uint256 rewardPerTokenRay, bool finalized);
@@ -277,7 +278,7 @@ contract LCTSQueue is AccessControl, ReentrancyGuard {
             paid = _pending(shares, rpt, p.rewardDebtRay);
             p.rewardDebtRay = rpt;
         }
-        emit Claimed(user, generationId, msg.sender, paid);
+        emit Claimed(user, generationId, paid);
         if (paid != 0) reward.safeTransfer(user, paid);
     }
 
