@@ -55,3 +55,28 @@ describe('LCTS pair capacity (daily-settlement-cycle.md Part 5)', () => {
     expect(() => pairCapacity({ ...base, exchangeRateWad: 0n, inputs: null })).toThrow(/exchangeRate/)
   })
 })
+
+describe('LCTS daily cycle and exchange rate', async () => {
+  const { accrueExchangeRate, assertSchedule, daysBetween, DEFAULT_SCHEDULE, epochOf, isSkipped, lockTime, settleTime } = await import('../../../src/domain/lcts/cycle.js')
+  it('locks at 13:00 and settles at 16:00 UTC of the epoch; weekends skipped when configured', () => {
+    expect(lockTime('2026-12-01', DEFAULT_SCHEDULE).toISOString()).toBe('2026-12-01T13:00:00.000Z')
+    expect(settleTime('2026-12-01', DEFAULT_SCHEDULE).toISOString()).toBe('2026-12-01T16:00:00.000Z')
+    expect(epochOf(new Date('2026-12-05T23:59:59Z'))).toBe('2026-12-05')
+    const weekends = { ...DEFAULT_SCHEDULE, skipWeekdaysUtc: [0, 6], skipDates: ['2026-12-25'] }
+    expect(['2026-12-04', '2026-12-05', '2026-12-06', '2026-12-07', '2026-12-25'].map((d) => isSkipped(d, weekends))).toEqual([false, true, true, false, true])
+    expect(daysBetween('2026-12-04', '2026-12-07')).toBe(3n)
+  })
+
+  it('refuses a schedule that settles before it locks or locks longer than 3 hours', () => {
+    expect(() => assertSchedule({ ...DEFAULT_SCHEDULE, settleAtSecondsUtc: 12 * 3600 })).toThrow(/lock before/)
+    expect(() => assertSchedule({ ...DEFAULT_SCHEDULE, settleAtSecondsUtc: 17 * 3600 })).toThrow(/3 hours/)
+  })
+
+  it('accrues the clearing spread on the rented share: 365 bps on all of it for one day is +0.01%', () => {
+    const r = accrueExchangeRate({ exchangeRateWad: WAD, inputs: inputs({ clearingSpreadBps: 365n, riskCapitalDemand: m('100') }), supplyValue: m('100'), days: 1n })
+    expect(r).toBe(WAD + WAD / 10_000n)
+    const half = accrueExchangeRate({ exchangeRateWad: WAD, inputs: inputs({ clearingSpreadBps: 365n, riskCapitalDemand: m('50') }), supplyValue: m('100'), days: 1n })
+    expect(half).toBe(WAD + WAD / 20_000n)
+    expect(accrueExchangeRate({ exchangeRateWad: WAD, inputs: null, supplyValue: m('1'), days: 3n })).toBe(WAD)
+  })
+})
