@@ -62,11 +62,15 @@ export class DecisionJournal {
   constructor(path: string) {
     this.#journal = JsonlJournal.open({ path, parse: (raw) => decisionLine.parse(raw) as SettlementDecision, lock: true })
   }
+  // Lines appended in this process are kept as written (strings): normalise every read.
+  #read(record: SettlementDecision | undefined): SettlementDecision | undefined {
+    return record && (decisionLine.parse(toJson(record)) as SettlementDecision)
+  }
   get(epoch: string): SettlementDecision | undefined {
-    return this.#journal.records.find((d) => d.epoch === epoch)
+    return this.#read(this.#journal.records.find((d) => d.epoch === epoch))
   }
   latest(): SettlementDecision | undefined {
-    return this.#journal.records.at(-1)
+    return this.#read(this.#journal.records.at(-1))
   }
   append(decision: SettlementDecision): void {
     this.#journal.append(toJson(decision) as SettlementDecision)
