@@ -9,6 +9,7 @@ import { runLctsBeacon } from '../beacons/lcts/main.js'
 import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
+import { registerLctsCommands } from '../synome/commands/lcts/index.js'
 import { createHttpClient } from '../synome/client/index.js'
 
 /**
@@ -30,6 +31,9 @@ function attestorKey(keyFile: string | undefined): `0x${string}` {
 }
 
 export function register(program: Command): void {
+  // lpha-lcts's records and Core Council's LCTS capacity inputs are Synome commands; registering
+  // them here means every Synome this CLI starts (`halo synome serve`) accepts them.
+  registerLctsCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
