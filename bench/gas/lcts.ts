@@ -77,7 +77,8 @@ export const section: GasSection = {
     await sub.settle(t('100'))
     rows.push(row('claimFor (keeper pays the user)', (await sub.claimFor(attestor, alice.address)).gasUsed))
     // exit: attestor enters and exits (warm-up), then bob exits his position
-    await sub.deposit(attestor, t('1000'))
+    const subscribeAfterSettlement = (await sub.deposit(attestor, t('1000'))).gasUsed
+    rows.push(row('subscribe (new position after a settlement: rewardDebt slot too)', subscribeAfterSettlement, baselineNew))
     await sub.exit(attestor)
     rows.push(row('exit (claim-and-exit, whole position)', (await sub.exit(bob)).gasUsed))
     // settle-from-finalized: drain generation 1 with alice and freezer in it

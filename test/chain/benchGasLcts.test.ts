@@ -26,6 +26,8 @@ describe('bench:gas LCTS section', () => {
     expect(claim.gas * 100n).toBeLessThanOrEqual(claim.baseline!.gas * 150n)
     const subscribe = gas('subscribe (new position, ACTIVE generation)', 'to a new holder')
     expect(subscribe.gas * 10n).toBeLessThanOrEqual(subscribe.baseline!.gas * 20n)
+    const afterSettlement = gas('subscribe (new position after a settlement: rewardDebt slot too)', 'to a new holder')
+    expect(afterSettlement.gas * 10n).toBeLessThanOrEqual(afterSettlement.baseline!.gas * 20n)
     const topUp = gas('subscribe (top-up, pays pending first)')
     expect(topUp.gas * 10n).toBeLessThanOrEqual(topUp.baseline!.gas * 20n)
   })
