@@ -42,6 +42,7 @@ const CRASHES: Record<number, { at: 'lock' | 'settle'; crashAt: string }> = {
   3: { at: 'lock', crashAt: 'ledger-write#1' }, // after journaling the decision, before any settle
   4: { at: 'settle', crashAt: 'tx-broadcast#1' }, // after broadcasting the rate or the first settle
   8: { at: 'settle', crashAt: 'synome-write#1' }, // after the settlement record was accepted
+  15: { at: 'lock', crashAt: 'tx-intent#1' }, // after journaling the first lock intent, before broadcasting it
 }
 
 let devnet: Devnet
@@ -229,6 +230,13 @@ describe('lpha-lcts: 30 simulated days of srUSDS', () => {
     const missing = records.find((r) => r.epoch === new Date(START + MISSING_INPUT_DAY * 24 * HOUR).toISOString().slice(0, 10))
     expect(missing?.fallback).toBe('previous-epoch')
     for (const crashDay of Object.keys(CRASHES)) expect(records.map((r) => r.epoch)).toContain(new Date(START + Number(crashDay) * 24 * HOUR).toISOString().slice(0, 10))
+
+    // never settled twice: one Settled event per recorded queue settlement, across all crashes
+    const settledEvent = lctsQueueAbi.find((item) => item.type === 'event' && item.name === 'Settled')!
+    for (const side of ['subscribe', 'redeem'] as const) {
+      const logs = await devnet.publicClient.getLogs({ address: side === 'subscribe' ? s.subscribeQueue : s.redeemQueue, event: settledEvent as never, fromBlock: 0n })
+      expect(logs.length).toBe(records.filter((r) => r[side] !== null).length)
+    }
 
     // replay: the users' operations and the Synome's settlements through the pure model
     const queues = { subscribe: model.emptyQueue(10n ** 6n), redeem: model.emptyQueue(0n) }
