@@ -4,13 +4,16 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
 import { parseAttestationType } from '../beacons/attest/policy.js'
 import { postAttestation } from '../beacons/attest/reconcile.js'
+import { loadLctsBeaconConfig } from '../beacons/lcts/config.js'
+import { runLctsBeacon } from '../beacons/lcts/main.js'
 import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
+import { registerLctsCommands } from '../synome/commands/lcts/index.js'
 import { createHttpClient } from '../synome/client/index.js'
 
 /**
- * `halo beacon nfat|attest --config file` run the beacons; `halo attest <type> <sleeve>
+ * `halo beacon nfat|lcts|attest --config file` run the beacons; `halo attest <type> <sleeve>
  * --file evidence.json` is the human attestor's way to post one attestation.
  */
 function readJson(path: string, what: string): unknown {
@@ -28,6 +31,9 @@ function attestorKey(keyFile: string | undefined): `0x${string}` {
 }
 
 export function register(program: Command): void {
+  // lpha-lcts's records and Core Council's LCTS capacity inputs are Synome commands; registering
+  // them here means every Synome this CLI starts (`halo synome serve`) accepts them.
+  registerLctsCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
@@ -38,6 +44,14 @@ export function register(program: Command): void {
     .option('--json', 'structured log lines (the default output is pino JSON anyway)')
     .action(async (options: { config: string; once?: boolean }) => {
       await runNfatBeacon(loadNfatBeaconConfig(options.config), { once: options.once })
+    })
+  beacon
+    .command('lcts')
+    .description('lpha-lcts: lock an LCTS pair at 13:00 UTC, settle it by 16:00 UTC with capacity from netting and the Council’s inputs, record each settlement')
+    .requiredOption('--config <file>', 'beacon config (JSON; see docs/lcts.md)')
+    .option('--once', 'run one reconcile tick and exit')
+    .action(async (options: { config: string; once?: boolean }) => {
+      await runLctsBeacon(loadLctsBeaconConfig(options.config), { once: options.once })
     })
   beacon
     .command('attest')

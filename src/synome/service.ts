@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
-import { checkRole, type RoleGrant } from '../domain/roles.js'
+import { checkRole, ROLES, type RoleGrant } from '../domain/roles.js'
 import { isoTimestamp } from '../domain/sleeve.js'
 import { applyGrant } from './commands/council.js'
 import { buildRegistry } from './commands/registry.js'
@@ -49,7 +49,7 @@ const bootstrapRoles = defineCommand({
   name: 'bootstrapRoles',
   role: 'council',
   summary: 'Initial writer roles from the config file (first event only)',
-  schema: z.strictObject({ grants: z.array(z.strictObject({ address: addressSchema, role: z.enum(['nfat', 'attest', 'council', 'operator']), haloClasses: z.array(z.string()).default([]) })).max(1000) }),
+  schema: z.strictObject({ grants: z.array(z.strictObject({ address: addressSchema, role: z.enum(ROLES), haloClasses: z.array(z.string()).default([]) })).max(1000) }),
   async target() {
     return { type: 'role', id: BOOTSTRAP }
   },

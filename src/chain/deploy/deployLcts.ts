@@ -1,0 +1,46 @@
+/**
+ * An LCTS queue pair with its token and Holding System: srUSDS over sUSDS for the Generator,
+ * or a Prime's TEJRC / TISRC over its asset. The same contracts serve every pair; nothing here
+ * assumes a Halo. `admin` wires the pair and keeps DEFAULT_ADMIN_ROLE; `pbeam` (lpha-lcts) gets
+ * LCTS_PBEAM on both queues and the Holding System.
+ */
+import type { Account, Address } from 'viem'
+import {
+  lctsHoldingSystemAbi,
+  lctsHoldingSystemBytecode,
+  lctsQueueAbi,
+  lctsQueueBytecode,
+  lctsTokenAbi,
+  lctsTokenBytecode,
+} from '../generated/index.js'
+import { deployContract, writeAndWait, type ChainClients } from '../devnet.js'
+
+export type DeployLctsPairParameters = {
+  admin: Account
+  /** Address of the LCTS pBEAM (the account lpha-lcts signs with). */
+  pbeam: Address
+  /** The backing asset (sUSDS for srUSDS). */
+  asset: Address
+  name: string
+  symbol: string
+  /** Underlying below which a settled generation converts the rest and finalizes, per queue. */
+  subscribeDustThreshold?: bigint | undefined
+  redeemDustThreshold?: bigint | undefined
+}
+
+export type LctsPair = { holdingSystem: Address; token: Address; subscribeQueue: Address; redeemQueue: Address; asset: Address }
+
+export async function deployLctsPair(clients: ChainClients, p: DeployLctsPairParameters): Promise<LctsPair> {
+  const { admin, pbeam, asset } = p
+  const holdingSystem = await deployContract(clients, { abi: lctsHoldingSystemAbi, bytecode: lctsHoldingSystemBytecode, args: [asset, admin.address, pbeam], account: admin })
+  const token = await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: [p.name, p.symbol, holdingSystem], account: admin })
+  const queue = (underlying: Address, reward: Address, dust: bigint) =>
+    deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [underlying, reward, dust, admin.address, pbeam], account: admin })
+  const subscribeQueue = await queue(asset, token, p.subscribeDustThreshold ?? 0n)
+  const redeemQueue = await queue(token, asset, p.redeemDustThreshold ?? 0n)
+  for (const q of [subscribeQueue, redeemQueue]) {
+    await writeAndWait(clients, admin, { address: q, abi: lctsQueueAbi, functionName: 'setConverter', args: [holdingSystem] })
+  }
+  await writeAndWait(clients, admin, { address: holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'wire', args: [token, subscribeQueue, redeemQueue] })
+  return { holdingSystem, token, subscribeQueue, redeemQueue, asset }
+}
