@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js'
 import type { SynomeService } from '../../src/synome/service.js'
 import { startSynomeServer } from '../../src/synome/server.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
-import { HALO_CLASS, bootstrapRoles, keys, testClock, unitPayload } from './support.js'
+import { HALO_CLASS, bootstrapRoles, keys, unitPayload } from './support.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'synome-cli-'))
 
@@ -38,8 +38,9 @@ describe('halo synome CLI', () => {
   let url: string
 
   beforeAll(async () => {
-    const time = testClock('2026-03-15T10:00:00Z')
-    synome = await store.fresh({ clock: time.clock, roles: bootstrapRoles })
+    // The wall clock, as in production: the CLI signs with it and the Synome refuses commands
+    // issued outside its freshness window (600 s before, 60 s after its clock).
+    synome = await store.fresh({ roles: bootstrapRoles })
     server = await startSynomeServer({ service: synome, port: 0 })
     url = server.url
   })
@@ -64,9 +65,10 @@ describe('halo synome CLI', () => {
     expect(refused.code).toBe(1)
     expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'NOT_PERMITTED', status: 403 })
 
+    const afterSweep = new Date().toISOString()
     const got = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', url, '--json')).stdout)
     expect(got.data).toMatchObject({ state: 'FILLING', linkedUnits: [42], assets: [{ type: 'USDS', amount: '30000000', location: 'facility-ALMProxy' }] })
-    const asOf = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--as-of', '2026-03-15T10:00:00Z', '--synome', url, '--json')).stdout)
+    const asOf = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--as-of', afterSweep, '--synome', url, '--json')).stdout)
     expect(asOf.version).toBe(2)
     const list = JSON.parse((await halo('synome', 'list', 'unit', '--prime', 'spark', '--synome', url, '--json')).stdout)
     expect(list.items.map((u: { id: string }) => u.id)).toEqual(['42'])
