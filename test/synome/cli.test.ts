@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import type { SynomeService } from '../../src/synome/service.js'
+import { readTokensFile } from '../../src/synome/http/auth.js'
 import { startSynomeServer } from '../../src/synome/server.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { HALO_CLASS, bootstrapRoles, keys, unitPayload } from './support.js'
@@ -97,5 +98,29 @@ describe('halo synome CLI', () => {
     const broken = await halo('synome', 'verify-log', '--synome', url)
     expect(broken.code).toBe(1)
     expect(broken.stdout).toMatch(/BROKEN at event 3/)
+  })
+
+  it('bearer tokens: `halo synome token` makes one, reads pass it by --token or HALO_SYNOME_TOKEN, and serve refuses a non-loopback address without tokens', async () => {
+    const made = JSON.parse((await halo('synome', 'token', 'ops-dashboard', '--access', 'read', '--json')).stdout)
+    expect(made.entry).toMatchObject({ name: 'ops-dashboard', access: ['read'], sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    const tokensFile = join(dir, 'tokens.json')
+    writeFileSync(tokensFile, JSON.stringify({ tokens: [made.entry] }))
+    const guarded = await startSynomeServer({ service: synome, port: 0, tokens: readTokensFile(tokensFile) })
+    try {
+      const without = await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--json')
+      expect(without.code).toBe(1)
+      expect(JSON.parse(without.stderr)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 })
+      expect(JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--token', made.token, '--json')).stdout)).toMatchObject({ data: { sleeveId: 'sleeve-7' } })
+      process.env.HALO_SYNOME_TOKEN = made.token
+      expect((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--json')).code).toBe(0)
+      // the flag wins over the environment
+      expect((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--token', `halo_${'0'.repeat(43)}`, '--json')).code).toBe(1)
+    } finally {
+      delete process.env.HALO_SYNOME_TOKEN
+      await guarded.close()
+    }
+    const refused = await halo('synome', 'serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', join(dir, 'wide'), '--json')
+    expect(refused.code).toBe(1)
+    expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'TOKENS_REQUIRED' })
   })
 })
