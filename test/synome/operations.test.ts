@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CommandFromFutureError, CommandStaleError } from '../../src/domain/commandFreshness.js'
 import { NotPermittedError } from '../../src/domain/errors.js'
+import { loadVerifyConfig } from '../../src/beacons/verify/config.js'
 import { createHttpClient, resolveSynomeToken } from '../../src/synome/client/http.js'
 import { createInProcessClient } from '../../src/synome/client/inProcess.js'
 import { generateToken, hashToken, isLoopbackHost, UnauthenticatedError } from '../../src/synome/http/auth.js'
@@ -150,5 +151,15 @@ describe('bearer tokens and metrics over HTTP', () => {
     expect(resolveSynomeToken({ env: { HALO_SYNOME_TOKEN: 'e' }, config: 'c' })).toBe('e')
     expect(resolveSynomeToken({ env: {}, config: 'c' })).toBe('c')
     expect(resolveSynomeToken({ env: {} })).toBeUndefined()
+    // lpla-verify's config follows the same order (flags > env > file)
+    expect(loadVerifyConfig({ env: { HALO_SYNOME_TOKEN: 'e' } }).synomeToken).toBe('e')
+    expect(loadVerifyConfig({ env: { HALO_SYNOME_TOKEN: 'e' }, flags: { synomeToken: 'f' } }).synomeToken).toBe('f')
+  })
+
+  it('the OpenAPI document names the bearer scheme, /metrics and the new codes', async () => {
+    const doc = (await (await fetch(`${guarded.url}/openapi.json`, { headers: { authorization: `Bearer ${reader.token}` } })).json()) as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown>; schemas: { Problem: { properties: { code: { enum: string[] } } } } } }
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(Object.keys(doc.paths)).toContain('/metrics')
+    expect(doc.components.schemas.Problem.properties.code.enum).toEqual(expect.arrayContaining(['UNAUTHENTICATED', 'COMMAND_STALE', 'COMMAND_FROM_FUTURE']))
   })
 })
