@@ -43,8 +43,10 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
   const known = new Set(service.commands.map((h) => h.name))
 
   app.onError((error, c) => {
-    if (isBaseError(error)) metrics.refusals.inc({ code: error.code })
-    if (isBaseError(error) && error.status < 500) return problem(c, error)
+    if (isBaseError(error) && error.status < 500) {
+      metrics.refusals.inc({ code: error.code })
+      return problem(c, error)
+    }
     options.logError?.(error)
     return problem(c, isBaseError(error) ? error : new BaseError('internal error'))
   })
