@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -24,15 +24,21 @@ describe('a fresh clone after npm install', () => {
   })
   afterAll(() => rmSync(clone, { recursive: true, force: true }))
 
-  const halo = (...args: string[]) => spawnSync(process.execPath, [join(clone, 'bin/halo.mjs'), ...args], { cwd: clone, encoding: 'utf8', timeout: 120_000 })
+  /** Asynchronous (spawnSync would block the test worker for the whole compile). */
+  const halo = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(clone, 'bin/halo.mjs'), ...args], { cwd: clone, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+      })
+    })
 
   it('has no generated ABIs before the first command', () => {
     expect(existsSync(join(clone, 'src/chain/generated'))).toBe(false)
     expect(existsSync(join(clone, '.cache'))).toBe(false)
   })
 
-  it('`halo --help` builds the ABIs once and prints the help', () => {
-    const run = halo('--help')
+  it('`halo --help` builds the ABIs once and prints the help', async () => {
+    const run = await halo('--help')
     expect(run.stderr).not.toContain('ERR_MODULE_NOT_FOUND')
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Usage: halo')
@@ -40,8 +46,8 @@ describe('a fresh clone after npm install', () => {
     expect(existsSync(join(clone, 'src/chain/generated/index.ts'))).toBe(true)
   }, 120_000)
 
-  it('`halo status --help` then runs from the warm cache, silently', () => {
-    const run = halo('status', '--help')
+  it('`halo status --help` then runs from the warm cache, silently', async () => {
+    const run = await halo('status', '--help')
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Usage: halo status')
     expect(run.stderr).toBe('')
