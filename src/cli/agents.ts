@@ -9,7 +9,7 @@ import { renderStatementText, renderWaterfallText, statementToJson, waterfallToJ
 import { settle } from '../settlement/settle.js'
 import { parseSnapshot, SETTLEMENT_DECIMALS } from '../settlement/snapshot.js'
 import { buildStatements } from '../settlement/statement.js'
-import { createHttpClient } from '../synome/client/http.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 import { createInProcessClient } from '../synome/client/inProcess.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import { AGENT, AGENT_ARTIFACT, GUARDIAN_PRECEDENT, registerAgentCommands, ROOT_EDIT } from '../synome/commands/agents/index.js'
@@ -101,11 +101,12 @@ export function register(program: Command): void {
     }))
 }
 
-type ReaderOptions = { synome?: string; dataDir?: string; databaseUrl?: string; json?: boolean }
+type ReaderOptions = { synome?: string; token?: string; dataDir?: string; databaseUrl?: string; json?: boolean }
 
 function readerOptions(command: Command): Command {
   return command
     .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL, default http://127.0.0.1:8787)')
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--data-dir <dir>', 'read a PGlite data directory directly (no server running on it)')
     .option('--database-url <url>', 'read a PostgreSQL database directly')
     .option('--json', 'machine-readable output')
@@ -114,7 +115,7 @@ function readerOptions(command: Command): Command {
 /** Reads need no signer: over HTTP, or on a store opened (and closed again) in this process. */
 async function withReader(options: ReaderOptions, read: (client: SynomeClient) => Promise<void>): Promise<void> {
   if (!options.dataDir && !options.databaseUrl) {
-    return read(createHttpClient({ url: options.synome ?? process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787' }))
+    return read(createHttpClient({ url: options.synome ?? process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787', token: resolveSynomeToken({ flag: options.token }) }))
   }
   // a read must not create an empty store where the user mistyped a path
   if (options.dataDir && !options.databaseUrl && !existsSync(options.dataDir)) throw new NotFoundError(`no Synome data directory at ${options.dataDir}`, { meta: { field: 'dataDir' } })

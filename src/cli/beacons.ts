@@ -10,7 +10,7 @@ import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
 import { registerLctsCommands } from '../synome/commands/lcts/index.js'
-import { createHttpClient } from '../synome/client/index.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/index.js'
 
 /**
  * `halo beacon nfat|lcts|attest --config file` run the beacons; `halo attest <type> <sleeve>
@@ -71,14 +71,15 @@ export function register(program: Command): void {
     .requiredOption('--file <evidence>', 'evidence JSON for this attestation type')
     .requiredOption('--halo-class <id>', 'the sleeve’s Halo class')
     .option('--synome <url>', 'Synome HTTP API (env HALO_SYNOME_URL)', process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787')
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--key-file <file>', 'attestor private key file (else HALO_ATTEST_PRIVATE_KEY)')
     .option('--id-prefix <prefix>', 'attestation id prefix', 'att-')
     .option('--first-number <n>', 'number of the class’s first attestation', '1')
     .option('--json', 'print the result as JSON')
-    .action(async (typeName: string, sleeveId: string, options: { file: string; haloClass: string; synome: string; keyFile?: string; idPrefix: string; firstNumber: string; json?: boolean }) => {
+    .action(async (typeName: string, sleeveId: string, options: { file: string; haloClass: string; synome: string; token?: string; keyFile?: string; idPrefix: string; firstNumber: string; json?: boolean }) => {
       const type = parseAttestationType(typeName)
       const evidence = readJson(options.file, 'the evidence file')
-      const synome = createHttpClient({ url: options.synome, account: privateKeyToAccount(attestorKey(options.keyFile)) })
+      const synome = createHttpClient({ url: options.synome, token: resolveSynomeToken({ flag: options.token }), account: privateKeyToAccount(attestorKey(options.keyFile)) })
       const identity = { haloClass: options.haloClass, idPrefix: options.idPrefix, firstNumber: Number(options.firstNumber) }
       const { attestationId, result } = await postAttestation({ synome, identity, sleeveId, type, evidence })
       const out = { attestationId, type, sleeveId, position: result.position, replayed: result.replayed }

@@ -11,7 +11,7 @@ import { runVerify } from '../beacons/verify/reconcile.js'
 import { synomeReader } from '../beacons/verify/synomeReader.js'
 import { InvalidInputError } from '../domain/errors.js'
 import { riskReportToJson } from '../domain/risk/report.js'
-import { createHttpClient } from '../synome/client/http.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import type { RiskFrameworkRecord } from '../synome/records.js'
 
@@ -21,7 +21,7 @@ import type { RiskFrameworkRecord } from '../synome/records.js'
  */
 const DEFAULT_SYNOME_URL = 'http://127.0.0.1:8787'
 
-type SynomeOptions = { synome?: string; key?: string; json?: boolean }
+type SynomeOptions = { synome?: string; token?: string; key?: string; json?: boolean }
 
 function readJson(file: string, what: string): unknown {
   try {
@@ -42,13 +42,13 @@ export function signer(key: string | undefined) {
 
 function synomeClient(options: SynomeOptions, signed: boolean): SynomeClient {
   const url = options.synome ?? process.env.HALO_SYNOME_URL ?? DEFAULT_SYNOME_URL
-  return createHttpClient({ url, account: signed ? signer(options.key) : undefined })
+  return createHttpClient({ url, account: signed ? signer(options.key) : undefined, token: resolveSynomeToken({ flag: options.token }) })
 }
 
 const out = (text: string) => void process.stdout.write(`${text}\n`)
 
 function withSynome(command: Command, signed: boolean): Command {
-  command.option('--synome <url>', `Synome API (env HALO_SYNOME_URL, default ${DEFAULT_SYNOME_URL})`).option('--json', 'machine-readable output')
+  command.option('--synome <url>', `Synome API (env HALO_SYNOME_URL, default ${DEFAULT_SYNOME_URL})`).option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)').option('--json', 'machine-readable output')
   if (signed) command.option('--key <file|hex>', 'council signing key (env HALO_KEY)')
   return command
 }
@@ -85,11 +85,12 @@ function registerCouncil(program: Command): void {
     })
 }
 
-type VerifyFlags = { synome?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string }
+type VerifyFlags = { synome?: string; token?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string }
 
 function verifyConfig(flags: VerifyFlags): VerifyConfig {
   const input: Partial<VerifyConfigInput> = {
     synomeUrl: flags.synome,
+    synomeToken: flags.token,
     rpcUrl: flags.rpc,
     noChain: flags.chain === false ? true : undefined,
     usdc: flags.usdc,
@@ -101,7 +102,7 @@ function verifyConfig(flags: VerifyFlags): VerifyConfig {
 }
 
 function verifyDependencies(config: VerifyConfig) {
-  const client = createHttpClient({ url: config.synomeUrl ?? DEFAULT_SYNOME_URL })
+  const client = createHttpClient({ url: config.synomeUrl ?? DEFAULT_SYNOME_URL, token: config.synomeToken })
   const publicClient = createPublicClient({ transport: http(config.rpcUrl, { timeout: 10_000, retryCount: 2 }) }) as PublicClient
   return { reader: synomeReader(client), chain: config.noChain ? undefined : createVerifyChain(publicClient), sources: { clients: { default: publicClient } } }
 }
@@ -109,6 +110,7 @@ function verifyDependencies(config: VerifyConfig) {
 function withVerifyOptions(command: Command): Command {
   return command
     .option('--synome <url>', `Synome API (env HALO_SYNOME_URL, default ${DEFAULT_SYNOME_URL})`)
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--rpc <url>', 'Ethereum RPC for positions and on-chain Core Halo data (env HALO_RPC_URL)')
     .option('--no-chain', 'skip on-chain position verification')
     .option('--usdc <address>', 'USDC token, to check USDC claimed at facility ALMProxies (env HALO_USDC_ADDRESS)')

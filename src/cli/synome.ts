@@ -5,11 +5,12 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { InvalidInputError } from '../domain/errors.js'
 import { isRole, type RoleGrant } from '../domain/roles.js'
 import { restoreBackup, writeBackup } from '../synome/backup.js'
-import { createHttpClient } from '../synome/client/http.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 import { createInProcessClient } from '../synome/client/inProcess.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import { createSynome, DEFAULT_DATA_DIR } from '../synome/create.js'
 import { verifyChain, type SynomeEvent } from '../synome/log/hash.js'
+import { generateToken, readTokensFile, TOKEN_ACCESS, type TokenAccess } from '../synome/http/auth.js'
 import { startSynomeServer } from '../synome/server.js'
 import type { SynomeService } from '../synome/service.js'
 
@@ -20,7 +21,7 @@ import type { SynomeService } from '../synome/service.js'
  */
 const DEFAULT_URL = 'http://127.0.0.1:8787'
 
-type StoreOptions = { synome?: string; dataDir?: string; databaseUrl?: string; chainId?: string; json?: boolean }
+type StoreOptions = { synome?: string; token?: string; dataDir?: string; databaseUrl?: string; chainId?: string; json?: boolean }
 
 const out = (text: string) => void process.stdout.write(`${text}\n`)
 const print = (json: boolean | undefined, value: unknown, human: () => string) => out(json ? JSON.stringify(value) : human())
@@ -74,7 +75,7 @@ async function openClient(options: StoreOptions, account?: ReturnType<typeof sig
     return { client: createInProcessClient({ service, account }), service, close: () => service.close() }
   }
   const url = options.synome ?? process.env.HALO_SYNOME_URL ?? DEFAULT_URL
-  return { client: createHttpClient({ url, account, chainId: chainIdOf(options) }), close: async () => {} }
+  return { client: createHttpClient({ url, account, chainId: chainIdOf(options), token: resolveSynomeToken({ flag: options.token }) }), close: async () => {} }
 }
 
 async function withClient<T>(options: StoreOptions, fn: (client: SynomeClient) => Promise<T>, account?: ReturnType<typeof signer>): Promise<T> {
@@ -89,6 +90,7 @@ async function withClient<T>(options: StoreOptions, fn: (client: SynomeClient) =
 function storeOptions(command: Command): Command {
   return command
     .option('--synome <url>', `Synome API (env HALO_SYNOME_URL, default ${DEFAULT_URL})`)
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--data-dir <dir>', 'open a PGlite data directory directly (the server must not be running on it)')
     .option('--database-url <url>', 'open a PostgreSQL database directly')
     .option('--chain-id <n>', 'chainId of the EIP-712 signing domain (default 31337)')
@@ -113,15 +115,26 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
     .option('--roles <file>', 'bootstrap writer roles for an empty store (env HALO_SYNOME_ROLES)')
     .option('--chain-id <n>', 'chainId of the EIP-712 signing domain (default 31337)')
+    .option('--tokens <file>', 'bearer tokens, one per reader (env HALO_SYNOME_TOKENS; see `halo synome token`); required off loopback')
+    .option('--max-command-age <seconds>', 'refuse new commands issued longer ago than this (COMMAND_STALE)', '600')
+    .option('--max-command-lead <seconds>', 'refuse new commands issued further ahead than this (COMMAND_FROM_FUTURE)', '60')
+    .option('--no-command-freshness', 'accept any issuedAt (a devnet whose signers use a moved chain clock)')
     .option('--json', 'print the listening address as JSON')
-    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; json?: boolean }) => {
+    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; json?: boolean }) => {
       const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
       const roles = readRoles(options.roles)
-      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options) })
-      const server = await startSynomeServer({ service, port: intOption(options.port, 'port') ?? 8787, hostname: options.host, logError: (e) => process.stderr.write(`synome: internal error: ${(e as Error).stack ?? String(e)}\n`) })
+      const tokensFile = options.tokens ?? process.env.HALO_SYNOME_TOKENS
+      const tokens = tokensFile ? readTokensFile(tokensFile) : undefined
+      const freshness = options.commandFreshness ? { maxAgeSeconds: intOption(options.maxCommandAge, 'max-command-age')!, maxLeadSeconds: intOption(options.maxCommandLead, 'max-command-lead')! } : false
+      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness })
+      const server = await startSynomeServer({ service, port: intOption(options.port, 'port') ?? 8787, hostname: options.host, tokens, logError: (e) => process.stderr.write(`synome: internal error: ${(e as Error).stack ?? String(e)}\n`) }).catch(async (error: unknown) => {
+        await service.close()
+        throw error
+      })
       const store = databaseUrl ? 'postgresql' : `pglite ${options.dataDir ?? DEFAULT_DATA_DIR}`
       const head = await service.head()
-      print(options.json, { url: server.url, store, head }, () => `Synome listening on ${server.url} (${store}, ${head.position} events)${head.position === 0 ? '\n  empty store without roles: pass --roles <file> so someone can write' : ''}`)
+      const access = tokens ? `${tokens.length} bearer token(s)` : 'no tokens (loopback only)'
+      print(options.json, { url: server.url, store, head, tokens: tokens?.map((t) => t.name) ?? [] }, () => `Synome listening on ${server.url} (${store}, ${head.position} events, ${access})${head.position === 0 ? '\n  empty store without roles: pass --roles <file> so someone can write' : ''}`)
       // close the HTTP server, then the store (releases the PGlite lock), then exit
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
@@ -235,6 +248,19 @@ export function register(program: Command): void {
       const account = signer(options.key)
       const result = await withClient(options, (c) => c.send(name as never, payload as never, { idempotencyKey: options.idempotencyKey, expectedVersion: intOption(options.expectedVersion, 'expected-version') }), account)
       print(options.json, result, () => `${result.replayed ? 'replayed' : 'accepted'}: ${name} → ${result.entity.type} ${result.entity.id} v${result.entity.version} at #${result.position}\n${pretty(result.result)}`)
+    })
+
+  synome
+    .command('token <name>')
+    .description('make a bearer token for one reader: prints the token (give it to the reader) and the entry for the server\'s --tokens file')
+    .option('--access <list>', `comma-separated: ${TOKEN_ACCESS.join(', ')}`, 'read')
+    .option('--json', 'machine-readable output')
+    .action((name: string, options: { access: string; json?: boolean }) => {
+      const access = options.access.split(',').map((a) => a.trim())
+      const unknown = access.filter((a) => !(TOKEN_ACCESS as readonly string[]).includes(a))
+      if (unknown.length > 0) throw new InvalidInputError(`--access: unknown ${unknown.join(', ')} (one or more of ${TOKEN_ACCESS.join(', ')})`)
+      const { token, entry } = generateToken(name, [...new Set(access)] as TokenAccess[])
+      print(options.json, { token, entry }, () => `token for ${name} (shown once; the server keeps only its SHA-256):\n  ${token}\nadd to the server's tokens file ({ "tokens": [...] }):\n  ${JSON.stringify(entry)}`)
     })
 
   synome

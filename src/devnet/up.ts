@@ -121,6 +121,10 @@ export async function startStack(p: StartStackParameters) {
     const synome: SynomeService = await createSynome({
       dataDir: state.synome.dataDir ?? undefined,
       databaseUrl: p.databaseUrl,
+      // The beacons sign with chain time, which the deployment already moved past the timelock
+      // delay and an operator may move further (anvil): no issuedAt window on this loopback
+      // devnet. `halo synome serve` checks it (docs/synome.md, Operations).
+      freshness: false,
       roles: [
         { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
         { address: attestor.address, role: 'attest', haloClasses: [HALO_CLASS] },

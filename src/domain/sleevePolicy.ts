@@ -144,14 +144,15 @@ function fillWaitExpired(sleeve: PolicySleeve, config: SleevePolicyConfig, now: 
   return now.getTime() - started >= config.maxFillWaitSeconds * 1000
 }
 
+/** One past the highest numbered sleeve; bigint, so `sleeve-9007199254740993` is not read as …992. */
 function nextSleeveId(config: SleevePolicyConfig, sleeves: readonly PolicySleeve[]): string {
-  let highest = (config.firstSleeveNumber ?? 1) - 1
+  let highest = BigInt(config.firstSleeveNumber ?? 1) - 1n
   for (const sleeve of sleeves) {
     if (!sleeve.sleeveId.startsWith(config.sleeveIdPrefix)) continue
-    const number = Number(sleeve.sleeveId.slice(config.sleeveIdPrefix.length))
-    if (Number.isInteger(number) && number > highest) highest = number
+    const digits = sleeve.sleeveId.slice(config.sleeveIdPrefix.length)
+    if (/^(0|[1-9]\d{0,77})$/.test(digits) && BigInt(digits) > highest) highest = BigInt(digits)
   }
-  return `${config.sleeveIdPrefix}${highest + 1}`
+  return `${config.sleeveIdPrefix}${highest + 1n}`
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FreshnessWindow } from '../domain/commandFreshness.js'
 import type { RoleGrant } from '../domain/roles.js'
 import type { CommandHandler } from './commands/types.js'
 import { SynomeService } from './service.js'
@@ -20,6 +21,8 @@ export type CreateSynomeParameters = {
   commands?: readonly CommandHandler[] | undefined
   /** Pool size for PostgreSQL. */
   maxConnections?: number | undefined
+  /** issuedAt window for new commands (default 600 s before, 60 s after the clock); false = off. */
+  freshness?: FreshnessWindow | false | undefined
 }
 
 export const DEFAULT_DATA_DIR = './data/synome'
@@ -35,7 +38,7 @@ export async function createSynome(parameters: CreateSynomeParameters = {}): Pro
   const { sql, release } = await openSql(parameters)
   let service: SynomeService
   try {
-    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands })
+    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness })
   } catch (error) {
     await sql.close().catch(() => {})
     release()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
+import { checkCommandFreshness, DEFAULT_FRESHNESS_WINDOW, type FreshnessWindow } from '../domain/commandFreshness.js'
 import { checkRole, ROLES, type RoleGrant } from '../domain/roles.js'
 import { isoTimestamp } from '../domain/sleeve.js'
 import { applyGrant } from './commands/council.js'
@@ -38,6 +39,11 @@ export type SynomeServiceOptions = {
   chainId?: number | undefined
   /** Commands added by other modules (see CommandHandler). */
   commands?: readonly CommandHandler[] | undefined
+  /**
+   * How far a new command's issuedAt may lie from the clock (default 600 s before, 60 s after);
+   * `false` turns the check off (a devnet whose signers run on a moved chain clock).
+   */
+  freshness?: FreshnessWindow | false | undefined
 }
 
 /** Serialises appends: one hash-chain head, positions committed in order. */
@@ -74,10 +80,12 @@ export class SynomeService extends SynomeReads {
   readonly chainId: number
   private readonly clock: () => Date
   private readonly registry: ReadonlyMap<string, CommandHandler>
+  private readonly freshness: FreshnessWindow | false
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql)
     this.clock = options.clock ?? (() => new Date())
+    this.freshness = options.freshness ?? DEFAULT_FRESHNESS_WINDOW
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
     this.registry = buildRegistry(options.commands)
   }
@@ -137,6 +145,9 @@ export class SynomeService extends SynomeReads {
   private async append(tx: SqlExecutor, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
     const replay = await this.replayOf(tx, envelope)
     if (replay) return replay
+    // After the replay check (a retried key gets its first result however old), before anything
+    // else: a restore replays stored events at their own time, and bootstrap is not signed.
+    if (!fixed && envelope.actor !== BOOTSTRAP && this.freshness) checkCommandFreshness({ issuedAt: new Date(envelope.issuedAt), now: this.clock(), window: this.freshness })
     const payload = handler.schema.safeParse(envelope.payload)
     if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
     const state = new TransactionState(tx)

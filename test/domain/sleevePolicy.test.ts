@@ -161,3 +161,11 @@ describe('allocation properties', () => {
     )
   })
 })
+
+describe('sleeve numbers beyond 2^53', () => {
+  it('the next sleeve after sleeve-9007199254740993 is sleeve-9007199254740994 (Number() would read …992 and reuse an id)', () => {
+    const big: PolicySleeve = { ...sixOld[5]!, sleeveId: 'sleeve-9007199254740993' }
+    const plan = planSleeveSweeps({ config, queues: [{ depositor: SPARK, amount: M('30') }], sleeves: [big], nextTokenId: 42n, now })
+    expect(plan.createSleeve?.sleeveId).toBe('sleeve-9007199254740994')
+  })
+})

@@ -76,9 +76,9 @@ export function classConfig(world: World, overrides: Partial<NfatClassConfig> = 
 
 export type Scenario = Awaited<ReturnType<typeof createScenario>>
 
-export async function createScenario(devnet: Devnet, options: { receiptDelaySeconds?: number | null; offRampMaxUsdc?: bigint; config?: Partial<NfatClassConfig>; finalityDepth?: number } = {}) {
+export async function createScenario(devnet: Devnet, options: { receiptDelaySeconds?: number | null; offRampMaxUsdc?: bigint; config?: Partial<NfatClassConfig>; finalityDepth?: number; firstTokenId?: bigint } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'halo-e2e-'))
-  const world = await createWorld(devnet, { firstTokenId: 42n })
+  const world = await createWorld(devnet, { firstTokenId: options.firstTokenId ?? 42n })
   const assets = { usdc: await devnet.publicClient.readContract({ address: world.pau.controller, abi: [{ type: 'function', name: 'usdc', inputs: [], outputs: [{ type: 'address' }], stateMutability: 'view' }] as const, functionName: 'usdc' }) }
   const offRamp = world.people.haloBank.address
   const limits = { address: world.pau.rateLimits, abi: rateLimitsAbi } as const

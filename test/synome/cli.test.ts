@@ -8,9 +8,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import type { SynomeService } from '../../src/synome/service.js'
+import { readTokensFile } from '../../src/synome/http/auth.js'
 import { startSynomeServer } from '../../src/synome/server.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
-import { HALO_CLASS, bootstrapRoles, keys, testClock, unitPayload } from './support.js'
+import { HALO_CLASS, bootstrapRoles, keys, unitPayload } from './support.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'synome-cli-'))
 
@@ -38,8 +39,9 @@ describe('halo synome CLI', () => {
   let url: string
 
   beforeAll(async () => {
-    const time = testClock('2026-03-15T10:00:00Z')
-    synome = await store.fresh({ clock: time.clock, roles: bootstrapRoles })
+    // The wall clock, as in production: the CLI signs with it and the Synome refuses commands
+    // issued outside its freshness window (600 s before, 60 s after its clock).
+    synome = await store.fresh({ roles: bootstrapRoles })
     server = await startSynomeServer({ service: synome, port: 0 })
     url = server.url
   })
@@ -64,9 +66,10 @@ describe('halo synome CLI', () => {
     expect(refused.code).toBe(1)
     expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'NOT_PERMITTED', status: 403 })
 
+    const afterSweep = new Date().toISOString()
     const got = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', url, '--json')).stdout)
     expect(got.data).toMatchObject({ state: 'FILLING', linkedUnits: [42], assets: [{ type: 'USDS', amount: '30000000', location: 'facility-ALMProxy' }] })
-    const asOf = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--as-of', '2026-03-15T10:00:00Z', '--synome', url, '--json')).stdout)
+    const asOf = JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--as-of', afterSweep, '--synome', url, '--json')).stdout)
     expect(asOf.version).toBe(2)
     const list = JSON.parse((await halo('synome', 'list', 'unit', '--prime', 'spark', '--synome', url, '--json')).stdout)
     expect(list.items.map((u: { id: string }) => u.id)).toEqual(['42'])
@@ -95,5 +98,29 @@ describe('halo synome CLI', () => {
     const broken = await halo('synome', 'verify-log', '--synome', url)
     expect(broken.code).toBe(1)
     expect(broken.stdout).toMatch(/BROKEN at event 3/)
+  })
+
+  it('bearer tokens: `halo synome token` makes one, reads pass it by --token or HALO_SYNOME_TOKEN, and serve refuses a non-loopback address without tokens', async () => {
+    const made = JSON.parse((await halo('synome', 'token', 'ops-dashboard', '--access', 'read', '--json')).stdout)
+    expect(made.entry).toMatchObject({ name: 'ops-dashboard', access: ['read'], sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    const tokensFile = join(dir, 'tokens.json')
+    writeFileSync(tokensFile, JSON.stringify({ tokens: [made.entry] }))
+    const guarded = await startSynomeServer({ service: synome, port: 0, tokens: readTokensFile(tokensFile) })
+    try {
+      const without = await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--json')
+      expect(without.code).toBe(1)
+      expect(JSON.parse(without.stderr)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 })
+      expect(JSON.parse((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--token', made.token, '--json')).stdout)).toMatchObject({ data: { sleeveId: 'sleeve-7' } })
+      process.env.HALO_SYNOME_TOKEN = made.token
+      expect((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--json')).code).toBe(0)
+      // the flag wins over the environment
+      expect((await halo('synome', 'get', 'sleeve', 'sleeve-7', '--synome', guarded.url, '--token', `halo_${'0'.repeat(43)}`, '--json')).code).toBe(1)
+    } finally {
+      delete process.env.HALO_SYNOME_TOKEN
+      await guarded.close()
+    }
+    const refused = await halo('synome', 'serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', join(dir, 'wide'), '--json')
+    expect(refused.code).toBe(1)
+    expect(JSON.parse(refused.stderr)).toMatchObject({ code: 'TOKENS_REQUIRED' })
   })
 })

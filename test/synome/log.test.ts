@@ -67,13 +67,14 @@ describe.each(storeBackends())('audit log on $name', (backend) => {
     const versionsBefore = await store.sql.query('SELECT * FROM entity_versions ORDER BY type, id, version')
     expect(header).toMatchObject({ events: 26, head: (await synome.head()).hash })
 
-    const empty = await store.fresh()
+    const time = testClock('2026-10-06T00:00:00Z')
+    const empty = await store.fresh({ clock: time.clock })
     expect(await restoreBackup(empty, file)).toEqual({ events: 26, head: header.head })
     expect(await store.sql.query('SELECT type, id, version, data, created_at, updated_at FROM entities ORDER BY type, id')).toEqual(entitiesBefore)
     expect(await store.sql.query('SELECT * FROM entity_versions ORDER BY type, id, version')).toEqual(versionsBefore)
     expect(await empty.verifyLog()).toMatchObject({ ok: true, head: header.head })
-    // the restored store keeps accepting commands on the same chain
-    const time = testClock('2026-10-06T00:00:00Z')
+    // the restored store keeps accepting commands on the same chain (restore replays events
+    // at their own time, whatever the clock; new commands must be fresh for it)
     const c2 = clientsFor(empty, time.clock)
     await c2.nfat.send('createSleeve', { sleeveId: 'sleeve-8', haloClass: HALO_CLASS })
     expect(await empty.verifyLog()).toMatchObject({ ok: true, events: 27 })

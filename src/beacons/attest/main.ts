@@ -4,7 +4,7 @@ import { createPublicClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
-import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
+import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
 import { runTickLoop } from '../shared/tickLoop.js'
 import { evidenceSchemas } from './policy.js'
@@ -18,7 +18,7 @@ const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/)
 export const attestBeaconConfigSchema = z.strictObject({
   haloClass: z.string().min(1),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: z.union([z.strictObject({ url: z.url(), /** bearer token (env HALO_SYNOME_TOKEN wins) */ token: z.string().min(1).optional() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
   synomeChainId: z.number().int().positive().optional(),
   idPrefix: z.string().min(1).default('att-'),
   firstNumber: z.number().int().nonnegative().default(1),
@@ -60,7 +60,7 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
   let synome: SynomeClient
   let close = async () => {}
   if ('url' in config.synome) {
-    synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
+    synome = createHttpClient({ url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current })
   } else {
     const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     close = () => service.close()

@@ -25,7 +25,7 @@ export const nfatBeaconConfigSchema = z.strictObject({
   haloClass: z.string().min(1),
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: z.union([z.strictObject({ url: z.url(), /** bearer token (env HALO_SYNOME_TOKEN wins) */ token: z.string().min(1).optional() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
   /** chainId of the Synome's EIP-712 domain (default 31337). */
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({

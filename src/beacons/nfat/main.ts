@@ -8,7 +8,7 @@ import { BankLedger } from '../../bank/ledger.js'
 import { createDevnetBank, createWebhookBank, type OffRampBank } from '../../bank/simulator.js'
 import { createBankWebhook } from '../../bank/webhook.js'
 import { usdcAbi } from '../../chain/generated/index.js'
-import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
+import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
 import { withCrashPoints } from '../shared/crashPoints.js'
 import { runTickLoop } from '../shared/tickLoop.js'
@@ -51,7 +51,7 @@ export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pi
   const closers: Array<() => Promise<void> | void> = []
   let synome: SynomeClient
   if ('url' in config.synome) {
-    synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
+    synome = createHttpClient({ url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current })
   } else {
     const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     closers.push(() => service.close())

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { getAddress, type Address } from 'viem'
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
 import { isoTimestamp } from '../../domain/sleeve.js'
+import { MAX_UNIT_ID, unitIdOfTokenId } from '../../domain/unitId.js'
 import { pipelineTarget, planSleeveSweeps, type PolicySleeve, type SleevePolicyConfig } from '../../domain/sleevePolicy.js'
 import type { OffRampBank } from '../../bank/simulator.js'
 import type { SynomeClient } from '../../synome/client/index.js'
@@ -110,17 +111,18 @@ async function completeSweeps(deps: NfatReconcileDeps, report: TickReport): Prom
   const { synome, chain, config } = deps
   const claimed = await chain.claimed()
   if (claimed.length === 0) return
-  const units = new Set((await listAll<UnitRecord>(synome, { type: 'unit', haloClass: config.haloClass })).map((u) => u.data.unitId))
+  // Compared as decimal text: Number() of a tokenId above 2^53 − 1 would name another token.
+  const units = new Set((await listAll<UnitRecord>(synome, { type: 'unit', haloClass: config.haloClass })).map((u) => String(u.data.unitId)))
   const intents = claimIntents(deps.txs)
   for (const event of claimed) {
-    const unitId = Number(event.tokenId)
-    if (units.has(unitId)) continue
+    if (units.has(event.tokenId.toString())) continue
     const intent = intents.get(event.ref.txHash.toLowerCase())
     if (!intent) {
-      deps.log.warn({ tokenId: unitId, txHash: event.ref.txHash }, 'NFAT claimed outside this beacon; not recorded')
+      deps.log.warn({ tokenId: event.tokenId.toString(), txHash: event.ref.txHash }, 'NFAT claimed outside this beacon; not recorded')
       deps.metrics.errors.inc({ halo_class: config.haloClass, stage: 'foreign-claim' })
       continue
     }
+    const unitId = unitIdOfTokenId(event.tokenId)
     const { sleeveId } = intent
     const principal = formatUnitsExact(event.amount, USDS_DECIMALS)
     // From the journaled decision time, so a record completed after a crash has the same terms.
@@ -157,8 +159,8 @@ async function planSweeps(deps: NfatReconcileDeps, report: TickReport, sleeves: 
     return
   }
   // A claim that is final on chain but not yet a unit (event not deep enough) also blocks planning.
-  const units = new Set((await listAll<UnitRecord>(synome, { type: 'unit', haloClass: config.haloClass })).map((u) => u.data.unitId))
-  const unrecorded = txs.all().filter((s) => s.key.startsWith('claim:') && s.status === 'final' && !units.has(Number(s.key.split(':')[3])))
+  const units = new Set((await listAll<UnitRecord>(synome, { type: 'unit', haloClass: config.haloClass })).map((u) => String(u.data.unitId)))
+  const unrecorded = txs.all().filter((s) => s.key.startsWith('claim:') && s.status === 'final' && !units.has(s.key.split(':')[3]!))
   if (unrecorded.length > 0) {
     record(report, deps, { kind: 'wait', reason: `claim ${unrecorded[0]!.key} not yet recorded as a unit` })
     return
@@ -172,6 +174,8 @@ async function planSweeps(deps: NfatReconcileDeps, report: TickReport, sleeves: 
     record(report, deps, { sleeveId, kind: 'create-sleeve', reason: plan.decisions.find((d) => d.action === 'create-sleeve')!.reason })
   }
   for (const sweep of plan.sweeps) {
+    // Never claim a deposit into an NFAT the Synome cannot record exactly (throws TOKEN_ID_UNSAFE).
+    unitIdOfTokenId(sweep.tokenId)
     if ((await chain.claimCapacity()) < sweep.amount) {
       record(report, deps, { sleeveId: sweep.sleeveId, kind: 'wait', reason: `claim rate limit below ${formatUnitsExact(sweep.amount, USDS_DECIMALS)} USDS` })
       return
@@ -215,7 +219,8 @@ async function observe(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
       return { returnId: r.returnId, amountUsd: r.amountUsd, confirmedAt: r.confirmedAt, final: r.final, onRampedAt: onRamp && delivered !== undefined && delivered >= r.amountUsd ? onRamp.confirmedAt : undefined }
     }),
   )
-  const burned = new Set((await chain.redeemed()).map((e) => Number(e.tokenId)))
+  // A tokenId above 2^53 − 1 is never a unit (unitIdOfTokenId refuses it), so it is left out, not rounded.
+  const burned = new Set((await chain.redeemed()).filter((e) => e.tokenId <= MAX_UNIT_ID).map((e) => unitIdOfTokenId(e.tokenId)))
   return {
     sleeve: { ...sleeve },
     attestations: attestations.map((a) => a.data),

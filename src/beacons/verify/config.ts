@@ -9,6 +9,8 @@ import { InvalidInputError } from '../../domain/errors.js'
 export const VerifyConfigSchema = z.strictObject({
   /** Synome HTTP API; when absent the local Synome data dir is opened read-only in-process. */
   synomeUrl: z.url().optional(),
+  /** Bearer token for a Synome that requires one (a secret: prefer HALO_SYNOME_TOKEN). */
+  synomeToken: z.string().min(1).optional(),
   rpcUrl: z.url().default('http://127.0.0.1:8545'),
   /** Skip on-chain position verification (e.g. a Synome-only audit). */
   noChain: z.boolean().default(false),
@@ -27,6 +29,7 @@ export type VerifyConfigInput = z.input<typeof VerifyConfigSchema>
 
 const ENV: Record<string, keyof VerifyConfigInput> = {
   HALO_SYNOME_URL: 'synomeUrl',
+  HALO_SYNOME_TOKEN: 'synomeToken',
   HALO_RPC_URL: 'rpcUrl',
   HALO_VERIFY_INTERVAL_SECONDS: 'intervalSeconds',
   HALO_VERIFY_WEBHOOK_URL: 'webhookUrl',

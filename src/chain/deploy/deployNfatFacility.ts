@@ -1,5 +1,6 @@
 import type { Account, Address } from 'viem'
 import { nfatFacilityAbi, nfatFacilityBytecode } from '../generated/index.js'
+import { unitIdOfTokenId } from '../../domain/unitId.js'
 import { deployContract, type ChainClients } from '../devnet.js'
 
 export type DeployNfatFacilityParameters = {
@@ -29,6 +30,8 @@ export type DeployNfatFacilityParameters = {
  * (see `deployPau`'s `rateLimitControllers`).
  */
 export function deployNfatFacility(clients: ChainClients, p: DeployNfatFacilityParameters): Promise<Address> {
+  // Every tokenId is a Synome unitId: refuse a facility whose first NFAT the Synome could not hold.
+  if (p.firstTokenId !== undefined) unitIdOfTokenId(p.firstTokenId)
   return deployContract(clients, {
     abi: nfatFacilityAbi,
     bytecode: nfatFacilityBytecode,

@@ -21,7 +21,10 @@ export function parseJsonPath(path: string): (string | number)[] {
   return segments
 }
 
-/** The value at `path`, or undefined when any step is missing. */
+/**
+ * The value at `path`, or undefined when any step is missing. Keys are looked up only in
+ * plain objects (a parsed JSON object), never inside a value such as a lossless number.
+ */
 export function readJsonPath(document: unknown, path: string): unknown {
   let current: unknown = document
   for (const segment of parseJsonPath(path)) {
@@ -29,7 +32,7 @@ export function readJsonPath(document: unknown, path: string): unknown {
       if (!Array.isArray(current)) return undefined
       current = current[segment]
     } else {
-      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, segment)) return undefined
+      if (current === null || typeof current !== 'object' || Object.getPrototypeOf(current) !== Object.prototype || !Object.hasOwn(current, segment)) return undefined
       current = (current as Record<string, unknown>)[segment]
     }
   }

@@ -1,5 +1,7 @@
+import { CommandFromFutureError, CommandStaleError } from '../../domain/commandFreshness.js'
 import { BadSignatureError, BaseError, InvalidInputError, NotFoundError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../../domain/errors.js'
 import { IdempotencyConflictError, StoreError, StoreUnavailableError } from '../errors.js'
+import { UnauthenticatedError } from '../http/auth.js'
 import type { ListFilter } from '../reads.js'
 import { createClient } from './createClient.js'
 import type { CreateClientParameters, SynomeClient, SynomeTransport } from './types.js'
@@ -10,6 +12,13 @@ export type CreateHttpClientParameters = CreateClientParameters & {
   fetch?: typeof fetch | undefined
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number | undefined
+  /** Bearer token for a Synome that requires one (see resolveSynomeToken). */
+  token?: string | undefined
+}
+
+/** The one precedence for a Synome token: a flag, then HALO_SYNOME_TOKEN, then a config file. */
+export function resolveSynomeToken({ flag, env = process.env, config }: { flag?: string | undefined; env?: NodeJS.ProcessEnv; config?: string | undefined }): string | undefined {
+  return flag || env.HALO_SYNOME_TOKEN || config || undefined
 }
 
 const ERRORS: Record<string, new (message: string, parameters?: ConstructorParameters<typeof BaseError>[1]) => BaseError> = {
@@ -21,6 +30,9 @@ const ERRORS: Record<string, new (message: string, parameters?: ConstructorParam
   VERSION_CONFLICT: VersionConflictError,
   IDEMPOTENCY_CONFLICT: IdempotencyConflictError,
   STORE_UNAVAILABLE: StoreUnavailableError,
+  UNAUTHENTICATED: UnauthenticatedError,
+  COMMAND_STALE: CommandStaleError,
+  COMMAND_FROM_FUTURE: CommandFromFutureError,
 }
 
 /** Rebuild the typed error from a problem+json body, so HTTP and in-process callers catch the same classes. */
@@ -31,10 +43,11 @@ function errorFromProblem(status: number, body: unknown): BaseError {
 }
 
 /** A client of a Synome over HTTP (the same interface as the in-process client). */
-export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_000, ...parameters }: CreateHttpClientParameters): SynomeClient {
+export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_000, token, ...parameters }: CreateHttpClientParameters): SynomeClient {
   const base = url.replace(/\/+$/, '')
-  async function call<T>(path: string, init?: RequestInit): Promise<T> {
-    const response = await fetchFn(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await fetchFn(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...authorization }, signal: AbortSignal.timeout(timeoutMs) })
     const text = await response.text()
     const body = text ? (JSON.parse(text) as unknown) : undefined
     if (!response.ok) throw errorFromProblem(response.status, body)

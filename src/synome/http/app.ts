@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono'
 import { BaseError, InvalidInputError, NotFoundError, isBaseError } from '../../domain/errors.js'
 import type { SynomeService } from '../service.js'
+import { authenticate, type SynomeToken } from './auth.js'
+import { createSynomeMetrics, type SynomeMetrics } from './metrics.js'
 import { openApiDocument } from './openapi.js'
 
 const PROBLEM = 'application/problem+json'
@@ -8,7 +10,17 @@ const PROBLEM = 'application/problem+json'
 const MAX_BODY_BYTES = 1_000_000
 
 function problem(c: Context, error: BaseError) {
-  return c.body(JSON.stringify(error.toProblem()), error.status as 400, { 'content-type': PROBLEM })
+  const headers: Record<string, string> = { 'content-type': PROBLEM }
+  if (error.status === 401 && error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="synome"'
+  return c.body(JSON.stringify(error.toProblem()), error.status as 400, headers)
+}
+
+export type CreateSynomeAppOptions = {
+  logError?: ((error: unknown) => void) | undefined
+  /** Bearer tokens (src/synome/http/auth.ts); every route but /health needs one when given. */
+  tokens?: readonly SynomeToken[] | undefined
+  /** Default: a new registry for this app, served at GET /metrics. */
+  metrics?: SynomeMetrics | undefined
 }
 
 function intParam(value: string | undefined, field: string): number | undefined {
@@ -18,22 +30,37 @@ function intParam(value: string | undefined, field: string): number | undefined 
 }
 
 /**
- * The Synome's HTTP API: POST /commands for signed writes, reads for everything else.
- * Every error is problem+json with the stable code of src/domain/errors.ts.
+ * The Synome's HTTP API: POST /commands for signed writes, reads for everything else, GET
+ * /metrics for Prometheus. Every error is problem+json with the stable code of
+ * src/domain/errors.ts. With tokens, a request without a valid one is refused (401) before
+ * anything is read or written; /health stays open for liveness probes.
  */
-export function createSynomeApp(service: SynomeService, options: { logError?: (error: unknown) => void } = {}): Hono {
+export function createSynomeApp(service: SynomeService, options: CreateSynomeAppOptions = {}): Hono {
   const app = new Hono()
+  const metrics = options.metrics ?? createSynomeMetrics(service)
+  const tokens = options.tokens && options.tokens.length > 0 ? options.tokens : undefined
+  /** Label values are command names the registry knows (bounded), or `unknown`. */
+  const known = new Set(service.commands.map((h) => h.name))
 
   app.onError((error, c) => {
-    if (isBaseError(error) && error.status < 500) return problem(c, error)
+    if (isBaseError(error) && error.status < 500) {
+      metrics.refusals.inc({ code: error.code })
+      return problem(c, error)
+    }
     options.logError?.(error)
     return problem(c, isBaseError(error) ? error : new BaseError('internal error'))
   })
   app.notFound((c) => problem(c, new NotFoundError(`no route ${c.req.method} ${c.req.path}`)))
 
+  app.use(async (c, next) => {
+    if (tokens && c.req.path !== '/health') authenticate(tokens, c.req.header('authorization'), c.req.method === 'POST' && c.req.path === '/commands' ? 'commands' : 'read')
+    await next()
+  })
+
   app.get('/openapi.json', (c) => c.json(openApiDocument(service.commands)))
   app.get('/health', async (c) => c.json({ ok: true, head: await service.head() }))
   app.get('/head', async (c) => c.json(await service.head()))
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
 
   app.post('/commands', async (c) => {
     const length = Number(c.req.header('content-length') ?? 0)
@@ -46,7 +73,21 @@ export function createSynomeApp(service: SynomeService, options: { logError?: (e
     } catch {
       throw new InvalidInputError('body is not JSON')
     }
-    const result = await service.execute(body)
+    const name = (body as { command?: unknown } | null)?.command
+    const command = typeof name === 'string' && known.has(name) ? name : 'unknown'
+    const stop = metrics.appendSeconds.startTimer({ command })
+    let result: Awaited<ReturnType<SynomeService['execute']>>
+    try {
+      result = await service.execute(body)
+    } catch (error) {
+      metrics.commands.inc({ command, outcome: 'refused' })
+      throw error
+    }
+    if (result.replayed) metrics.commands.inc({ command, outcome: 'replayed' })
+    else {
+      stop()
+      metrics.commands.inc({ command, outcome: 'appended' })
+    }
     return c.json(result, result.replayed ? 200 : 201)
   })
 

@@ -23,7 +23,9 @@ export function openApiDocument(commands: readonly CommandHandler[]): Record<str
   const listParams = ['haloClass', 'sleeveId', 'prime', 'state', 'createdFrom', 'createdTo', 'updatedFrom', 'updatedTo', 'cursor'].map((n) => param(n, 'query', `filter: ${n}`))
   return {
     openapi: '3.1.0',
-    info: { title: 'Synome-MVP', version: '1.0.0', description: 'Shared, auditable operational database of a Laniakea Halo. Writes are EIP-712 signed commands; reads are open. A sleeve is a Halo Book.' },
+    info: { title: 'Synome-MVP', version: '1.0.0', description: 'Shared, auditable operational database of a Laniakea Halo. Writes are EIP-712 signed commands; reads are open unless the server has bearer tokens (then every route but /health needs one). A sleeve is a Halo Book.' },
+    // Optional: a server with --tokens requires the bearer scheme, one without accepts none.
+    security: [{}, { bearer: [] }],
     paths: {
       '/commands': {
         post: {
@@ -45,12 +47,14 @@ export function openApiDocument(commands: readonly CommandHandler[]): Record<str
       '/events': { get: { summary: 'Events after position N (never skips a late commit)', parameters: [param('after', 'query', 'position', { type: 'integer' }), param('limit', 'query', '1..1000', { type: 'integer' })], responses: { 200: json({ type: 'object', properties: { events: { type: 'array', items: { type: 'object' } }, next: { type: 'integer' } } }), 400: problem } } },
       '/verify-log': { get: { summary: 'Recompute the hash chain', responses: { 200: json({ type: 'object' }) } } },
       '/head': { get: { summary: 'Newest position and hash', responses: { 200: json({ type: 'object' }) } } },
-      '/health': { get: { summary: 'Liveness', responses: { 200: json({ type: 'object' }) } } },
+      '/health': { get: { summary: 'Liveness (never needs a token)', security: [{}], responses: { 200: json({ type: 'object' }) } } },
+      '/metrics': { get: { summary: 'Prometheus metrics: commands by outcome, append latency, refusals by code, log position', responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 401: problem } } },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: json({ type: 'object' }) } } },
     },
     components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a reader token from `halo synome token` (read and/or commands access)' } },
       schemas: {
-        Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string', enum: ['INVALID_INPUT', 'BAD_SIGNATURE', 'NOT_PERMITTED', 'NOT_FOUND', 'PRECONDITION_FAILED', 'VERSION_CONFLICT', 'IDEMPOTENCY_CONFLICT', 'INTERNAL'] }, detail: { type: 'string' }, meta: { type: 'object' } } },
+        Problem: { type: 'object', required: ['type', 'title', 'status', 'code'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string', enum: ['INVALID_INPUT', 'BAD_SIGNATURE', 'NOT_PERMITTED', 'NOT_FOUND', 'PRECONDITION_FAILED', 'VERSION_CONFLICT', 'IDEMPOTENCY_CONFLICT', 'UNAUTHENTICATED', 'COMMAND_STALE', 'COMMAND_FROM_FUTURE', 'INTERNAL'] }, detail: { type: 'string' }, meta: { type: 'object' } } },
         SignedCommand: {
           type: 'object',
           required: ['command', 'payload', 'idempotencyKey', 'issuedAt', 'signer', 'signature'],

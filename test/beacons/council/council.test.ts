@@ -26,7 +26,8 @@ const file = (name: string, content: unknown) => {
 beforeAll(async () => {
   synome = await createSynome({
     dataDir: null,
-    clock: () => new Date('2026-03-19T12:00:00Z'),
+    // The wall clock: `halo council` signs with it, and the Synome refuses commands issued
+    // outside its freshness window.
     roles: [
       { address: privateKeyToAccount(councilKey).address, role: 'council', haloClasses: [] },
       { address: privateKeyToAccount(nfatKey).address, role: 'nfat', haloClasses: ['*'] },

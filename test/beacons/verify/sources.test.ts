@@ -29,6 +29,11 @@ const routes: Record<string, [number, string, number?]> = {
   '/exponent': [200, JSON.stringify({ nav: 1e21 })],
   '/text-number': [200, JSON.stringify({ nav: 'about 12 million' })],
   '/slow': [200, JSON.stringify({ nav: '1' }), 2_000],
+  // Raw text: JSON.stringify of a float could not even write these numbers.
+  '/precise': [200, '{"fund":"JAAA","nav":2500000000.123456789}'],
+  '/nineteen-decimals': [200, '{"nav":1.0000000000000000001}'],
+  '/duplicate-key': [200, '{"nav":"1","nav":"2"}'],
+  '/number-inside': [200, '{"nav":12}'],
 }
 
 beforeAll(async () => {
@@ -111,7 +116,16 @@ describe('Core Halo from an HTTP JSON source served by the test', () => {
     expect(await readCoreHaloValue(http('/buidl/nav', 'nav'), context())).toMatchObject({ ok: true, valueWad: wad('1250000.5') })
   })
 
+  it('a JSON number with more digits than a float holds stays exact (2,500,000,000.123456789, not …123457)', async () => {
+    // JSON.parse reads this number as 2500000000.123457 (float64); the source reads its text.
+    expect(String(JSON.parse(routes['/precise']![1]).nav)).toBe('2500000000.123457')
+    expect(await readCoreHaloValue(http('/precise', 'nav'), context())).toMatchObject({ ok: true, valueWad: 2_500_000_000_123_456_789_000_000_000n, observed: '2500000000.123456789' })
+  })
+
   it.each([
+    ['/nineteen-decimals', 'nav', 'CORE_HALO_SOURCE_GARBAGE'],
+    ['/duplicate-key', 'nav', 'CORE_HALO_SOURCE_GARBAGE'],
+    ['/number-inside', 'nav.value', 'CORE_HALO_SOURCE_GARBAGE'],
     ['/broken', 'nav', 'CORE_HALO_SOURCE_FAILED'],
     ['/missing', 'nav', 'CORE_HALO_SOURCE_FAILED'],
     ['/slow', 'nav', 'CORE_HALO_SOURCE_FAILED'],

@@ -1,0 +1,33 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { SynomeService } from '../service.js'
+
+/**
+ * Prometheus metrics of one Synome HTTP server (its own registry): appends and replays, how
+ * long an append takes, refusals by stable error code (401s included), and the log head —
+ * read from the store at scrape time, so it is right even when several servers share one
+ * PostgreSQL database.
+ */
+export function createSynomeMetrics(service: SynomeService, registry = new Registry()) {
+  const metrics = {
+    registry,
+    commands: new Counter({ name: 'synome_commands_total', help: 'Commands answered, by outcome (appended, replayed, refused)', labelNames: ['command', 'outcome'] as const, registers: [registry] }),
+    appendSeconds: new Histogram({
+      name: 'synome_append_duration_seconds',
+      help: 'Time to verify, authorise, check and append one command (appended commands only)',
+      labelNames: ['command'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    refusals: new Counter({ name: 'synome_refusals_total', help: 'Requests refused, by stable error code', labelNames: ['code'] as const, registers: [registry] }),
+    position: new Gauge({
+      name: 'synome_log_position',
+      help: 'Position of the last event in the log (0 when empty)',
+      registers: [registry],
+      async collect() {
+        this.set((await service.head()).position)
+      },
+    }),
+  }
+  return metrics
+}
+export type SynomeMetrics = ReturnType<typeof createSynomeMetrics>
