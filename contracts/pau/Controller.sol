@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
@@ -21,8 +21,9 @@ interface IPauPSM {
 ///         to a target named in a rate-limit key, and consumes that key by the balance change
 ///         the ALMProxy actually saw, so a misreporting target cannot under-consume.
 ///         The freezer can remove a relayer; the admin (the Configurator) sets roles and
-///         static parameters.
-contract Controller is AccessControl, ReentrancyGuardTransient {
+///         static parameters. Role members are enumerable so the Configurator's brake can
+///         revoke every relayer in one call.
+contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     bytes32 public constant RELAYER = keccak256("RELAYER");
     bytes32 public constant FREEZER = keccak256("FREEZER");
 
@@ -37,6 +38,7 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     mapping(address vault => uint256) public maxSlippages;
 
     error ZeroAmount();
+    error ZeroAddress();
     error NotRelayer(address account);
     error SlippageNotSet(address vault);
     error SlippageTooHigh(address vault, uint256 assetsIn, uint256 sharesValue);
@@ -49,6 +51,10 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     event MaxSlippageSet(address indexed vault, uint256 maxSlippage);
 
     constructor(address admin, ALMProxy proxy_, RateLimits rateLimits_, IERC20 usds_, IERC20 usdc_, IPauPSM psm_) {
+        if (
+            admin == address(0) || address(proxy_) == address(0) || address(rateLimits_) == address(0)
+                || address(usds_) == address(0) || address(usdc_) == address(0) || address(psm_) == address(0)
+        ) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         proxy = proxy_;
         rateLimits = rateLimits_;

@@ -28,16 +28,31 @@ contract RateLimits is AccessControl {
     mapping(bytes32 key => Config) private _configs;
     mapping(bytes32 key => State) private _states;
 
+    /// @notice The brake (Configurator.stop): while set, nothing is consumed or refunded, so
+    ///         every controller of this PAU (the Controller, an NFAT Facility's claims) moves
+    ///         nothing. Configuration (decreases, removals) keeps working.
+    bool public stopped;
+
     error RateLimitExceeded(bytes32 key, uint256 amount, uint256 available);
+    error RateLimitsStopped();
     error AmountTooLarge(uint256 amount);
     error ZeroAmount();
+    error ZeroAddress();
 
     event RateLimitDataSet(bytes32 indexed key, uint256 maxAmount, uint256 slope, uint256 lastAmount, uint256 lastUpdated);
     event RateLimitDecreased(bytes32 indexed key, uint256 amount, uint256 available);
     event RateLimitIncreased(bytes32 indexed key, uint256 amount, uint256 available);
+    event StoppedSet(bool stopped);
 
     constructor(address admin) {
+        if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @notice Sets or clears the stop flag (the Configurator: `stop` instantly, `resume` timelocked).
+    function setStopped(bool stopped_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        stopped = stopped_;
+        emit StoppedSet(stopped_);
     }
 
     /// @notice Sets a limit. A key that had no limit starts empty and fills at `slope`, so a
@@ -81,6 +96,7 @@ contract RateLimits is AccessControl {
 
     /// @notice Consumes `amount`; reverts when more than is available.
     function triggerRateLimitDecrease(bytes32 key, uint256 amount) external onlyRole(CONTROLLER) returns (uint256 available) {
+        if (stopped) revert RateLimitsStopped();
         if (amount == 0) revert ZeroAmount();
         available = getCurrentRateLimit(key);
         if (available == type(uint256).max) return available;
@@ -93,6 +109,7 @@ contract RateLimits is AccessControl {
     /// @notice Gives capacity back (a paired reverse path), never above the maximum. A key
     ///         without a limit stays without one.
     function triggerRateLimitIncrease(bytes32 key, uint256 amount) external onlyRole(CONTROLLER) returns (uint256 available) {
+        if (stopped) revert RateLimitsStopped();
         if (amount == 0) revert ZeroAmount();
         Config memory config = _configs[key];
         available = getCurrentRateLimit(key);

@@ -7,8 +7,8 @@
  * needs the CONTROLLER role there, and the Configurator (admin of RateLimits) has no call that
  * grants roles on RateLimits. GovOps therefore holds the admin role for the few seconds of
  * wiring, hands it to the Configurator and renounces it. Everything after that — PAU
- * registration, GovOps accordance, initial rate limits (timelocked, aBEAM), the relayer
- * (lpha-nfat's pBEAM), the freezer and every rate limit (GovOps as cBEAM) — goes through the
+ * registration, GovOps accordance, the freezer, initial rate limits (timelocked, aBEAM), the
+ * relayer (lpha-nfat's pBEAM) and every rate limit (GovOps as cBEAM) — goes through the
  * Configurator Unit.
  */
 import { keccak256, toBytes, toFunctionSelector, type Account, type Address, type Hex } from 'viem'
@@ -87,18 +87,18 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     fund: rateLimitKey(LIMIT.APPROVE_AND_CALL, assets.usds, facility, FUND_SELECTOR),
   }
 
-  progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, ${Object.keys(keys).length} initial rate limits`)
+  progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, freezer, ${Object.keys(keys).length} initial rate limits`)
   const calls: TimelockCall[] = [
     encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setPauContracts', args: [pau.pau, pau.controller, pau.rateLimits] }),
     encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [pau.pau, govOps.address] }),
+    encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setFreezer', args: [pau.pau, freezer.address] }),
     ...Object.values(keys).map((key) => encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitRateLimits', args: [key, pau.pau, UNLIMITED, 0n] })),
   ]
   await timelocked(clients, { timelock: unit.timelock, aBEAM, delaySeconds, calls })
 
-  progress('GovOps (cBEAM) via the Configurator: relayer = lpha-nfat pBEAM, freezer, rate limits')
+  progress('GovOps (cBEAM) via the Configurator: relayer = lpha-nfat pBEAM, rate limits')
   const configurator = { address: unit.configurator, abi: configuratorAbi } as const
   await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
-  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setFreezer', args: [pau.pau, freezer.address] })
   for (const key of Object.values(keys)) await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [pau.pau, key, UNLIMITED, 0n] })
 
   return {

@@ -23,7 +23,8 @@ export type DeployConfiguratorUnitReturnType = { timelock: Address; beamState: A
 
 /**
  * BEAMTimeLock → BEAMState → Configurator, then the Council Beacon appoints the aBEAMs on
- * BEAMState and Configurator (on the timelock the constructor already gave them their roles).
+ * BEAMState and Configurator (on the timelock the constructor already gave them their roles)
+ * and gives the Configurator BEAMState's BRAKE_ROLE, so its `stop` can revoke every GovOps.
  */
 export async function deployConfiguratorUnit(
   clients: ChainClients,
@@ -53,5 +54,7 @@ export async function deployConfiguratorUnit(
       await writeAndWait(clients, councilBeacon, { address, abi: beamStateAbi, functionName: 'grantRole', args: [role, aBEAM] })
     }
   }
+  const brakeRole = await clients.publicClient.readContract({ address: beamState, abi: beamStateAbi, functionName: 'BRAKE_ROLE' })
+  await writeAndWait(clients, councilBeacon, { address: beamState, abi: beamStateAbi, functionName: 'grantRole', args: [brakeRole, configurator] })
   return { timelock, beamState, configurator }
 }

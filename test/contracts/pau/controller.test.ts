@@ -64,7 +64,7 @@ beforeAll(async () => {
     [keys.usdsToUsdc!, usd('1000000'), usd('1000000') / DAY],
     [keys.usdcToUsds!, UNLIMITED, 0n],
     [keys.transferUsdcToBank!, 500_000n * 10n ** 6n, (500_000n * 10n ** 6n) / DAY],
-    [keys.deposit4626!, usd('10000000'), usd('115000')],
+    [keys.deposit4626!, usd('10000000'), usd('10000000') / DAY],
     [keys.withdraw4626!, UNLIMITED, 0n],
     [keys.facilityDeposit!, usd('5000000'), usd('5000000') / DAY],
     [keys.facilityWithdraw!, UNLIMITED, 0n],
@@ -281,7 +281,7 @@ describe('access control: every external function refuses every unauthorized cal
     const covered: Record<string, string[]> = {
       Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'grantRole', 'revokeRole', 'removeRelayer'],
       ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
-      RateLimits: ['setRateLimitData', 'removeRateLimit', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
+      RateLimits: ['setRateLimitData', 'removeRateLimit', 'setStopped', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
     }
     const abis: Record<string, Abi> = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
     for (const [name, abi] of Object.entries(abis)) {
@@ -298,6 +298,7 @@ describe('access control: every external function refuses every unauthorized cal
       const as = devnet.accounts[name]
       const base = { address: s.rateLimits, abi: rateLimitsAbi } as const
       await expect(devnet.write(as, { ...base, functionName: 'setRateLimitData', args: [keys.usdsToUsdc!, UNLIMITED, 0n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'setStopped', args: [true] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'removeRateLimit', args: [keys.usdsToUsdc!] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitDecrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitIncrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)

@@ -8,6 +8,8 @@
  *   2. PAU funds are conserved: proxy + queued in the facility + funded to the proxy's NFATs +
  *      paid to the allow-listed destination never changes, and nothing reaches anyone else;
  *   3. no accepted change raised a limit faster than SORL (hop apart, ≤ +25% or ≤ init).
+ * The sequences include the aBEAM's brake (`Configurator.stop`): after it every relayer action,
+ * claim and GovOps increase must be refused, and nothing moves (the same conservation checks).
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -31,11 +33,12 @@ let devnet: Devnet
 let s: Stack
 const U = 10n ** 12n // USDS wei per USDC unit
 const FUNDS = usd('10000')
+/** Every finite init refills its max in exactly one day (the most BEAMState accepts). */
 const INIT = {
-  usdsToUsdc: { maxAmount: usd('1000'), slope: usd('1') },
-  transfer: { maxAmount: usd('500'), slope: usd('0.5') },
-  facilityDeposit: { maxAmount: usd('800'), slope: usd('1') },
-  facilityRedeem: { maxAmount: usd('1000'), slope: usd('0.5') },
+  usdsToUsdc: { maxAmount: usd('86400'), slope: usd('1') },
+  transfer: { maxAmount: usd('43200'), slope: usd('0.5') },
+  facilityDeposit: { maxAmount: usd('86400'), slope: usd('1') },
+  facilityRedeem: { maxAmount: usd('43200'), slope: usd('0.5') },
 }
 let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex }
 let bank: Address
@@ -49,6 +52,8 @@ type Step =
   | { kind: 'claimAndFund'; percent: number }
   | { kind: 'wait'; seconds: number }
   | { kind: 'sorl'; bps: number }
+  /** The aBEAM's brake: RateLimits stopped, relayers and GovOps revoked. */
+  | { kind: 'brake' }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constantFrom('swapUSDSToUSDC' as const, 'swapUSDCToUSDS' as const, 'transfer' as const), whole: fc.integer({ min: 1, max: 1_300 }) }),
@@ -60,6 +65,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(1, 60, 600, 3_600, Number(HOP), 86_400) }),
   // SORL change of the transfer limit: from -100% to +40% (beyond the +25% bound on purpose).
   fc.record({ kind: fc.constant('sorl' as const), bps: fc.integer({ min: -10_000, max: 4_000 }) }),
+  { arbitrary: fc.constant({ kind: 'brake' as const }), weight: 1 },
 )
 
 async function readLimit(key: Hex): Promise<RateLimitData> {
@@ -129,7 +135,7 @@ async function run(steps: Step[]): Promise<void> {
   const keys = Object.values(K)
   const model = new Map<Hex, RateLimitData>()
   for (const key of keys) model.set(key, await readLimit(key))
-  const lastIncreaseAt = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'lastIncrease', args: [s.pau, K.transfer] })
+  const lastIncreaseAt = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'lastIncrease', args: [s.rateLimits, K.transfer] })
   let lastIncrease = lastIncreaseAt
   let now = await devnet.now()
   let proxyUsds = await balance(s.usds, s.proxy)
@@ -143,6 +149,9 @@ async function run(steps: Step[]): Promise<void> {
   const samples: Array<{ t: bigint; available: bigint; slope: bigint; consumed: bigint }> = []
   let consumed = 0n
   const increases: Array<{ t: bigint; from: bigint; to: bigint }> = []
+  /** After the brake nothing may move and GovOps may not raise anything. */
+  let stopped = false
+  let movedAtBrake: { proxyUsds: bigint; proxyUsdc: bigint; queued: bigint; paid: bigint; funded: bigint } | undefined
 
   const get = (key: Hex) => model.get(key)!
   const attempt = async (expectOk: boolean, send: () => Promise<unknown>) => {
@@ -165,7 +174,7 @@ async function run(steps: Step[]): Promise<void> {
     switch (st.kind) {
       case 'swapUSDSToUSDC': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.usdsToUsdc, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.usdsToUsdc, amount)
         if (await attempt(ok, () => relay('swapUSDSToUSDC', [amount]))) {
           model.set(K.usdsToUsdc, consumeRateLimit(get(K.usdsToUsdc), amount, now))
           proxyUsds -= amount
@@ -175,7 +184,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'swapUSDCToUSDS': {
         const usdc = BigInt(st.whole) * 10n ** 6n
-        const ok = usdc <= proxyUsdc
+        const ok = !stopped && usdc <= proxyUsdc
         if (await attempt(ok, () => relay('swapUSDCToUSDS', [usdc]))) {
           model.set(K.usdsToUsdc, refundRateLimit(get(K.usdsToUsdc), usdc * U, now))
           proxyUsdc -= usdc
@@ -185,7 +194,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'transfer': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.transfer, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.transfer, amount)
         if (await attempt(ok, () => relay('transferAsset', [s.usds, bank, amount]))) {
           model.set(K.transfer, consumeRateLimit(get(K.transfer), amount, now))
           proxyUsds -= amount
@@ -196,7 +205,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'facilityDeposit': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.facilityDeposit, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.facilityDeposit, amount)
         if (await attempt(ok, () => relay('depositToFacility', [s.facility, amount]))) {
           model.set(K.facilityDeposit, consumeRateLimit(get(K.facilityDeposit), amount, now))
           proxyUsds -= amount
@@ -205,7 +214,7 @@ async function run(steps: Step[]): Promise<void> {
         break
       }
       case 'facilityWithdraw': {
-        if (await attempt(queued > 0n, () => relay('withdrawFromFacility', [s.facility]))) {
+        if (await attempt(!stopped && queued > 0n, () => relay('withdrawFromFacility', [s.facility]))) {
           model.set(K.facilityDeposit, refundRateLimit(get(K.facilityDeposit), queued, now))
           proxyUsds += queued
           queued = 0n
@@ -216,12 +225,12 @@ async function run(steps: Step[]): Promise<void> {
         const amount = (queued * BigInt(st.percent)) / 100n
         // Two transactions: the second gets its own second, so the model's clock stays on the chain's.
         const nextSecond = async () => devnet.setNextBlockTimestamp(++now)
-        if (await attempt(amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
+        if (await attempt(!stopped && amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
         break
       }
       case 'redeem': {
         const next = funded[0]
-        const ok = next !== undefined && fits(K.facilityRedeem, next.amount)
+        const ok = !stopped && next !== undefined && fits(K.facilityRedeem, next.amount)
         if (await attempt(ok, () => relay('redeemFromFacility', [s.facility, next?.tokenId ?? 0n]))) {
           model.set(K.facilityRedeem, consumeRateLimit(get(K.facilityRedeem), next!.amount, now))
           proxyUsds += next!.amount
@@ -234,13 +243,20 @@ async function run(steps: Step[]): Promise<void> {
         const scale = (v: bigint) => (v * BigInt(10_000 + st.bps)) / 10_000n
         const next = { maxAmount: scale(old.maxAmount), slope: scale(old.slope) }
         const verdict = checkSorl({ ...SORL_DEFAULTS, old, next, init: INIT.transfer, lastIncreaseAt: lastIncrease, now })
-        if (await attempt(verdict.ok, () => s.setRateLimit(K.transfer, next.maxAmount, next.slope))) {
+        // After the brake GovOps is no longer accordant: only a brake holder may decrease.
+        if (await attempt(!stopped && verdict.ok, () => s.setRateLimit(K.transfer, next.maxAmount, next.slope))) {
           model.set(K.transfer, configureRateLimit(old, next.maxAmount, next.slope, now))
           if (verdict.ok && verdict.increase) {
             increases.push({ t: now, from: old.maxAmount, to: next.maxAmount })
             lastIncrease = now
           }
         }
+        break
+      }
+      case 'brake': {
+        await attempt(true, () => devnet.write(devnet.accounts.aBEAM, { address: s.configurator, abi: configuratorAbi, functionName: 'stop', args: [s.pau] }))
+        stopped = true
+        movedAtBrake = { proxyUsds, proxyUsdc, queued, paid, funded: fundedTotal() }
         break
       }
     }
@@ -254,6 +270,7 @@ async function run(steps: Step[]): Promise<void> {
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'totalFunded' })).toBe(fundedTotal())
     expect(proxyUsds + proxyUsdc * U + queued + fundedTotal() + paid).toBe(FUNDS)
     expect(await balance(s.usds, devnet.accounts.attacker.address)).toBe(0n)
+    if (movedAtBrake) expect({ proxyUsds, proxyUsdc, queued, paid, funded: fundedTotal() }, 'nothing moves after the brake').toEqual(movedAtBrake)
     const transferLimit = get(K.transfer)
     samples.push({ t: now, available: currentRateLimit(transferLimit, now), slope: transferLimit.slope, consumed })
   }
