@@ -1,7 +1,7 @@
 /**
  * PAU section: each rate-limited controller action beside the same action done directly by
  * an account holding the funds (plain ERC-20 transfer, plain PSM swap, plain vault and
- * facility calls), and the Configurator's setRateLimit under SORL.
+ * facility calls), the Configurator's setRateLimit under SORL, and the brake (`stop`).
  */
 import { encodeFunctionData, parseEventLogs, parseUnits, type Abi, type Account, type Hex } from 'viem'
 import { deployLocalStack } from '../../src/chain/deploy/deployLocalStack.js'
@@ -32,15 +32,18 @@ export const section: GasSection = {
       [rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility), usd('100000000'), usd('1000')],
     ]
     const slippageData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+    const exchangeRateData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, parseUnits('1.001', 18)] })
     // The plain holder (alice) may fund NFATs directly, so `fund` has a same-run baseline.
     const funderRole = await ctx.clients.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'FUNDER_ROLE' })
     await s.timelocked(
       ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
-      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [slippageData, '0x0000000000000000000000000000000000000000'] }),
+      ...[slippageData, exchangeRateData].map((data) => encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [data, '0x0000000000000000000000000000000000000000'] })),
       encodeCall(s.facility, { abi: nfatFacilityAbi, functionName: 'grantRole', args: [funderRole, accounts.alice.address] }),
     )
     for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
-    await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, slippageData] })
+    for (const data of [slippageData, exchangeRateData]) {
+      await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, data] })
+    }
     await ctx.increaseTime(86_400n)
 
     // Same starting funds for the PAU and for the plain holder (alice).
@@ -71,8 +74,8 @@ export const section: GasSection = {
     rows.push(await row('transferAsset USDS → allow-listed destination', () => relay('transferAsset', [s.usds, bank, usd('1000')]), 'USDS.transfer', () => plain(s.usds, usdsAbi as Abi, 'transfer', [bank, usd('1000')])))
     rows.push(await row('swapUSDSToUSDC (PSM)', () => relay('swapUSDSToUSDC', [usd('1000')]), 'PSM.swapUSDSToUSDC', () => plain(s.psm, psmAbi as Abi, 'swapUSDSToUSDC', [usd('1000')])))
     rows.push(await row('swapUSDCToUSDS (PSM, refunds USDS→USDC)', () => relay('swapUSDCToUSDS', [1_000_000_000n]), 'PSM.swapUSDCToUSDS', () => plain(s.psm, psmAbi as Abi, 'swapUSDCToUSDS', [1_000_000_000n])))
-    rows.push(await row('depositERC4626 sUSDS (with slippage check)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
-    rows.push(await row('withdrawERC4626 sUSDS (refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
+    rows.push(await row('depositERC4626 sUSDS (exchange-rate + slippage checks)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
+    rows.push(await row('withdrawERC4626 sUSDS (maxSharesIn, refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500'), usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
     rows.push(await row('depositToFacility (queue, USDS)', () => relay('depositToFacility', [s.facility, usd('1000')]), 'facility.deposit', () => plain(s.facility, nfatFacilityAbi as Abi, 'deposit', [usd('1000')])))
 
     // Both holders' queued 2,000 USDS become two NFATs each; each is funded, then redeemed.
@@ -96,6 +99,10 @@ export const section: GasSection = {
     await ctx.increaseTime(SORL_DEFAULTS.hopSeconds)
     rows.push({ action: 'Configurator.setRateLimit: +25% increase (SORL checked)', gas: (await s.setRateLimit(key, usd('125000'), usd('1.25'))).gasUsed })
     rows.push({ action: 'Configurator.setRateLimit: decrease (instant)', gas: (await s.setRateLimit(key, usd('50000'), usd('1'))).gasUsed })
+    // The brake: one transaction parks both RateLimits controllers (Controller, facility),
+    // revokes the relayer and every GovOps of the PAU.
+    const stop = await ctx.write(accounts.aBEAM, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'stop', args: [s.pau] })
+    rows.push({ action: 'Configurator.stop (brake: 2 controllers parked, 1 relayer + GovOps revoked)', gas: stop.gasUsed })
     return rows
   },
 }

@@ -126,7 +126,7 @@ contract Configurator is BEAMAuthority {
     /// @notice Lifts the stop flag: an addition, so only through the timelock. Relayers and
     ///         GovOps must be granted again (GovOps through the timelock too).
     function resume(address pau) external onlyTimelock {
-        _known(pau).rateLimits.setStopped(false);
+        _known(pau).rateLimits.resume();
         emit PauResumed(pau);
     }
 
@@ -225,7 +225,7 @@ contract Configurator is BEAMAuthority {
 
     function _stop(address pau) private {
         PauContracts memory contracts = _known(pau);
-        contracts.rateLimits.setStopped(true);
+        contracts.rateLimits.stop();
         Controller controller = contracts.controller;
         bytes32 role = controller.RELAYER();
         uint256 count = controller.getRoleMemberCount(role); // ≤ MAX_RELAYERS: only this contract grants it

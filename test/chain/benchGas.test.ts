@@ -18,5 +18,8 @@ describe('bench:gas PAU section', () => {
       expect(r.gas).toBeLessThan(r.baseline!.gas * 3n)
     }
     expect(rows.filter((r) => r.action.startsWith('Configurator.setRateLimit'))).toHaveLength(3)
+    const brake = rows.find((r) => r.action.startsWith('Configurator.stop'))
+    expect(brake?.gas).toBeLessThan(300_000n) // one transaction, well inside any block
+
   })
 })

@@ -23,6 +23,8 @@ const perSecond = (n: string) => parseUnits(n, 18)
 let depositKey: Hex
 let withdrawKey: Hex
 let setSlippage: Hex
+/** Not in the spec's story: the exchange-rate expectation every ERC-4626 deposit now needs (finding 8). */
+let setExchangeRate: Hex
 
 beforeAll(async () => {
   devnet = await useDevnet()
@@ -30,6 +32,7 @@ beforeAll(async () => {
   depositKey = rateLimitKey(LIMIT.ERC4626_DEPOSIT, s.susds) // the Halo's vault
   withdrawKey = rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds)
   setSlippage = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+  setExchangeRate = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, parseUnits('1.001', 18)] })
 })
 beforeEach(() => devnet.isolate())
 
@@ -48,6 +51,7 @@ describe('story 1: full Prime onboarding', () => {
       s.addInit(depositKey, usd('10000000'), perSecond('115')),
       s.addInit(withdrawKey, UNLIMITED, 0n),
       encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setSlippage, ZERO] }),
+      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setExchangeRate, ZERO] }),
       encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, govOps.address] }),
     ]
     // Steps 1-3: scheduled by the aBEAM with the 14-day delay.
@@ -67,6 +71,7 @@ describe('story 1: full Prime onboarding', () => {
     expect(await limit(withdrawKey)).toEqual({ maxAmount: UNLIMITED, slope: 0n })
     // Step 6: maxSlippage through the approved controller action.
     await asGovOps('callControllerAction', [s.pau, setSlippage])
+    await asGovOps('callControllerAction', [s.pau, setExchangeRate])
     expect(await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'maxSlippages', args: [s.susds] })).toBe(parseUnits('0.999', 18))
     // Step 7: GovOps sets itself as relayer.
     await asGovOps('setRelayer', [s.pau, govOps.address])
