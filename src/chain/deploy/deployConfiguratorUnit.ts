@@ -6,6 +6,7 @@ import {
   beamTimeLockBytecode,
   configuratorAbi,
   configuratorBytecode,
+  devnetBEAMTimeLockBytecode,
 } from '../generated/index.js'
 import { deployContract, writeAndWait, type ChainClients } from '../devnet.js'
 
@@ -15,8 +16,10 @@ export type DeployConfiguratorUnitParameters = {
   councilBeacon: Account
   /** Admin BEAMs: propose/execute/cancel on the timelock, pause it, remove instantly. */
   aBEAMs: readonly Address[]
-  /** Timelock delay; the default is 14 days. */
+  /** Timelock delay; the default is 14 days. BEAMTimeLock refuses less than 7 days. */
   delaySeconds?: bigint | undefined
+  /** Deploy DevnetBEAMTimeLock (no delay floor) instead, for a shortened devnet delay. */
+  devnet?: boolean | undefined
 }
 
 export type DeployConfiguratorUnitReturnType = { timelock: Address; beamState: Address; configurator: Address }
@@ -28,11 +31,11 @@ export type DeployConfiguratorUnitReturnType = { timelock: Address; beamState: A
  */
 export async function deployConfiguratorUnit(
   clients: ChainClients,
-  { deployer, councilBeacon, aBEAMs, delaySeconds = 14n * 86_400n }: DeployConfiguratorUnitParameters,
+  { deployer, councilBeacon, aBEAMs, delaySeconds = 14n * 86_400n, devnet = false }: DeployConfiguratorUnitParameters,
 ): Promise<DeployConfiguratorUnitReturnType> {
   const timelock = await deployContract(clients, {
     abi: beamTimeLockAbi,
-    bytecode: beamTimeLockBytecode,
+    bytecode: devnet ? devnetBEAMTimeLockBytecode : beamTimeLockBytecode,
     args: [delaySeconds, councilBeacon.address, [...aBEAMs]],
     account: deployer,
   })

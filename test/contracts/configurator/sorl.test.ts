@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Hex } from 'viem'
-import { beamStateAbi, beamTimeLockAbi, configuratorAbi, controllerAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { beamStateAbi, beamTimeLockAbi, beamTimeLockBytecode, configuratorAbi, controllerAbi, devnetBEAMTimeLockAbi, devnetBEAMTimeLockBytecode, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { encodeCall, scheduleCall } from '../../../src/chain/timelock.js'
 import { LIMIT, rateLimitKey } from '../../../src/domain/rateLimits.js'
 import { typeOneTheftMax } from '../../../src/domain/sorl.js'
@@ -139,6 +139,34 @@ describe('timelock delay, hop and maxChange change only through the timelock', (
     expect(await read('hop')).toBe(86_400n)
     expect(await read('maxChange')).toBe(2_000n)
     expect(await devnet.publicClient.readContract({ address: s.timelock, abi: beamTimeLockAbi, functionName: 'getMinDelay' })).toBe(7n * 86_400n)
+  })
+})
+
+describe('timelock floor and later aBEAMs (finding 8)', () => {
+  it('a production BEAMTimeLock refuses a delay below 7 days, at deployment and through updateDelay', async () => {
+    const { council, aBEAM } = devnet.accounts
+    await expect(devnet.deploy({ abi: beamTimeLockAbi, bytecode: beamTimeLockBytecode }, [7n * 86_400n - 1n, council.address, [aBEAM.address]])).rejects.toThrow(/DelayBelowFloor|reverted/)
+    await expect(s.timelocked(encodeCall(s.timelock, { abi: beamTimeLockAbi, functionName: 'updateDelay', args: [60n] }))).rejects.toThrow(/DelayBelowFloor/)
+    // The devnet build (a separate contract) has no floor.
+    const devnetLock = await devnet.deploy({ abi: devnetBEAMTimeLockAbi, bytecode: devnetBEAMTimeLockBytecode }, [60n, council.address, [aBEAM.address]])
+    expect(await devnet.publicClient.readContract({ address: devnetLock, abi: beamTimeLockAbi, functionName: 'getMinDelay' })).toBe(60n)
+  })
+
+  it('an aBEAM appointed later can cancel and pause like the first; revoking its proposer role takes both away', async () => {
+    const { council, alice: lateABEAM } = devnet.accounts
+    const tl = { address: s.timelock, abi: beamTimeLockAbi } as const
+    const role = (functionName: 'PROPOSER_ROLE' | 'CANCELLER_ROLE' | 'PAUSER_ROLE') => devnet.publicClient.readContract({ ...tl, functionName })
+    await devnet.write(council, { ...tl, functionName: 'grantRole', args: [await role('PROPOSER_ROLE'), lateABEAM.address] })
+    const call = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, devnet.accounts.attacker.address] })
+    await scheduleCall(devnet, { timelock: s.timelock, proposer: devnet.accounts.aBEAM, call, delaySeconds: DELAY })
+    const B32 = `0x${'0'.repeat(64)}` as const
+    const id = await devnet.publicClient.readContract({ ...tl, functionName: 'hashOperation', args: [call.target, 0n, call.data, B32, B32] })
+    await devnet.write(lateABEAM, { ...tl, functionName: 'cancel', args: [id] })
+    await devnet.write(lateABEAM, { ...tl, functionName: 'pause' })
+    await devnet.write(council, { ...tl, functionName: 'revokeRole', args: [await role('PROPOSER_ROLE'), lateABEAM.address] })
+    for (const r of ['CANCELLER_ROLE', 'PAUSER_ROLE'] as const) {
+      expect(await devnet.publicClient.readContract({ ...tl, functionName: 'hasRole', args: [await role(r), lateABEAM.address] })).toBe(false)
+    }
   })
 })
 
