@@ -1,11 +1,14 @@
 /**
  * PAU section: each rate-limited controller action beside the same action done directly by
  * an account holding the funds (plain ERC-20 transfer, plain PSM swap, plain vault and
- * facility calls), the Configurator's setRateLimit under SORL, and the brake (`stop`).
+ * facility calls), the attestation-gated off-ramp, the Configurator's setRateLimit under SORL,
+ * and the brake (`stop`).
  */
-import { encodeFunctionData, parseEventLogs, parseUnits, type Abi, type Account, type Hex } from 'viem'
+import { encodeFunctionData, keccak256, parseEventLogs, parseUnits, toBytes, type Abi, type Account, type Hex } from 'viem'
+import { attestationSleeveKey, attestationTypeIndex } from '../../src/chain/attestation.js'
+import { deployAttestationRegistry } from '../../src/chain/deploy/deployAttestationRegistry.js'
 import { deployLocalStack } from '../../src/chain/deploy/deployLocalStack.js'
-import { beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, psmAbi, susdsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { attestationRegistryAbi, beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, psmAbi, susdsAbi, usdcAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { encodeCall } from '../../src/chain/timelock.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../../src/domain/sorl.js'
@@ -99,6 +102,25 @@ export const section: GasSection = {
     await ctx.increaseTime(SORL_DEFAULTS.hopSeconds)
     rows.push({ action: 'Configurator.setRateLimit: +25% increase (SORL checked)', gas: (await s.setRateLimit(key, usd('125000'), usd('1.25'))).gasUsed })
     rows.push({ action: 'Configurator.setRateLimit: decrease (instant)', gas: (await s.setRateLimit(key, usd('50000'), usd('1'))).gasUsed })
+    // The attestation-gated off-ramp: lpha-attest records a PRE_DEPLOYMENT attestation, the
+    // relayer sends USDC for that sleeve's round (baseline: a plain USDC transfer).
+    const registry = await deployAttestationRegistry(ctx.clients, { deployer: accounts.deployer, councilBeacon: accounts.council.address, timelock: s.timelock })
+    const setRegistry = encodeFunctionData({ abi: controllerAbi, functionName: 'setAttestationRegistry', args: [registry] })
+    const offRampKey = rateLimitKey(LIMIT.SLEEVE_OFFRAMP, s.usdc, bank)
+    await s.timelocked(
+      encodeCall(registry, { abi: attestationRegistryAbi, functionName: 'addAttestor', args: [accounts.attestor.address] }),
+      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setRegistry, s.pau] }),
+      s.addInit(offRampKey, 100_000_000n * 10n ** 6n, (100_000_000n * 10n ** 6n) / 86_400n),
+    )
+    await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, setRegistry] })
+    await s.setRateLimit(offRampKey, 100_000_000n * 10n ** 6n, (100_000_000n * 10n ** 6n) / 86_400n)
+    await ctx.increaseTime(86_400n)
+    const sleeve = attestationSleeveKey('bench-sleeve')
+    await ctx.write(accounts.attestor, { address: registry, abi: attestationRegistryAbi as Abi, functionName: 'record', args: [sleeve, attestationTypeIndex('PRE_DEPLOYMENT'), 1n, keccak256(toBytes('bench')), 10_000_000n * 10n ** 6n] })
+    for (const who of [s.proxy, alice.address]) await ctx.write(accounts.deployer, { address: s.usdc, abi: usdcAbi as Abi, functionName: 'mint', args: [who, 1_000_000n * 10n ** 6n] })
+    await ctx.write(accounts.deployer, { address: s.usdc, abi: usdcAbi as Abi, functionName: 'mint', args: [bank, 1n] })
+    rows.push(await row('transferForSleeve USDC (PRE_DEPLOYMENT attestation-gated off-ramp)', () => relay('transferForSleeve', [sleeve, 1n, s.usdc, bank, 1_000n * 10n ** 6n]), 'USDC.transfer', () => plain(s.usdc, usdcAbi as Abi, 'transfer', [bank, 1_000n * 10n ** 6n])))
+
     // The brake: one transaction parks both RateLimits controllers (Controller, facility),
     // revokes the relayer and every GovOps of the PAU.
     const stop = await ctx.write(accounts.aBEAM, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'stop', args: [s.pau] })

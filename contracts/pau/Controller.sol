@@ -10,6 +10,7 @@ import {ALMProxy} from "./ALMProxy.sol";
 import {RateLimits} from "./RateLimits.sol";
 import {RateLimitKeys} from "./RateLimitKeys.sol";
 import {IPauFacilityQueue, IPauRedeemFunding} from "./interfaces/IPauFacilityQueue.sol";
+import {IAttestationGate} from "./interfaces/IAttestationGate.sol";
 
 interface IPauPSM {
     function swapUSDSToUSDC(uint256 usdsAmount) external returns (uint256);
@@ -42,6 +43,10 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     ///         unit per share unit), set by governance: the expectation the vault's own
     ///         `convertToAssets` cannot move. Zero means the vault is not onboarded for deposits.
     mapping(address vault => uint256) public maxExchangeRates;
+    /// @notice The attestation registry gating `transferForSleeve` (unset: the gated off-ramp is closed).
+    IAttestationGate public attestationRegistry;
+    /// @notice What left through `transferForSleeve` per (sleeve, offboarding round), in asset units.
+    mapping(bytes32 sleeveId => mapping(uint64 round => uint256)) public sleeveOffRamped;
 
     error ZeroAmount();
     error ZeroAddress();
@@ -55,6 +60,9 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     error ApproveFailed(address token, address spender);
     error TransferFailed(address token, address destination);
     error CallRefused(address target, bytes4 selector);
+    error AttestationRegistryNotSet();
+    error NoCurrentAttestation(bytes32 sleeveId, uint64 round);
+    error AttestedAmountExceeded(bytes32 sleeveId, uint64 round, uint256 total, uint256 attested);
     error NothingSpent(bytes32 key);
     error AllowanceNotCleared(address token, address spender, uint256 allowance);
 
@@ -62,6 +70,10 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     event MaxSlippageSet(address indexed vault, uint256 maxSlippage);
     event MaxExchangeRateSet(address indexed vault, uint256 maxExchangeRate);
     event TokenRescued(address indexed token, address indexed recipient, uint256 amount);
+    event AttestationRegistrySet(address indexed registry);
+    event SleeveOffRamped(
+        bytes32 indexed sleeveId, uint64 indexed round, address indexed destination, address asset, uint256 amount, bytes32 contentHash
+    );
 
     constructor(
         address admin,
@@ -106,6 +118,11 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
         emit MaxExchangeRateSet(vault, maxExchangeRate);
     }
 
+    function setAttestationRegistry(IAttestationGate registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        attestationRegistry = registry;
+        emit AttestationRegistrySet(address(registry));
+    }
+
     /// @notice Sends `amount` of a token stuck in the proxy to `rescueRecipient` (governance).
     ///         Admin only, i.e. an exact call governance approved through the timelock.
     function rescueToken(IERC20 token, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
@@ -144,11 +161,43 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     ///         is allow-listed exactly when its rate-limit key has capacity.
     function transferAsset(address asset, address destination, uint256 amount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(amount);
+        uint256 spent = _send(asset, destination, amount);
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination), spent);
+    }
+
+    /// @notice A sleeve's off-ramp: sends `asset` to `destination` only while the registry holds a
+    ///         current (newest, unrevoked) PRE_DEPLOYMENT attestation for `sleeveId` and `round`,
+    ///         and only up to the amount it names, summed over every call for that round. Keyed by
+    ///         LIMIT_SLEEVE_OFFRAMP(asset, destination), consumed by the balance change.
+    function transferForSleeve(bytes32 sleeveId, uint64 round, address asset, address destination, uint256 amount)
+        external
+        onlyRole(RELAYER)
+        nonReentrant
+    {
+        _requireAmount(amount);
+        (uint256 attested, bytes32 contentHash) = _currentAttestation(sleeveId, round);
+        uint256 spent = _send(asset, destination, amount);
+        uint256 total = sleeveOffRamped[sleeveId][round] + spent;
+        if (total > attested) revert AttestedAmountExceeded(sleeveId, round, total, attested);
+        sleeveOffRamped[sleeveId][round] = total;
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_SLEEVE_OFFRAMP, asset, destination), spent);
+        emit SleeveOffRamped(sleeveId, round, destination, asset, spent, contentHash);
+    }
+
+    function _currentAttestation(bytes32 sleeveId, uint64 round) private view returns (uint256 attested, bytes32 contentHash) {
+        IAttestationGate registry = attestationRegistry;
+        if (address(registry) == address(0)) revert AttestationRegistryNotSet();
+        bool current;
+        (current, attested, contentHash) = registry.preDeploymentOf(sleeveId, round);
+        if (!current) revert NoCurrentAttestation(sleeveId, round);
+    }
+
+    /// @dev Transfers `amount` of `asset` from the proxy; returns what actually left it.
+    function _send(address asset, address destination, uint256 amount) private returns (uint256 spent) {
         uint256 before = _balance(IERC20(asset));
         bytes memory result = proxy.doCall(asset, abi.encodeCall(IERC20.transfer, (destination, amount)));
         if (result.length != 0 && !abi.decode(result, (bool))) revert TransferFailed(asset, destination);
-        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination);
-        rateLimits.triggerRateLimitDecrease(key, before - _balance(IERC20(asset)));
+        spent = before - _balance(IERC20(asset));
     }
 
     // ---------------------------------------------------------------- ERC-4626

@@ -79,6 +79,8 @@ export const LIMIT = {
   NFAT_CLAIM: keccak256(toBytes('LIMIT_NFAT_CLAIM')),
   REDEEM_FUND: keccak256(toBytes('LIMIT_REDEEM_FUND')),
   APPROVE_AND_CALL: keccak256(toBytes('LIMIT_APPROVE_AND_CALL')),
+  /** Attestation-gated off-ramp for a sleeve, keyed by (asset, destination) like ASSET_TRANSFER. */
+  SLEEVE_OFFRAMP: keccak256(toBytes('LIMIT_SLEEVE_OFFRAMP')),
 } as const
 
 export function rateLimitKey(action: Hex, target: Address): Hex

@@ -9,7 +9,7 @@ describe('bench:gas PAU section', () => {
     const rows = await section.run(gasContext(devnet))
     const compared = rows.filter((r) => r.baseline)
     expect(compared.map((r) => r.baseline!.action)).toEqual([
-      'USDS.transfer', 'PSM.swapUSDSToUSDC', 'PSM.swapUSDCToUSDS', 'sUSDS.deposit', 'sUSDS.withdraw', 'facility.deposit', 'facility.fund', 'facility.redeem',
+      'USDS.transfer', 'PSM.swapUSDSToUSDC', 'PSM.swapUSDCToUSDS', 'sUSDS.deposit', 'sUSDS.withdraw', 'facility.deposit', 'facility.fund', 'facility.redeem', 'USDC.transfer',
     ])
     // The PAU adds a rate-limit read/write and proxy hops: more gas, but well under 3×
     // (the figures in docs/contracts.md come from the same code).

@@ -34,7 +34,7 @@ async function limitData(key: Hex): Promise<RateLimitData> {
 const balanceOf = (token: Address, who: Address) =>
   devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
 const blockTime = async (receipt: TransactionReceipt) => (await devnet.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp
-type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility' | 'fundRedeem' | 'approveAndCall'
+type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'transferForSleeve' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility' | 'fundRedeem' | 'approveAndCall'
 const relay = (fn: RelayerAction, args: readonly unknown[]) => controllerCall(fn, args)
 function controllerCall(functionName: RelayerAction, args: readonly unknown[], as = devnet.accounts.relayer) {
   return devnet.write(as, { address: s.controller, abi: controllerAbi, functionName, args } as never)
@@ -346,6 +346,7 @@ describe('access control: every external function refuses every unauthorized cal
     ['redeemFromFacility', [s.facility, 42n]],
     ['fundRedeem', [s.facility, 1n, usd('1')]],
     ['approveAndCall', [s.usds, s.facility, usd('1'), '0xb6b55f25']],
+    ['transferForSleeve', [`0x${'1'.repeat(64)}`, 1n, s.usdc, devnet.accounts.bob.address, 1n]], // the gate itself: test/contracts/attestation
   ]
 
   it('Controller relayer actions: only the relayer', async () => {
@@ -363,6 +364,7 @@ describe('access control: every external function refuses every unauthorized cal
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'rescueToken', args: [s.usds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setAttestationRegistry', args: [as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'grantRole', args: [relayerRole, as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'revokeRole', args: [relayerRole, devnet.accounts.relayer.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       if (name === 'freezer') continue
@@ -383,7 +385,7 @@ describe('access control: every external function refuses every unauthorized cal
 
   it('the lists above cover every state-changing function of Controller, ALMProxy and RateLimits', () => {
     const covered: Record<string, string[]> = {
-      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'setMaxExchangeRate', 'rescueToken', 'grantRole', 'revokeRole', 'removeRelayer'],
+      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'setMaxExchangeRate', 'setAttestationRegistry', 'rescueToken', 'grantRole', 'revokeRole', 'removeRelayer'],
       ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
       RateLimits: ['setRateLimitData', 'removeRateLimit', 'stop', 'resume', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
     }
