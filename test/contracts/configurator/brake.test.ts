@@ -94,6 +94,15 @@ describe('the brake on a stolen GovOps key', () => {
     expect(await balance(s.proxy)).toBe(proxyBefore)
   })
 
+  it('delGovOps alone leaves the relayer a thief installed (rotation, not a brake); the aBEAM pulls it instantly', async () => {
+    const { aBEAM, attacker, govOps: thief } = devnet.accounts
+    await stolenGovOpsKeyAttack()
+    await devnet.write(aBEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, thief.address] })
+    expect(await isRelayer(attacker.address)).toBe(true)
+    await asConfigurator(aBEAM, 'removeRelayer', [s.pau, attacker.address])
+    await expect(transfer(attacker, usd('1'))).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+  })
+
   it('the Council Beacon can brake too', async () => {
     await stolenGovOpsKeyAttack()
     await asConfigurator(devnet.accounts.council, 'stop', [s.pau])
