@@ -127,9 +127,7 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     ///         Admin only, i.e. an exact call governance approved through the timelock.
     function rescueToken(IERC20 token, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         _requireAmount(amount);
-        bytes memory result = proxy.doCall(address(token), abi.encodeCall(IERC20.transfer, (rescueRecipient, amount)));
-        if (result.length != 0 && !abi.decode(result, (bool))) revert TransferFailed(address(token), rescueRecipient);
-        emit TokenRescued(address(token), rescueRecipient, amount);
+        emit TokenRescued(address(token), rescueRecipient, _send(address(token), rescueRecipient, amount));
     }
 
     // ---------------------------------------------------------------- PSM
