@@ -1,11 +1,14 @@
 /**
  * PAU section: each rate-limited controller action beside the same action done directly by
  * an account holding the funds (plain ERC-20 transfer, plain PSM swap, plain vault and
- * facility calls), and the Configurator's setRateLimit under SORL.
+ * facility calls), the attestation-gated off-ramp, the Configurator's setRateLimit under SORL,
+ * and the brake (`stop`).
  */
-import { encodeFunctionData, parseEventLogs, parseUnits, type Abi, type Account, type Hex } from 'viem'
+import { encodeFunctionData, keccak256, parseEventLogs, parseUnits, toBytes, type Abi, type Account, type Hex } from 'viem'
+import { attestationSleeveKey, attestationTypeIndex } from '../../src/chain/attestation.js'
+import { deployAttestationRegistry } from '../../src/chain/deploy/deployAttestationRegistry.js'
 import { deployLocalStack } from '../../src/chain/deploy/deployLocalStack.js'
-import { beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, psmAbi, susdsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { attestationRegistryAbi, beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, psmAbi, susdsAbi, usdcAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { encodeCall } from '../../src/chain/timelock.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../../src/domain/sorl.js'
@@ -33,15 +36,18 @@ export const section: GasSection = {
       [rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility), usd('100000000'), usd('1000')],
     ]
     const slippageData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+    const exchangeRateData = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, parseUnits('1.001', 18)] })
     // The plain holder (alice) may fund NFATs directly, so `fund` has a same-run baseline.
     const funderRole = await ctx.clients.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'FUNDER_ROLE' })
     await s.timelocked(
       ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
-      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [slippageData, '0x0000000000000000000000000000000000000000'] }),
+      ...[slippageData, exchangeRateData].map((data) => encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [data, '0x0000000000000000000000000000000000000000'] })),
       encodeCall(s.facility, { abi: nfatFacilityAbi, functionName: 'grantRole', args: [funderRole, accounts.alice.address] }),
     )
     for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
-    await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, slippageData] })
+    for (const data of [slippageData, exchangeRateData]) {
+      await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, data] })
+    }
     await ctx.increaseTime(86_400n)
 
     // Same starting funds for the PAU and for the plain holder (alice).
@@ -72,8 +78,8 @@ export const section: GasSection = {
     rows.push(await row('transferAsset USDS → allow-listed destination', () => relay('transferAsset', [s.usds, bank, usd('1000')]), 'USDS.transfer', () => plain(s.usds, usdsAbi as Abi, 'transfer', [bank, usd('1000')])))
     rows.push(await row('swapUSDSToUSDC (PSM)', () => relay('swapUSDSToUSDC', [usd('1000')]), 'PSM.swapUSDSToUSDC', () => plain(s.psm, psmAbi as Abi, 'swapUSDSToUSDC', [usd('1000')])))
     rows.push(await row('swapUSDCToUSDS (PSM, refunds USDS→USDC)', () => relay('swapUSDCToUSDS', [1_000_000_000n]), 'PSM.swapUSDCToUSDS', () => plain(s.psm, psmAbi as Abi, 'swapUSDCToUSDS', [1_000_000_000n])))
-    rows.push(await row('depositERC4626 sUSDS (with slippage check)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
-    rows.push(await row('withdrawERC4626 sUSDS (refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
+    rows.push(await row('depositERC4626 sUSDS (exchange-rate + slippage checks)', () => relay('depositERC4626', [s.susds, usd('1000')]), 'sUSDS.deposit', () => plain(s.susds, susdsAbi as Abi, 'deposit', [usd('1000'), alice.address])))
+    rows.push(await row('withdrawERC4626 sUSDS (maxSharesIn, refunds deposit)', () => relay('withdrawERC4626', [s.susds, usd('500'), usd('500')]), 'sUSDS.withdraw', () => plain(s.susds, susdsAbi as Abi, 'withdraw', [usd('500'), alice.address, alice.address])))
     rows.push(await row('depositToFacility (queue, USDS)', () => relay('depositToFacility', [s.facility, usd('1000')]), 'facility.deposit', () => plain(s.facility, nfatFacilityAbi as Abi, 'deposit', [usd('1000')])))
 
     // Both holders' queued 2,000 USDS become two NFATs each; each is funded, then redeemed.
@@ -98,6 +104,29 @@ export const section: GasSection = {
     await ctx.increaseTime(SORL_DEFAULTS.hopSeconds)
     rows.push({ action: 'Configurator.setRateLimit: +25% increase (SORL checked)', gas: (await s.setRateLimit(key, usd('125000'), usd('1.25'))).gasUsed })
     rows.push({ action: 'Configurator.setRateLimit: decrease (instant)', gas: (await s.setRateLimit(key, usd('50000'), usd('1'))).gasUsed })
+    // The attestation-gated off-ramp: lpha-attest records a PRE_DEPLOYMENT attestation, the
+    // relayer sends USDC for that sleeve's round (baseline: a plain USDC transfer).
+    const registry = await deployAttestationRegistry(ctx.clients, { deployer: accounts.deployer, councilBeacon: accounts.council.address, timelock: s.timelock })
+    const setRegistry = encodeFunctionData({ abi: controllerAbi, functionName: 'setAttestationRegistry', args: [registry] })
+    const offRampKey = rateLimitKey(LIMIT.SLEEVE_OFFRAMP, s.usdc, bank)
+    await s.timelocked(
+      encodeCall(registry, { abi: attestationRegistryAbi, functionName: 'addAttestor', args: [accounts.attestor.address] }),
+      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setRegistry, s.pau] }),
+      s.addInit(offRampKey, 100_000_000n * 10n ** 6n, (100_000_000n * 10n ** 6n) / 86_400n),
+    )
+    await ctx.write(accounts.govOps, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'callControllerAction', args: [s.pau, setRegistry] })
+    await s.setRateLimit(offRampKey, 100_000_000n * 10n ** 6n, (100_000_000n * 10n ** 6n) / 86_400n)
+    await ctx.increaseTime(86_400n)
+    const sleeve = attestationSleeveKey('bench-sleeve')
+    await ctx.write(accounts.attestor, { address: registry, abi: attestationRegistryAbi as Abi, functionName: 'record', args: [sleeve, attestationTypeIndex('PRE_DEPLOYMENT'), 1n, keccak256(toBytes('bench')), 10_000_000n * 10n ** 6n] })
+    for (const who of [s.proxy, alice.address]) await ctx.write(accounts.deployer, { address: s.usdc, abi: usdcAbi as Abi, functionName: 'mint', args: [who, 1_000_000n * 10n ** 6n] })
+    await ctx.write(accounts.deployer, { address: s.usdc, abi: usdcAbi as Abi, functionName: 'mint', args: [bank, 1n] })
+    rows.push(await row('transferForSleeve USDC (PRE_DEPLOYMENT attestation-gated off-ramp)', () => relay('transferForSleeve', [sleeve, 1n, s.usdc, bank, 1_000n * 10n ** 6n]), 'USDC.transfer', () => plain(s.usdc, usdcAbi as Abi, 'transfer', [bank, 1_000n * 10n ** 6n])))
+
+    // The brake: one transaction parks both RateLimits controllers (Controller, facility),
+    // revokes the relayer and every GovOps of the PAU.
+    const stop = await ctx.write(accounts.aBEAM, { address: s.configurator, abi: configuratorAbi as Abi, functionName: 'stop', args: [s.pau] })
+    rows.push({ action: 'Configurator.stop (brake: 2 controllers parked, 1 relayer + GovOps revoked)', gas: stop.gasUsed })
     return rows
   },
 }

@@ -10,20 +10,32 @@ import {RateLimits} from "../pau/RateLimits.sol";
 /// @notice Where an accordant GovOps (cBEAM holder for a PAU) operates that PAU within what
 ///         governance pre-approved:
 ///         - a rate limit is created only from an init (restricted to the PAU, else global);
-///         - an increase (of max or slope) needs an init, waits `hop` since the last increase,
-///           and is at most max(old × (1 + maxChange), init), the second-order rate limit
-///           (SORL); decreases and removals are instant and need nothing;
+///         - an increase (of max or slope) needs an init, waits `hop` since the last increase
+///           of that (RateLimits, key), is at most max(old × (1 + maxChange), init), the
+///           second-order rate limit (SORL), and refills at most its max per day;
+///         - decreases and removals are instant and need nothing; an aBEAM, the Council Beacon
+///           and the timelock may make them too, also after the brake or unregistering;
 ///         - controller calls run only when their exact calldata was approved;
-///         - relayer (pBEAM) and freezer are set per PAU.
-///         PAU registration, `hop` and `maxChange` change only through the BEAMTimeLock;
-///         unregistering is instant from an aBEAM.
-/// @dev The PAU's Controller and RateLimits must grant this contract DEFAULT_ADMIN_ROLE.
+///         - relayers (pBEAM, at most MAX_RELAYERS) are set by GovOps, freezers by the aBEAMs
+///           through the timelock, so a stolen GovOps key cannot remove the freezer.
+///         The brake `stop(pau)` (an aBEAM or the Council Beacon, instant, one transaction):
+///         the PAU's RateLimits stops (nothing is consumed or refunded, so nothing moves), every
+///         relayer is revoked and every GovOps of the PAU loses its cBEAM. Only the timelock
+///         resumes. PAU registration, `hop` and `maxChange` change only through the timelock;
+///         unregistering is instant from an aBEAM and applies the brake.
+/// @dev The PAU's Controller and RateLimits must grant this contract DEFAULT_ADMIN_ROLE, and
+///      BEAMState must grant it BRAKE_ROLE.
 contract Configurator is BEAMAuthority {
     uint256 public constant BPS = 10_000;
+    /// @notice Relayers per PAU; bounds the brake's revocation loop.
+    uint256 public constant MAX_RELAYERS = 4;
 
     struct PauContracts {
         Controller controller;
         RateLimits rateLimits;
+        /// False once unregistered: the contracts stay known so decreases, removals and the
+        /// brake keep working, but nothing can be added.
+        bool registered;
     }
 
     BEAMState public immutable beamState;
@@ -34,19 +46,28 @@ contract Configurator is BEAMAuthority {
     uint256 public maxChange = 2_500;
 
     mapping(address pau => PauContracts) public pauContracts;
-    /// @notice When each (PAU, key) was last raised (creation counts as a raise).
-    mapping(address pau => mapping(bytes32 key => uint256)) public lastIncrease;
+    /// @notice When each (RateLimits, key) was last raised (creation counts as a raise). Keyed
+    ///         by the RateLimits contract, not the PAU id, so one RateLimits registered under
+    ///         two ids still grows by one SORL step per hop.
+    mapping(address rateLimits => mapping(bytes32 key => uint256)) public lastIncrease;
 
     error NotAccordant(address pau, address caller);
+    error NotBrake(address caller);
     error PauNotRegistered(address pau);
+    error PauIsStopped(address pau);
+    error RateLimitsMismatch(address controllerRateLimits, address rateLimits);
+    error TooManyRelayers(address pau);
     error ControllerActionNotEnabled(address pau, bytes32 key);
     error SorlCooldown(bytes32 key, uint256 nextIncreaseAt);
     error SorlExceeded(bytes32 key, uint256 requested, uint256 allowed);
+    error SlopeAboveDailyMax(bytes32 key, uint256 maxAmount, uint256 slope);
     error UnknownParameter(bytes32 what);
     error InvalidParameter(bytes32 what, uint256 data);
 
     event PauContractsSet(address indexed pau, address controller, address rateLimits);
     event PauContractsRemoved(address indexed pau);
+    event PauStopped(address indexed pau, address indexed by, uint256 relayersRevoked);
+    event PauResumed(address indexed pau);
     event File(bytes32 indexed what, uint256 data);
     event RateLimitSet(address indexed pau, bytes32 indexed key, uint256 maxAmount, uint256 slope, bool increase);
     event RateLimitRemoved(address indexed pau, bytes32 indexed key);
@@ -55,27 +76,58 @@ contract Configurator is BEAMAuthority {
     event FreezerSet(address indexed pau, address indexed freezer, bool active);
 
     constructor(address councilBeacon, address timelock_, BEAMState beamState_) BEAMAuthority(councilBeacon, timelock_) {
+        if (address(beamState_) == address(0)) revert ZeroAddress();
         beamState = beamState_;
     }
 
+    /// @dev Additions: the accordant GovOps of a registered PAU.
     modifier onlyGovOps(address pau) {
         if (!beamState.isGovOps(pau, msg.sender)) revert NotAccordant(pau, msg.sender);
         _;
     }
 
+    /// @dev Removals: the accordant GovOps, or anyone who may brake.
+    modifier onlyGovOpsOrBrake(address pau) {
+        if (!_isBrake(msg.sender) && !beamState.isGovOps(pau, msg.sender)) revert NotAccordant(pau, msg.sender);
+        _;
+    }
+
+    modifier onlyBrake() {
+        if (!_isBrake(msg.sender)) revert NotBrake(msg.sender);
+        _;
+    }
+
     // ---------------------------------------------------------------- governance (aBEAM)
 
+    /// @notice Registers (or re-registers) a PAU; `controller` must consume `rateLimits`.
     function setPauContracts(address pau, Controller controller, RateLimits rateLimits) external onlyTimelock {
         if (pau == address(0) || address(controller) == address(0) || address(rateLimits) == address(0)) {
             revert ZeroAddress();
         }
-        pauContracts[pau] = PauContracts(controller, rateLimits);
+        address used = address(controller.rateLimits());
+        if (used != address(rateLimits)) revert RateLimitsMismatch(used, address(rateLimits));
+        pauContracts[pau] = PauContracts(controller, rateLimits, true);
         emit PauContractsSet(pau, address(controller), address(rateLimits));
     }
 
+    /// @notice Unregisters a PAU instantly and applies the brake: nobody is left to run it.
     function removePauContracts(address pau) external onlyABEAMOrTimelock {
-        delete pauContracts[pau];
+        _stop(pau);
+        pauContracts[pau].registered = false;
         emit PauContractsRemoved(pau);
+    }
+
+    /// @notice The brake: one call, instant, from an aBEAM or the Council Beacon (or the
+    ///         timelock). Stops the PAU's RateLimits, revokes every relayer and every GovOps.
+    function stop(address pau) external onlyBrake {
+        _stop(pau);
+    }
+
+    /// @notice Lifts the stop flag: an addition, so only through the timelock. Relayers and
+    ///         GovOps must be granted again (GovOps through the timelock too).
+    function resume(address pau) external onlyTimelock {
+        _known(pau).rateLimits.resume();
+        emit PauResumed(pau);
     }
 
     /// @notice Changes a SORL parameter: "hop" (seconds, > 0) or "maxChange" (bps, ≤ 10000).
@@ -94,17 +146,27 @@ contract Configurator is BEAMAuthority {
 
     // ---------------------------------------------------------------- cBEAM: rate limits
 
-    function setRateLimit(address pau, bytes32 key, uint256 maxAmount, uint256 slope) external onlyGovOps(pau) {
-        RateLimits rateLimits = _pau(pau).rateLimits;
+    /// @notice An increase (max or slope up) is GovOps-only on a registered, running PAU and
+    ///         SORL-checked; a decrease is instant, also from a brake holder.
+    function setRateLimit(address pau, bytes32 key, uint256 maxAmount, uint256 slope) external {
+        bool accordant = beamState.isGovOps(pau, msg.sender);
+        if (!accordant && !_isBrake(msg.sender)) revert NotAccordant(pau, msg.sender);
+        PauContracts memory contracts = _known(pau);
+        RateLimits rateLimits = contracts.rateLimits;
         (uint256 oldMax, uint256 oldSlope,,) = rateLimits.getRateLimitData(key);
         bool increase = maxAmount > oldMax || slope > oldSlope;
-        if (increase) _checkIncrease(pau, key, oldMax, oldSlope, maxAmount, slope);
+        if (increase) {
+            if (!accordant) revert NotAccordant(pau, msg.sender);
+            if (!contracts.registered) revert PauNotRegistered(pau);
+            if (rateLimits.stopped()) revert PauIsStopped(pau);
+            _checkIncrease(pau, address(rateLimits), key, oldMax, oldSlope, maxAmount, slope);
+        }
         rateLimits.setRateLimitData(key, maxAmount, slope);
         emit RateLimitSet(pau, key, maxAmount, slope, increase);
     }
 
-    function removeRateLimit(address pau, bytes32 key) external onlyGovOps(pau) {
-        _pau(pau).rateLimits.removeRateLimit(key);
+    function removeRateLimit(address pau, bytes32 key) external onlyGovOpsOrBrake(pau) {
+        _known(pau).rateLimits.removeRateLimit(key);
         emit RateLimitRemoved(pau, key);
     }
 
@@ -114,9 +176,10 @@ contract Configurator is BEAMAuthority {
         view
         returns (uint256 maxAmount, uint256 slope, uint256 notBefore)
     {
-        (uint256 oldMax, uint256 oldSlope,,) = _pau(pau).rateLimits.getRateLimitData(key);
+        RateLimits rateLimits = _registered(pau).rateLimits;
+        (uint256 oldMax, uint256 oldSlope,,) = rateLimits.getRateLimitData(key);
         (uint256 initMax, uint256 initSlope) = beamState.getInitRateLimits(key, pau);
-        uint256 last = lastIncrease[pau][key];
+        uint256 last = lastIncrease[address(rateLimits)][key];
         return (_bound(oldMax, initMax), _bound(oldSlope, initSlope), last == 0 ? 0 : last + hop);
     }
 
@@ -126,42 +189,71 @@ contract Configurator is BEAMAuthority {
         bytes32 key = keccak256(data);
         if (!beamState.isControllerActionEnabled(key, pau)) revert ControllerActionNotEnabled(pau, key);
         emit ControllerActionCalled(pau, key);
-        return _callController(pau, data);
+        return _callController(_registered(pau).controller, data);
     }
 
     function setRelayer(address pau, address relayer) external onlyGovOps(pau) {
-        _setRole(pau, _pau(pau).controller.RELAYER(), relayer, true);
+        PauContracts memory contracts = _registered(pau);
+        if (contracts.rateLimits.stopped()) revert PauIsStopped(pau);
+        Controller controller = contracts.controller;
+        bytes32 role = controller.RELAYER();
+        if (!controller.hasRole(role, relayer) && controller.getRoleMemberCount(role) >= MAX_RELAYERS) revert TooManyRelayers(pau);
+        _setRole(controller, role, relayer, true);
         emit RelayerSet(pau, relayer, true);
     }
 
-    function removeRelayer(address pau, address relayer) external onlyGovOps(pau) {
-        _setRole(pau, _pau(pau).controller.RELAYER(), relayer, false);
+    function removeRelayer(address pau, address relayer) external onlyGovOpsOrBrake(pau) {
+        Controller controller = _known(pau).controller;
+        _setRole(controller, controller.RELAYER(), relayer, false);
         emit RelayerSet(pau, relayer, false);
     }
 
-    function setFreezer(address pau, address freezer) external onlyGovOps(pau) {
-        _setRole(pau, _pau(pau).controller.FREEZER(), freezer, true);
+    /// @notice Freezers are an aBEAM power: added through the timelock, removed instantly.
+    function setFreezer(address pau, address freezer) external onlyTimelock {
+        Controller controller = _registered(pau).controller;
+        _setRole(controller, controller.FREEZER(), freezer, true);
         emit FreezerSet(pau, freezer, true);
     }
 
-    function removeFreezer(address pau, address freezer) external onlyGovOps(pau) {
-        _setRole(pau, _pau(pau).controller.FREEZER(), freezer, false);
+    function removeFreezer(address pau, address freezer) external onlyBrake {
+        Controller controller = _known(pau).controller;
+        _setRole(controller, controller.FREEZER(), freezer, false);
         emit FreezerSet(pau, freezer, false);
     }
 
     // ---------------------------------------------------------------- internals
 
-    function _checkIncrease(address pau, bytes32 key, uint256 oldMax, uint256 oldSlope, uint256 newMax, uint256 newSlope)
-        private
-    {
+    function _stop(address pau) private {
+        PauContracts memory contracts = _known(pau);
+        contracts.rateLimits.stop();
+        Controller controller = contracts.controller;
+        bytes32 role = controller.RELAYER();
+        uint256 count = controller.getRoleMemberCount(role); // ≤ MAX_RELAYERS: only this contract grants it
+        for (uint256 i = count; i > 0; --i) {
+            _setRole(controller, role, controller.getRoleMember(role, i - 1), false);
+        }
+        beamState.delAllGovOps(pau);
+        emit PauStopped(pau, msg.sender, count);
+    }
+
+    function _checkIncrease(
+        address pau,
+        address rateLimits,
+        bytes32 key,
+        uint256 oldMax,
+        uint256 oldSlope,
+        uint256 newMax,
+        uint256 newSlope
+    ) private {
         (uint256 initMax, uint256 initSlope) = beamState.getInitRateLimits(key, pau);
-        uint256 last = lastIncrease[pau][key];
+        uint256 last = lastIncrease[rateLimits][key];
         if (last != 0 && block.timestamp < last + hop) revert SorlCooldown(key, last + hop);
         uint256 allowedMax = _bound(oldMax, initMax);
         if (newMax > allowedMax) revert SorlExceeded(key, newMax, allowedMax);
         uint256 allowedSlope = _bound(oldSlope, initSlope);
         if (newSlope > allowedSlope) revert SorlExceeded(key, newSlope, allowedSlope);
-        lastIncrease[pau][key] = block.timestamp;
+        if (newMax != type(uint256).max && newSlope > newMax / 1 days) revert SlopeAboveDailyMax(key, newMax, newSlope);
+        lastIncrease[rateLimits][key] = block.timestamp;
     }
 
     /// @dev max(old × (1 + maxChange), init): the init is the approved starting point, so a
@@ -172,22 +264,32 @@ contract Configurator is BEAMAuthority {
         return grown > init ? grown : init;
     }
 
-    function _pau(address pau) private view returns (PauContracts memory contracts) {
+    function _isBrake(address account) private view returns (bool) {
+        return account == timelock || hasRole(ABEAM_ROLE, account) || hasRole(DEFAULT_ADMIN_ROLE, account);
+    }
+
+    /// @dev Registered now or earlier (removals and the brake work on both).
+    function _known(address pau) private view returns (PauContracts memory contracts) {
         contracts = pauContracts[pau];
         if (address(contracts.controller) == address(0)) revert PauNotRegistered(pau);
     }
 
-    function _setRole(address pau, bytes32 role, address account, bool active) private {
+    function _registered(address pau) private view returns (PauContracts memory contracts) {
+        contracts = pauContracts[pau];
+        if (!contracts.registered) revert PauNotRegistered(pau);
+    }
+
+    function _setRole(Controller controller, bytes32 role, address account, bool active) private {
         if (account == address(0)) revert ZeroAddress();
         bytes memory data = active
             ? abi.encodeCall(IAccessControl.grantRole, (role, account))
             : abi.encodeCall(IAccessControl.revokeRole, (role, account));
-        _callController(pau, data);
+        _callController(controller, data);
     }
 
-    function _callController(address pau, bytes memory data) private returns (bytes memory result) {
+    function _callController(Controller controller, bytes memory data) private returns (bytes memory result) {
         bool ok;
-        (ok, result) = address(_pau(pau).controller).call(data);
+        (ok, result) = address(controller).call(data);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(result, 0x20), mload(result))

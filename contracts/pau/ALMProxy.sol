@@ -9,7 +9,10 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 contract ALMProxy is AccessControl {
     bytes32 public constant CONTROLLER = keccak256("CONTROLLER");
 
+    error ZeroAddress();
+
     constructor(address admin) {
+        if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
@@ -10,6 +10,7 @@ import {ALMProxy} from "./ALMProxy.sol";
 import {RateLimits} from "./RateLimits.sol";
 import {RateLimitKeys} from "./RateLimitKeys.sol";
 import {IPauFacilityQueue, IPauRedeemFunding} from "./interfaces/IPauFacilityQueue.sol";
+import {IAttestationGate} from "./interfaces/IAttestationGate.sol";
 
 interface IPauPSM {
     function swapUSDSToUSDC(uint256 usdsAmount) external returns (uint256);
@@ -21,8 +22,9 @@ interface IPauPSM {
 ///         to a target named in a rate-limit key, and consumes that key by the balance change
 ///         the ALMProxy actually saw, so a misreporting target cannot under-consume.
 ///         The freezer can remove a relayer; the admin (the Configurator) sets roles and
-///         static parameters.
-contract Controller is AccessControl, ReentrancyGuardTransient {
+///         static parameters. Role members are enumerable so the Configurator's brake can
+///         revoke every relayer in one call.
+contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     bytes32 public constant RELAYER = keccak256("RELAYER");
     bytes32 public constant FREEZER = keccak256("FREEZER");
 
@@ -31,24 +33,63 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     IERC20 public immutable usds;
     IERC20 public immutable usdc;
     IPauPSM public immutable psm;
+    /// @notice Where `rescueToken` sends tokens stuck in the proxy: a governance address.
+    address public immutable rescueRecipient;
 
     /// @notice Per ERC-4626 vault: minimum value of shares received per asset deposited (1e18 = 100%).
     ///         Zero means the vault is not onboarded for deposits.
     mapping(address vault => uint256) public maxSlippages;
+    /// @notice Per ERC-4626 vault: the most assets a deposit may pay per share (1e18 = 1 asset
+    ///         unit per share unit), set by governance: the expectation the vault's own
+    ///         `convertToAssets` cannot move. Zero means the vault is not onboarded for deposits.
+    mapping(address vault => uint256) public maxExchangeRates;
+    /// @notice The attestation registry gating `transferForSleeve` (unset: the gated off-ramp is closed).
+    IAttestationGate public attestationRegistry;
+    /// @notice What left through `transferForSleeve` per (sleeve, offboarding round), in asset units.
+    mapping(bytes32 sleeveId => mapping(uint64 round => uint256)) public sleeveOffRamped;
 
     error ZeroAmount();
+    error ZeroAddress();
     error NotRelayer(address account);
     error SlippageNotSet(address vault);
     error SlippageTooHigh(address vault, uint256 assetsIn, uint256 sharesValue);
+    error ExchangeRateNotSet(address vault);
+    error ExchangeRateTooHigh(address vault, uint256 assetsIn, uint256 sharesOut);
+    error SharesTooHigh(address vault, uint256 sharesIn, uint256 maxSharesIn);
     error InvalidSlippage(uint256 maxSlippage);
     error ApproveFailed(address token, address spender);
     error TransferFailed(address token, address destination);
-    error CallNotAllowed(bytes32 key);
+    error CallRefused(address target, bytes4 selector);
+    error AttestationRegistryNotSet();
+    error NoCurrentAttestation(bytes32 sleeveId, uint64 round);
+    error AttestedAmountExceeded(bytes32 sleeveId, uint64 round, uint256 total, uint256 attested);
+    error NothingSpent(bytes32 key);
+    error AllowanceNotCleared(address token, address spender, uint256 allowance);
 
     event RelayerRemoved(address indexed relayer, address indexed freezer);
     event MaxSlippageSet(address indexed vault, uint256 maxSlippage);
+    event MaxExchangeRateSet(address indexed vault, uint256 maxExchangeRate);
+    event TokenRescued(address indexed token, address indexed recipient, uint256 amount);
+    event AttestationRegistrySet(address indexed registry);
+    event SleeveOffRamped(
+        bytes32 indexed sleeveId, uint64 indexed round, address indexed destination, address asset, uint256 amount, bytes32 contentHash
+    );
 
-    constructor(address admin, ALMProxy proxy_, RateLimits rateLimits_, IERC20 usds_, IERC20 usdc_, IPauPSM psm_) {
+    constructor(
+        address admin,
+        ALMProxy proxy_,
+        RateLimits rateLimits_,
+        IERC20 usds_,
+        IERC20 usdc_,
+        IPauPSM psm_,
+        address rescueRecipient_
+    ) {
+        if (
+            admin == address(0) || address(proxy_) == address(0) || address(rateLimits_) == address(0)
+                || address(usds_) == address(0) || address(usdc_) == address(0) || address(psm_) == address(0)
+                || rescueRecipient_ == address(0)
+        ) revert ZeroAddress();
+        rescueRecipient = rescueRecipient_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         proxy = proxy_;
         rateLimits = rateLimits_;
@@ -72,6 +113,23 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         emit MaxSlippageSet(vault, maxSlippage);
     }
 
+    function setMaxExchangeRate(address vault, uint256 maxExchangeRate) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        maxExchangeRates[vault] = maxExchangeRate;
+        emit MaxExchangeRateSet(vault, maxExchangeRate);
+    }
+
+    function setAttestationRegistry(IAttestationGate registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        attestationRegistry = registry;
+        emit AttestationRegistrySet(address(registry));
+    }
+
+    /// @notice Sends `amount` of a token stuck in the proxy to `rescueRecipient` (governance).
+    ///         Admin only, i.e. an exact call governance approved through the timelock.
+    function rescueToken(IERC20 token, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        _requireAmount(amount);
+        emit TokenRescued(address(token), rescueRecipient, _send(address(token), rescueRecipient, amount));
+    }
+
     // ---------------------------------------------------------------- PSM
 
     function swapUSDSToUSDC(uint256 usdsAmount) external onlyRole(RELAYER) nonReentrant {
@@ -79,6 +137,7 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         _approve(usds, address(psm), usdsAmount);
         uint256 before = _balance(usds);
         proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDSToUSDC, (usdsAmount)));
+        _approve(usds, address(psm), 0);
         rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDS_TO_USDC, before - _balance(usds));
     }
 
@@ -88,6 +147,7 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         _approve(usdc, address(psm), usdcAmount);
         uint256 before = _balance(usds);
         proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDCToUSDS, (usdcAmount)));
+        _approve(usdc, address(psm), 0);
         uint256 received = _balance(usds) - before;
         rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDC_TO_USDS, received);
         rateLimits.triggerRateLimitIncrease(RateLimitKeys.LIMIT_USDS_TO_USDC, received);
@@ -99,39 +159,88 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     ///         is allow-listed exactly when its rate-limit key has capacity.
     function transferAsset(address asset, address destination, uint256 amount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(amount);
+        uint256 spent = _send(asset, destination, amount);
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination), spent);
+    }
+
+    /// @notice A sleeve's off-ramp: sends `asset` to `destination` only while the registry holds a
+    ///         current (newest, unrevoked) PRE_DEPLOYMENT attestation for `sleeveId` and `round`,
+    ///         and only up to the amount it names, summed over every call for that round. Keyed by
+    ///         LIMIT_SLEEVE_OFFRAMP(asset, destination), consumed by the balance change.
+    function transferForSleeve(bytes32 sleeveId, uint64 round, address asset, address destination, uint256 amount)
+        external
+        onlyRole(RELAYER)
+        nonReentrant
+    {
+        _requireAmount(amount);
+        (uint256 attested, bytes32 contentHash) = _currentAttestation(sleeveId, round);
+        uint256 spent = _send(asset, destination, amount);
+        uint256 total = sleeveOffRamped[sleeveId][round] + spent;
+        if (total > attested) revert AttestedAmountExceeded(sleeveId, round, total, attested);
+        sleeveOffRamped[sleeveId][round] = total;
+        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_SLEEVE_OFFRAMP, asset, destination), spent);
+        emit SleeveOffRamped(sleeveId, round, destination, asset, spent, contentHash);
+    }
+
+    function _currentAttestation(bytes32 sleeveId, uint64 round) private view returns (uint256 attested, bytes32 contentHash) {
+        IAttestationGate registry = attestationRegistry;
+        if (address(registry) == address(0)) revert AttestationRegistryNotSet();
+        bool current;
+        (current, attested, contentHash) = registry.preDeploymentOf(sleeveId, round);
+        if (!current) revert NoCurrentAttestation(sleeveId, round);
+    }
+
+    /// @dev Transfers `amount` of `asset` from the proxy; returns what actually left it.
+    function _send(address asset, address destination, uint256 amount) private returns (uint256 spent) {
         uint256 before = _balance(IERC20(asset));
         bytes memory result = proxy.doCall(asset, abi.encodeCall(IERC20.transfer, (destination, amount)));
         if (result.length != 0 && !abi.decode(result, (bool))) revert TransferFailed(asset, destination);
-        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination);
-        rateLimits.triggerRateLimitDecrease(key, before - _balance(IERC20(asset)));
+        spent = before - _balance(IERC20(asset));
     }
 
     // ---------------------------------------------------------------- ERC-4626
 
-    /// @notice Deposits `assets` into `vault` for the proxy. Reverts unless the shares are
-    ///         worth at least `maxSlippages[vault]` of what went in (donation-attack guard).
+    /// @notice Deposits `assets` into `vault` for the proxy. Shares are counted by the proxy's
+    ///         share balance, not the vault's return value. Reverts unless (1) the assets paid
+    ///         per share stay within governance's `maxExchangeRates[vault]` (an expectation
+    ///         the vault cannot report away) and (2) the shares are worth at least
+    ///         `maxSlippages[vault]` of what went in by the vault's own `convertToAssets`.
+    ///         Either check stops the donation attack behind Type 1.
     function depositERC4626(address vault, uint256 assets) external onlyRole(RELAYER) nonReentrant returns (uint256 shares) {
         _requireAmount(assets);
         uint256 maxSlippage = maxSlippages[vault];
         if (maxSlippage == 0) revert SlippageNotSet(vault);
+        uint256 maxExchangeRate = maxExchangeRates[vault];
+        if (maxExchangeRate == 0) revert ExchangeRateNotSet(vault);
         IERC20 asset = IERC20(IERC4626(vault).asset());
         _approve(asset, vault, assets);
         uint256 before = _balance(asset);
-        shares = abi.decode(proxy.doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy)))), (uint256));
+        uint256 sharesBefore = _balance(IERC20(vault));
+        proxy.doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy))));
         _approve(asset, vault, 0); // a vault that took less must not keep an allowance
         uint256 spent = before - _balance(asset);
+        shares = _balance(IERC20(vault)) - sharesBefore;
+        if (spent * 1e18 > shares * maxExchangeRate) revert ExchangeRateTooHigh(vault, spent, shares);
         uint256 sharesValue = IERC4626(vault).convertToAssets(shares);
         if (sharesValue * 1e18 < spent * maxSlippage) revert SlippageTooHigh(vault, spent, sharesValue);
         rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), spent);
     }
 
-    /// @dev Pairs with deposit: what comes back restores deposit capacity.
-    function withdrawERC4626(address vault, uint256 assets) external onlyRole(RELAYER) nonReentrant returns (uint256 shares) {
+    /// @dev Pairs with deposit: what comes back restores deposit capacity. At most
+    ///      `maxSharesIn` shares may be burned (counted by the proxy's share balance).
+    function withdrawERC4626(address vault, uint256 assets, uint256 maxSharesIn)
+        external
+        onlyRole(RELAYER)
+        nonReentrant
+        returns (uint256 shares)
+    {
         _requireAmount(assets);
         IERC20 asset = IERC20(IERC4626(vault).asset());
         uint256 before = _balance(asset);
-        bytes memory call = abi.encodeCall(IERC4626.withdraw, (assets, address(proxy), address(proxy)));
-        shares = abi.decode(proxy.doCall(vault, call), (uint256));
+        uint256 sharesBefore = _balance(IERC20(vault));
+        proxy.doCall(vault, abi.encodeCall(IERC4626.withdraw, (assets, address(proxy), address(proxy))));
+        shares = sharesBefore - _balance(IERC20(vault));
+        if (shares > maxSharesIn) revert SharesTooHigh(vault, shares, maxSharesIn);
         uint256 received = _balance(asset) - before;
         rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_WITHDRAW, vault), received);
         rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), received);
@@ -194,9 +303,14 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- LCTS queues
 
     /// @notice Approves up to `amount` of `asset` to `target`, makes one call whose function
-    ///         selector is part of the key, then clears the approval. Consumes what left the
-    ///         proxy. Only selectors that credit the caller (e.g. an LCTS `subscribe(amount)`)
-    ///         should ever get a limit: the calldata arguments are the relayer's.
+    ///         selector is part of the key, then clears the approval and checks it is 0.
+    ///         Consumes what left the proxy. The arguments are the relayer's, so the call may
+    ///         not be one that hands out value without moving `asset`: the asset itself is
+    ///         never a target, approve-like and transfer selectors (approve, increaseAllowance,
+    ///         setApprovalForAll, transfer, transferFrom, safeTransferFrom, permit) are refused
+    ///         whatever key governance set, and a call that moves none of `asset` is refused
+    ///         rather than repeating for free. Only selectors that credit the caller (an LCTS
+    ///         `subscribe(amount)`) should get a limit; prefer a typed action where one exists.
     function approveAndCall(address asset, address target, uint256 amount, bytes calldata data)
         external
         onlyRole(RELAYER)
@@ -204,19 +318,33 @@ contract Controller is AccessControl, ReentrancyGuardTransient {
         returns (bytes memory result)
     {
         _requireAmount(amount);
-        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_APPROVE_AND_CALL, asset, target, bytes4(data));
+        bytes4 selector = bytes4(data);
+        if (target == asset || target == address(proxy) || data.length < 4 || _grantsValue(selector)) {
+            revert CallRefused(target, selector);
+        }
+        bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_APPROVE_AND_CALL, asset, target, selector);
         _approve(IERC20(asset), target, amount);
         uint256 before = _balance(IERC20(asset));
         result = proxy.doCall(target, data);
         _approve(IERC20(asset), target, 0);
+        uint256 left = IERC20(asset).allowance(address(proxy), target);
+        if (left != 0) revert AllowanceNotCleared(asset, target, left);
         uint256 spent = before - _balance(IERC20(asset));
-        if (spent != 0) {
-            rateLimits.triggerRateLimitDecrease(key, spent);
-            return result;
-        }
-        // A call that moved nothing must still be an allowed (asset, target, selector).
-        (uint256 maxAmount,,,) = rateLimits.getRateLimitData(key);
-        if (maxAmount == 0) revert CallNotAllowed(key);
+        if (spent == 0) revert NothingSpent(key);
+        rateLimits.triggerRateLimitDecrease(key, spent);
+    }
+
+    /// @dev Selectors that grant an allowance or move a token (or an NFAT) on their own.
+    function _grantsValue(bytes4 selector) private pure returns (bool) {
+        return selector == 0x095ea7b3 // approve(address,uint256)
+            || selector == 0x39509351 // increaseAllowance(address,uint256)
+            || selector == 0xa22cb465 // setApprovalForAll(address,bool)
+            || selector == 0xa9059cbb // transfer(address,uint256)
+            || selector == 0x23b872dd // transferFrom(address,address,uint256)
+            || selector == 0x42842e0e // safeTransferFrom(address,address,uint256)
+            || selector == 0xb88d4fde // safeTransferFrom(address,address,uint256,bytes)
+            || selector == 0xd505accf // permit(address,address,uint256,uint256,uint8,bytes32,bytes32)
+            || selector == 0x8fcbaf0c; // permit(address,address,uint256,uint256,bool,uint8,bytes32,bytes32)
     }
 
     // ---------------------------------------------------------------- helpers

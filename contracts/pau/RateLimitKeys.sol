@@ -35,6 +35,10 @@ library RateLimitKeys {
     bytes32 internal constant LIMIT_REDEEM_FUND_INTEREST = keccak256("LIMIT_REDEEM_FUND_INTEREST");
     /// Approve `asset` to `target` and call one function selector on it (LCTS queues).
     bytes32 internal constant LIMIT_APPROVE_AND_CALL = keccak256("LIMIT_APPROVE_AND_CALL");
+    /// Attestation-gated off-ramp of `asset` to one `destination` for a sleeve, in the asset's
+    /// units. A separate action from LIMIT_ASSET_TRANSFER: a destination keyed here is reachable
+    /// only with a current PRE_DEPLOYMENT attestation.
+    bytes32 internal constant LIMIT_SLEEVE_OFFRAMP = keccak256("LIMIT_SLEEVE_OFFRAMP");
 
     function makeKey(bytes32 action, address target) internal pure returns (bytes32) {
         return keccak256(abi.encode(action, target));

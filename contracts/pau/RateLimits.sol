@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 
 /// @notice Per-key linear rate limits for one PAU. Available capacity refills from the last
 ///         consumed level at `slope` per second up to `maxAmount`; consuming more than is
@@ -9,7 +9,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 /// @dev Storage is two slots per key: the configuration (max, slope) is only read by a
 ///      consume, and the state (lastAmount, lastUpdated) is the single slot it writes.
 ///      Unlimited keys are never written on consume.
-contract RateLimits is AccessControl {
+contract RateLimits is AccessControlEnumerable {
     bytes32 public constant CONTROLLER = keccak256("CONTROLLER");
 
     /// @notice Sentinel stored for "unlimited"; reported as type(uint256).max.
@@ -28,16 +28,52 @@ contract RateLimits is AccessControl {
     mapping(bytes32 key => Config) private _configs;
     mapping(bytes32 key => State) private _states;
 
+    /// @notice The brake (Configurator.stop): while set, no account holds CONTROLLER, so
+    ///         nothing is consumed or refunded and every controller of this PAU (the
+    ///         Controller, an NFAT Facility's claims) moves nothing. Configuration (decreases,
+    ///         removals) keeps working. Parking the controllers instead of checking a flag
+    ///         keeps the consume path at the cost it had (no extra storage read).
+    bool public stopped;
+    address[] private _parked;
+
     error RateLimitExceeded(bytes32 key, uint256 amount, uint256 available);
     error AmountTooLarge(uint256 amount);
     error ZeroAmount();
+    error ZeroAddress();
 
     event RateLimitDataSet(bytes32 indexed key, uint256 maxAmount, uint256 slope, uint256 lastAmount, uint256 lastUpdated);
     event RateLimitDecreased(bytes32 indexed key, uint256 amount, uint256 available);
     event RateLimitIncreased(bytes32 indexed key, uint256 amount, uint256 available);
+    event StoppedSet(bool stopped);
 
     constructor(address admin) {
+        if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @notice Revokes CONTROLLER from every holder and remembers them (the Configurator's
+    ///         instant brake). Bounded: only deployment grants CONTROLLER (the Configurator has
+    ///         no call that does).
+    function stop() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (stopped) return;
+        stopped = true;
+        for (uint256 i = getRoleMemberCount(CONTROLLER); i > 0; --i) {
+            address controller = getRoleMember(CONTROLLER, i - 1);
+            _parked.push(controller);
+            _revokeRole(CONTROLLER, controller);
+        }
+        emit StoppedSet(true);
+    }
+
+    /// @notice Gives the parked controllers their role back (the Configurator's timelocked `resume`).
+    function resume() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!stopped) return;
+        stopped = false;
+        for (uint256 i = 0; i < _parked.length; ++i) {
+            _grantRole(CONTROLLER, _parked[i]);
+        }
+        delete _parked;
+        emit StoppedSet(false);
     }
 
     /// @notice Sets a limit. A key that had no limit starts empty and fills at `slope`, so a

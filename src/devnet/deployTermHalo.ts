@@ -11,8 +11,8 @@
  * needs the CONTROLLER role there, and the Configurator (admin of RateLimits) has no call that
  * grants roles on RateLimits. GovOps therefore holds the admin role for the few seconds of
  * wiring, hands it to the Configurator and renounces it. Everything after that — PAU
- * registration, GovOps accordance, initial rate limits (timelocked, aBEAM), the relayer
- * (lpha-nfat's pBEAM), the freezer and every rate limit (GovOps as cBEAM) — goes through the
+ * registration, GovOps accordance, the freezer, initial rate limits (timelocked, aBEAM), the
+ * relayer (lpha-nfat's pBEAM) and every rate limit (GovOps as cBEAM) — goes through the
  * Configurator Unit.
  */
 import { keccak256, toBytes, type Account, type Address, type Hex } from 'viem'
@@ -32,6 +32,14 @@ export const PRODUCTION_TIMELOCK_DELAY_SECONDS = SORL_DEFAULTS.timelockDelaySeco
 /** How the devnet's delay is shown wherever it is printed (halo up, halo status, demo outcome). */
 export const DEVNET_TIMELOCK_NOTE = `shortened for the devnet; production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days`
 
+/**
+ * Reverse keys (a path that refunds its forward key: USDC → USDS refunds USDS → USDC) are
+ * finite, so PSM round trips are bounded per day by this limit and not only by gas (issue 12
+ * finding 4; docs/contracts.md threat model). 1B USDS refilling over one day: far above the
+ * Term Halo's flows (a 180-day term returns < 100M), finite for the threat model.
+ */
+export const REVERSE_KEY_MAX_USDS = 1_000_000_000n * 10n ** 18n
+const REVERSE_KEY_SLOPE = REVERSE_KEY_MAX_USDS / 86_400n
 const ADMIN = '0x0000000000000000000000000000000000000000000000000000000000000000' as const
 
 export type DeployTermHaloParameters = {
@@ -56,7 +64,7 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
   progress('devnet assets (USDS, USDC, PSM, sUSDS)')
   const assets = await deployDevnetAssets(clients, { owner: deployer })
   progress(`Configurator Unit (timelock delay ${delaySeconds} s — devnet; production ${PRODUCTION_TIMELOCK_DELAY_SECONDS / 86_400n} days)`)
-  const unit = await deployConfiguratorUnit(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], delaySeconds })
+  const unit = await deployConfiguratorUnit(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], delaySeconds, devnet: true })
   progress('Halo PAU (ALMProxy, Controller, RateLimits)')
   const pau = await deployPau(clients, { deployer, configurator: govOps.address, proxyAdmin: unit.timelock, usds: assets.usds, usdc: assets.usdc, psm: assets.psm })
 
@@ -91,19 +99,22 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, facility),
   }
 
-  progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, ${Object.keys(keys).length} initial rate limits`)
+  /** Every key unlimited on the devnet except the reverse key, which is finite. */
+  const limitOf = (key: Hex): [bigint, bigint] => (key === keys.usdcToUsds ? [REVERSE_KEY_MAX_USDS, REVERSE_KEY_SLOPE] : [UNLIMITED, 0n])
+
+  progress(`timelocked onboarding by the aBEAM: register PAU, GovOps accordant, freezer, ${Object.keys(keys).length} initial rate limits`)
   const calls: TimelockCall[] = [
     encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setPauContracts', args: [pau.pau, pau.controller, pau.rateLimits] }),
     encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [pau.pau, govOps.address] }),
-    ...Object.values(keys).map((key) => encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitRateLimits', args: [key, pau.pau, UNLIMITED, 0n] })),
+    encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setFreezer', args: [pau.pau, freezer.address] }),
+    ...Object.values(keys).map((key) => encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitRateLimits', args: [key, pau.pau, ...limitOf(key)] })),
   ]
   await timelocked(clients, { timelock: unit.timelock, aBEAM, delaySeconds, calls })
 
-  progress('GovOps (cBEAM) via the Configurator: relayer = lpha-nfat pBEAM, freezer, rate limits')
+  progress('GovOps (cBEAM) via the Configurator: relayer = lpha-nfat pBEAM, rate limits')
   const configurator = { address: unit.configurator, abi: configuratorAbi } as const
   await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
-  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setFreezer', args: [pau.pau, freezer.address] })
-  for (const key of Object.values(keys)) await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [pau.pau, key, UNLIMITED, 0n] })
+  for (const key of Object.values(keys)) await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [pau.pau, key, ...limitOf(key)] })
 
   return {
     ...assets,

@@ -81,6 +81,8 @@ export const LIMIT = {
   REDEEM_FUND_PRINCIPAL: keccak256(toBytes('LIMIT_REDEEM_FUND_PRINCIPAL')),
   REDEEM_FUND_INTEREST: keccak256(toBytes('LIMIT_REDEEM_FUND_INTEREST')),
   APPROVE_AND_CALL: keccak256(toBytes('LIMIT_APPROVE_AND_CALL')),
+  /** Attestation-gated off-ramp for a sleeve, keyed by (asset, destination) like ASSET_TRANSFER. */
+  SLEEVE_OFFRAMP: keccak256(toBytes('LIMIT_SLEEVE_OFFRAMP')),
 } as const
 
 export function rateLimitKey(action: Hex, target: Address): Hex

@@ -13,6 +13,16 @@ export const SORL_DEFAULTS = { hopSeconds: 18n * 3600n, maxChangeBps: 2_500n, ti
 
 export type SorlParameters = { hopSeconds: bigint; maxChangeBps: bigint }
 const STORABLE = 2n ** 128n - 1n
+export const DAY_SECONDS = 86_400n
+
+/**
+ * A finite limit refills at most its max per day (slope × 1 day ≤ max), for inits
+ * (BEAMState.addInitRateLimits) and for every increase (Configurator `_checkIncrease`): the
+ * Type 1 exposure within a 24 h time to freeze is then IRL × (1 + SORL / 4).
+ */
+export function slopeWithinDailyMax(maxAmount: bigint, slope: bigint): boolean {
+  return maxAmount === UNLIMITED || slope <= maxAmount / DAY_SECONDS
+}
 
 /** The highest value an increase may reach from `old`, given the approved `init`. */
 export function sorlBound(old: bigint, init: bigint, maxChangeBps: bigint): bigint {
@@ -23,7 +33,7 @@ export function sorlBound(old: bigint, init: bigint, maxChangeBps: bigint): bigi
 
 export type SorlCheck =
   | { ok: true; increase: boolean }
-  | { ok: false; reason: 'NO_INIT' | 'COOLDOWN' | 'EXCEEDED'; nextIncreaseAt?: bigint }
+  | { ok: false; reason: 'NO_INIT' | 'COOLDOWN' | 'EXCEEDED' | 'SLOPE_ABOVE_DAILY_MAX'; nextIncreaseAt?: bigint }
 
 export type CheckSorlParameters = SorlParameters & {
   old: { maxAmount: bigint; slope: bigint }
@@ -44,7 +54,9 @@ export function checkSorl(p: CheckSorlParameters): SorlCheck {
   if (p.lastIncreaseAt !== 0n && p.now < nextIncreaseAt) return { ok: false, reason: 'COOLDOWN', nextIncreaseAt }
   const maxOk = p.next.maxAmount <= sorlBound(p.old.maxAmount, p.init.maxAmount, p.maxChangeBps)
   const slopeOk = p.next.slope <= sorlBound(p.old.slope, p.init.slope, p.maxChangeBps)
-  return maxOk && slopeOk ? { ok: true, increase } : { ok: false, reason: 'EXCEEDED' }
+  if (!maxOk || !slopeOk) return { ok: false, reason: 'EXCEEDED' }
+  if (!slopeWithinDailyMax(p.next.maxAmount, p.next.slope)) return { ok: false, reason: 'SLOPE_ABOVE_DAILY_MAX' }
+  return { ok: true, increase }
 }
 
 /**
@@ -52,7 +64,9 @@ export function checkSorl(p: CheckSorlParameters): SorlCheck {
  * and cBEAM keys can pull through a freshly onboarded limit (starting empty, slope =
  * IRL per day) before the freeze, raising max and slope by SORL at the earliest hop.
  * Returns base units; for IRL $100K, SORL 25%, hop 18 h, freeze at 24 h this is
- * IRL × (1 + 0.25 × SORL) = $106,250 (up to the slope's integer rounding).
+ * IRL × (1 + 0.25 × SORL) = $106,250 (up to the slope's integer rounding). `slopePerSecond`
+ * overrides the daily slope to show what an init refilling faster would expose (it is capped
+ * by the raised max: IRL × 1.25), which is why such inits are refused.
  */
 export function typeOneTheftMax(p: {
   irl: bigint
@@ -60,11 +74,12 @@ export function typeOneTheftMax(p: {
   hopSeconds: bigint
   timeToFreezeSeconds: bigint
   daySeconds?: bigint
+  slopePerSecond?: bigint
 }): { slope: bigint; raisedSlope: bigint; maxTaken: bigint } {
   if (p.irl <= 0n || p.hopSeconds <= 0n || p.timeToFreezeSeconds < p.hopSeconds) {
     throw new InvalidInputError('typeOneTheftMax needs irl > 0 and hop ≤ time to freeze')
   }
-  const slope = p.irl / (p.daySeconds ?? 86_400n)
+  const slope = p.slopePerSecond ?? p.irl / (p.daySeconds ?? DAY_SECONDS)
   const raisedSlope = sorlBound(slope, 0n, p.maxChangeBps)
   const raisedMax = sorlBound(p.irl, 0n, p.maxChangeBps)
   const accrued = slope * p.hopSeconds

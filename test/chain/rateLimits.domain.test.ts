@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../src/domain/errors.js'
 import { UNLIMITED, configureRateLimit, consumeRateLimit, currentRateLimit, refundRateLimit, type RateLimitData } from '../../src/domain/rateLimits.js'
-import { BPS, SORL_DEFAULTS, checkSorl, sorlBound, typeOneTheftMax } from '../../src/domain/sorl.js'
+import { BPS, SORL_DEFAULTS, checkSorl, slopeWithinDailyMax, sorlBound, typeOneTheftMax } from '../../src/domain/sorl.js'
 import { mulDiv } from '../../src/domain/money.js'
 
 const usd = (n: bigint) => n * 10n ** 18n
@@ -41,7 +41,7 @@ describe('rate limits (seed 001 "Rate Limit System")', () => {
 })
 
 describe('SORL (25% per 18 h)', () => {
-  const init = { maxAmount: usd(10_000_000n), slope: usd(115_000n) }
+  const init = { maxAmount: usd(10_000_000n), slope: usd(115n) } // 10M per ~24.2 h (see stories.test.ts)
   const base = { ...SORL_DEFAULTS, init, lastIncreaseAt: 1_000n }
 
   it('exactly +25% after exactly one hop; sooner or more is refused; decreases always pass', () => {
@@ -52,6 +52,16 @@ describe('SORL (25% per 18 h)', () => {
     expect(checkSorl({ ...base, old, next: { ...plus25, maxAmount: plus25.maxAmount + 1n }, now: 1_000n + SORL_DEFAULTS.hopSeconds })).toMatchObject({ ok: false, reason: 'EXCEEDED' })
     expect(checkSorl({ ...base, old, next: { maxAmount: 0n, slope: 0n }, now: 1_001n })).toEqual({ ok: true, increase: false })
     expect(checkSorl({ ...base, init: undefined, old, next: plus25, now: 10n ** 9n })).toMatchObject({ ok: false, reason: 'NO_INIT' })
+  })
+
+  it('an increase may not refill faster than its max per day (slope × 1 day ≤ max)', () => {
+    const at = 1_000n + SORL_DEFAULTS.hopSeconds
+    const daily = { maxAmount: usd(8_640_000n), slope: usd(100n) } // exactly max / 1 day
+    expect(slopeWithinDailyMax(daily.maxAmount, daily.slope)).toBe(true)
+    expect(slopeWithinDailyMax(daily.maxAmount, daily.slope + 1n)).toBe(false)
+    expect(slopeWithinDailyMax(UNLIMITED, usd(1n))).toBe(true)
+    const slopeOnly = { maxAmount: daily.maxAmount, slope: mulDiv(daily.slope, 12_500n, BPS) }
+    expect(checkSorl({ ...base, init: daily, old: daily, next: slopeOnly, now: at })).toMatchObject({ ok: false, reason: 'SLOPE_ABOVE_DAILY_MAX' })
   })
 
   it('story 2: 10M → 12.5M → 15.625M, and ~47.7M after seven steps', () => {

@@ -1,20 +1,25 @@
 /**
- * The Term Halo that `halo up` and the demo deploy (src/devnet/deployTermHalo.ts) keeps the
- * facility's roles inside the cascade (issue 12, finding 7): the facility's admin is the
- * BEAMTimeLock, not GovOps, so a stolen GovOps key cannot hand itself the claimer role; the
- * funding keys are the principal and the interest key.
+ * The Term Halo that `halo up` and the demo deploy (src/devnet/deployTermHalo.ts):
+ * - keeps the facility's roles inside the cascade (issue 12, finding 7): the facility's admin
+ *   is the BEAMTimeLock, not GovOps, so a stolen GovOps key cannot hand itself the claimer
+ *   role; the funding keys are the principal and the interest key;
+ * - makes every reverse key finite (finding 4): paired reverse paths refund their forward key,
+ *   so with a reverse key at MAX a relayer could round-trip the PSM bounded only by gas; the
+ *   defaults keep the Spark-compatible refund and stop round trips at REVERSE_KEY_MAX_USDS a day.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
-import { nfatFacilityAbi, rateLimitsAbi } from '../../src/chain/generated/index.js'
-import { deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
+import { controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { REVERSE_KEY_MAX_USDS, deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
+import { slopeWithinDailyMax } from '../../src/domain/sorl.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 
 const ADMIN = `0x${'00'.repeat(32)}` as const
 const CLAIMER = keccak256(toHex('NFAT_CLAIMER'))
 const WRITE_DOWN = keccak256(toHex('NFAT_WRITE_DOWN'))
 const PAUSER = keccak256(toHex('NFAT_PAUSER'))
+const DAY = 86_400n
 
 let devnet: Devnet
 let halo: TermHaloDeployment
@@ -23,6 +28,11 @@ beforeAll(async () => {
   devnet = await useDevnet()
   halo = await deployTermHalo(devnet, { accounts: devnet.accounts, offRamp: devnet.accounts.bob.address })
 }, 120_000)
+
+const limitOf = async (key: `0x${string}`) => {
+  const [maxAmount, slope] = await devnet.publicClient.readContract({ address: halo.pau.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [key] })
+  return { maxAmount, slope }
+}
 
 describe('deployTermHalo: facility roles in the cascade', () => {
   const hasRole = (role: `0x${string}`, who: `0x${string}`) =>
@@ -39,10 +49,30 @@ describe('deployTermHalo: facility roles in the cascade', () => {
 
   it('funding is open on the two keys, principal and interest, and nothing else', async () => {
     expect(halo.rateLimitKeys).toMatchObject({ fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, halo.facility), fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, halo.facility) })
-    for (const key of [halo.rateLimitKeys.fundPrincipal!, halo.rateLimitKeys.fundInterest!]) {
-      const [maxAmount] = await devnet.publicClient.readContract({ address: halo.pau.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [key] })
-      expect(maxAmount).toBe(UNLIMITED)
-    }
+    for (const key of [halo.rateLimitKeys.fundPrincipal!, halo.rateLimitKeys.fundInterest!]) expect((await limitOf(key)).maxAmount).toBe(UNLIMITED)
     expect(Object.keys(halo.rateLimitKeys).sort()).toEqual(['claim', 'fundInterest', 'fundPrincipal', 'offRamp', 'usdcToUsds', 'usdsToUsdc'])
+  })
+})
+
+describe('deployTermHalo: reverse keys are finite', () => {
+  it('every reverse key is finite and refills at most its max per day', async () => {
+    const reverse = await limitOf(halo.rateLimitKeys.usdcToUsds!)
+    expect(reverse).toEqual({ maxAmount: REVERSE_KEY_MAX_USDS, slope: REVERSE_KEY_MAX_USDS / DAY })
+    expect(reverse.maxAmount).not.toBe(UNLIMITED)
+    expect(slopeWithinDailyMax(reverse.maxAmount, reverse.slope)).toBe(true)
+  })
+
+  it('PSM round trips by a relayer stop at the reverse key: at most 1B USDS back per day', async () => {
+    const { relayer, deployer } = devnet.accounts
+    const trip = (REVERSE_KEY_MAX_USDS * 6n) / 10n // 600M
+    await devnet.write(deployer, { address: halo.usds, abi: usdsAbi, functionName: 'mint', args: [halo.almProxy, trip] })
+    await devnet.increaseTime(DAY) // the reverse key started empty; a day fills it
+    const relay = (functionName: 'swapUSDSToUSDC' | 'swapUSDCToUSDS', amount: bigint) =>
+      devnet.write(relayer, { address: halo.pau.controller, abi: controllerAbi, functionName, args: [amount] })
+    await relay('swapUSDSToUSDC', trip)
+    await relay('swapUSDCToUSDS', trip / 10n ** 12n)
+    await relay('swapUSDSToUSDC', trip)
+    // The second trip back needs 600M of the 400M (plus seconds of refill) left today.
+    await expect(relay('swapUSDCToUSDS', trip / 10n ** 12n)).rejects.toThrow(/RateLimitExceeded/)
   })
 })

@@ -68,15 +68,14 @@ export async function deployLocalStack(clients: DevnetClients, accounts: DevnetA
   const setRateLimit = (key: Hex, maxAmount: bigint, slope: bigint, as: Account = govOps) =>
     writeAndWait(clients, as, { address: unit.configurator, abi: configuratorAbi, functionName: 'setRateLimit', args: [pau.pau, key, maxAmount, slope] })
 
-  /** Register the PAU and make GovOps accordant (timelocked), then set relayer and freezer. */
+  /** Register the PAU, make GovOps accordant and set the freezer (aBEAM, timelocked), then GovOps sets the relayer. */
   async function onboard() {
     await timelocked(
       encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setPauContracts', args: [pau.pau, pau.controller, pau.rateLimits] }),
       encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [pau.pau, govOps.address] }),
+      encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setFreezer', args: [pau.pau, freezer.address] }),
     )
-    const configurator = { address: unit.configurator, abi: configuratorAbi } as const
-    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
-    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setFreezer', args: [pau.pau, freezer.address] })
+    await writeAndWait(clients, govOps, { address: unit.configurator, abi: configuratorAbi, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
   }
 
   return { ...assets, ...unit, ...pau, facility, nfatClaimKey, timelocked, addInit, mint, setRateLimit, onboard }

@@ -13,7 +13,7 @@ export type DeployPauParameters = {
   deployer: Account
   /** Gets DEFAULT_ADMIN_ROLE on Controller and RateLimits (the Configurator). */
   configurator: Address
-  /** Gets DEFAULT_ADMIN_ROLE on the ALMProxy (who may add controllers: the timelock). */
+  /** Gets DEFAULT_ADMIN_ROLE on the ALMProxy (who may add controllers: the timelock); also the Controller's `rescueRecipient`. */
   proxyAdmin: Address
   usds: Address
   usdc: Address
@@ -41,7 +41,7 @@ export async function deployPau(clients: ChainClients, p: DeployPauParameters): 
   const controller = await deployContract(clients, {
     abi: controllerAbi,
     bytecode: controllerBytecode,
-    args: [deployer.address, proxy, rateLimits, p.usds, p.usdc, p.psm],
+    args: [deployer.address, proxy, rateLimits, p.usds, p.usdc, p.psm, p.proxyAdmin],
     account: deployer,
   })
   const contracts: DeployPauReturnType = { pau: proxy, proxy, controller, rateLimits }

@@ -15,7 +15,7 @@ let devnet: Devnet
 let s: Stack
 const ZERO = '0x0000000000000000000000000000000000000000' as const
 const B32 = `0x${'0'.repeat(64)}` as const
-const AUTH = /AccessControlUnauthorizedAccount|OnlyTimelock|OnlyABEAM|NotAccordant|TimelockUnauthorizedCaller/
+const AUTH = /AccessControlUnauthorizedAccount|OnlyTimelock|OnlyABEAM|OnlyBrake|NotBrake|NotAccordant|TimelockUnauthorizedCaller/
 const everyone: DevnetAccountName[] = ['deployer', 'council', 'aBEAM', 'govOps', 'relayer', 'freezer', 'attacker']
 
 /** Functions that need no authorization by design. */
@@ -53,21 +53,27 @@ const cases: Case[] = [
   { contract: 'beamState', fn: 'addInitControllerActions', args: () => [B32, ZERO], allowed: [], overload: 'bytes32' },
   { contract: 'beamState', fn: 'addInitControllerActions', args: () => ['0x1234', ZERO], allowed: [], overload: 'bytes' },
   { contract: 'beamState', fn: 'delGovOps', args: () => [s.pau, devnet.accounts.govOps.address], allowed: ['aBEAM'] },
+  { contract: 'beamState', fn: 'delAllGovOps', args: () => [s.pau], allowed: ['aBEAM'] }, // and the Configurator (BRAKE_ROLE), tested in brake.test.ts
   { contract: 'beamState', fn: 'delInitRateLimits', args: () => [LIMIT.USDS_TO_USDC, ZERO], allowed: ['aBEAM'] },
   { contract: 'beamState', fn: 'delInitControllerActions', args: () => [B32, ZERO], allowed: ['aBEAM'] },
   { contract: 'beamState', fn: 'grantRole', args: () => [B32, devnet.accounts.attacker.address], allowed: ['council'] },
   { contract: 'beamState', fn: 'revokeRole', args: () => [B32, devnet.accounts.council.address], allowed: ['council'] },
-  // Configurator: registration and SORL parameters from the timelock; unregistering from aBEAMs; the rest from the accordant GovOps.
+  // Configurator: registration, freezers, resume and SORL parameters from the timelock; unregistering from aBEAMs;
+  // the brake and removals also from the Council Beacon; additions from the accordant GovOps.
   { contract: 'configurator', fn: 'setPauContracts', args: () => [s.pau, s.controller, s.rateLimits], allowed: [] },
   { contract: 'configurator', fn: 'file', args: () => ['0x686f700000000000000000000000000000000000000000000000000000000000', 1n], allowed: [] },
   { contract: 'configurator', fn: 'removePauContracts', args: () => [s.pau], allowed: ['aBEAM'] },
-  { contract: 'configurator', fn: 'setRateLimit', args: () => [s.pau, LIMIT.USDS_TO_USDC, 0n, 0n], allowed: ['govOps'] },
-  { contract: 'configurator', fn: 'removeRateLimit', args: () => [s.pau, LIMIT.USDS_TO_USDC], allowed: ['govOps'] },
+  { contract: 'configurator', fn: 'stop', args: () => [s.pau], allowed: ['aBEAM', 'council'] },
+  { contract: 'configurator', fn: 'resume', args: () => [s.pau], allowed: [] },
+  // A decrease (here to 0) is also a removal-class action: GovOps or any brake holder.
+  { contract: 'configurator', fn: 'setRateLimit', args: () => [s.pau, LIMIT.USDS_TO_USDC, 0n, 0n], allowed: ['govOps', 'aBEAM', 'council'] },
+  { contract: 'configurator', fn: 'removeRateLimit', args: () => [s.pau, LIMIT.USDS_TO_USDC], allowed: ['govOps', 'aBEAM', 'council'] },
   { contract: 'configurator', fn: 'callControllerAction', args: () => [s.pau, encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [ZERO, 1n] })], allowed: ['govOps'] },
   { contract: 'configurator', fn: 'setRelayer', args: () => [s.pau, devnet.accounts.attacker.address], allowed: ['govOps'] },
-  { contract: 'configurator', fn: 'removeRelayer', args: () => [s.pau, devnet.accounts.relayer.address], allowed: ['govOps'] },
-  { contract: 'configurator', fn: 'setFreezer', args: () => [s.pau, devnet.accounts.attacker.address], allowed: ['govOps'] },
-  { contract: 'configurator', fn: 'removeFreezer', args: () => [s.pau, devnet.accounts.freezer.address], allowed: ['govOps'] },
+  { contract: 'configurator', fn: 'removeRelayer', args: () => [s.pau, devnet.accounts.relayer.address], allowed: ['govOps', 'aBEAM', 'council'] },
+  // Freezers are an aBEAM power: added through the timelock, removed instantly; GovOps can do neither.
+  { contract: 'configurator', fn: 'setFreezer', args: () => [s.pau, devnet.accounts.attacker.address], allowed: [] },
+  { contract: 'configurator', fn: 'removeFreezer', args: () => [s.pau, devnet.accounts.freezer.address], allowed: ['aBEAM', 'council'] },
   { contract: 'configurator', fn: 'grantRole', args: () => [B32, devnet.accounts.attacker.address], allowed: ['council'] },
   { contract: 'configurator', fn: 'revokeRole', args: () => [B32, devnet.accounts.council.address], allowed: ['council'] },
 ]

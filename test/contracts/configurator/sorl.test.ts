@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Hex } from 'viem'
-import { beamStateAbi, beamTimeLockAbi, configuratorAbi, controllerAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { beamStateAbi, beamTimeLockAbi, beamTimeLockBytecode, configuratorAbi, controllerAbi, devnetBEAMTimeLockAbi, devnetBEAMTimeLockBytecode, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { encodeCall, scheduleCall } from '../../../src/chain/timelock.js'
 import { LIMIT, rateLimitKey } from '../../../src/domain/rateLimits.js'
 import { typeOneTheftMax } from '../../../src/domain/sorl.js'
@@ -17,7 +17,6 @@ let s: Stack
 let key: Hex
 const IRL = usd('100000')
 const SLOPE = IRL / 86_400n
-const ZERO = '0x0000000000000000000000000000000000000000' as const
 
 beforeAll(async () => {
   devnet = await useDevnet()
@@ -116,7 +115,9 @@ describe('additions wait the timelock, removals are immediate', () => {
     await devnet.write(aBEAM, { address: s.beamState, abi: beamStateAbi, functionName: 'delGovOps', args: [s.pau, govOps.address] })
     await expect(s.setRateLimit(key, IRL, SLOPE)).rejects.toThrow(/NotAccordant/)
     await devnet.write(aBEAM, { address: s.configurator, abi: configuratorAbi, functionName: 'removePauContracts', args: [s.pau] })
-    expect((await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'pauContracts', args: [s.pau] }))[0]).toBe(ZERO)
+    // Unregistered: the contracts stay known (for decreases and removals), but nothing is registered.
+    const [controller, , registered] = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'pauContracts', args: [s.pau] })
+    expect([controller, registered]).toEqual([s.controller, false])
   })
 })
 
@@ -138,6 +139,34 @@ describe('timelock delay, hop and maxChange change only through the timelock', (
     expect(await read('hop')).toBe(86_400n)
     expect(await read('maxChange')).toBe(2_000n)
     expect(await devnet.publicClient.readContract({ address: s.timelock, abi: beamTimeLockAbi, functionName: 'getMinDelay' })).toBe(7n * 86_400n)
+  })
+})
+
+describe('timelock floor and later aBEAMs (finding 8)', () => {
+  it('a production BEAMTimeLock refuses a delay below 7 days, at deployment and through updateDelay', async () => {
+    const { council, aBEAM } = devnet.accounts
+    await expect(devnet.deploy({ abi: beamTimeLockAbi, bytecode: beamTimeLockBytecode }, [7n * 86_400n - 1n, council.address, [aBEAM.address]])).rejects.toThrow(/DelayBelowFloor|reverted/)
+    await expect(s.timelocked(encodeCall(s.timelock, { abi: beamTimeLockAbi, functionName: 'updateDelay', args: [60n] }))).rejects.toThrow(/DelayBelowFloor/)
+    // The devnet build (a separate contract) has no floor.
+    const devnetLock = await devnet.deploy({ abi: devnetBEAMTimeLockAbi, bytecode: devnetBEAMTimeLockBytecode }, [60n, council.address, [aBEAM.address]])
+    expect(await devnet.publicClient.readContract({ address: devnetLock, abi: beamTimeLockAbi, functionName: 'getMinDelay' })).toBe(60n)
+  })
+
+  it('an aBEAM appointed later can cancel and pause like the first; revoking its proposer role takes both away', async () => {
+    const { council, alice: lateABEAM } = devnet.accounts
+    const tl = { address: s.timelock, abi: beamTimeLockAbi } as const
+    const role = (functionName: 'PROPOSER_ROLE' | 'CANCELLER_ROLE' | 'PAUSER_ROLE') => devnet.publicClient.readContract({ ...tl, functionName })
+    await devnet.write(council, { ...tl, functionName: 'grantRole', args: [await role('PROPOSER_ROLE'), lateABEAM.address] })
+    const call = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, devnet.accounts.attacker.address] })
+    await scheduleCall(devnet, { timelock: s.timelock, proposer: devnet.accounts.aBEAM, call, delaySeconds: DELAY })
+    const B32 = `0x${'0'.repeat(64)}` as const
+    const id = await devnet.publicClient.readContract({ ...tl, functionName: 'hashOperation', args: [call.target, 0n, call.data, B32, B32] })
+    await devnet.write(lateABEAM, { ...tl, functionName: 'cancel', args: [id] })
+    await devnet.write(lateABEAM, { ...tl, functionName: 'pause' })
+    await devnet.write(council, { ...tl, functionName: 'revokeRole', args: [await role('PROPOSER_ROLE'), lateABEAM.address] })
+    for (const r of ['CANCELLER_ROLE', 'PAUSER_ROLE'] as const) {
+      expect(await devnet.publicClient.readContract({ ...tl, functionName: 'hasRole', args: [await role(r), lateABEAM.address] })).toBe(false)
+    }
   })
 })
 
@@ -164,5 +193,24 @@ describe('Type 1 configuration theft (rate-limit-attacks.md)', () => {
     // integer rounding (the per-second slope of $100K/day is not a whole number of wei).
     expect(usd('106250') - moved).toBeGreaterThanOrEqual(0n)
     expect(usd('106250') - moved).toBeLessThan(10n ** 6n)
+    // Exactly: 18 h at the init slope plus 6 h at the raised slope, in wei.
+    expect(moved).toBe(SLOPE * 18n * 3600n + raisedSlope * 6n * 3600n)
+    // 0.75 × IRL = $75,000 less the slope's rounding (0.407 wei/s × 64,800 s = 26,400 wei).
+    expect(SLOPE * 18n * 3600n).toBe(usd('75000') - 26_400n)
+  })
+
+  it('an init refilling in 87 s would let Type 1 take IRL × 1.25 = $125,000: refused, and no increase may exceed max per day', async () => {
+    // The arithmetic the slope bound prevents: 10M refilling in 87 s is full long before 24 h.
+    const fast = typeOneTheftMax({ irl: usd('10000000'), maxChangeBps: 2_500n, hopSeconds: HOP, timeToFreezeSeconds: 24n * 3600n, slopePerSecond: usd('115000') })
+    expect(fast.maxTaken).toBe(usd('12500000'))
+    const daily = typeOneTheftMax({ irl: usd('10000000'), maxChangeBps: 2_500n, hopSeconds: HOP, timeToFreezeSeconds: 24n * 3600n })
+    expect(daily.maxTaken).toBeLessThanOrEqual(usd('10625000'))
+    const other = rateLimitKey(LIMIT.ASSET_TRANSFER, s.usds, devnet.accounts.alice.address)
+    await expect(s.timelocked(s.addInit(other, usd('10000000'), usd('115000')))).rejects.toThrow(/InitSlopeTooHigh/)
+    // With a daily init, raising only the slope by 25% would refill faster than the max per day.
+    const t0 = (await devnet.now()) + 10n
+    await at(t0, () => s.setRateLimit(key, IRL, SLOPE))
+    await expect(at(t0 + HOP, () => s.setRateLimit(key, IRL, (SLOPE * 125n) / 100n))).rejects.toThrow(/SlopeAboveDailyMax/)
+    await at(t0 + HOP, () => s.setRateLimit(key, IRL + IRL / 4n, (SLOPE * 125n) / 100n))
   })
 })

@@ -13,11 +13,18 @@ import { DELAY, HOP, deployStack, usd, type Stack } from '../pau/stack.js'
 let devnet: Devnet
 let s: Stack
 const ZERO = '0x0000000000000000000000000000000000000000' as const
-/** "115k" per second as in the spec: k('115') = 115,000 USDS. */
-const k = (n: string) => parseUnits(n, 18) * 1000n
+/**
+ * The spec writes the slope as "115k/s" for a 10M max, which refills the whole 10M in 87 s and
+ * makes Type 1 exposure 10M × 1.25 instead of × 1.0625; BEAMState refuses such an init
+ * (`InitSlopeTooHigh`, test below). 10M per day is 115.74 USDS/s, so the stories run with the
+ * slope the spec evidently means: perSecond('115') = 115 USDS/s (138, 166 for the raises).
+ */
+const perSecond = (n: string) => parseUnits(n, 18)
 let depositKey: Hex
 let withdrawKey: Hex
 let setSlippage: Hex
+/** Not in the spec's story: the exchange-rate expectation every ERC-4626 deposit now needs (finding 8). */
+let setExchangeRate: Hex
 
 beforeAll(async () => {
   devnet = await useDevnet()
@@ -25,6 +32,7 @@ beforeAll(async () => {
   depositKey = rateLimitKey(LIMIT.ERC4626_DEPOSIT, s.susds) // the Halo's vault
   withdrawKey = rateLimitKey(LIMIT.ERC4626_WITHDRAW, s.susds)
   setSlippage = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+  setExchangeRate = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, parseUnits('1.001', 18)] })
 })
 beforeEach(() => devnet.isolate())
 
@@ -40,9 +48,10 @@ describe('story 1: full Prime onboarding', () => {
     const { aBEAM, govOps } = devnet.accounts
     const calls = [
       encodeCall(s.configurator, { abi: configuratorAbi, functionName: 'setPauContracts', args: [s.pau, s.controller, s.rateLimits] }),
-      s.addInit(depositKey, usd('10000000'), k('115')),
+      s.addInit(depositKey, usd('10000000'), perSecond('115')),
       s.addInit(withdrawKey, UNLIMITED, 0n),
       encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setSlippage, ZERO] }),
+      encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setExchangeRate, ZERO] }),
       encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, govOps.address] }),
     ]
     // Steps 1-3: scheduled by the aBEAM with the 14-day delay.
@@ -50,58 +59,71 @@ describe('story 1: full Prime onboarding', () => {
     // Not before the delay: execution fails and GovOps is not accordant yet.
     await devnet.increaseTime(DELAY - 10n)
     await expect(executeCall(devnet, { timelock: s.timelock, executor: aBEAM, call: calls[0]! })).rejects.toThrow(/TimelockUnexpectedOperationState/)
-    await expect(s.setRateLimit(depositKey, usd('10000000'), k('115'))).rejects.toThrow(/NotAccordant/)
+    await expect(s.setRateLimit(depositKey, usd('10000000'), perSecond('115'))).rejects.toThrow(/NotAccordant/)
     // Step 4: 14 days later the timelock executes.
     await devnet.increaseTime(10n)
     for (const call of calls) await executeCall(devnet, { timelock: s.timelock, executor: aBEAM, call })
     expect(await devnet.publicClient.readContract({ address: s.beamState, abi: beamStateAbi, functionName: 'isGovOps', args: [s.pau, govOps.address] })).toBe(true)
     // Step 5: rate limits from the inits.
-    await s.setRateLimit(depositKey, usd('10000000'), k('115'))
+    await s.setRateLimit(depositKey, usd('10000000'), perSecond('115'))
     await s.setRateLimit(withdrawKey, UNLIMITED, 0n)
-    expect(await limit(depositKey)).toEqual({ maxAmount: usd('10000000'), slope: k('115') })
+    expect(await limit(depositKey)).toEqual({ maxAmount: usd('10000000'), slope: perSecond('115') })
     expect(await limit(withdrawKey)).toEqual({ maxAmount: UNLIMITED, slope: 0n })
     // Step 6: maxSlippage through the approved controller action.
     await asGovOps('callControllerAction', [s.pau, setSlippage])
+    await asGovOps('callControllerAction', [s.pau, setExchangeRate])
     expect(await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'maxSlippages', args: [s.susds] })).toBe(parseUnits('0.999', 18))
     // Step 7: GovOps sets itself as relayer.
     await asGovOps('setRelayer', [s.pau, govOps.address])
-    // Step 8: GovOps deploys 5M (a new limit fills at 115k/s: 5M is there after 44 s).
+    // Step 8: GovOps deploys 5M (a new limit fills at 115/s: 5M is there after 43,479 s ≈ 12.1 h).
     await s.mint(s.proxy, usd('20000000'))
-    await devnet.increaseTime(44n)
+    await devnet.increaseTime(43_479n)
     await devnet.write(govOps, { address: s.controller, abi: controllerAbi, functionName: 'depositERC4626', args: [s.susds, usd('5000000')] })
     expect(await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'maxWithdraw', args: [s.proxy] })).toBe(usd('5000000'))
     // Step 9: +20% after 18 hours, and again 18 hours later.
     await devnet.increaseTime(HOP)
-    await s.setRateLimit(depositKey, usd('12000000'), k('138'))
-    await expect(s.setRateLimit(depositKey, usd('14400000'), k('166'))).rejects.toThrow(/SorlCooldown/)
+    await s.setRateLimit(depositKey, usd('12000000'), perSecond('138'))
+    await expect(s.setRateLimit(depositKey, usd('14400000'), perSecond('166'))).rejects.toThrow(/SorlCooldown/)
     await devnet.increaseTime(HOP)
-    await s.setRateLimit(depositKey, usd('14400000'), k('166'))
-    expect(await limit(depositKey)).toEqual({ maxAmount: usd('14400000'), slope: k('166') })
+    await s.setRateLimit(depositKey, usd('14400000'), perSecond('166'))
+    expect(await limit(depositKey)).toEqual({ maxAmount: usd('14400000'), slope: perSecond('166') })
+  })
+})
+
+describe('the spec\'s literal "10M at 115k/s" init (refills in 87 s)', () => {
+  it('an init that refills its max in 87 s is refused: slope × 1 day may not exceed the max', async () => {
+    await s.onboard()
+    const fast = s.addInit(depositKey, usd('10000000'), usd('115000'))
+    await expect(s.timelocked(fast)).rejects.toThrow(/InitSlopeTooHigh/)
+    // The boundary: exactly max / 1 day is accepted.
+    await s.timelocked(s.addInit(depositKey, usd('10000000'), usd('10000000') / 86_400n))
+    const [maxAmount, slope] = await devnet.publicClient.readContract({ address: s.beamState, abi: beamStateAbi, functionName: 'getInitRateLimits', args: [depositKey, s.pau] })
+    expect([maxAmount, slope]).toEqual([usd('10000000'), usd('10000000') / 86_400n])
   })
 })
 
 describe('stories 2 and 3 (PAU already registered, GovOps accordant)', () => {
   beforeEach(async () => {
     await s.onboard()
-    await s.timelocked(s.addInit(depositKey, usd('10000000'), k('115')), s.addInit(withdrawKey, UNLIMITED, 0n))
+    await s.timelocked(s.addInit(depositKey, usd('10000000'), perSecond('115')), s.addInit(withdrawKey, UNLIMITED, 0n))
   })
 
   it('story 2: inits for a new vault, then 10M → 12.5M (day 1) → 15.625M (day 2) → ~47.7M by day 7', async () => {
-    await s.setRateLimit(depositKey, usd('10000000'), k('115'))
+    await s.setRateLimit(depositKey, usd('10000000'), perSecond('115'))
     await s.setRateLimit(withdrawKey, UNLIMITED, 0n)
     const expected = ['12500000', '15625000', '19531250', '24414062.5', '30517578.125', '38146972.65625', '47683715.8203125']
     for (const value of expected) {
       await devnet.increaseTime(86_400n)
-      await s.setRateLimit(depositKey, usd(value), k('115'))
+      await s.setRateLimit(depositKey, usd(value), perSecond('115'))
     }
     expect((await limit(depositKey)).maxAmount).toBe(usd('47683715.8203125'))
     await devnet.increaseTime(86_400n)
-    await expect(s.setRateLimit(depositKey, usd('47683715.8203125') * 125n / 100n + 1n, k('115'))).rejects.toThrow(/SorlExceeded/)
+    await expect(s.setRateLimit(depositKey, usd('47683715.8203125') * 125n / 100n + 1n, perSecond('115'))).rejects.toThrow(/SorlExceeded/)
   })
 
   it('story 3: emergency — instant decrease to 0, instant init removal, paused timelock halts pending additions', async () => {
     const { aBEAM, council } = devnet.accounts
-    await s.setRateLimit(depositKey, usd('10000000'), k('115'))
+    await s.setRateLimit(depositKey, usd('10000000'), perSecond('115'))
     // A pending addition somebody scheduled:
     const pending = encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [s.pau, devnet.accounts.attacker.address] })
     await scheduleCall(devnet, { timelock: s.timelock, proposer: aBEAM, call: pending, delaySeconds: DELAY })

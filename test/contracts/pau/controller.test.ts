@@ -2,13 +2,17 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { encodeFunctionData, parseUnits, toFunctionSelector, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
 import {
   almProxyAbi,
+  almProxyBytecode,
   beamStateAbi,
   configuratorAbi,
   controllerAbi,
+  controllerBytecode,
   nfatFacilityAbi,
   rateLimitsAbi,
+  rateLimitsBytecode,
   susdsAbi,
   usdsAbi,
+  usdsBytecode,
 } from '../../../src/chain/generated/index.js'
 import { encodeCall } from '../../../src/chain/timelock.js'
 import { LIMIT, UNLIMITED, currentRateLimit, rateLimitKey, refundRateLimit, type RateLimitData } from '../../../src/domain/rateLimits.js'
@@ -18,6 +22,7 @@ import { deployStack, usd, type Stack } from './stack.js'
 let devnet: Devnet
 let s: Stack
 const DAY = 86_400n
+const ZERO = '0x0000000000000000000000000000000000000000' as const
 let keys: Record<string, Hex>
 
 async function limitData(key: Hex): Promise<RateLimitData> {
@@ -29,7 +34,7 @@ async function limitData(key: Hex): Promise<RateLimitData> {
 const balanceOf = (token: Address, who: Address) =>
   devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
 const blockTime = async (receipt: TransactionReceipt) => (await devnet.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp
-type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility' | 'fundRedeem' | 'approveAndCall'
+type RelayerAction = 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transferAsset' | 'transferForSleeve' | 'depositERC4626' | 'withdrawERC4626' | 'depositToFacility' | 'withdrawFromFacility' | 'redeemFromFacility' | 'fundRedeem' | 'approveAndCall'
 const relay = (fn: RelayerAction, args: readonly unknown[]) => controllerCall(fn, args)
 function controllerCall(functionName: RelayerAction, args: readonly unknown[], as = devnet.accounts.relayer) {
   return devnet.write(as, { address: s.controller, abi: controllerAbi, functionName, args } as never)
@@ -65,7 +70,7 @@ beforeAll(async () => {
     [keys.usdsToUsdc!, usd('1000000'), usd('1000000') / DAY],
     [keys.usdcToUsds!, UNLIMITED, 0n],
     [keys.transferUsdcToBank!, 500_000n * 10n ** 6n, (500_000n * 10n ** 6n) / DAY],
-    [keys.deposit4626!, usd('10000000'), usd('115000')],
+    [keys.deposit4626!, usd('10000000'), usd('10000000') / DAY],
     [keys.withdraw4626!, UNLIMITED, 0n],
     [keys.facilityDeposit!, usd('5000000'), usd('5000000') / DAY],
     [keys.facilityWithdraw!, UNLIMITED, 0n],
@@ -76,12 +81,15 @@ beforeAll(async () => {
     [keys.lctsDeposit!, usd('1000000'), usd('1000000') / DAY],
   ]
   const setSlippage = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, parseUnits('0.999', 18)] })
+  const setExchangeRate = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, parseUnits('1.001', 18)] })
   await s.timelocked(
     ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
-    encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setSlippage, '0x0000000000000000000000000000000000000000'] }),
+    ...[setSlippage, setExchangeRate].map((data) => encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [data, ZERO] })),
   )
   for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
-  await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, setSlippage] })
+  for (const data of [setSlippage, setExchangeRate]) {
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, data] })
+  }
   await s.mint(s.proxy, usd('20000000'))
   await devnet.increaseTime(DAY) // new limits start empty and fill at their slope
 })
@@ -134,21 +142,37 @@ describe('ERC-4626', () => {
     expect(await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'maxWithdraw', args: [s.proxy] })).toBe(usd('5000000'))
     expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.susds] })).toBe(0n)
     const mid = await limitData(keys.deposit4626!)
-    const w = await relay('withdrawERC4626', [s.susds, usd('2000000')])
+    const w = await relay('withdrawERC4626', [s.susds, usd('2000000'), usd('2000000')])
     const after = await limitData(keys.deposit4626!)
     const expected = currentRateLimit(mid, await blockTime(w)) + usd('2000000')
     expect(after.lastAmount).toBe(expected < mid.maxAmount ? expected : mid.maxAmount)
   })
 
-  it('a donation-inflated vault fails the atomic slippage check (Type 1 mitigation)', async () => {
+  it('a donation-inflated vault fails the independent exchange-rate check, before its own convertToAssets is asked (Type 1 mitigation)', async () => {
     const { attacker } = devnet.accounts
     await s.mint(attacker.address, usd('1001'))
     await devnet.write(attacker, { address: s.usds, abi: usdsAbi, functionName: 'approve', args: [s.susds, 1n] })
     await devnet.write(attacker, { address: s.susds, abi: susdsAbi, functionName: 'deposit', args: [1n, attacker.address] })
     await devnet.write(attacker, { address: s.usds, abi: usdsAbi, functionName: 'transfer', args: [s.susds, usd('1000')] })
     const proxyUsds = await balanceOf(s.usds, s.proxy)
-    await expect(relay('depositERC4626', [s.susds, usd('1500')])).rejects.toThrow(/SlippageTooHigh/)
+    await expect(relay('depositERC4626', [s.susds, usd('1500')])).rejects.toThrow(/ExchangeRateTooHigh/)
     expect(await balanceOf(s.usds, s.proxy)).toBe(proxyUsds)
+  })
+
+  it('without governance\'s exchange-rate expectation a vault is not onboarded for deposits', async () => {
+    const vault = s.susds
+    const clear = encodeFunctionData({ abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [vault, 0n] })
+    await s.timelocked(encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [clear, ZERO] }))
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, clear] })
+    await expect(relay('depositERC4626', [vault, usd('1')])).rejects.toThrow(/ExchangeRateNotSet/)
+  })
+
+  it('a withdrawal that would burn more than maxSharesIn reverts and changes nothing', async () => {
+    await relay('depositERC4626', [s.susds, usd('1000')])
+    const shares = await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'balanceOf', args: [s.proxy] })
+    await expect(relay('withdrawERC4626', [s.susds, usd('500'), usd('500') - 1n])).rejects.toThrow(/SharesTooHigh/)
+    expect(await devnet.publicClient.readContract({ address: s.susds, abi: susdsAbi, functionName: 'balanceOf', args: [s.proxy] })).toBe(shares)
+    await relay('withdrawERC4626', [s.susds, usd('500'), usd('500')])
   })
 
   it('a vault without a slippage setting is not onboarded for deposits', async () => {
@@ -255,6 +279,84 @@ describe('NFAT Facility: queue, redeem funding, redemption (USDS)', () => {
   })
 })
 
+describe('approveAndCall hardening (finding 3)', () => {
+  /** Governance (wrongly) gives `key` a limit; the relayer then tries to abuse it. */
+  async function keyed(key: Hex) {
+    await s.timelocked(s.addInit(key, usd('1000000'), usd('1000000') / DAY))
+    await s.setRateLimit(key, usd('1000000'), usd('1000000') / DAY)
+    await devnet.increaseTime(DAY)
+  }
+  const call = (asset: Address, target: Address, amount: bigint, data: Hex) => relay('approveAndCall', [asset, target, amount, data])
+
+  it('an honest subscribe-style call consumes what left the proxy and leaves no allowance', async () => {
+    const before = await limitData(keys.lctsDeposit!)
+    const data = encodeFunctionData({ abi: nfatFacilityAbi, functionName: 'deposit', args: [usd('1000')] })
+    const receipt = await call(s.usds, s.facility, usd('1000'), data)
+    await expectConsumed(keys.lctsDeposit!, before, receipt, usd('1000'))
+    expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.facility] })).toBe(0n)
+  })
+
+  it('a relayer cannot hand the proxy\'s NFAT to itself with a keyed transferFrom selector', async () => {
+    const tokenId = await queueClaimAndFund(usd('1000000'), 0n)
+    const steal = encodeFunctionData({ abi: nfatFacilityAbi, functionName: 'transferFrom', args: [s.proxy, devnet.accounts.attacker.address, tokenId] })
+    await keyed(rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.facility, toFunctionSelector('transferFrom(address,address,uint256)')))
+    await expect(call(s.usds, s.facility, 1n, steal)).rejects.toThrow(/CallRefused/)
+    expect(await facilityRead('ownerOf', tokenId)).toBe(s.proxy)
+  })
+
+  it('a relayer cannot grant itself an allowance: approve-like selectors and target == asset are refused whatever the key', async () => {
+    const { attacker } = devnet.accounts
+    const approve = encodeFunctionData({ abi: usdsAbi, functionName: 'approve', args: [attacker.address, UNLIMITED] })
+    for (const selector of ['0x095ea7b3', '0x39509351', '0xa22cb465', '0xa9059cbb', '0x23b872dd', '0x42842e0e', '0xb88d4fde', '0xd505accf', '0x8fcbaf0c'] as const) {
+      await expect(call(s.usds, s.facility, 1n, `${selector}${'00'.repeat(64)}`), selector).rejects.toThrow(/CallRefused/)
+    }
+    await keyed(rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.usds, toFunctionSelector('approve(address,uint256)')))
+    await expect(call(s.usds, s.usds, 1n, approve)).rejects.toThrow(/CallRefused/)
+    await expect(call(s.usds, s.facility, 1n, '0x12')).rejects.toThrow(/CallRefused/) // no selector at all
+    expect(await devnet.publicClient.readContract({ address: s.usds, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, attacker.address] })).toBe(0n)
+  })
+
+  it('a call that moves none of the asset is refused instead of repeating for free (vault shares out to the relayer)', async () => {
+    const { attacker } = devnet.accounts
+    await relay('depositERC4626', [s.susds, usd('1000')])
+    const withdraw = encodeFunctionData({ abi: susdsAbi, functionName: 'withdraw', args: [usd('1000'), attacker.address, s.proxy] })
+    await keyed(rateLimitKey(LIMIT.APPROVE_AND_CALL, s.usds, s.susds, toFunctionSelector('withdraw(uint256,address,address)')))
+    await expect(call(s.usds, s.susds, 1n, withdraw)).rejects.toThrow(/NothingSpent/)
+    expect(await balanceOf(s.usds, attacker.address)).toBe(0n)
+  })
+})
+
+describe('PSM allowances, stuck tokens, constructor checks (finding 8)', () => {
+  it('both PSM swaps leave no allowance to the PSM', async () => {
+    await relay('swapUSDSToUSDC', [usd('1000')])
+    await relay('swapUSDCToUSDS', [500n * 10n ** 6n])
+    for (const token of [s.usds, s.usdc]) {
+      expect(await devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'allowance', args: [s.proxy, s.psm] })).toBe(0n)
+    }
+  })
+
+  it('a stuck token is rescued only to the governance address, only through an approved controller action', async () => {
+    const stray = await devnet.deploy({ abi: usdsAbi, bytecode: usdsBytecode }, [devnet.accounts.deployer.address])
+    await devnet.write(devnet.accounts.deployer, { address: stray, abi: usdsAbi, functionName: 'mint', args: [s.proxy, 7n] })
+    const rescue = encodeFunctionData({ abi: controllerAbi, functionName: 'rescueToken', args: [stray, 7n] })
+    await expect(devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, rescue] })).rejects.toThrow(/ControllerActionNotEnabled/)
+    await s.timelocked(encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [rescue, s.pau] }))
+    await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, rescue] })
+    expect(await devnet.publicClient.readContract({ address: s.controller, abi: controllerAbi, functionName: 'rescueRecipient' })).toBe(s.timelock)
+    expect(await balanceOf(stray, s.timelock)).toBe(7n)
+  })
+
+  it('constructors refuse the zero address', async () => {
+    const args = [devnet.accounts.deployer.address, s.proxy, s.rateLimits, s.usds, s.usdc, s.psm, s.timelock] as const
+    for (let i = 0; i < args.length; i++) {
+      const broken = args.map((a, j) => (j === i ? ZERO : a)) as unknown as typeof args
+      await expect(devnet.deploy({ abi: controllerAbi, bytecode: controllerBytecode }, broken), `argument ${i}`).rejects.toThrow(/ZeroAddress|reverted/)
+    }
+    await expect(devnet.deploy({ abi: rateLimitsAbi, bytecode: rateLimitsBytecode }, [ZERO])).rejects.toThrow(/ZeroAddress|reverted/)
+    await expect(devnet.deploy({ abi: almProxyAbi, bytecode: almProxyBytecode }, [ZERO])).rejects.toThrow(/ZeroAddress|reverted/)
+  })
+})
+
 describe('freezer', () => {
   it('removes a compromised relayer instantly', async () => {
     const { freezer, relayer } = devnet.accounts
@@ -270,13 +372,14 @@ describe('access control: every external function refuses every unauthorized cal
     ['swapUSDCToUSDS', [1n]],
     ['transferAsset', [s.usdc, devnet.accounts.bob.address, 1n]],
     ['depositERC4626', [s.susds, usd('1')]],
-    ['withdrawERC4626', [s.susds, usd('1')]],
+    ['withdrawERC4626', [s.susds, usd('1'), usd('1')]],
     ['depositToFacility', [s.facility, usd('1')]],
     ['withdrawFromFacility', [s.facility]],
     ['redeemFromFacility', [s.facility, 42n]],
     ['fundRedeem', [s.facility, 1n, usd('1'), 0n]],
     ['fundRedeem', [s.facility, 1n, 0n, usd('1')]],
     ['approveAndCall', [s.usds, s.facility, usd('1'), '0xb6b55f25']],
+    ['transferForSleeve', [`0x${'1'.repeat(64)}`, 1n, s.usdc, devnet.accounts.bob.address, 1n]], // the gate itself: test/contracts/attestation
   ]
 
   it('Controller relayer actions: only the relayer', async () => {
@@ -292,6 +395,9 @@ describe('access control: every external function refuses every unauthorized cal
     for (const name of [...outsiders, 'relayer'] as const) {
       const as = devnet.accounts[name]
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setMaxSlippage', args: [s.susds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setMaxExchangeRate', args: [s.susds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'rescueToken', args: [s.usds, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'setAttestationRegistry', args: [as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'grantRole', args: [relayerRole, as.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'revokeRole', args: [relayerRole, devnet.accounts.relayer.address] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       if (name === 'freezer') continue
@@ -312,9 +418,9 @@ describe('access control: every external function refuses every unauthorized cal
 
   it('the lists above cover every state-changing function of Controller, ALMProxy and RateLimits', () => {
     const covered: Record<string, string[]> = {
-      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'grantRole', 'revokeRole', 'removeRelayer'],
+      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'setMaxExchangeRate', 'setAttestationRegistry', 'rescueToken', 'grantRole', 'revokeRole', 'removeRelayer'],
       ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
-      RateLimits: ['setRateLimitData', 'removeRateLimit', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
+      RateLimits: ['setRateLimitData', 'removeRateLimit', 'stop', 'resume', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
     }
     const abis: Record<string, Abi> = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
     for (const [name, abi] of Object.entries(abis)) {
@@ -331,6 +437,8 @@ describe('access control: every external function refuses every unauthorized cal
       const as = devnet.accounts[name]
       const base = { address: s.rateLimits, abi: rateLimitsAbi } as const
       await expect(devnet.write(as, { ...base, functionName: 'setRateLimitData', args: [keys.usdsToUsdc!, UNLIMITED, 0n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'stop' })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+      await expect(devnet.write(as, { ...base, functionName: 'resume' })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'removeRateLimit', args: [keys.usdsToUsdc!] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitDecrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
       await expect(devnet.write(as, { ...base, functionName: 'triggerRateLimitIncrease', args: [keys.usdsToUsdc!, 1n] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)

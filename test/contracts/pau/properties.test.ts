@@ -8,11 +8,19 @@
  *   2. PAU funds are conserved: proxy + queued in the facility + funded to the proxy's NFATs +
  *      paid to the allow-listed destination never changes, and nothing reaches anyone else;
  *   3. no accepted change raised a limit faster than SORL (hop apart, ≤ +25% or ≤ init).
+ * The sequences include the aBEAM's brake (`Configurator.stop`): after it every relayer action,
+ * claim and GovOps increase must be refused, and nothing moves (the same conservation checks);
+ * and the attestation gate: lpha-attest records PRE_DEPLOYMENT rounds for a sleeve and the
+ * relayer off-ramps USDC through `transferForSleeve`, accepted exactly when the current round's
+ * record covers it (4. no off-ramp without a matching attestation).
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { parseEventLogs, type Address, type Hex } from 'viem'
-import { configuratorAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { encodeFunctionData, keccak256, parseEventLogs, toBytes, type Address, type Hex } from 'viem'
+import { attestationSleeveKey, attestationTypeIndex } from '../../../src/chain/attestation.js'
+import { deployAttestationRegistry } from '../../../src/chain/deploy/deployAttestationRegistry.js'
+import { attestationRegistryAbi, beamStateAbi, configuratorAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { encodeCall } from '../../../src/chain/timelock.js'
 import {
   LIMIT,
   UNLIMITED,
@@ -31,13 +39,20 @@ let devnet: Devnet
 let s: Stack
 const U = 10n ** 12n // USDS wei per USDC unit
 const FUNDS = usd('10000')
+/** Every finite init refills its max in exactly one day (the most BEAMState accepts). */
 const INIT = {
-  usdsToUsdc: { maxAmount: usd('1000'), slope: usd('1') },
-  transfer: { maxAmount: usd('500'), slope: usd('0.5') },
-  facilityDeposit: { maxAmount: usd('800'), slope: usd('1') },
-  facilityRedeem: { maxAmount: usd('1000'), slope: usd('0.5') },
+  usdsToUsdc: { maxAmount: usd('86400'), slope: usd('1') },
+  transfer: { maxAmount: usd('43200'), slope: usd('0.5') },
+  facilityDeposit: { maxAmount: usd('86400'), slope: usd('1') },
+  facilityRedeem: { maxAmount: usd('43200'), slope: usd('0.5') },
+  sleeveOffRamp: { maxAmount: 43_200n * 10n ** 6n, slope: 500_000n }, // USDC units
 }
-let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex }
+const SLEEVE = attestationSleeveKey('property-sleeve')
+const PRE = attestationTypeIndex('PRE_DEPLOYMENT')
+let registry: Address
+/** The sleeve's off-ramp endpoint (USDC), separate from the USDS bank destination. */
+let offRampDestination: Address
+let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex; sleeveOffRamp: Hex }
 let bank: Address
 /** NFATs the proxy already holds, funded, when every run starts (so redemptions happen in every run). */
 let startFunded: Array<{ tokenId: bigint; amount: bigint }>
@@ -49,6 +64,12 @@ type Step =
   | { kind: 'claimAndFund'; percent: number }
   | { kind: 'wait'; seconds: number }
   | { kind: 'sorl'; bps: number }
+  /** The aBEAM's brake: RateLimits stopped, relayers and GovOps revoked. */
+  | { kind: 'brake' }
+  /** lpha-attest records a PRE_DEPLOYMENT attestation for `round` covering `whole` USDC. */
+  | { kind: 'attest'; round: number; whole: number }
+  /** The relayer off-ramps `whole` USDC for the sleeve's `round` (0: whatever round is newest now, none yet included). */
+  | { kind: 'sleeveOffRamp'; round: number; whole: number }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constantFrom('swapUSDSToUSDC' as const, 'swapUSDCToUSDS' as const, 'transfer' as const), whole: fc.integer({ min: 1, max: 1_300 }) }),
@@ -60,6 +81,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(1, 60, 600, 3_600, Number(HOP), 86_400) }),
   // SORL change of the transfer limit: from -100% to +40% (beyond the +25% bound on purpose).
   fc.record({ kind: fc.constant('sorl' as const), bps: fc.integer({ min: -10_000, max: 4_000 }) }),
+  { arbitrary: fc.record({ kind: fc.constant('attest' as const), round: fc.integer({ min: 1, max: 3 }), whole: fc.integer({ min: 1, max: 1_500 }) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('sleeveOffRamp' as const), round: fc.constantFrom(0, 0, 1, 2, 3), whole: fc.integer({ min: 1, max: 1_000 }) }), weight: 3 },
 )
 
 async function readLimit(key: Hex): Promise<RateLimitData> {
@@ -80,7 +103,11 @@ beforeAll(async () => {
     facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
     facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
     facilityRedeem: rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility),
+    sleeveOffRamp: rateLimitKey(LIMIT.SLEEVE_OFFRAMP, s.usdc, devnet.accounts.alice.address),
   }
+  offRampDestination = devnet.accounts.alice.address
+  registry = await deployAttestationRegistry(devnet, { deployer: devnet.accounts.deployer, councilBeacon: devnet.accounts.council.address, timelock: s.timelock })
+  const setRegistry = encodeFunctionData({ abi: controllerAbi, functionName: 'setAttestationRegistry', args: [registry] })
   const limits: Array<[Hex, bigint, bigint]> = [
     [K.usdsToUsdc, INIT.usdsToUsdc.maxAmount, INIT.usdsToUsdc.slope],
     [K.usdcToUsds, UNLIMITED, 0n],
@@ -92,14 +119,21 @@ beforeAll(async () => {
     [s.nfatClaimKey, UNLIMITED, 0n],
     [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility), UNLIMITED, 0n],
     [rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility), UNLIMITED, 0n],
+    [K.sleeveOffRamp, INIT.sleeveOffRamp.maxAmount, INIT.sleeveOffRamp.slope],
   ]
-  await s.timelocked(...limits.map(([key, max, slope]) => s.addInit(key, max, slope)))
+  await s.timelocked(
+    ...limits.map(([key, max, slope]) => s.addInit(key, max, slope)),
+    encodeCall(registry, { abi: attestationRegistryAbi, functionName: 'addAttestor', args: [devnet.accounts.attestor.address] }),
+    encodeCall(s.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setRegistry, s.pau] }),
+  )
   for (const [key, max, slope] of limits) await s.setRateLimit(key, max, slope)
+  await devnet.write(devnet.accounts.govOps, { address: s.configurator, abi: configuratorAbi, functionName: 'callControllerAction', args: [s.pau, setRegistry] })
   await s.mint(s.proxy, FUNDS)
   await devnet.increaseTime(3_600n)
   const relay = (functionName: string, args: readonly unknown[]) =>
     devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName, args } as never)
   await relay('depositToFacility', [s.facility, usd('750')])
+  await relay('swapUSDSToUSDC', [usd('2000')]) // USDC in the proxy from the start, for sleeve off-ramps
   startFunded = []
   for (const amount of [usd('250'), usd('500')]) {
     const tokenId = await claimAndFund(amount)
@@ -120,21 +154,26 @@ async function claimAndFund(amount: bigint, beforeFund: () => Promise<void> = as
 describe('PAU properties over random sequences', () => {
   it('chain = domain oracle; window bound, conservation and SORL hold', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), (steps) => devnet.withSnapshot(() => run(steps))),
+      // At most one brake per run, at a random position (or none), so most steps run before it.
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), fc.option(fc.nat(), { nil: undefined }), (steps, brakeAt) =>
+        devnet.withSnapshot(() => run(brakeAt === undefined ? steps : withBrakeAt(steps, brakeAt % (steps.length + 1)))),
+      ),
       { numRuns: 50, endOnFailure: true },
     )
   })
 })
 
+const withBrakeAt = (steps: Step[], at: number): Step[] => [...steps.slice(0, at), { kind: 'brake' }, ...steps.slice(at)]
+
 async function run(steps: Step[]): Promise<void> {
   const keys = Object.values(K)
   const model = new Map<Hex, RateLimitData>()
   for (const key of keys) model.set(key, await readLimit(key))
-  const lastIncreaseAt = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'lastIncrease', args: [s.pau, K.transfer] })
+  const lastIncreaseAt = await devnet.publicClient.readContract({ address: s.configurator, abi: configuratorAbi, functionName: 'lastIncrease', args: [s.rateLimits, K.transfer] })
   let lastIncrease = lastIncreaseAt
   let now = await devnet.now()
   let proxyUsds = await balance(s.usds, s.proxy)
-  let proxyUsdc = 0n
+  let proxyUsdc = await balance(s.usdc, s.proxy)
   let queued = 0n
   let paid = 0n
   /** The proxy's funded, unredeemed NFATs, oldest first. */
@@ -144,6 +183,14 @@ async function run(steps: Step[]): Promise<void> {
   const samples: Array<{ t: bigint; available: bigint; slope: bigint; consumed: bigint }> = []
   let consumed = 0n
   const increases: Array<{ t: bigint; from: bigint; to: bigint }> = []
+  /** After the brake nothing may move and GovOps may not raise anything. */
+  let stopped = false
+  let movedAtBrake: { proxyUsds: bigint; proxyUsdc: bigint; queued: bigint; paid: bigint; paidUsdc: bigint; funded: bigint } | undefined
+  /** The registry as lpha-attest left it in this run: the newest PRE_DEPLOYMENT round, what each covers, what left per round. */
+  let latestRound = 0
+  const attested = new Map<number, bigint>()
+  const offRamped = new Map<number, bigint>()
+  let paidUsdc = 0n
 
   const get = (key: Hex) => model.get(key)!
   const attempt = async (expectOk: boolean, send: () => Promise<unknown>) => {
@@ -166,7 +213,7 @@ async function run(steps: Step[]): Promise<void> {
     switch (st.kind) {
       case 'swapUSDSToUSDC': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.usdsToUsdc, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.usdsToUsdc, amount)
         if (await attempt(ok, () => relay('swapUSDSToUSDC', [amount]))) {
           model.set(K.usdsToUsdc, consumeRateLimit(get(K.usdsToUsdc), amount, now))
           proxyUsds -= amount
@@ -176,7 +223,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'swapUSDCToUSDS': {
         const usdc = BigInt(st.whole) * 10n ** 6n
-        const ok = usdc <= proxyUsdc
+        const ok = !stopped && usdc <= proxyUsdc
         if (await attempt(ok, () => relay('swapUSDCToUSDS', [usdc]))) {
           model.set(K.usdsToUsdc, refundRateLimit(get(K.usdsToUsdc), usdc * U, now))
           proxyUsdc -= usdc
@@ -186,7 +233,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'transfer': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.transfer, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.transfer, amount)
         if (await attempt(ok, () => relay('transferAsset', [s.usds, bank, amount]))) {
           model.set(K.transfer, consumeRateLimit(get(K.transfer), amount, now))
           proxyUsds -= amount
@@ -197,7 +244,7 @@ async function run(steps: Step[]): Promise<void> {
       }
       case 'facilityDeposit': {
         const amount = usd(String(st.whole))
-        const ok = amount <= proxyUsds && fits(K.facilityDeposit, amount)
+        const ok = !stopped && amount <= proxyUsds && fits(K.facilityDeposit, amount)
         if (await attempt(ok, () => relay('depositToFacility', [s.facility, amount]))) {
           model.set(K.facilityDeposit, consumeRateLimit(get(K.facilityDeposit), amount, now))
           proxyUsds -= amount
@@ -206,7 +253,7 @@ async function run(steps: Step[]): Promise<void> {
         break
       }
       case 'facilityWithdraw': {
-        if (await attempt(queued > 0n, () => relay('withdrawFromFacility', [s.facility]))) {
+        if (await attempt(!stopped && queued > 0n, () => relay('withdrawFromFacility', [s.facility]))) {
           model.set(K.facilityDeposit, refundRateLimit(get(K.facilityDeposit), queued, now))
           proxyUsds += queued
           queued = 0n
@@ -217,12 +264,12 @@ async function run(steps: Step[]): Promise<void> {
         const amount = (queued * BigInt(st.percent)) / 100n
         // Two transactions: the second gets its own second, so the model's clock stays on the chain's.
         const nextSecond = async () => devnet.setNextBlockTimestamp(++now)
-        if (await attempt(amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
+        if (await attempt(!stopped && amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
         break
       }
       case 'redeem': {
         const next = funded[0]
-        const ok = next !== undefined && fits(K.facilityRedeem, next.amount)
+        const ok = !stopped && next !== undefined && fits(K.facilityRedeem, next.amount)
         if (await attempt(ok, () => relay('redeemFromFacility', [s.facility, next?.tokenId ?? 0n]))) {
           model.set(K.facilityRedeem, consumeRateLimit(get(K.facilityRedeem), next!.amount, now))
           proxyUsds += next!.amount
@@ -235,12 +282,42 @@ async function run(steps: Step[]): Promise<void> {
         const scale = (v: bigint) => (v * BigInt(10_000 + st.bps)) / 10_000n
         const next = { maxAmount: scale(old.maxAmount), slope: scale(old.slope) }
         const verdict = checkSorl({ ...SORL_DEFAULTS, old, next, init: INIT.transfer, lastIncreaseAt: lastIncrease, now })
-        if (await attempt(verdict.ok, () => s.setRateLimit(K.transfer, next.maxAmount, next.slope))) {
+        // After the brake GovOps is no longer accordant: only a brake holder may decrease.
+        if (await attempt(!stopped && verdict.ok, () => s.setRateLimit(K.transfer, next.maxAmount, next.slope))) {
           model.set(K.transfer, configureRateLimit(old, next.maxAmount, next.slope, now))
           if (verdict.ok && verdict.increase) {
             increases.push({ t: now, from: old.maxAmount, to: next.maxAmount })
             lastIncrease = now
           }
+        }
+        break
+      }
+      case 'brake': {
+        await attempt(true, () => devnet.write(devnet.accounts.aBEAM, { address: s.configurator, abi: configuratorAbi, functionName: 'stop', args: [s.pau] }))
+        stopped = true
+        movedAtBrake = { proxyUsds, proxyUsdc, queued, paid, paidUsdc, funded: fundedTotal() }
+        break
+      }
+      case 'attest': {
+        const amount = BigInt(st.whole) * 10n ** 6n
+        const args = [SLEEVE, PRE, BigInt(st.round), keccak256(toBytes(`round ${st.round}`)), amount] as const
+        if (await attempt(st.round > latestRound, () => devnet.write(devnet.accounts.attestor, { address: registry, abi: attestationRegistryAbi, functionName: 'record', args }))) {
+          latestRound = st.round
+          attested.set(st.round, amount)
+        }
+        break
+      }
+      case 'sleeveOffRamp': {
+        const amount = BigInt(st.whole) * 10n ** 6n
+        const round = st.round === 0 ? latestRound : st.round
+        const total = (offRamped.get(round) ?? 0n) + amount
+        const covered = round !== 0 && round === latestRound && total <= (attested.get(round) ?? 0n)
+        const ok = !stopped && covered && amount <= proxyUsdc && fits(K.sleeveOffRamp, amount)
+        if (await attempt(ok, () => relay('transferForSleeve', [SLEEVE, BigInt(round), s.usdc, offRampDestination, amount]))) {
+          model.set(K.sleeveOffRamp, consumeRateLimit(get(K.sleeveOffRamp), amount, now))
+          offRamped.set(round, total)
+          proxyUsdc -= amount
+          paidUsdc += amount
         }
         break
       }
@@ -253,8 +330,11 @@ async function run(steps: Step[]): Promise<void> {
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [s.proxy] })).toBe(queued)
     expect(await balance(s.usds, bank)).toBe(paid)
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'totalFunded' })).toBe(fundedTotal())
-    expect(proxyUsds + proxyUsdc * U + queued + fundedTotal() + paid).toBe(FUNDS)
+    expect(await balance(s.usdc, offRampDestination), 'no off-ramp without a matching attestation').toBe(paidUsdc)
+    for (const [round, total] of offRamped) expect(total).toBeLessThanOrEqual(attested.get(round)!)
+    expect(proxyUsds + proxyUsdc * U + queued + fundedTotal() + paid + paidUsdc * U).toBe(FUNDS)
     expect(await balance(s.usds, devnet.accounts.attacker.address)).toBe(0n)
+    if (movedAtBrake) expect({ proxyUsds, proxyUsdc, queued, paid, paidUsdc, funded: fundedTotal() }, 'nothing moves after the brake').toEqual(movedAtBrake)
     const transferLimit = get(K.transfer)
     samples.push({ t: now, available: currentRateLimit(transferLimit, now), slope: transferLimit.slope, consumed })
   }
