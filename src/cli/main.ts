@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
+import { register as registerDashboard } from './dashboard.js'
 import { register as registerDemo } from './demo.js'
 import { register as registerStatus } from './status.js'
 import { register as registerUp } from './up.js'
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerAgents(program)
   registerBeacons(program)
+  registerDashboard(program)
   registerDemo(program)
   registerStatus(program)
   registerUp(program)
