@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import type { Address } from 'viem'
 import { toRiskUnit } from '../beacons/verify/policy.js'
@@ -5,13 +6,12 @@ import { assetJournal, capitalByState, effectiveCrr, exposureByPrime, sleeveTime
 import { BaseError, InvalidInputError, NotFoundError, isBaseError } from '../domain/errors.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../domain/money.js'
 import { verifyUnitPosition } from '../domain/risk/position.js'
-import { riskReportToJson } from '../domain/risk/report.js'
 import type { SynomeTransport } from '../synome/client/types.js'
 import { GENESIS_HASH, verifyChain, type SynomeEvent } from '../synome/log/hash.js'
 import type { AttestationRecord, HaloClassRecord, SleeveRecord, UnitRecord } from '../synome/records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, verifyCommandSignature } from '../synome/signing.js'
 import type { DashboardChain, DashboardContracts } from './chain.js'
-import type { Snapshots } from './snapshot.js'
+import type { Snapshot, Snapshots } from './snapshot.js'
 
 /**
  * The dashboard's read-only API (GET only), served under /api by `halo dashboard`. It reads
@@ -33,6 +33,7 @@ const PROBLEM = 'application/problem+json'
 /** Most events one History request scans backwards for filter matches. */
 const MAX_SCANNED_EVENTS = 20_000
 const EVENT_PAGE = 1000
+const MAX_CACHED_SIGNATURES = 10_000
 
 function problem(c: Context, error: BaseError) {
   return c.body(JSON.stringify(error.toProblem()), error.status as 400, { 'content-type': PROBLEM })
@@ -67,6 +68,19 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
   // verified event on (the log is append-only, so a verified prefix stays verified).
   let verified = { position: 0, hash: GENESIS_HASH, events: 0 }
   let broken: { brokenAt: number; reason: string; events: number } | undefined
+  // Signature checks by a digest of the whole event as served (an event never changes, so a
+  // repeat view costs no secp256k1 recovery; any altered field is a different key).
+  const signatures = new Map<string, { ok: boolean; detail: string }>()
+  const checkedSignature = async (event: SynomeEvent) => {
+    const key = createHash('sha256').update(JSON.stringify(event)).digest('base64')
+    let result = signatures.get(key)
+    if (!result) {
+      result = await signatureCheck(event, chainId)
+      if (signatures.size >= MAX_CACHED_SIGNATURES) signatures.delete(signatures.keys().next().value!)
+      signatures.set(key, result)
+    }
+    return result
+  }
 
   app.onError((error, c) => {
     if (isBaseError(error) && error.status < 500) return problem(c, error)
@@ -79,27 +93,9 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
 
   app.get('/overview', async (c) => {
     const s = await p.snapshots.current()
-    const report = s.verify.ok ? riskReportToJson(s.verify.report) : null
-    const exposures = exposureByPrime(s.units)
-    // The report keys Primes by depositor address; the Synome may record a Prime by name.
-    const addressOf = (prime: string) => (p.primeAddresses?.[prime] ?? prime).toLowerCase()
-    const primeRisk = new Map((report?.primes ?? []).map((r) => [r.prime, r]))
-    const primes = exposures.map((e) => {
-      const risk = primeRisk.get(addressOf(e.prime))
-      return { ...e, address: addressOf(e.prime), requiredCapitalUsd: risk?.requiredCapitalUsd ?? null, sleeveCapitalUsd: risk?.sleeveCapitalUsd ?? null, coreHaloCapitalUsd: risk?.coreHaloCapitalUsd ?? null, crr: risk ? effectiveCrr(risk.requiredCapitalUsd, e.principal) : null, incomplete: risk?.incomplete ?? false }
-    })
-    for (const r of report?.primes ?? []) if (!primes.some((x) => x.address === r.prime)) primes.push({ prime: r.prime, address: r.prime, units: 0, principal: '0', requiredCapitalUsd: r.requiredCapitalUsd, sleeveCapitalUsd: r.sleeveCapitalUsd, coreHaloCapitalUsd: r.coreHaloCapitalUsd, crr: null, incomplete: r.incomplete })
-    const alerts = s.verify.ok ? s.verify.report.alerts : 'alerts' in s.verify ? s.verify.alerts : []
-    return c.json({
-      asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs) },
-      haloClasses: totalsByClass(s.haloClasses.map((h) => h.haloClass), s.sleeves, s.units).map((t) => ({ ...t, ...pickClass(s.haloClasses.find((h) => h.haloClass === t.haloClass)) })),
-      sleevesByState: capitalByState(s.sleeves),
-      unitsByState: unitsByState(s.units),
-      primes,
-      totals: report?.totals ?? null,
-      verify: s.verify.ok ? { ok: true, frameworkVersion: s.verify.report.frameworkVersion, positionsVerified: s.verify.positionsVerified } : { ok: false, frameworkVersion: 'frameworkVersion' in s.verify ? s.verify.frameworkVersion : null, error: 'error' in s.verify ? s.verify.error : null, positionsVerified: false },
-      alerts,
-    })
+    let overview = s.memo.get('overview')
+    if (!overview) s.memo.set('overview', (overview = overviewOf(s, p.primeAddresses)))
+    return c.json(overview as object)
   })
 
   app.get('/sleeves', async (c) => {
@@ -117,16 +113,15 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
       listAllFiltered<AttestationRecord>(p.synome, { type: 'attestation', sleeveId: id }),
       p.snapshots.current(),
     ])
-    const risk = s.verify.ok ? riskReportToJson(s.verify.report) : null
     return c.json({
       sleeve: record.data,
       version: record.version,
       timeline: sleeveTimeline(versions as SleeveVersionLike[], attestations),
       journal: assetJournal(versions as SleeveVersionLike[]),
-      units: units.map((u) => ({ ...u, requiredCapitalUsd: risk?.units.find((r) => r.unitId === String(u.unitId))?.requiredCapitalUsd ?? null })),
+      units: units.map((u) => ({ ...u, requiredCapitalUsd: s.unitRisk.get(String(u.unitId))?.requiredCapitalUsd ?? null })),
       attestations,
-      risk: risk?.sleeves.find((r) => r.sleeveId === id) ?? null,
-      alerts: s.verify.ok ? s.verify.report.alerts.filter((a) => (a.entity.type === 'sleeve' && a.entity.id === id) || (a.entity.type === 'unit' && record.data.linkedUnits.map(String).includes(a.entity.id))) : [],
+      risk: s.sleeveRisk.get(id) ?? null,
+      alerts: s.alerts.filter((a) => (a.entity.type === 'sleeve' && a.entity.id === id) || (a.entity.type === 'unit' && record.data.linkedUnits.map(String).includes(a.entity.id))),
       asOf: { position: s.head.position },
     })
   })
@@ -151,8 +146,7 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
       }
     }
     const s = await p.snapshots.current()
-    const risk = s.verify.ok ? riskReportToJson(s.verify.report).units.find((u) => u.unitId === id) ?? null : null
-    return c.json({ unit, version: record.version, updatedAt: record.updatedAt, depositorAddress: p.primeAddresses?.[unit.depositorPrime] ?? null, chain, check, risk })
+    return c.json({ unit, version: record.version, updatedAt: record.updatedAt, depositorAddress: p.primeAddresses?.[unit.depositorPrime] ?? null, chain, check, risk: s.unitRisk.get(id) ?? null })
   })
 
   app.get('/rate-limits', async (c) => {
@@ -167,19 +161,21 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
     const before = q.before ? intQuery(q.before, 'before', head.position + 1, Number.MAX_SAFE_INTEGER) : head.position + 1
     const matches = (e: SynomeEvent) =>
       (!q.command || e.command === q.command) && (!q.actor || e.actor === q.actor.toLowerCase()) && (!q.entityType || e.entityType === q.entityType) && (!q.entityId || e.entityId === q.entityId)
+    // Unfiltered, the newest `limit` events are one read; filtered, scan back in bounded pages.
+    const pageSize = q.command || q.actor || q.entityType || q.entityId ? EVENT_PAGE : limit
     const found: SynomeEvent[] = []
     let upper = before
     let scanned = 0
     while (upper > 1 && found.length < limit && scanned < MAX_SCANNED_EVENTS) {
-      const after = Math.max(0, upper - EVENT_PAGE - 1)
-      const page = await p.synome.events({ after, limit: EVENT_PAGE })
+      const after = Math.max(0, upper - pageSize - 1)
+      const page = await p.synome.events({ after, limit: pageSize })
       const window = page.events.filter((e) => e.position < upper)
       scanned += window.length
       found.push(...window.filter(matches).reverse())
       upper = after + 1
     }
     const events = found.slice(0, limit)
-    const checked = await Promise.all(events.map(async (e) => ({ ...e, signatureCheck: await signatureCheck(e, chainId) })))
+    const checked = await Promise.all(events.map(async (e) => ({ ...e, signatureCheck: await checkedSignature(e) })))
     return c.json({ head, events: checked, nextBefore: events.length === limit ? events.at(-1)!.position : upper > 1 ? upper : null, scanned })
   })
 
@@ -210,6 +206,30 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
   })
 
   return app
+}
+
+/** The overview of one snapshot (memoised on it: computed once per log head). */
+function overviewOf(s: Snapshot, primeAddresses: Readonly<Record<string, string>> | undefined) {
+  const report = s.report
+  const exposures = exposureByPrime(s.units)
+  // The report keys Primes by depositor address; the Synome may record a Prime by name.
+  const addressOf = (prime: string) => (primeAddresses?.[prime] ?? prime).toLowerCase()
+  const primeRisk = new Map((report?.primes ?? []).map((r) => [r.prime, r]))
+  const primes = exposures.map((e) => {
+    const risk = primeRisk.get(addressOf(e.prime))
+    return { ...e, address: addressOf(e.prime), requiredCapitalUsd: risk?.requiredCapitalUsd ?? null, sleeveCapitalUsd: risk?.sleeveCapitalUsd ?? null, coreHaloCapitalUsd: risk?.coreHaloCapitalUsd ?? null, crr: risk ? effectiveCrr(risk.requiredCapitalUsd, e.principal) : null, incomplete: risk?.incomplete ?? false }
+  })
+  for (const r of report?.primes ?? []) if (!primes.some((x) => x.address === r.prime)) primes.push({ prime: r.prime, address: r.prime, units: 0, principal: '0', requiredCapitalUsd: r.requiredCapitalUsd, sleeveCapitalUsd: r.sleeveCapitalUsd, coreHaloCapitalUsd: r.coreHaloCapitalUsd, crr: null, incomplete: r.incomplete })
+  return {
+    asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs) },
+    haloClasses: totalsByClass(s.haloClasses.map((h) => h.haloClass), s.sleeves, s.units).map((t) => ({ ...t, ...pickClass(s.haloClasses.find((h) => h.haloClass === t.haloClass)) })),
+    sleevesByState: capitalByState(s.sleeves),
+    unitsByState: unitsByState(s.units),
+    primes,
+    totals: report?.totals ?? null,
+    verify: s.verify.ok ? { ok: true, frameworkVersion: s.verify.report.frameworkVersion, positionsVerified: s.verify.positionsVerified } : { ok: false, frameworkVersion: 'frameworkVersion' in s.verify ? s.verify.frameworkVersion : null, error: 'error' in s.verify ? s.verify.error : null, positionsVerified: false },
+    alerts: s.alerts,
+  }
 }
 
 function pickClass(record: HaloClassRecord | undefined) {

@@ -1,4 +1,6 @@
 import type { VerifyChain } from '../beacons/verify/chain.js'
+import type { Alert } from '../domain/risk/alerts.js'
+import { riskReportToJson, type RiskReportJson } from '../domain/risk/report.js'
 import { runVerify, type VerifyReader, type VerifyRun } from '../beacons/verify/reconcile.js'
 import type { SourceContext } from '../risk/sources/index.js'
 import type { SynomeTransport } from '../synome/client/types.js'
@@ -20,6 +22,13 @@ export type Snapshot = {
   /** lpla-verify's run over exactly these records (the same `runVerify` the beacon uses). */
   verify: VerifyRun | { ok: false; error: string }
   positionsVerified: boolean
+  /** The report as JSON (exact strings), indexed once per snapshot for the per-entity pages. */
+  report: RiskReportJson | null
+  sleeveRisk: ReadonlyMap<string, RiskReportJson['sleeves'][number]>
+  unitRisk: ReadonlyMap<string, RiskReportJson['units'][number]>
+  alerts: readonly Alert[]
+  /** Per-snapshot memo of derived responses (the overview), computed on first use. */
+  memo: Map<string, unknown>
 }
 
 export type SnapshotParameters = {
@@ -84,7 +93,24 @@ export function createSnapshots(p: SnapshotParameters) {
     } catch (error) {
       verify = { ok: false, error: error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error) }
     }
-    return { head, builtAt: clock(), buildMs: performance.now() - started, sleeves, units, attestations, haloClasses, verify, positionsVerified: p.verifyChain !== undefined }
+    const report = verify.ok ? riskReportToJson(verify.report) : null
+    const alerts = verify.ok ? verify.report.alerts : 'alerts' in verify ? verify.alerts : []
+    return {
+      head,
+      builtAt: clock(),
+      buildMs: performance.now() - started,
+      sleeves,
+      units,
+      attestations,
+      haloClasses,
+      verify,
+      positionsVerified: p.verifyChain !== undefined,
+      report,
+      sleeveRisk: new Map((report?.sleeves ?? []).map((r) => [r.sleeveId, r])),
+      unitRisk: new Map((report?.units ?? []).map((r) => [r.unitId, r])),
+      alerts,
+      memo: new Map(),
+    }
   }
 
   function rebuild(): Promise<Snapshot> {

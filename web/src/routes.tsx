@@ -1,18 +1,22 @@
-import type { ReactElement } from 'react'
-import { EntityPage } from './pages/Entity'
-import { HistoryPage } from './pages/History'
+import { lazy, type ReactElement } from 'react'
 import { NotFound } from './pages/NotFound'
-import { OverviewPage } from './pages/Overview'
-import { PrimePage } from './pages/Prime'
-import { RateLimitsPage } from './pages/RateLimits'
-import { SleevePage } from './pages/Sleeve'
-import { SleevesPage } from './pages/Sleeves'
-import { UnitPage } from './pages/Unit'
+
+// Each page is its own chunk: a deep link loads only its page (and the charting library only
+// where a page draws a chart).
+const OverviewPage = lazy(() => import('./pages/Overview').then((m) => ({ default: m.OverviewPage })))
+const SleevesPage = lazy(() => import('./pages/Sleeves').then((m) => ({ default: m.SleevesPage })))
+const SleevePage = lazy(() => import('./pages/Sleeve').then((m) => ({ default: m.SleevePage })))
+const UnitPage = lazy(() => import('./pages/Unit').then((m) => ({ default: m.UnitPage })))
+const PrimePage = lazy(() => import('./pages/Prime').then((m) => ({ default: m.PrimePage })))
+const RateLimitsPage = lazy(() => import('./pages/RateLimits').then((m) => ({ default: m.RateLimitsPage })))
+const HistoryPage = lazy(() => import('./pages/History').then((m) => ({ default: m.HistoryPage })))
+const EntityPage = lazy(() => import('./pages/Entity').then((m) => ({ default: m.EntityPage })))
 
 /**
  * Every page of the dashboard, in one table: a new area (Portfolio, LCTS, Factory artifacts)
  * adds its page here with `nav: true` to appear in the main navigation, plus its read
- * endpoints in src/dashboard/api.ts. Paths are deep links: every entity has one.
+ * endpoints in src/dashboard/api.ts. Paths are deep links: every entity has one. Pages load
+ * lazily (see above), so adding one does not slow the others.
  */
 export type PageRoute = { path: string; title: string; nav: boolean; element: ReactElement }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { Suspense, useEffect, useRef } from 'react'
 import { NavLink, Outlet, useLocation } from 'react-router'
 import { NAV } from '../routes'
 
@@ -41,7 +41,15 @@ export function Layout() {
         </nav>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Outlet />
+        <Suspense
+          fallback={
+            <p role="status" className="muted">
+              Loading…
+            </p>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="foot">Figures are exact decimal strings from the Synome and the chain; charts are drawn to scale, labels are exact.</footer>
     </>
