@@ -221,7 +221,7 @@ function overviewOf(s: Snapshot, primeAddresses: Readonly<Record<string, string>
   })
   for (const r of report?.primes ?? []) if (!primes.some((x) => x.address === r.prime)) primes.push({ prime: r.prime, address: r.prime, units: 0, principal: '0', requiredCapitalUsd: r.requiredCapitalUsd, sleeveCapitalUsd: r.sleeveCapitalUsd, coreHaloCapitalUsd: r.coreHaloCapitalUsd, crr: null, incomplete: r.incomplete })
   return {
-    asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs) },
+    asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs), kind: s.kind },
     haloClasses: totalsByClass(s.haloClasses.map((h) => h.haloClass), s.sleeves, s.units).map((t) => ({ ...t, ...pickClass(s.haloClasses.find((h) => h.haloClass === t.haloClass)) })),
     sleevesByState: capitalByState(s.sleeves),
     unitsByState: unitsByState(s.units),

@@ -1,7 +1,7 @@
 import type { VerifyChain } from '../beacons/verify/chain.js'
+import { runVerify, type VerifyReader, type VerifyRun } from '../beacons/verify/reconcile.js'
 import type { Alert } from '../domain/risk/alerts.js'
 import { riskReportToJson, type RiskReportJson } from '../domain/risk/report.js'
-import { runVerify, type VerifyReader, type VerifyRun } from '../beacons/verify/reconcile.js'
 import type { SourceContext } from '../risk/sources/index.js'
 import type { SynomeTransport } from '../synome/client/types.js'
 import type { AttestationRecord, CoreHaloRecord, HaloClassRecord, RiskFrameworkRecord, SleeveRecord, UnitRecord } from '../synome/records.js'
@@ -10,11 +10,23 @@ import type { AttestationRecord, CoreHaloRecord, HaloClassRecord, RiskFrameworkR
 const PAGE = 1000
 /** Bound on pages per entity type (1M records); beyond that a dashboard snapshot is the wrong tool. */
 const MAX_PAGES = 1000
+/** More new events than this since the last snapshot: read everything again instead of patching. */
+const MAX_PATCH_EVENTS = 5_000
+/** Parallel entity reads while patching. */
+const PATCH_CONCURRENCY = 8
+
+/** The entity types a snapshot holds, by id, in creation order. */
+const TYPES = ['sleeve', 'unit', 'attestation', 'haloClass', 'coreHalo', 'riskFramework'] as const
+type HeldType = (typeof TYPES)[number]
+type Records = { sleeve: SleeveRecord; unit: UnitRecord; attestation: AttestationRecord; haloClass: HaloClassRecord; coreHalo: CoreHaloRecord; riskFramework: RiskFrameworkRecord }
+type Held = { [T in HeldType]: ReadonlyMap<string, Records[T]> }
 
 export type Snapshot = {
   head: { position: number; hash: string | null }
   builtAt: Date
   buildMs: number
+  /** 'full' = every record read; 'patch' = the previous snapshot plus the entities events since wrote. */
+  kind: 'full' | 'patch'
   sleeves: SleeveRecord[]
   units: UnitRecord[]
   attestations: AttestationRecord[]
@@ -29,37 +41,47 @@ export type Snapshot = {
   alerts: readonly Alert[]
   /** Per-snapshot memo of derived responses (the overview), computed on first use. */
   memo: Map<string, unknown>
+  held: Held
 }
 
 export type SnapshotParameters = {
-  synome: Pick<SynomeTransport, 'list' | 'head'>
+  synome: Pick<SynomeTransport, 'list' | 'head' | 'get' | 'events'>
   verifyChain?: VerifyChain | undefined
   sources: SourceContext
   primeAddresses?: Readonly<Record<string, string>> | undefined
   usdc?: string | undefined
   clock?: (() => Date) | undefined
-  /** A snapshot older than this is rebuilt in the background even when the log has not moved (time-based alerts, chain balances). */
+  /** A snapshot older than this is re-verified in the background (time-based alerts, chain balances). */
   maxAgeMs?: number | undefined
 }
 
-async function listAll<T>(synome: Pick<SynomeTransport, 'list'>, type: string): Promise<T[]> {
-  const out: T[] = []
+async function listAll<T>(synome: Pick<SynomeTransport, 'list'>, type: string): Promise<Map<string, T>> {
+  const out = new Map<string, T>()
   let cursor: string | undefined
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await synome.list<T>({ type, limit: PAGE, ...(cursor ? { cursor } : {}) })
-    for (const item of result.items) out.push(item.data)
+    for (const item of result.items) out.set(item.id, item.data)
     if (!result.nextCursor) return out
     cursor = result.nextCursor
   }
   throw new Error(`more than ${MAX_PAGES * PAGE} ${type} records; refusing an unbounded scan`)
 }
 
+/** The entities an event wrote, from its stored result (`writes` of the CommandResult). */
+function writesOf(result: unknown): { type: string; id: string }[] {
+  const writes = (result as { writes?: unknown } | null)?.writes
+  return Array.isArray(writes) ? writes.filter((w): w is { type: string; id: string } => typeof w?.type === 'string' && typeof w?.id === 'string') : []
+}
+
 /**
- * The whole-Halo figures (overview, CRR) come from one full read of the Synome plus one
- * lpla-verify run, which at 10k sleeves takes seconds: far too slow per page view. So they are
- * kept as a snapshot keyed by the log head. A request waits for a rebuild only when the log has
- * moved (the page must show what the Synome holds); a snapshot that is merely old is served
- * while a fresh one builds. Concurrent requests share one build.
+ * The whole-Halo figures (overview, CRR) need every record plus one lpla-verify run, which at
+ * 10k sleeves takes seconds to read: far too slow per page view. So they are kept as a
+ * snapshot keyed by the log head. When the log moved, the snapshot is patched: the events since
+ * its head name every entity they wrote, only those are read again, and lpla-verify's rules run
+ * on the records in memory (a request waits for that, so the page shows what the Synome holds).
+ * A snapshot older than `maxAgeMs` is served while lpla-verify runs again in the background.
+ * Records written outside commands (a bulk load straight into the projection) are seen by the
+ * first snapshot only. Concurrent requests share one build.
  */
 export function createSnapshots(p: SnapshotParameters) {
   const clock = p.clock ?? (() => new Date())
@@ -67,24 +89,47 @@ export function createSnapshots(p: SnapshotParameters) {
   let cached: Snapshot | undefined
   let building: Promise<Snapshot> | undefined
 
-  async function build(): Promise<Snapshot> {
+  async function readAll(): Promise<Held> {
+    const [sleeve, unit, attestation, haloClass, coreHalo, riskFramework] = await Promise.all(TYPES.map((type) => listAll(p.synome, type)))
+    return { sleeve, unit, attestation, haloClass, coreHalo, riskFramework } as Held
+  }
+
+  /** The previous snapshot's records with the entities written after it read again; undefined = too many changes. */
+  async function patch(from: Snapshot, to: number): Promise<Held | undefined> {
+    const changed = new Map<string, { type: HeldType; id: string }>()
+    let after = from.head.position
+    while (after < to) {
+      const { events, next } = await p.synome.events({ after, limit: PAGE })
+      if (events.length === 0) break
+      for (const event of events) for (const w of writesOf(event.result)) if ((TYPES as readonly string[]).includes(w.type)) changed.set(`${w.type}\u0001${w.id}`, w as { type: HeldType; id: string })
+      if (changed.size > MAX_PATCH_EVENTS || events.length > MAX_PATCH_EVENTS) return undefined
+      after = next
+    }
+    const held = Object.fromEntries(TYPES.map((t) => [t, new Map(from.held[t] as Map<string, unknown>)])) as { [T in HeldType]: Map<string, Records[T]> }
+    const queue = [...changed.values()]
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) (held[item.type] as Map<string, unknown>).set(item.id, (await p.synome.get(item.type, item.id)).data)
+    }
+    await Promise.all(Array.from({ length: Math.min(PATCH_CONCURRENCY, queue.length) }, worker))
+    return held
+  }
+
+  async function build(previous: Snapshot | undefined): Promise<Snapshot> {
     const started = performance.now()
     const head = await p.synome.head()
-    const [sleeves, units, attestations, haloClasses, coreHalos, frameworks] = await Promise.all([
-      listAll<SleeveRecord>(p.synome, 'sleeve'),
-      listAll<UnitRecord>(p.synome, 'unit'),
-      listAll<AttestationRecord>(p.synome, 'attestation'),
-      listAll<HaloClassRecord>(p.synome, 'haloClass'),
-      listAll<CoreHaloRecord>(p.synome, 'coreHalo'),
-      listAll<RiskFrameworkRecord>(p.synome, 'riskFramework'),
-    ])
-    const current = frameworks.at(-1)
+    const patched = previous && head.position >= previous.head.position ? await patch(previous, head.position) : undefined
+    const held = patched ?? (await readAll())
+    const sleeves = [...held.sleeve.values()]
+    const units = [...held.unit.values()]
+    const attestations = [...held.attestation.values()]
+    const haloClasses = [...held.haloClass.values()]
+    const current = [...held.riskFramework.values()].at(-1)
     const reader: VerifyReader = {
       riskFramework: async () => (current ? { version: current.version, document: current.document } : undefined),
       sleeves: async () => sleeves,
       units: async () => units,
       attestations: async () => attestations,
-      coreHalos: async () => coreHalos,
+      coreHalos: async () => [...held.coreHalo.values()],
       haloClasses: async () => haloClasses.map((c) => ({ haloClass: c.haloClass, facility: c.facility })),
     }
     let verify: Snapshot['verify']
@@ -94,11 +139,11 @@ export function createSnapshots(p: SnapshotParameters) {
       verify = { ok: false, error: error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error) }
     }
     const report = verify.ok ? riskReportToJson(verify.report) : null
-    const alerts = verify.ok ? verify.report.alerts : 'alerts' in verify ? verify.alerts : []
     return {
       head,
       builtAt: clock(),
       buildMs: performance.now() - started,
+      kind: patched ? 'patch' : 'full',
       sleeves,
       units,
       attestations,
@@ -108,13 +153,14 @@ export function createSnapshots(p: SnapshotParameters) {
       report,
       sleeveRisk: new Map((report?.sleeves ?? []).map((r) => [r.sleeveId, r])),
       unitRisk: new Map((report?.units ?? []).map((r) => [r.unitId, r])),
-      alerts,
+      alerts: verify.ok ? verify.report.alerts : 'alerts' in verify ? verify.alerts : [],
       memo: new Map(),
+      held,
     }
   }
 
   function rebuild(): Promise<Snapshot> {
-    building ??= build()
+    building ??= build(cached)
       .then((snapshot) => {
         cached = snapshot
         return snapshot
@@ -129,12 +175,10 @@ export function createSnapshots(p: SnapshotParameters) {
     async current(): Promise<Snapshot> {
       const head = await p.synome.head()
       if (!cached || cached.head.position !== head.position) return rebuild()
+      // Nothing new in the log, but time-based alerts and on-chain balances move: re-run
+      // lpla-verify on the records in memory, serving this snapshot meanwhile.
       if (clock().getTime() - cached.builtAt.getTime() > maxAgeMs) void rebuild().catch(() => undefined)
       return cached
-    },
-    /** Drop the snapshot (tests, and after the chain moved under a devnet). */
-    invalidate() {
-      cached = undefined
     },
   }
 }

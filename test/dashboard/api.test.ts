@@ -71,6 +71,25 @@ describe('dashboard API on the seed happy path', () => {
     const positions = page.events.map((e) => e.position)
     expect(positions).toEqual([...positions].sort((a, b) => b - a))
   })
+
+  it('after new events the overview is patched from the entities they wrote, and equals a full re-read', async () => {
+    const app = appFor()
+    const before = await get<{ asOf: { kind: string } }>(app, '/api/overview')
+    expect(before.asOf.kind).toBe('full')
+    const nfat = clientsFor(synome, time.clock).nfat
+    time.set('2026-10-06T10:00:00Z')
+    await nfat.send('createSleeve', { sleeveId: 'sleeve-8', haloClass: 'facility-A' })
+    const after = await get<{ asOf: { kind: string; position: number }; sleevesByState: { state: string; sleeves: number }[] }>(app, '/api/overview')
+    expect(after.asOf).toMatchObject({ kind: 'patch', position: (await synome.head()).position })
+    expect(after.sleevesByState.filter((s) => s.sleeves > 0).map((s) => [s.state, s.sleeves])).toEqual([
+      ['CREATED', 1],
+      ['CLOSED', 1],
+    ])
+    const fresh = await get<{ asOf: unknown }>(appFor(), '/api/overview')
+    const { asOf: _a, ...patched } = after
+    const { asOf: _b, ...full } = fresh
+    expect(patched).toEqual(full)
+  })
 })
 
 describe('attacks on the dashboard', () => {

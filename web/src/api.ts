@@ -46,7 +46,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
 export type Alert = { code: string; severity: 'warning' | 'critical'; entity: { type: string; id: string }; message: string; details: Record<string, unknown> }
 
 export type Overview = {
-  asOf: { position: number; hash: string | null; builtAt: string; buildMs: number }
+  asOf: { position: number; hash: string | null; builtAt: string; buildMs: number; kind: 'full' | 'patch' }
   haloClasses: { haloClass: string; sleeves: number; units: number; capitalUsd: string; principal: string; facility: string | null; description: string | null }[]
   sleevesByState: { state: string; sleeves: number; capitalUsd: string }[]
   unitsByState: { state: string; units: number; principal: string }[]

@@ -151,7 +151,7 @@ export function OverviewPage() {
                     ['Required capital, all Primes (USD)', <Money value={o.totals?.requiredCapitalUsd} />],
                     ['Not attributed to a unit (USD)', <Money value={o.totals?.unattributedCapitalUsd} />],
                     ['Complete', o.totals ? (o.totals.incomplete ? 'no — a Core Halo value is missing' : 'yes') : '—'],
-                    ['Snapshot built', `${time(o.asOf.builtAt)} in ${o.asOf.buildMs} ms`],
+                    ['Snapshot built', `${time(o.asOf.builtAt)} in ${o.asOf.buildMs} ms (${o.asOf.kind === 'patch' ? 'patched from the new events' : 'full read'})`],
                   ]}
                 />
               </Section>
