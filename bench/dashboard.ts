@@ -15,8 +15,9 @@
  * (30k NFAT reads is lpla-verify's cost, see bench:verify).
  *
  * Render time = from navigation start until the page's data is on screen (the h1 is there and
- * no "Loading…" status is left). Warm = the overview snapshot is current; cold = the first
- * overview after a new event (the snapshot is rebuilt before the page can show it).
+ * no "Loading…" status is left), each page a fresh load (a deep link). Warm = the overview
+ * snapshot is current; after a new event = the snapshot is patched before the page can show it;
+ * first view = the snapshot is built from a full read (once per dashboard start).
  */
 import { parseArgs } from 'node:util'
 import { chromium, type Page } from 'playwright-core'
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
       { name: 'History', path: '/history', api: ['/api/events', '/api/verify-log'] },
     ]
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    // Cold: the first overview after a new event rebuilds the snapshot (full read + lpla-verify).
+    // First view: the snapshot is built from a full read of every record plus an lpla-verify run.
     const rawListStarted = performance.now()
     for (const type of ['sleeve', 'unit']) {
       let cursor: string | undefined
@@ -168,12 +169,10 @@ async function main(): Promise<void> {
       } while (cursor)
     }
     const rawListMs = performance.now() - rawListStarted
-    now = new Date(NOW.getTime() + 60_000)
-    await nfatClient.send('createSleeve', { sleeveId: 'sleeve-cold', haloClass: HALO_CLASS })
-    const coldStarted = performance.now()
+    const firstStarted = performance.now()
     await page.goto(`${url}/`)
     await waitLoaded(page)
-    const coldMs = performance.now() - coldStarted
+    const firstMs = performance.now() - firstStarted
 
     const rows: { page: string; renderP50Ms: number; renderMaxMs: number; apiP50Ms: number; ratio: string }[] = []
     for (const p of pages) {
@@ -194,15 +193,37 @@ async function main(): Promise<void> {
       const api = median(fetches)
       rows.push({ page: p.name, renderP50Ms: ms(render), renderMaxMs: ms(Math.max(...renders)), apiP50Ms: ms(api), ratio: `${(render / api).toFixed(1)}×` })
     }
+    // The browser's own floor: a navigation to a bare JSON document on the same server.
+    const floors: number[] = []
+    for (let r = 0; r < RUNS; r++) {
+      const started = performance.now()
+      await page.goto(`${url}/api/head`)
+      floors.push(performance.now() - started)
+    }
+    const floorMs = median(floors)
+    // After a new event: the snapshot is patched (one entity read again, the rules re-run in memory).
+    const patchedRenders: number[] = []
+    for (let r = 0; r < RUNS; r++) {
+      now = new Date(NOW.getTime() + (r + 1) * 60_000)
+      await nfatClient.send('createSleeve', { sleeveId: `sleeve-new-${r}`, haloClass: HALO_CLASS })
+      const started = performance.now()
+      await page.goto(`${url}/`)
+      await waitLoaded(page)
+      patchedRenders.push(performance.now() - started)
+      log(`after a new event: ${Math.round(patchedRenders.at(-1)!)} ms; snapshot ${JSON.stringify(((await (await fetch(`${url}/api/overview`)).json()) as { asOf: unknown }).asOf)}`)
+    }
+    const patchedMs = median(patchedRenders)
     const result = {
       sleeves: SLEEVES,
       units: SLEEVES * PER,
       realCommands: REAL * (PER + 2) + 1,
       seedSeconds: Number((seedMs / 1000).toFixed(1)),
       signedCommandsSeconds: Number((commandsMs / 1000).toFixed(1)),
-      cold: { overviewRenderMs: ms(coldMs), rawListAllMs: ms(rawListMs), ratio: `${(coldMs / rawListMs).toFixed(2)}×` },
+      firstView: { overviewRenderMs: ms(firstMs), rawListAllMs: ms(rawListMs), ratio: `${(firstMs / rawListMs).toFixed(2)}×` },
+      afterNewEvent: { overviewRenderP50Ms: ms(patchedMs), overviewRenderMaxMs: ms(Math.max(...patchedRenders)), warmOverviewP50Ms: rows[0]!.renderP50Ms },
+      browserFloorMs: ms(floorMs),
       pages: rows,
-      allUnderOneSecond: rows.every((r) => r.renderMaxMs < 1000),
+      allUnderOneSecond: rows.every((r) => r.renderMaxMs < 1000) && Math.max(...patchedRenders) < 1000,
       runs: RUNS,
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`)
@@ -215,8 +236,10 @@ async function main(): Promise<void> {
         '| --- | ---: | ---: | ---: | ---: |',
         ...rows.map((r) => `| ${r.page} | ${r.renderP50Ms} ms | ${r.renderMaxMs} ms | ${r.apiP50Ms} ms | ${r.ratio} |`),
         '',
-        `cold overview (first view after a new event: snapshot rebuilt): ${result.cold.overviewRenderMs} ms vs ${result.cold.rawListAllMs} ms to page through every sleeve and unit = ${result.cold.ratio}`,
-        `every page under 1 s (warm, max of ${RUNS}): ${result.allUnderOneSecond ? 'yes' : 'NO'}`,
+        `browser floor (navigating to a bare JSON document on the same server): ${result.browserFloorMs} ms`,
+        `overview right after a new event (snapshot patched): p50 ${result.afterNewEvent.overviewRenderP50Ms} ms, max ${result.afterNewEvent.overviewRenderMaxMs} ms (warm: ${result.afterNewEvent.warmOverviewP50Ms} ms)`,
+        `first view after start (full read + lpla-verify): ${result.firstView.overviewRenderMs} ms vs ${result.firstView.rawListAllMs} ms to page through every sleeve and unit = ${result.firstView.ratio}`,
+        `every page under 1 s (warm and after a new event, max of ${RUNS}): ${result.allUnderOneSecond ? 'yes' : 'NO'}`,
       ]
       process.stdout.write(`${lines.join('\n')}\n`)
     }

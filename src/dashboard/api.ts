@@ -93,9 +93,23 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
 
   app.get('/overview', async (c) => {
     const s = await p.snapshots.current()
-    let overview = s.memo.get('overview')
-    if (!overview) s.memo.set('overview', (overview = overviewOf(s, p.primeAddresses)))
+    let overview = s.memo.get('overview') as ReturnType<typeof overviewOf> | undefined
+    if (!overview) {
+      const started = performance.now()
+      overview = overviewOf(s, p.primeAddresses)
+      overview.asOf.overviewMs = Math.round(performance.now() - started)
+      s.memo.set('overview', overview)
+    }
     return c.json(overview as object)
+  })
+
+  app.get('/alerts', async (c) => {
+    const q = c.req.query()
+    const s = await p.snapshots.current()
+    const matching = s.alerts.filter((a) => (!q.code || a.code === q.code) && (!q.entityType || a.entity.type === q.entityType) && (!q.entityId || a.entity.id === q.entityId))
+    const offset = intQuery(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER)
+    const limit = intQuery(q.limit, 'limit', 100, 1000)
+    return c.json({ asOf: { position: s.head.position }, total: matching.length, offset, alerts: matching.slice(offset, offset + limit), counts: alertCounts(s.alerts) })
   })
 
   app.get('/sleeves', async (c) => {
@@ -221,15 +235,31 @@ function overviewOf(s: Snapshot, primeAddresses: Readonly<Record<string, string>
   })
   for (const r of report?.primes ?? []) if (!primes.some((x) => x.address === r.prime)) primes.push({ prime: r.prime, address: r.prime, units: 0, principal: '0', requiredCapitalUsd: r.requiredCapitalUsd, sleeveCapitalUsd: r.sleeveCapitalUsd, coreHaloCapitalUsd: r.coreHaloCapitalUsd, crr: null, incomplete: r.incomplete })
   return {
-    asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs), kind: s.kind },
+    asOf: { position: s.head.position, hash: s.head.hash, builtAt: s.builtAt.toISOString(), buildMs: Math.round(s.buildMs), phasesMs: s.phasesMs, kind: s.kind, overviewMs: 0 },
     haloClasses: totalsByClass(s.haloClasses.map((h) => h.haloClass), s.sleeves, s.units).map((t) => ({ ...t, ...pickClass(s.haloClasses.find((h) => h.haloClass === t.haloClass)) })),
     sleevesByState: capitalByState(s.sleeves),
     unitsByState: unitsByState(s.units),
     primes,
     totals: report?.totals ?? null,
     verify: s.verify.ok ? { ok: true, frameworkVersion: s.verify.report.frameworkVersion, positionsVerified: s.verify.positionsVerified } : { ok: false, frameworkVersion: 'frameworkVersion' in s.verify ? s.verify.frameworkVersion : null, error: 'error' in s.verify ? s.verify.error : null, positionsVerified: false },
-    alerts: s.alerts,
+    alertsTotal: s.alerts.length,
+    alertCounts: alertCounts(s.alerts),
+    /** The first OVERVIEW_ALERTS; /api/alerts pages through all of them. */
+    alerts: s.alerts.slice(0, OVERVIEW_ALERTS),
   }
+}
+
+/** Alerts listed on the overview; the rest are a link away (thousands of rows would stall the page). */
+const OVERVIEW_ALERTS = 50
+
+function alertCounts(alerts: readonly { code: string; severity: string }[]) {
+  const counts = new Map<string, { code: string; severity: string; count: number }>()
+  for (const a of alerts) {
+    const entry = counts.get(a.code) ?? { code: a.code, severity: a.severity, count: 0 }
+    entry.count++
+    counts.set(a.code, entry)
+  }
+  return [...counts.values()].sort((a, b) => Number(b.severity === 'critical') - Number(a.severity === 'critical') || b.count - a.count || a.code.localeCompare(b.code))
 }
 
 function pickClass(record: HaloClassRecord | undefined) {

@@ -65,6 +65,9 @@ export function createDashboardApp(p: DashboardAppParameters): Hono {
   app.get('*', (c) => {
     const file = files.get(c.req.path)
     if (file) return c.body(new Uint8Array(file.body), 200, { 'content-type': file.type, 'cache-control': c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' })
+    // A page is being opened: bring the snapshot up to the log head while the browser loads the
+    // scripts, so the page's API call finds it current (shared with that call if still running).
+    void snapshots.current().catch(() => undefined)
     return c.body(new Uint8Array(index.body), 200, { 'content-type': index.type, 'cache-control': 'no-cache' })
   })
   return app

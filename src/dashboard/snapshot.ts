@@ -25,6 +25,8 @@ export type Snapshot = {
   head: { position: number; hash: string | null }
   builtAt: Date
   buildMs: number
+  /** Where the build time went: reading (or patching) records, lpla-verify's run, indexing the report. */
+  phasesMs: { read: number; verify: number; index: number }
   /** 'full' = every record read; 'patch' = the previous snapshot plus the entities events since wrote. */
   kind: 'full' | 'patch'
   sleeves: SleeveRecord[]
@@ -119,6 +121,7 @@ export function createSnapshots(p: SnapshotParameters) {
     const head = await p.synome.head()
     const patched = previous && head.position >= previous.head.position ? await patch(previous, head.position) : undefined
     const held = patched ?? (await readAll())
+    const read = performance.now()
     const sleeves = [...held.sleeve.values()]
     const units = [...held.unit.values()]
     const attestations = [...held.attestation.values()]
@@ -138,11 +141,16 @@ export function createSnapshots(p: SnapshotParameters) {
     } catch (error) {
       verify = { ok: false, error: error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error) }
     }
+    const verified = performance.now()
     const report = verify.ok ? riskReportToJson(verify.report) : null
+    const sleeveRisk = new Map((report?.sleeves ?? []).map((r) => [r.sleeveId, r]))
+    const unitRisk = new Map((report?.units ?? []).map((r) => [r.unitId, r]))
+    const done = performance.now()
     return {
       head,
       builtAt: clock(),
-      buildMs: performance.now() - started,
+      buildMs: done - started,
+      phasesMs: { read: Math.round(read - started), verify: Math.round(verified - read), index: Math.round(done - verified) },
       kind: patched ? 'patch' : 'full',
       sleeves,
       units,
@@ -151,8 +159,8 @@ export function createSnapshots(p: SnapshotParameters) {
       verify,
       positionsVerified: p.verifyChain !== undefined,
       report,
-      sleeveRisk: new Map((report?.sleeves ?? []).map((r) => [r.sleeveId, r])),
-      unitRisk: new Map((report?.units ?? []).map((r) => [r.unitId, r])),
+      sleeveRisk,
+      unitRisk,
       alerts: verify.ok ? verify.report.alerts : 'alerts' in verify ? verify.alerts : [],
       memo: new Map(),
       held,

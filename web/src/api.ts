@@ -53,8 +53,12 @@ export type Overview = {
   primes: { prime: string; address: string; units: number; principal: string; requiredCapitalUsd: string | null; sleeveCapitalUsd: string | null; coreHaloCapitalUsd: string | null; crr: string | null; incomplete: boolean }[]
   totals: { requiredCapitalUsd: string; unattributedCapitalUsd: string; incomplete: boolean; alerts: number } | null
   verify: { ok: boolean; frameworkVersion: string | null; positionsVerified: boolean; error?: string | null }
+  alertsTotal: number
+  alertCounts: AlertCount[]
   alerts: Alert[]
 }
+export type AlertCount = { code: string; severity: string; count: number }
+export type AlertsPage = { asOf: { position: number }; total: number; offset: number; alerts: Alert[]; counts: AlertCount[] }
 
 export type SleeveAsset = { type: string; amount: string; location?: string; destination?: string; initiatedAt?: string; confirmedAt?: string }
 export type Unit = {

@@ -10,6 +10,7 @@ const UnitPage = lazy(() => import('./pages/Unit').then((m) => ({ default: m.Uni
 const PrimePage = lazy(() => import('./pages/Prime').then((m) => ({ default: m.PrimePage })))
 const RateLimitsPage = lazy(() => import('./pages/RateLimits').then((m) => ({ default: m.RateLimitsPage })))
 const HistoryPage = lazy(() => import('./pages/History').then((m) => ({ default: m.HistoryPage })))
+const AlertsPageView = lazy(() => import('./pages/AlertsList').then((m) => ({ default: m.AlertsPageView })))
 const EntityPage = lazy(() => import('./pages/Entity').then((m) => ({ default: m.EntityPage })))
 
 /**
@@ -27,6 +28,7 @@ export const ROUTES: PageRoute[] = [
   { path: '/units/:unitId', title: 'Unit', nav: false, element: <UnitPage /> },
   { path: '/primes/:prime', title: 'Prime', nav: false, element: <PrimePage /> },
   { path: '/rate-limits', title: 'Rate limits', nav: true, element: <RateLimitsPage /> },
+  { path: '/alerts', title: 'Alerts', nav: true, element: <AlertsPageView /> },
   { path: '/history', title: 'History', nav: true, element: <HistoryPage /> },
   { path: '/entities/:type/:id', title: 'Record', nav: false, element: <EntityPage /> },
   { path: '*', title: 'Not found', nav: false, element: <NotFound /> },

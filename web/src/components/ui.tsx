@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
-import type { Alert, Loaded } from '../api'
+import type { Alert, AlertCount, Loaded } from '../api'
 import { groupDigits, shortHex } from '../format'
 
 /** An exact amount, grouped for reading; `data-exact` carries the string as received. */
@@ -108,5 +108,21 @@ export function Alerts({ alerts, empty = 'No open alerts.' }: { alerts: Alert[];
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** Alerts by code, each a link to the full list of that code. */
+export function AlertCounts({ counts }: { counts: AlertCount[] }) {
+  if (counts.length === 0) return null
+  return (
+    <ul className="chips" aria-label="Alerts by code">
+      {counts.map((c) => (
+        <li key={c.code} data-alert-count={c.code}>
+          <Link to={`/alerts?code=${encodeURIComponent(c.code)}`}>
+            <Severity severity={c.severity} /> <code>{c.code}</code> × {c.count}
+          </Link>
+        </li>
+      ))}
+    </ul>
   )
 }

@@ -1,7 +1,7 @@
 import { Link } from 'react-router'
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useApi, type Overview } from '../api'
-import { Alerts, Facts, Load, Money, PrimeLink, Section, StateBadge } from '../components/ui'
+import { AlertCounts, Alerts, Facts, Load, Money, PrimeLink, Section, StateBadge } from '../components/ui'
 import { forDrawing, groupDigits, percent, shortHex, time } from '../format'
 import { usePageTitle } from './title'
 
@@ -31,7 +31,7 @@ export function OverviewPage() {
               <Kpi label="Sleeves" value={String(o.sleevesByState.reduce((n, s) => n + s.sleeves, 0))} />
               <Kpi label="Units" value={String(o.unitsByState.reduce((n, s) => n + s.units, 0))} />
               <Kpi label="Required capital (USD)" value={o.totals?.requiredCapitalUsd ?? null} money />
-              <Kpi label="Open alerts" value={String(o.alerts.length)} tone={o.alerts.some((a) => a.severity === 'critical') ? 'bad' : o.alerts.length ? 'warn' : 'good'} />
+              <Kpi label="Open alerts" value={String(o.alertsTotal)} tone={o.alertCounts.some((a) => a.severity === 'critical') ? 'bad' : o.alertsTotal ? 'warn' : 'good'} />
             </div>
 
             <Section title="Halo classes" id="classes">
@@ -212,9 +212,15 @@ export function OverviewPage() {
               </div>
             </Section>
 
-            <Section title={`Open lpla-verify alerts (${o.alerts.length})`} id="alerts">
+            <Section title={`Open lpla-verify alerts (${o.alertsTotal})`} id="alerts">
               {o.verify.ok ? null : <p role="alert" className="error">lpla-verify could not compute the report: {o.verify.error ?? 'see alerts'}</p>}
+              <AlertCounts counts={o.alertCounts} />
               <Alerts alerts={o.alerts} />
+              {o.alertsTotal > o.alerts.length ? (
+                <p>
+                  <Link to="/alerts">All {o.alertsTotal} alerts →</Link>
+                </p>
+              ) : null}
             </Section>
           </>
         )}
