@@ -100,9 +100,21 @@ export async function buildDashboard({ root = projectRoot, log = () => {} }: Bui
     rmSync(temporary, { recursive: true, force: true })
     if (!existsSync(join(dir, 'index.html'))) throw error
   }
-  // keep the cache small: drop other builds
-  for (const entry of readdirSync(cacheDir)) if (entry !== hash && !entry.includes('.tmp-')) rmSync(join(cacheDir, entry), { recursive: true, force: true })
+  // keep the cache small: drop other builds, and temporaries of processes no longer running
+  for (const entry of readdirSync(cacheDir)) {
+    const pid = /\.tmp-(\d+)$/.exec(entry)?.[1]
+    if (entry !== hash && (pid === undefined || !processAlive(Number(pid)))) rmSync(join(cacheDir, entry), { recursive: true, force: true })
+  }
   return { dir, hash, cached: false, ms: performance.now() - started }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
