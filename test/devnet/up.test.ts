@@ -68,6 +68,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
     expect(output).toMatch(/lpha-nfat +pid \d+/)
     // The dashboard is served beside it, reading the same Synome; deep links load the app.
     const dashboard = state().dashboard!.url
+    expect(healthy.dashboard).toEqual({ ok: true, url: dashboard })
     expect(output).toContain(`dashboard    ${dashboard}`)
     expect(new URL(dashboard).hostname).toBe('127.0.0.1')
     const [head, synomeHead] = await Promise.all([fetch(`${dashboard}/api/head`).then((r) => r.json()), fetch(`${healthy.synome.url}/head`).then((r) => r.json())])
