@@ -11,6 +11,7 @@ import { GENESIS_HASH, verifyChain, type SynomeEvent } from '../synome/log/hash.
 import type { AttestationRecord, HaloClassRecord, SleeveRecord, UnitRecord } from '../synome/records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, verifyCommandSignature } from '../synome/signing.js'
 import type { DashboardChain, DashboardContracts } from './chain.js'
+import { crrHistory } from './crrHistory.js'
 import type { Snapshot, Snapshots } from './snapshot.js'
 
 /**
@@ -132,6 +133,7 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
       version: record.version,
       timeline: sleeveTimeline(versions as SleeveVersionLike[], attestations),
       journal: assetJournal(versions as SleeveVersionLike[]),
+      crrHistory: crrHistory(versions, attestations, [...s.held.riskFramework.values()]),
       units: units.map((u) => ({ ...u, requiredCapitalUsd: s.unitRisk.get(String(u.unitId))?.requiredCapitalUsd ?? null })),
       attestations,
       risk: s.sleeveRisk.get(id) ?? null,

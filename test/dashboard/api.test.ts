@@ -41,7 +41,7 @@ describe.each(storeBackends())('dashboard on $name', (backend) => {
 
   describe('dashboard API on the seed happy path', () => {
     it('sleeve page: the whole lifecycle CREATED → CLOSED with its gates, and repayments 31.5M / 26.25M / 21M', async () => {
-      const page = await get<{ timeline: { to: string; gatingAttestation: { attestationId: string } | null }[]; units: { unitId: number; principal: string; repaymentAmount: string; depositorPrime: string }[]; journal: { totalUsd: string }[] }>(appFor(), '/api/sleeves/sleeve-7')
+      const page = await get<{ timeline: { to: string; gatingAttestation: { attestationId: string } | null }[]; units: { unitId: number; principal: string; repaymentAmount: string; depositorPrime: string }[]; journal: { totalUsd: string }[]; crrHistory: { state: string; crr: string; valueUsd: string; requiredCapitalUsd: string }[] }>(appFor(), '/api/sleeves/sleeve-7')
       expect(page.timeline.map((t) => [t.to, t.gatingAttestation?.attestationId ?? null])).toEqual([
         ['CREATED', null],
         ['FILLING', null],
@@ -57,6 +57,15 @@ describe.each(storeBackends())('dashboard on $name', (backend) => {
         [44, 'keel', '20000000', '21000000'],
       ])
       expect(page.journal.map((p) => p.totalUsd)).toContain('78750000')
+      // CRR at each change, by lpla-verify's rules and the framework published then
+      const rates = new Map<string, string[]>()
+      for (const p of page.crrHistory) rates.set(p.state, [...(rates.get(p.state) ?? []), p.crr])
+      expect(rates.get('CREATED')).toEqual(['0'])
+      expect(rates.get('FILLING')).toEqual(['0.01', '0.01', '0.01'])
+      expect(rates.get('OFFBOARDING')).toEqual(['0.01', '0.02', '0.02', '0.1', '0.15']) // USDS, USDC, USDC + att-101 linked, in transit, at the bank
+      expect(rates.get('DEPLOYING')).toEqual(['0.3'])
+      expect(rates.get('CLOSED')).toEqual(['0'])
+      expect(page.crrHistory.find((p) => p.state === 'AT_REST')).toMatchObject({ crr: '0.12', valueUsd: '75000000', requiredCapitalUsd: '9000000' })
     })
 
     it('overview: one CLOSED sleeve, three CLOSED units, no live exposure', async () => {

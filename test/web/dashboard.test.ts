@@ -119,6 +119,9 @@ describe('dashboard in a browser, against sleeve-7 at rest on anvil', () => {
     expect(lastTotal).toBe('75000000')
     await expect(page.locator('figure.chart .recharts-area').count()).resolves.toBeGreaterThan(1)
     expect(await exactText(page, '[data-field=crr]')).toBe('12%')
+    await page.getByText('CRR at each change as a table').click()
+    expect(await page.locator('[data-testid=crr-history] tr[data-state=AT_REST] td[data-exact]').getAttribute('data-exact')).toBe('0.12')
+    expect(await page.locator('[data-testid=crr-history] tr[data-state=DEPLOYING] td[data-exact]').innerText()).toBe('30%')
     await checkAccessibilityBasics(page)
     await screenshot(page, 'sleeve')
     expect(pageErrors(page)).toEqual([])
@@ -184,6 +187,15 @@ describe('dashboard in a browser, against sleeve-7 at rest on anvil', () => {
     await expect(page.getByLabel('Entity id').inputValue()).resolves.toBe('sleeve-7')
     await checkAccessibilityBasics(page)
     await screenshot(page, 'history')
+    await page.close()
+  })
+
+  it('alerts page: every open alert by code, with the same accessibility basics', async () => {
+    const page = await openPage(browser, `${dashboard.url}/alerts`)
+    await loaded(page)
+    expect(await page.locator('h1').innerText()).toBe('Alerts')
+    await checkAccessibilityBasics(page)
+    expect(pageErrors(page)).toEqual([])
     await page.close()
   })
 

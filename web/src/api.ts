@@ -75,12 +75,14 @@ export type Unit = {
 }
 export type Attestation = { attestationId: string; type: string; sleeveId: string; content: Record<string, unknown>; timestamp: string }
 export type Transition = { from: string | null; to: string; time: string; version: number; position: number; signer: string; role: string; command: string; override: boolean; reason: string | null; gatingAttestation: { attestationId: string; type: string; timestamp: string } | null; gateMissing: boolean }
+export type CrrPoint = { time: string; version: number; state: string; frameworkVersion: string; crr: string; requiredCapitalUsd: string; valueUsd: string }
 export type JournalPoint = { time: string; version: number; command: string; state: string; totalUsd: string; holdings: { bucket: string; type: string; location: string; amount: string }[] }
 export type SleevePage = {
   sleeve: { sleeveId: string; haloClass: string; state: string; assets: SleeveAsset[]; linkedUnits: number[]; attestations: string[]; timestamps: Record<string, string>; metadata: Record<string, unknown> }
   version: number
   timeline: Transition[]
   journal: JournalPoint[]
+  crrHistory: CrrPoint[]
   units: (Unit & { requiredCapitalUsd: string | null })[]
   attestations: Attestation[]
   risk: { valueUsd: string; crr: string; baseCrr: string; escalation: string; requiredCapitalUsd: string; subSteps: string[]; reattestationDueAt: string | null } | null

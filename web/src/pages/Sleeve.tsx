@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router'
-import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import { useApi, type JournalPoint, type SleevePage as SleeveData } from '../api'
+import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { useApi, type CrrPoint, type JournalPoint, type SleevePage as SleeveData } from '../api'
 import { Alerts, EntityLink, Facts, Load, Money, PrimeLink, Section, StateBadge, UnitLink } from '../components/ui'
 import { forDrawing, groupDigits, percent, shortHex, time } from '../format'
 import { usePageTitle } from './title'
@@ -121,6 +121,48 @@ export function SleevePage() {
               </details>
             </Section>
 
+            <Section title="CRR over time" id="crr">
+              <CrrChart points={d.crrHistory} />
+              <details>
+                <summary>CRR at each change as a table</summary>
+                <div className="table-wrap">
+                  <table data-testid="crr-history">
+                    <caption className="sr-only">Capital requirement ratio at each version of the sleeve</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Time</th>
+                        <th scope="col">State</th>
+                        <th scope="col" className="num">CRR</th>
+                        <th scope="col" className="num">Capital (USD)</th>
+                        <th scope="col" className="num">Required (USD)</th>
+                        <th scope="col">Framework</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {d.crrHistory.map((p) => (
+                        <tr key={p.version} data-state={p.state}>
+                          <td>{time(p.time)}</td>
+                          <td>
+                            <StateBadge state={p.state} />
+                          </td>
+                          <td className="num" data-exact={p.crr}>
+                            {percent(p.crr)}
+                          </td>
+                          <td className="num">
+                            <Money value={p.valueUsd} />
+                          </td>
+                          <td className="num">
+                            <Money value={p.requiredCapitalUsd} />
+                          </td>
+                          <td>{p.frameworkVersion}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            </Section>
+
             <Section title={`Linked units (${d.units.length})`} id="units">
               <div className="table-wrap">
                 <table data-testid="units">
@@ -218,6 +260,25 @@ function JournalChart({ journal }: { journal: JournalPoint[] }) {
             <Area key={b} type="stepAfter" dataKey={b} stackId="1" stroke={BUCKET_COLORS[i % BUCKET_COLORS.length]} fill={BUCKET_COLORS[i % BUCKET_COLORS.length]} fillOpacity={0.35} isAnimationActive={false} />
           ))}
         </AreaChart>
+      </ResponsiveContainer>
+    </figure>
+  )
+}
+
+/** CRR after each version, as a step line (percent for drawing; the tooltip shows the exact rate). */
+function CrrChart({ points }: { points: CrrPoint[] }) {
+  if (points.length === 0) return <p className="muted">No risk framework published: no CRR.</p>
+  const rows = points.map((p, i) => ({ step: i, label: `${time(p.time).slice(0, 16)} ${p.state}`, drawn: forDrawing(p.crr) * 100, exact: p.crr }))
+  return (
+    <figure className="chart" role="img" aria-label={`Step chart of the sleeve's CRR over time: ${points.map((p) => `${time(p.time)} ${p.state} ${percent(p.crr)}`).join('; ')}`}>
+      <ResponsiveContainer width="100%" height={200}>
+        <LineChart data={rows} margin={{ left: 8, right: 16, top: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={{ fontSize: 10 }} interval="preserveStartEnd" />
+          <YAxis width={48} tick={{ fontSize: 11 }} tickFormatter={(v: number) => `${v}%`} />
+          <Tooltip formatter={(_v, _n, item) => [percent((item.payload as { exact: string }).exact), 'CRR']} />
+          <Line type="stepAfter" dataKey="drawn" stroke="#1d4ed8" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+        </LineChart>
       </ResponsiveContainer>
     </figure>
   )
