@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
+import { register as registerDashboard } from './dashboard.js'
 import { register as registerDemo } from './demo.js'
 import { register as registerPrime } from './prime.js'
 import { register as registerStatus } from './status.js'
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerAgents(program)
   registerBeacons(program)
+  registerDashboard(program)
   registerDemo(program)
   registerPrime(program)
   registerStatus(program)

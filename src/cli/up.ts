@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { startStack } from '../devnet/up.js'
 import { DEFAULT_STATE_DIR } from '../devnet/stateFile.js'
 
-type UpFlags = { rpcUrl?: string; databaseUrl?: string; stateDir: string; synomePort: string; interval: string }
+type UpFlags = { rpcUrl?: string; databaseUrl?: string; stateDir: string; synomePort: string; dashboardPort: string; interval: string }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 const say = (line: string) => void process.stdout.write(`${line}\n`)
@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'Synome on this PostgreSQL database (use an empty one) instead of PGlite (env DATABASE_URL)', process.env.DATABASE_URL)
     .option('--state-dir <dir>', 'state file, logs, beacon configs and PGlite data', DEFAULT_STATE_DIR)
     .option('--synome-port <port>', 'Synome HTTP port (0 = any free port)', '8787')
+    .option('--dashboard-port <port>', 'dashboard HTTP port (0 = any free port)', '8790')
     .option('--interval <seconds>', 'seconds between beacon ticks', '2')
     .action(async (flags: UpFlags) => {
       let stop: (() => Promise<void>) | undefined
@@ -36,6 +37,7 @@ export function register(program: Command): void {
         rpcUrl: flags.rpcUrl,
         databaseUrl: flags.databaseUrl,
         synomePort: Number(flags.synomePort),
+        dashboardPort: Number(flags.dashboardPort),
         beaconIntervalSeconds: Number(flags.interval),
         onProgress: (m) => say(`… ${m}`),
         log: (line) => say(`[supervisor] ${line}`),
@@ -49,6 +51,7 @@ export function register(program: Command): void {
       say('Term Halo devnet is up (loopback only):')
       say(`  chain        ${state.chain.rpcUrl} (chainId ${state.chain.chainId}${state.chain.anvilStartedByUs ? ', anvil' : ''})`)
       say(`  synome       ${state.synome.url} (${state.synome.backend}${state.synome.dataDir ? ` at ${state.synome.dataDir}` : ''})`)
+      say(`  dashboard    ${state.dashboard?.url}   (read-only: overview, sleeves, units, rate limits, history)`)
       for (const c of state.components) say(`  ${c.name.padEnd(12)} pid ${c.pid}${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
       for (const [name, address] of Object.entries(state.contracts ?? {})) say(`  ${name.padEnd(12)} ${address}`)
       say(`  timelock     delay ${state.timelock?.delaySeconds} s — ${state.timelock?.note}`)

@@ -13,6 +13,8 @@ export type StackState = {
   contracts: Record<string, string> | null
   timelock: { delaySeconds: string; note: string } | null
   components: ComponentStatus[]
+  /** The read-only dashboard `halo up` serves beside the devnet. */
+  dashboard?: { url: string } | null
 }
 
 export const DEFAULT_STATE_DIR = './data/devnet'

@@ -16,6 +16,8 @@ export type StackStatus = {
   stack: { ok: boolean; pid: number | null; status: StackState['status'] | 'not-running'; startedAt: string | null; stateDir: string }
   chain: { ok: boolean; rpcUrl: string | null; height: string | null; error?: string }
   synome: { ok: boolean; url: string | null; position: number | null; backend: string | null; error?: string }
+  /** The read-only dashboard `halo up` serves (null: none recorded). */
+  dashboard: { ok: boolean; url: string } | null
   components: Array<{ name: string; ok: boolean; pid: number | null; status: string; restarts: number; url?: string | undefined; logFile: string }>
   alerts: Array<{ code: string; severity: string; entity: string; message: string }>
   contracts: Record<string, string> | null
@@ -45,7 +47,7 @@ async function reachable(url: string): Promise<boolean> {
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const state = readStackState(stateDir)
   if (!state) {
-    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null }, synome: { ok: false, url: null, position: null, backend: null }, components: [], alerts: [], contracts: null, timelock: null }
+    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], contracts: null, timelock: null }
   }
   const stackOk = state.status === 'up' && pidAlive(state.pid)
   const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
@@ -87,8 +89,9 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
     const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now: new Date(), usdc: state.contracts?.usdc })
     alerts = (run.ok ? run.report.alerts : run.alerts).map((a) => ({ code: a.code, severity: a.severity, entity: `${a.entity.type}:${a.entity.id}`, message: a.message }))
   }
-  const healthy = stackOk && chain.ok && synome.ok && components.length > 0 && components.every((c) => c.ok)
-  return { healthy, stack, chain, synome, components, alerts, contracts: state.contracts, timelock: state.timelock }
+  const dashboard = state.dashboard ? { url: state.dashboard.url, ok: await reachable(`${state.dashboard.url}/api/head`) } : null
+  const healthy = stackOk && chain.ok && synome.ok && components.length > 0 && components.every((c) => c.ok) && (dashboard?.ok ?? true)
+  return { healthy, stack, chain, synome, dashboard, components, alerts, contracts: state.contracts, timelock: state.timelock }
 }
 
 export function formatStatus(s: StackStatus): string {
@@ -96,6 +99,7 @@ export function formatStatus(s: StackStatus): string {
   const lines = [`halo stack: ${s.healthy ? 'healthy' : 'NOT healthy'} (${s.stack.status}${s.stack.pid ? `, pid ${s.stack.pid}` : ''}, state ${s.stack.stateDir})`]
   lines.push(`  ${mark(s.chain.ok)} chain       ${s.chain.rpcUrl ?? '-'}  height ${s.chain.height ?? '-'}${s.chain.error ? `  (${s.chain.error})` : ''}`)
   lines.push(`  ${mark(s.synome.ok)} synome      ${s.synome.url ?? '-'}  position ${s.synome.position ?? '-'}  (${s.synome.backend ?? '-'})${s.synome.error ? `  (${s.synome.error})` : ''}`)
+  if (s.dashboard) lines.push(`  ${mark(s.dashboard.ok)} dashboard   ${s.dashboard.url}`)
   for (const c of s.components) lines.push(`  ${mark(c.ok)} ${c.name.padEnd(11)} pid ${c.pid ?? '-'}  ${c.status}, ${c.restarts} restart(s)${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
   if (s.timelock) lines.push(`  timelock delay ${s.timelock.delaySeconds} s (${s.timelock.note})`)
   lines.push(s.alerts.length === 0 ? '  open alerts: none' : `  open alerts (${s.alerts.length}):`)

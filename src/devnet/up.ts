@@ -12,6 +12,7 @@ import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { publishRiskFramework } from '../beacons/council/index.js'
 import { projectRoot } from '../chain/build.js'
 import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
+import { contractsFromStackState, startDashboard } from '../dashboard/start.js'
 import { createHttpClient } from '../synome/client/index.js'
 import { createSynome } from '../synome/create.js'
 import { startSynomeServer } from '../synome/server.js'
@@ -32,6 +33,8 @@ export type StartStackParameters = {
   databaseUrl?: string | undefined
   /** Synome HTTP port (0 = any free port). */
   synomePort?: number
+  /** Dashboard HTTP port (0 = any free port). */
+  dashboardPort?: number
   /** Seconds between beacon ticks. */
   beaconIntervalSeconds?: number
   maxRestarts?: number
@@ -200,6 +203,13 @@ export async function startStack(p: StartStackParameters) {
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })
+    progress('dashboard (web app built on first run, then cached by source hash)')
+    const dashboardPort = p.dashboardPort ?? 8790
+    const dashboard = await startDashboard({ synome, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
+      throw new DevnetError(`cannot serve the dashboard on 127.0.0.1:${dashboardPort}`, { cause, details: `${cause.message}; --dashboard-port 0 picks a free port` })
+    })
+    cleanups.push(() => dashboard.close())
+    state.dashboard = { url: dashboard.url }
     state.status = 'up'
     save()
     return { state, stop }

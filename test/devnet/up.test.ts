@@ -50,7 +50,7 @@ afterAll(() => {
 
 describe('halo up → status → demo → Ctrl-C', () => {
   it('boots everything on loopback and reports it healthy', async () => {
-    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--state-dir', stateDir, '--synome-port', '0', '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--state-dir', stateDir, '--synome-port', '0', '--dashboard-port', '0', '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
     up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     // Poll in-process (cheap), then confirm through the CLI a user would run.
@@ -66,6 +66,16 @@ describe('halo up → status → demo → Ctrl-C', () => {
     // What runs where was printed.
     expect(output).toContain('Term Halo devnet is up')
     expect(output).toMatch(/lpha-nfat +pid \d+/)
+    // The dashboard is served beside it, reading the same Synome; deep links load the app.
+    const dashboard = state().dashboard!.url
+    expect(healthy.dashboard).toEqual({ ok: true, url: dashboard })
+    expect(output).toContain(`dashboard    ${dashboard}`)
+    expect(new URL(dashboard).hostname).toBe('127.0.0.1')
+    const [head, synomeHead] = await Promise.all([fetch(`${dashboard}/api/head`).then((r) => r.json()), fetch(`${healthy.synome.url}/head`).then((r) => r.json())])
+    expect(head).toEqual(synomeHead)
+    const page = await fetch(`${dashboard}/sleeves/sleeve-7`)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain('<div id="root"></div>')
   }, 150_000)
 
   it('restarts a crashed beacon and logs the restart', async () => {
@@ -129,7 +139,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
   it('SIGINT stops everything: no child process, no port left', async () => {
     const s = state()
     const pids = s.components.map((c) => c.pid!)
-    const ports = [Number(new URL(s.chain.rpcUrl).port), Number(new URL(s.synome.url).port), ...s.components.filter((c) => c.url).map((c) => Number(new URL(c.url!).port))]
+    const ports = [Number(new URL(s.chain.rpcUrl).port), Number(new URL(s.synome.url).port), Number(new URL(s.dashboard!.url).port), ...s.components.filter((c) => c.url).map((c) => Number(new URL(c.url!).port))]
     const exited = new Promise<number | null>((resolve) => up!.once('exit', (code) => resolve(code)))
     up!.kill('SIGINT')
     expect(await exited).toBe(0)
