@@ -95,6 +95,14 @@ describe('Portfolio Halo Synome commands', () => {
     await expect(as(lcts).send('recordPortfolioNavReport', { bookId: 'alpha', reportId: 'r-0', reportedAssets: '70000000', reportedAt: '2026-12-02T12:00:00.000Z', units: [{ unitId: 'alpha-senior', nav: '70000000' }, { unitId: 'alpha-junior', nav: '0' }] })).rejects.toThrow(/older/)
   })
 
+  it('lpha-lcts cannot settle one book’s unit into another book, nor record a unit’s epoch twice; nothing changes', async () => {
+    const head = await service.head()
+    await expect(as(lcts).send('recordPortfolioSettlement', { ...settle('alpha', 'senior', '1'), unitId: 'beta-senior', epoch: '2026-12-04' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(as(lcts).send('recordPortfolioSettlement', settle('beta', 'senior', '1'))).rejects.toThrow(/already exists/)
+    expect(await service.head()).toEqual(head)
+    expect(await navs('beta')).toEqual({ 'beta-senior': '80000000', 'beta-junior': '20000000' })
+  })
+
   it('refuses malformed input: a float amount, an unknown book, terms without a residual junior', async () => {
     await expect(as(lcts).send('recordPortfolioSettlement', { ...settle('beta', 'senior', '1e6'), epoch: '2026-12-05' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     await expect(as(lcts).send('recordPortfolioSettlement', { ...settle('nope', 'senior', '1'), epoch: '2026-12-05' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
