@@ -135,8 +135,8 @@ describe('finding 7: facility roles sit inside the cascade', () => {
       [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility), usd('1000000')],
       [rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility), usd('100000')],
     ]
-    await s.timelocked(...limits.map(([key, max]) => s.addInit(key, max, max)))
-    for (const [key, max] of limits) await s.setRateLimit(key, max, max)
+    await s.timelocked(...limits.map(([key, max]) => s.addInit(key, max, max / 86_400n)))
+    for (const [key, max] of limits) await s.setRateLimit(key, max, max / 86_400n)
     await devnet.increaseTime(60n)
     await s.mint(alice.address, usd('1000'))
     await devnet.write(alice, { address: s.usds, abi: usdsAbi, functionName: 'approve', args: [s.facility, UNLIMITED] })
