@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { createInProcessClient, createSynome, type SynomeClient, type SynomeService } from '../../src/synome/index.js'
 import { registerAgentCommands } from '../../src/synome/commands/agents/index.js'
+import { runHalo } from '../support/cli.js'
 
 // Agent registry and Root Edit records as Synome commands, then read back by `halo mini-atlas`
 // and `halo agent show` from the same PGlite data directory.
@@ -97,22 +98,7 @@ describe('Root Edit records in the Synome', () => {
   })
 })
 
-/** Run `halo …` in-process and capture what it printed and its exit code. */
-async function halo(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true })
-  try {
-    await main(['node', 'halo', ...args])
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = undefined
-  return { stdout, stderr, code }
-}
+const halo = runHalo
 
 describe('halo mini-atlas and halo agent show, read from the Synome records', () => {
   // the CLI opens the data directory itself, so this process's store must let go of it first

@@ -3,28 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli/main.js'
+import { runHalo } from '../support/cli.js'
 
 const examples = new URL('../../examples/settlement/', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'halo-agents-cli-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 afterEach(() => { process.exitCode = undefined })
 
-/** Run `halo …` in-process and capture what it printed and its exit code. */
-async function halo(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true })
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true })
-  try {
-    await main(['node', 'halo', ...args])
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = undefined
-  return { stdout, stderr, code }
-}
+const halo = runHalo
 
 describe('halo settle', () => {
   it('writes a JSON and a text statement per agent plus Sky Core', async () => {

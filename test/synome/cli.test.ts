@@ -12,25 +12,11 @@ import { readTokensFile } from '../../src/synome/http/auth.js'
 import { startSynomeServer } from '../../src/synome/server.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { HALO_CLASS, bootstrapRoles, keys, unitPayload } from './support.js'
+import { runHalo } from '../support/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'synome-cli-'))
 
-async function halo(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-  process.exitCode = 0
-  try {
-    await main(['node', 'halo', ...args])
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
-  const code = Number(process.exitCode ?? 0)
-  process.exitCode = 0
-  return { stdout, stderr, code }
-}
+const halo = runHalo
 
 describe('halo synome CLI', () => {
   const store = useStore(storeBackends()[0]!)

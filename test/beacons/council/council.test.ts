@@ -11,6 +11,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { main } from '../../../src/cli/main.js'
 import { createSynome, startSynomeServer, type SynomeService } from '../../../src/synome/index.js'
 import { TEST_FRAMEWORK, TEST_FRAMEWORK_VERSION } from '../../domain/risk/fixtures.js'
+import { runHalo } from '../../support/cli.js'
 
 const councilKey = generatePrivateKey()
 const nfatKey = generatePrivateKey()
@@ -40,23 +41,8 @@ afterAll(async () => {
   await synome?.close()
 })
 
-/** Run `halo …` in-process; capture stdout, stderr and the exit code. */
-async function halo(...args: string[]) {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true))
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true))
-  process.exitCode = 0
-  try {
-    await main(['node', 'halo', ...args, '--synome', server.url])
-  } finally {
-    o.mockRestore()
-    e.mockRestore()
-  }
-  const code = process.exitCode
-  process.exitCode = 0
-  return { stdout: stdout.join(''), stderr: stderr.join(''), code }
-}
+/** `halo …` in-process against this file's Synome. */
+const halo = (...args: string[]) => runHalo(...args, '--synome', server.url)
 const frameworks = async () => (await synome.list({ type: 'riskFramework' })).items.length
 
 describe('halo council', () => {
