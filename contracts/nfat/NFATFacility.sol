@@ -10,6 +10,7 @@ import {NFATQueue} from "./NFATQueue.sol";
 import {NFATUnits} from "./NFATUnits.sol";
 import {IClaimRateLimits} from "./interfaces/IClaimRateLimits.sol";
 import {RateLimitKeys} from "../pau/RateLimitKeys.sol";
+import {IIdentityNetwork} from "../identity/interfaces/IIdentityNetwork.sol";
 
 /// @title NFATFacility
 /// @notice One Term Halo Class on-chain: Primes queue USDS; the facility's lpha-nfat pBEAM
@@ -247,6 +248,11 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
 
     function setWhitelistMode(bool enabled) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setWhitelistMode(enabled);
+    }
+
+    /// @notice Identity Networks whose members are admitted in whitelist mode (replaces the list).
+    function setIdentityNetworks(IIdentityNetwork[] calldata networks) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setIdentityNetworks(networks);
     }
 
     function setWhitelisted(address account, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {INFATFacility} from "./interfaces/INFATFacility.sol";
+import {IIdentityNetwork} from "../identity/interfaces/IIdentityNetwork.sol";
 
 /// @title NFATUnits
 /// @notice The NFATs (Halo Units) of one facility: an OpenZeppelin ERC-721 with the minimal
@@ -49,6 +50,12 @@ abstract contract NFATUnits is ERC721, INFATFacility {
     mapping(uint256 tokenId => Unit) internal _units;
     mapping(uint256 tokenId => Funding) internal _fundings;
     mapping(uint256 tokenId => address) private _movedDepositors;
+    /// @dev Accepted Identity Networks: in whitelist mode a member of any of them is admitted
+    ///      beside the explicit whitelist (which admits contracts such as a PAU's ALMProxy).
+    ///      Read only when the explicit whitelist says no, so claims to whitelisted or
+    ///      non-restricted receivers cost nothing extra.
+    IIdentityNetwork[] private _identityNetworks;
+    uint256 public constant MAX_IDENTITY_NETWORKS = 4;
 
     constructor(string memory name_, string memory symbol_, uint256 firstTokenId_) ERC721(name_, symbol_) {
         firstTokenId = firstTokenId_;
@@ -130,8 +137,30 @@ abstract contract NFATUnits is ERC721, INFATFacility {
         emit WhitelistUpdated(account, allowed);
     }
 
+    function identityNetworks() external view returns (IIdentityNetwork[] memory) {
+        return _identityNetworks;
+    }
+
+    function _setIdentityNetworks(IIdentityNetwork[] calldata networks) internal {
+        if (networks.length > MAX_IDENTITY_NETWORKS) revert TooManyIdentityNetworks(networks.length, MAX_IDENTITY_NETWORKS);
+        delete _identityNetworks;
+        for (uint256 i; i < networks.length; ++i) {
+            if (address(networks[i]) == address(0)) revert ZeroAddress();
+            _identityNetworks.push(networks[i]);
+        }
+        emit IdentityNetworksSet(networks);
+    }
+
     function _requireWhitelistedIfEnabled(address account) internal view {
-        if (_slot0.whitelistEnabled && !_whitelisted[account]) revert NotWhitelisted(account);
+        if (_slot0.whitelistEnabled && !_whitelisted[account] && !_isIdentityMember(account)) revert NotWhitelisted(account);
+    }
+
+    function _isIdentityMember(address account) private view returns (bool) {
+        uint256 count = _identityNetworks.length;
+        for (uint256 i; i < count; ++i) {
+            if (_identityNetworks[i].isMember(account)) return true;
+        }
+        return false;
     }
 
     /// @dev Every mint and transfer passes here: in whitelist mode the receiver must be

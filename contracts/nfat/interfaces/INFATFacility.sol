@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 pragma solidity ^0.8.24;
 
+import {IIdentityNetwork} from "../../identity/interfaces/IIdentityNetwork.sol";
+
 /// @title INFATFacility
 /// @notice One NFAT Facility = one Term Halo Class: a per-depositor USDS queue, the ERC-721
 ///         NFATs (Halo Units) minted when lpha-nfat claims from that queue, and the redeem pool
@@ -66,6 +68,7 @@ interface INFATFacility {
     event RateLimitsControllerRenounced(address indexed rateLimits);
     event WhitelistModeSet(bool enabled);
     event WhitelistUpdated(address indexed account, bool allowed);
+    event IdentityNetworksSet(IIdentityNetwork[] networks);
 
     // ---------------------------------------------------------------- errors (named, no strings)
 
@@ -88,6 +91,7 @@ interface INFATFacility {
     ///      exceeds the claim limit; declared here so the facility's ABI decodes it.
     error RateLimitExceeded(bytes32 key, uint256 amount, uint256 available);
     error NotWhitelisted(address account);
+    error TooManyIdentityNetworks(uint256 count, uint256 maxCount);
 
     // ---------------------------------------------------------------- queue (Primes)
 

@@ -119,10 +119,11 @@ describe('access control: every external function refuses every unauthorized cal
     await call(world.people.primeX, 'deposit', [M('1')])
   })
 
-  it('Halo administration (whitelist, claim limit, unpause, roles): DEFAULT_ADMIN_ROLE only', async () => {
+  it('Halo administration (whitelist, identity networks, claim limit, unpause, roles): DEFAULT_ADMIN_ROLE only', async () => {
     const outsiders = except(devnet.accounts.govOps)
     await expectRefusedForAll(outsiders, 'setWhitelistMode', [true], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'setWhitelisted', [world.people.randomAddress.address, true], /AccessControlUnauthorizedAccount/)
+    await expectRefusedForAll(outsiders, 'setIdentityNetworks', [[world.people.randomAddress.address]], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'grantRole', [ROLE.claimer, devnet.accounts.attacker.address], /AccessControlUnauthorizedAccount/)
     await expectRefusedForAll(outsiders, 'revokeRole', [ROLE.claimer, devnet.accounts.relayer.address], /AccessControlUnauthorizedAccount/)
     await world.pause()

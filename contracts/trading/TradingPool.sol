@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {INavOracle} from "./interfaces/INavOracle.sol";
+import {IIssuerRedemption} from "./interfaces/IIssuerRedemption.sol";
+import {IPoolRateLimits} from "./interfaces/IPoolRateLimits.sol";
+
+/// @title TradingPool
+/// @notice One Trading Halo Unit: a USDS/asset pool that trades at the asset's oracle NAV
+///         minus a spread (the pool buys) or plus a spread (the pool sells), not along a curve.
+///         Capital arrives from the Halo Class PAU (Controller.transferAsset to this pool) and
+///         goes back only to that PAU's ALMProxy. Every outflow consumes a key on the PAU's
+///         RateLimits; the asset is fixed at deployment, spreads and bounds are the admin's
+///         (the BEAMTimeLock), so lpha-amm's key (OPERATOR_ROLE) cannot change spreads, add
+///         pairs or move capital outside rate limits.
+/// @dev The pricing rule is src/domain/trading/pricing.ts (tests use it as the oracle). The
+///      book (asset held) is this contract's own balance, so one pool's inventory never
+///      backs another's; `pendingRedemption` is the part of the book at the issuer.
+contract TradingPool is AccessControl, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant OPERATOR_ROLE = keccak256("AMM_OPERATOR");
+    bytes32 public constant PAUSER_ROLE = keccak256("AMM_PAUSER");
+    /// @notice Rate-limit actions (key = keccak256(abi.encode(action, asset, pool))):
+    ///         USDS the pool pays when it buys, asset it pays when it sells, asset it sends to
+    ///         the issuer, USDS it returns to the PAU.
+    bytes32 public constant LIMIT_AMM_POOL_BUY = keccak256("LIMIT_AMM_POOL_BUY");
+    bytes32 public constant LIMIT_AMM_POOL_SELL = keccak256("LIMIT_AMM_POOL_SELL");
+    bytes32 public constant LIMIT_AMM_REDEEM = keccak256("LIMIT_AMM_REDEEM");
+    bytes32 public constant LIMIT_AMM_RETURN = keccak256("LIMIT_AMM_RETURN");
+    uint256 private constant BPS = 10_000;
+
+    /// @notice Governance parameters of the pool's asset.
+    struct Params {
+        INavOracle oracle;
+        IIssuerRedemption issuer;
+        uint16 bidSpreadBps;
+        uint16 askSpreadBps;
+        uint16 maxDeviationBps;
+        uint32 maxOracleAgeSeconds;
+        uint256 maxInventory;
+    }
+
+    IERC20 public immutable usds;
+    IERC20 public immutable asset;
+    address public immutable almProxy;
+    IPoolRateLimits public immutable rateLimits;
+    uint256 private immutable _assetScale;
+    bytes32 private immutable _buyKey;
+    bytes32 private immutable _sellKey;
+    bytes32 private immutable _redeemKey;
+    bytes32 private immutable _returnKey;
+
+    Params private _params;
+    uint256 public referencePriceWad;
+    uint256 public pendingRedemption;
+    bool public paused;
+    mapping(uint256 requestId => uint256 amount) public pendingOf;
+
+    error ZeroAddress();
+    error ZeroAmount();
+    error InvalidParams();
+    error PoolPaused();
+    error OracleStale(uint256 updatedAt, uint256 nowSeconds);
+    error OracleDeviation(uint256 priceWad, uint256 referencePriceWad);
+    error InventoryLimitReached(uint256 inventory, uint256 assetIn, uint256 maxInventory);
+    error InsufficientInventory(uint256 held, uint256 amount);
+    error InsufficientLiquidity(uint256 held, uint256 amount);
+    error SlippageExceeded(uint256 amount, uint256 bound);
+    error UnknownRedemption(uint256 requestId);
+    error RedemptionNotSettled(uint256 requestId);
+
+    event SoldToPool(address indexed trader, address indexed to, uint256 assetIn, uint256 usdsOut, uint256 priceWad);
+    event BoughtFromPool(address indexed trader, address indexed to, uint256 assetOut, uint256 usdsIn, uint256 priceWad);
+    event PriceSynced(uint256 priceWad, uint256 syncedAt);
+    event ParamsSet(Params params, uint256 referencePriceWad);
+    event RedemptionRequested(uint256 indexed requestId, uint256 amount);
+    event RedemptionClosed(uint256 indexed requestId, uint256 amount);
+    event CapitalReturned(uint256 amount);
+    event Paused(address indexed by);
+    event Unpaused(address indexed by);
+
+    constructor(
+        IERC20 usds_,
+        IERC20 asset_,
+        address almProxy_,
+        IPoolRateLimits rateLimits_,
+        address admin,
+        address operator,
+        address pauser,
+        Params memory params_,
+        uint256 referencePriceWad_
+    ) {
+        if (
+            address(usds_) == address(0) || address(asset_) == address(0) || almProxy_ == address(0)
+                || address(rateLimits_) == address(0) || admin == address(0) || operator == address(0) || pauser == address(0)
+        ) revert ZeroAddress();
+        usds = usds_;
+        asset = asset_;
+        almProxy = almProxy_;
+        rateLimits = rateLimits_;
+        _assetScale = 10 ** IERC20Metadata(address(asset_)).decimals();
+        _buyKey = keccak256(abi.encode(LIMIT_AMM_POOL_BUY, address(asset_), address(this)));
+        _sellKey = keccak256(abi.encode(LIMIT_AMM_POOL_SELL, address(asset_), address(this)));
+        _redeemKey = keccak256(abi.encode(LIMIT_AMM_REDEEM, address(asset_), address(this)));
+        _returnKey = keccak256(abi.encode(LIMIT_AMM_RETURN, address(asset_), address(this)));
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(OPERATOR_ROLE, operator);
+        _grantRole(PAUSER_ROLE, pauser);
+        _setParams(params_, referencePriceWad_);
+    }
+
+    // ---------------------------------------------------------------- swaps (anyone)
+
+    /// @notice Sell `assetIn` to the pool for at least `minUsdsOut` USDS, paid to `to`.
+    function sellToPool(uint256 assetIn, uint256 minUsdsOut, address to) external nonReentrant returns (uint256 usdsOut) {
+        if (assetIn == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        Params memory p = _params;
+        uint256 priceWad = _checkedPrice(p);
+        uint256 inventory = asset.balanceOf(address(this)) + pendingRedemption;
+        if (inventory + assetIn > p.maxInventory) revert InventoryLimitReached(inventory, assetIn, p.maxInventory);
+        usdsOut = (assetIn * priceWad * (BPS - p.bidSpreadBps)) / (BPS * _assetScale);
+        if (usdsOut < minUsdsOut || usdsOut == 0) revert SlippageExceeded(usdsOut, minUsdsOut);
+        uint256 liquidity = usds.balanceOf(address(this));
+        if (usdsOut > liquidity) revert InsufficientLiquidity(liquidity, usdsOut);
+        rateLimits.triggerRateLimitDecrease(_buyKey, usdsOut);
+        asset.safeTransferFrom(msg.sender, address(this), assetIn);
+        usds.safeTransfer(to, usdsOut);
+        emit SoldToPool(msg.sender, to, assetIn, usdsOut, priceWad);
+    }
+
+    /// @notice Buy exactly `assetOut` from the pool for at most `maxUsdsIn` USDS, sent to `to`.
+    function buyFromPool(uint256 assetOut, uint256 maxUsdsIn, address to) external nonReentrant returns (uint256 usdsIn) {
+        if (assetOut == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        Params memory p = _params;
+        uint256 priceWad = _checkedPrice(p);
+        uint256 held = asset.balanceOf(address(this));
+        if (assetOut > held) revert InsufficientInventory(held, assetOut);
+        uint256 numerator = assetOut * priceWad * (BPS + p.askSpreadBps);
+        usdsIn = (numerator - 1) / (BPS * _assetScale) + 1;
+        if (usdsIn > maxUsdsIn) revert SlippageExceeded(usdsIn, maxUsdsIn);
+        rateLimits.triggerRateLimitDecrease(_sellKey, assetOut);
+        usds.safeTransferFrom(msg.sender, address(this), usdsIn);
+        asset.safeTransfer(to, assetOut);
+        emit BoughtFromPool(msg.sender, to, assetOut, usdsIn, priceWad);
+    }
+
+    // ---------------------------------------------------------------- lpha-amm
+
+    /// @notice Records the oracle price as the reference swaps are checked against. A reading
+    ///         beyond the deviation bound is refused: only governance can reset the reference.
+    function syncPrice() external onlyRole(OPERATOR_ROLE) returns (uint256 priceWad) {
+        priceWad = _checkedPrice(_params);
+        referencePriceWad = priceWad;
+        emit PriceSynced(priceWad, block.timestamp);
+    }
+
+    /// @notice Sends `amount` of the book to the issuer's redemption endpoint (set by governance).
+    function requestRedemption(uint256 amount) external onlyRole(OPERATOR_ROLE) nonReentrant returns (uint256 requestId) {
+        if (amount == 0) revert ZeroAmount();
+        uint256 held = asset.balanceOf(address(this));
+        if (amount > held) revert InsufficientInventory(held, amount);
+        rateLimits.triggerRateLimitDecrease(_redeemKey, amount);
+        IIssuerRedemption issuer = _params.issuer;
+        asset.forceApprove(address(issuer), amount);
+        requestId = issuer.requestRedemption(amount);
+        if (pendingOf[requestId] != 0) revert UnknownRedemption(requestId);
+        pendingOf[requestId] = amount;
+        pendingRedemption += amount;
+        emit RedemptionRequested(requestId, amount);
+    }
+
+    /// @notice Once the issuer has paid a request, takes it off the pending book (anyone).
+    function closeRedemption(uint256 requestId) external {
+        uint256 amount = pendingOf[requestId];
+        if (amount == 0) revert UnknownRedemption(requestId);
+        if (!_params.issuer.isSettled(requestId)) revert RedemptionNotSettled(requestId);
+        delete pendingOf[requestId];
+        pendingRedemption -= amount;
+        emit RedemptionClosed(requestId, amount);
+    }
+
+    /// @notice Returns USDS to the Halo Class PAU's ALMProxy, the only destination.
+    function returnCapital(uint256 amount) external onlyRole(OPERATOR_ROLE) nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        rateLimits.triggerRateLimitDecrease(_returnKey, amount);
+        usds.safeTransfer(almProxy, amount);
+        emit CapitalReturned(amount);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @notice Spreads, bounds, oracle, issuer and the reference price (the timelock).
+    function setParams(Params calldata params_, uint256 referencePriceWad_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setParams(params_, referencePriceWad_);
+    }
+
+    /// @notice The freezer stops every swap at once.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        paused = true;
+        emit Paused(msg.sender);
+    }
+
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function params() external view returns (Params memory) {
+        return _params;
+    }
+
+    /// @notice USDS `assetIn` sells for now (reverts like a swap on a stale or deviating oracle).
+    function quoteSell(uint256 assetIn) external view returns (uint256) {
+        Params memory p = _params;
+        return (assetIn * _checkedPrice(p) * (BPS - p.bidSpreadBps)) / (BPS * _assetScale);
+    }
+
+    /// @notice USDS `assetOut` costs now.
+    function quoteBuy(uint256 assetOut) external view returns (uint256) {
+        Params memory p = _params;
+        uint256 numerator = assetOut * _checkedPrice(p) * (BPS + p.askSpreadBps);
+        return numerator == 0 ? 0 : (numerator - 1) / (BPS * _assetScale) + 1;
+    }
+
+    function rateLimitKeys() external view returns (bytes32 buyKey, bytes32 sellKey, bytes32 redeemKey, bytes32 returnKey) {
+        return (_buyKey, _sellKey, _redeemKey, _returnKey);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _checkedPrice(Params memory p) private view returns (uint256 priceWad) {
+        if (paused) revert PoolPaused();
+        uint256 updatedAt;
+        (priceWad, updatedAt) = p.oracle.latestPrice();
+        if (priceWad == 0 || updatedAt > block.timestamp || block.timestamp - updatedAt > p.maxOracleAgeSeconds) {
+            revert OracleStale(updatedAt, block.timestamp);
+        }
+        uint256 ref = referencePriceWad;
+        uint256 diff = priceWad > ref ? priceWad - ref : ref - priceWad;
+        if (diff * BPS > uint256(p.maxDeviationBps) * ref) revert OracleDeviation(priceWad, ref);
+    }
+
+    function _setParams(Params memory p, uint256 referencePriceWad_) private {
+        if (address(p.oracle) == address(0) || address(p.issuer) == address(0)) revert ZeroAddress();
+        if (
+            p.bidSpreadBps >= BPS || p.askSpreadBps >= BPS || p.maxDeviationBps == 0 || p.maxDeviationBps > BPS
+                || p.maxOracleAgeSeconds == 0 || referencePriceWad_ == 0
+        ) revert InvalidParams();
+        _params = p;
+        referencePriceWad = referencePriceWad_;
+        emit ParamsSet(p, referencePriceWad_);
+    }
+}

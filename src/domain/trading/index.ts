@@ -1,0 +1,3 @@
+export * from './pricing.js'
+export * from './pool.js'
+export * from './keys.js'
