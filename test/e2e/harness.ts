@@ -46,7 +46,7 @@ export const attestRules: AttestRuleConfig = {
   evidence: {
     PRE_DEPLOYMENT: { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: { assetClass: 'senior-secured', expectedLossBps: 50 }, maximumDeploymentDuration: '90d' },
     AT_REST: { legalClaimsVerified: true, deploymentComplete: true, confirmedRiskParameters: { assetClass: 'senior-secured' }, riskData: { schemaVersion: '1.0', data: { weightedAverageDuration: '9.2m' } } },
-    PERIODIC: { status: 'nominal' },
+    PERIODIC: { statusNominal: true },
   },
 }
 
