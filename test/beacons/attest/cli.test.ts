@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../../src/chain/build.js'
 import { devnetAccounts } from '../../../src/chain/devnet.js'
 import { createInProcessClient } from '../../../src/synome/client/index.js'
+import { riskFrameworkDocument } from '../../synome/support.js'
 import { createSynome } from '../../../src/synome/create.js'
 import { createSynomeApp } from '../../../src/synome/http/app.js'
 import type { SynomeService } from '../../../src/synome/service.js'
@@ -135,4 +136,36 @@ describe('halo attest (human attestor)', () => {
       ['att-102', 'sleeve-8', 'PRE_DEPLOYMENT'],
     ])
   }, 120_000)
+
+  it('seed-shaped AT_REST and PERIODIC attestations (seed 004 JSON, the framework\'s risk parameters filled in) go through `halo attest` and lpha-nfat\'s writes', async () => {
+    const nfat = createInProcessClient({ service, account: relayer })
+    const councilClient = createInProcessClient({ service, account: council })
+    await councilClient.send('publishRiskFramework', { version: 'rf-cli', document: riskFrameworkDocument })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '75000000', location: 'in-transit', destination: 'bank', initiatedAt: '2026-01-01T10:30:00Z' }] })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USD', amount: '75000000', location: 'halo-bank-account', confirmedAt: '2026-01-02T14:00:00Z' }] })
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'DEPLOYING' })
+    // seed att-102's content, `{ ... }` filled with what schema 1.0 requires; no riskData
+    writeFileSync(join(dir, 'at-rest.json'), JSON.stringify({ confirmedRiskParameters: { weightedAverageDuration: '9.2m' }, legalClaimsVerified: true, deploymentComplete: true }))
+    const atRest = await halo(['attest', 'at-rest', 'sleeve-7', '--file', join(dir, 'at-rest.json'), ...common()])
+    expect(atRest.stderr).toBe('')
+    const { attestationId: atRestId } = JSON.parse(atRest.stdout) as { attestationId: string }
+    const record = (await service.get<{ riskData: unknown }>('attestation', atRestId)).data
+    expect(record.riskData).toEqual({ schemaVersion: '1.0', attestationRef: atRestId, data: { weightedAverageDuration: '9.2m' } })
+    // lpha-nfat's AT_REST write carries exactly that risk data (derived when no assets are given)
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'AT_REST' })
+    expect((await service.get<{ assets: unknown[] }>('sleeve', 'sleeve-7')).data.assets).toEqual([{ type: 'aggregate-deployed', amount: '75000000', riskData: record.riskData }])
+    // seed att-103: statusNominal with a risk data update
+    writeFileSync(join(dir, 'periodic.json'), JSON.stringify({ statusNominal: true, riskDataUpdate: { weightedAverageDuration: '9.0m' } }))
+    const periodic = await halo(['attest', 'periodic', 'sleeve-7', '--file', join(dir, 'periodic.json'), ...common()])
+    expect(periodic.stderr).toBe('')
+    const { attestationId: periodicId } = JSON.parse(periodic.stdout) as { attestationId: string }
+    const update = (await service.get<{ riskData: { schemaVersion: string; attestationRef: string; data?: unknown } }>('attestation', periodicId)).data.riskData
+    expect(update).toEqual({ schemaVersion: '1.0', attestationRef: periodicId, data: { weightedAverageDuration: '9.0m' } })
+    await nfat.send('recordPeriodicAttestation', { sleeveId: 'sleeve-7', attestationId: periodicId, riskData: update })
+    // the old `status` shape is refused when posted, naming the field
+    writeFileSync(join(dir, 'old-periodic.json'), JSON.stringify({ status: 'nominal' }))
+    const old = await halo(['attest', 'periodic', 'sleeve-7', '--file', join(dir, 'old-periodic.json'), ...common()])
+    expect(old.code).toBe(1)
+    expect(old.stderr).toContain('content.statusNominal')
+  }, 240_000)
 })
