@@ -76,6 +76,7 @@ describe.each(storeBackends())('gates hold under random signed commands on $name
   const store = useStore(backend)
 
   it('no sleeve reaches in-transit, DEPLOYING or AT_REST without a positive attestation of the current round; refused commands change nothing', async () => {
+    const runs = 25
     let commands = 0
     let accepted = 0
     const reached = { DEPLOYING: 0, AT_REST: 0, round2: 0 }
@@ -153,10 +154,10 @@ describe.each(storeBackends())('gates hold under random signed commands on $name
           if ((state.offboardingRound ?? 0) >= 2) reached.round2++
         }
       }),
-      { numRuns: backend.name === 'pglite' ? 25 : 12, seed: 20261201 },
+      { numRuns: runs, seed: 20261201 },
     )
-    expect(commands).toBeGreaterThan(400)
-    expect(accepted).toBeGreaterThan(50)
+    expect(commands).toBeGreaterThan(runs * 15)
+    expect(accepted).toBeGreaterThan(runs * 2)
     // the sequences do get past the gates (else the property would say little)
     expect(reached.DEPLOYING, 'some sequence reached DEPLOYING').toBeGreaterThan(0)
     expect(reached.AT_REST, 'some sequence reached AT_REST').toBeGreaterThan(0)
