@@ -22,7 +22,18 @@ export class UnknownTransferError extends BaseError {
   override readonly status: number = 422
 }
 
-export type OffRampTransfer = { transferId: string; sleeveId: string; amountUsdc: bigint; destination: string; initiatedAt: string; txHash?: string | undefined }
+export type OffRampTransfer = {
+  transferId: string
+  sleeveId: string
+  amountUsdc: bigint
+  destination: string
+  initiatedAt: string
+  /** The sleeve's offboarding round it belongs to (absent in journals written before rounds: 1). */
+  round?: number | undefined
+  txHash?: string | undefined
+  /** Its transaction reverted: nothing left the chain, and no receipt can come (seed "Offboarding Failure"). */
+  failed?: { reason: string; failedAt: string } | undefined
+}
 export type BankReceipt = { transferId: string; amountUsd: bigint; confirmedAt: string }
 /** Funds returned from deployment. `final` = nothing more will come (full return or final recovery). */
 export type BankReturn = { returnId: string; sleeveId: string; amountUsd: bigint; confirmedAt: string; final: boolean }
@@ -32,8 +43,9 @@ export type OnRamp = { returnId: string; amountUsdc: bigint; txHash: string; con
 const amount = z.string().regex(/^\d+$/).transform((value) => BigInt(value))
 const iso = z.string().datetime({ offset: true })
 const entry = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('transfer'), transferId: z.string().min(1), sleeveId: z.string().min(1), amountUsdc: amount, destination: z.string().min(1), initiatedAt: iso, txHash: z.string().optional() }),
+  z.object({ kind: z.literal('transfer'), transferId: z.string().min(1), sleeveId: z.string().min(1), amountUsdc: amount, destination: z.string().min(1), initiatedAt: iso, round: z.number().int().positive().optional(), txHash: z.string().optional() }),
   z.object({ kind: z.literal('transfer-sent'), transferId: z.string().min(1), txHash: z.string().min(1) }),
+  z.object({ kind: z.literal('transfer-failed'), transferId: z.string().min(1), reason: z.string().min(1), failedAt: iso }),
   z.object({ kind: z.literal('receipt'), transferId: z.string().min(1), amountUsd: amount, confirmedAt: iso }),
   z.object({ kind: z.literal('return'), returnId: z.string().min(1), sleeveId: z.string().min(1), amountUsd: amount, confirmedAt: iso, final: z.boolean() }),
   z.object({ kind: z.literal('onramp'), returnId: z.string().min(1), amountUsdc: amount, txHash: z.string().min(1), confirmedAt: iso }),
@@ -78,6 +90,9 @@ export class BankLedger {
     } else if (record.kind === 'transfer-sent') {
       const transfer = this.#transfers.get(record.transferId)
       if (transfer) transfer.txHash = record.txHash
+    } else if (record.kind === 'transfer-failed') {
+      const transfer = this.#transfers.get(record.transferId)
+      if (transfer) transfer.failed = { reason: record.reason, failedAt: record.failedAt }
     } else if (record.kind === 'receipt') {
       const { kind: _kind, ...receipt } = record
       this.#receipts.set(record.transferId, receipt)
@@ -114,6 +129,14 @@ export class BankLedger {
     this.#append({ kind: 'transfer-sent', transferId, txHash })
   }
 
+  /** The transfer's transaction reverted: a final state (idempotent); a failed transfer gets no receipt. */
+  markTransferFailed(transferId: string, reason: string, failedAt: string): void {
+    const transfer = this.#requireTransfer(transferId)
+    if (transfer.failed) return
+    if (this.#receipts.has(transferId)) throw new InvalidInputError('a transfer the bank confirmed cannot fail', { details: transferId, meta: { transferId } })
+    this.#append({ kind: 'transfer-failed', transferId, reason, failedAt })
+  }
+
   #requireTransfer(transferId: string): OffRampTransfer {
     const transfer = this.#transfers.get(transferId)
     if (!transfer) throw new UnknownTransferError('confirmation names an unknown transfer', { details: transferId, meta: { transferId } })
@@ -124,6 +147,7 @@ export class BankLedger {
   confirmReceipt(input: unknown): BankReceipt {
     const receipt = parseInput(receiptInput, input)
     const transfer = this.#requireTransfer(receipt.transferId)
+    if (transfer.failed) throw new InvalidInputError('receipt names a transfer that failed on chain', { details: receipt.transferId, meta: { transferId: receipt.transferId } })
     if (receipt.amountUsd > transfer.amountUsdc) throw new InvalidInputError('receipt exceeds the amount sent', { details: `${receipt.amountUsd} > ${transfer.amountUsdc}`, meta: { transferId: receipt.transferId } })
     const existing = this.#receipts.get(receipt.transferId)
     if (existing) {
@@ -191,7 +215,7 @@ export class BankLedger {
 
   /** Transfers sent but not yet confirmed received. */
   pendingTransfers(): OffRampTransfer[] {
-    return [...this.#transfers.values()].filter((t) => !this.#receipts.has(t.transferId))
+    return [...this.#transfers.values()].filter((t) => !t.failed && !this.#receipts.has(t.transferId))
   }
 
   close(): void {

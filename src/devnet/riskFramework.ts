@@ -48,7 +48,7 @@ export function devnetAttestRules(p: { periodicCadenceDays: number; atRestAfterD
         confirmedRiskParameters: { assetClass: 'senior-secured' },
         riskData: { schemaVersion: '1.0', data: { weightedAverageDurationMonths: '9.2', investmentGradeShare: '0.8' } },
       },
-      PERIODIC: { status: 'nominal' },
+      PERIODIC: { statusNominal: true },
     },
   }
 }

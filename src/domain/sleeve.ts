@@ -1,5 +1,6 @@
 import { InvalidInputError, PreconditionFailedError } from './errors.js'
-import { USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS, parseUnitsExact } from './money.js'
+import { isPositiveAttestation } from './attestation.js'
+import { USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS, formatUnitsExact, parseUnitsExact, rescale } from './money.js'
 import { splitProRata } from './proRata.js'
 import type { Role } from './roles.js'
 
@@ -61,8 +62,24 @@ export type SleeveView = {
   assets: readonly SleeveAsset[]
   linkedUnits: readonly number[]
   attestations: readonly string[]
+  /**
+   * How many times the sleeve entered OFFBOARDING (0 before the first time). Attestations
+   * record the round they were posted in; only those of the current round open gates, so an
+   * attestation from before an operator revert never opens the next off-ramp.
+   */
+  offboardingRound?: number | undefined
 }
-export type AttestationView = { attestationId: string; type: AttestationType; sleeveId: string }
+/** An attestation record as the gates read it: its round, content and the risk data it carries. */
+export type AttestationView = {
+  attestationId: string
+  type: AttestationType
+  sleeveId: string
+  /** The sleeve's offboarding round when it was posted (records from before rounds existed: 1). */
+  round?: number | undefined
+  content?: Record<string, unknown> | undefined
+  /** The risk data it vouches for (derived at post time by `attestedRiskData`). */
+  riskData?: RiskData | undefined
+}
 export type UnitView = { unitId: number; state: UnitState; principal: string }
 
 /** The key under `timestamps` written when a sleeve enters each state. */
@@ -103,8 +120,11 @@ export type SleeveGate =
   | 'FUNDS_NOT_IN_BANK'
   | 'USDC_CONVERSION_INCOMPLETE'
   | 'UNIT_STATE'
-  | 'OFF_CHAIN_ASSETS'
   | 'ATTESTATION_REF'
+  | 'ASSETS_NOT_ALLOWED'
+  | 'RISK_DATA_NOT_ATTESTED'
+  | 'REPAYMENT_TOTAL'
+  | 'FACILITY_MISMATCH'
 
 function refuse(gate: SleeveGate, message: string, meta: Record<string, unknown> = {}): PreconditionFailedError {
   return new PreconditionFailedError(message, { meta: { gate, ...meta } })
@@ -115,24 +135,25 @@ export type WriteAccessRow = { operation: string; role: Role; command: string; p
 
 export const WRITE_ACCESS_MATRIX: readonly WriteAccessRow[] = [
   { operation: 'Create sleeve', role: 'nfat', command: 'createSleeve', precondition: '—' },
-  { operation: 'Add unit to sleeve (sweep)', role: 'nfat', command: 'sweepUnit', precondition: 'sleeve CREATED or FILLING' },
+  { operation: 'Add unit to sleeve (sweep)', role: 'nfat', command: 'sweepUnit', precondition: 'sleeve CREATED or FILLING; NFAT of the Halo class facility' },
   { operation: 'Update sleeve assets (offboarding sub-steps)', role: 'nfat', command: 'updateSleeveAssets', precondition: 'sleeve OFFBOARDING' },
   { operation: 'Transition FILLING → OFFBOARDING', role: 'nfat', command: 'transitionSleeve', precondition: '—' },
   { operation: 'Convert USDS → USDC (offboarding step 1)', role: 'nfat', command: 'updateSleeveAssets', precondition: 'sleeve OFFBOARDING' },
   { operation: 'Post pre-deployment attestation', role: 'attest', command: 'postAttestation', precondition: 'sleeve OFFBOARDING, all assets USDC' },
-  { operation: 'Send USDC externally (offboarding step 2)', role: 'nfat', command: 'updateSleeveAssets', precondition: 'PRE_DEPLOYMENT attestation of the sleeve' },
-  { operation: 'Transition OFFBOARDING → DEPLOYING', role: 'nfat', command: 'transitionSleeve', precondition: 'PRE_DEPLOYMENT attestation; all funds confirmed in the bank account' },
+  { operation: 'Send USDC externally (offboarding step 2)', role: 'nfat', command: 'updateSleeveAssets', precondition: 'positive PRE_DEPLOYMENT attestation of the current offboarding round' },
+  { operation: 'Transition OFFBOARDING → DEPLOYING', role: 'nfat', command: 'transitionSleeve', precondition: 'positive PRE_DEPLOYMENT attestation of the current round; all funds confirmed in the bank account; one deploying entry of that amount' },
   { operation: 'Post at-rest attestation', role: 'attest', command: 'postAttestation', precondition: 'sleeve DEPLOYING' },
-  { operation: 'Transition DEPLOYING → AT REST', role: 'nfat', command: 'transitionSleeve', precondition: 'AT_REST attestation of the sleeve' },
-  { operation: 'Write aggregate risk data to sleeve', role: 'nfat', command: 'writeRiskData', precondition: 'sleeve AT_REST; attestationRef to an attestation of the sleeve' },
+  { operation: 'Transition DEPLOYING → AT REST', role: 'nfat', command: 'transitionSleeve', precondition: 'positive AT_REST attestation of the current round; one aggregate entry carrying its risk data' },
+  { operation: 'Write aggregate risk data to sleeve', role: 'nfat', command: 'writeRiskData', precondition: 'sleeve AT_REST; the risk data of the AT_REST/PERIODIC attestation it cites' },
   { operation: 'Post periodic attestation', role: 'attest', command: 'postAttestation', precondition: 'sleeve AT_REST' },
   { operation: 'Update sleeve with periodic attestation', role: 'nfat', command: 'recordPeriodicAttestation', precondition: 'PERIODIC attestation of the sleeve exists' },
-  { operation: 'Transition AT REST → UNWINDING', role: 'nfat', command: 'transitionSleeve', precondition: '—' },
+  { operation: 'Transition AT REST → UNWINDING', role: 'nfat', command: 'transitionSleeve', precondition: 'assets returning: USD confirmed at the bank account' },
   { operation: 'Update sleeve assets (unwinding sub-steps)', role: 'nfat', command: 'updateSleeveAssets', precondition: 'sleeve UNWINDING' },
-  { operation: 'Mark units repayment-available', role: 'nfat', command: 'markRepaymentAvailable', precondition: 'sleeve UNWINDING' },
+  { operation: 'Mark units repayment-available', role: 'nfat', command: 'markRepaymentAvailable', precondition: 'sleeve UNWINDING; total = USDS recorded at the redeem contract' },
+  { operation: 'Record partial-return entitlements on units', role: 'nfat', command: 'recordEntitlements', precondition: 'sleeve UNWINDING; returned = USD recorded at the bank' },
   { operation: 'Close unit', role: 'nfat', command: 'closeUnit', precondition: 'unit REPAYMENT_AVAILABLE' },
   { operation: 'Transition UNWINDING → CLOSED', role: 'nfat', command: 'transitionSleeve', precondition: 'every linked unit CLOSED' },
-  { operation: 'Revert OFFBOARDING → FILLING (emergency override)', role: 'operator', command: 'overrideSleeveState', precondition: 'sleeve OFFBOARDING; a reason; assets back on chain' },
+  { operation: 'Revert OFFBOARDING → FILLING (emergency override)', role: 'operator', command: 'overrideSleeveState', precondition: 'sleeve OFFBOARDING; a reason; funds back as USDS in the facility ALMProxy' },
   { operation: 'Correct a unit record (override)', role: 'operator', command: 'overrideUnit', precondition: 'unit not CLOSED; a reason' },
 ]
 
@@ -158,33 +179,158 @@ export function checkSweep(sleeve: SleeveView): PreconditionFailedError | undefi
   return checkSleeveWritable(sleeve, 'sweep') ?? checkState(sleeve, ['CREATED', 'FILLING'], 'sweep')
 }
 
-function hasAttestation(sleeve: SleeveView, attestations: readonly AttestationView[], type: AttestationType): boolean {
-  return attestations.some((a) => a.sleeveId === sleeve.sleeveId && a.type === type)
+/** The sleeve's current offboarding round (records written before rounds existed count as round 1 once offboarded). */
+export function offboardingRound(sleeve: Pick<SleeveView, 'offboardingRound' | 'state'>): number {
+  if (sleeve.offboardingRound !== undefined) return sleeve.offboardingRound
+  return sleeve.state === 'CREATED' || sleeve.state === 'FILLING' ? 0 : 1
+}
+
+/**
+ * The attestation that opens a gate: of this sleeve and type, posted in the sleeve's current
+ * offboarding round, and positive (`isPositiveAttestation`). The latest such one, or undefined.
+ */
+export function gateAttestation(sleeve: SleeveView, attestations: readonly AttestationView[], type: AttestationType): AttestationView | undefined {
+  const round = offboardingRound(sleeve)
+  return attestations.filter((a) => a.sleeveId === sleeve.sleeveId && a.type === type && (a.round ?? 1) === round && isPositiveAttestation(type, a.content)).at(-1)
 }
 
 function isOffChain(asset: SleeveAsset): boolean {
   return asset.location !== undefined && OFF_CHAIN_LOCATIONS.includes(asset.location)
 }
 
-export type CheckAssetUpdateParameters = {
-  sleeve: SleeveView
-  /** The asset list after the update. */
-  assets: readonly SleeveAsset[]
-  /** Attestations of this sleeve. */
+/** An asset's amount in 18-decimal base units, so USDS, USDC and USD compare (1 USDS = 1 USDC = 1 USD). */
+function value18(asset: SleeveAsset): bigint {
+  return rescale(parseUnitsExact(asset.amount, ASSET_DECIMALS[asset.type], 'assets.amount'), ASSET_DECIMALS[asset.type], 18)
+}
+const totalValue18 = (assets: readonly SleeveAsset[]) => assets.reduce((sum, a) => sum + value18(a), 0n)
+
+function normalisedAsset(asset: SleeveAsset): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(asset).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))))
+}
+/** Same assets, whatever the key order (what the Synome stores back after JSON). */
+export function sameAssets(a: readonly SleeveAsset[], b: readonly SleeveAsset[]): boolean {
+  return a.length === b.length && a.every((asset, i) => normalisedAsset(asset) === normalisedAsset(b[i]!))
+}
+
+/** Same risk data: schemaVersion, attestationRef and data (a `_comment` is free text). */
+export function sameRiskData(a: RiskData | undefined, b: RiskData | undefined): boolean {
+  if (!a || !b) return a === b
+  return a.schemaVersion === b.schemaVersion && a.attestationRef === b.attestationRef && canonical(a.data ?? {}) === canonical(b.data ?? {})
+}
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') return `{${Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  return JSON.stringify(value)
+}
+
+/** Locations (and types) each state's asset list may use. */
+const ALLOWED_ASSETS: Partial<Record<SleeveState, (asset: SleeveAsset) => boolean>> = {
+  OFFBOARDING: (a) => (a.location === 'facility-ALMProxy' && (a.type === 'USDS' || a.type === 'USDC')) || (a.location === 'in-transit' && a.type === 'USDC') || (a.location === 'halo-bank-account' && a.type === 'USD'),
+  UNWINDING: (a) => (a.location === 'halo-bank-account' && a.type === 'USD') || (a.location === 'facility-ALMProxy' && (a.type === 'USDC' || a.type === 'USDS')) || (a.location === 'redeem-contract' && a.type === 'USDS'),
+}
+
+export type AssetChangeContext = {
+  /** Attestations of the sleeve. */
   attestations: readonly AttestationView[]
+  /** The state the sleeve is entering with these assets (a transition); undefined = an asset update in place. */
+  to?: SleeveState | undefined
+  operation: string
 }
 
 /**
- * Offboarding and unwinding sub-steps. Moving capital outside the on-chain boundary during
- * OFFBOARDING (in transit, at the bank) needs the sleeve's PRE_DEPLOYMENT attestation.
+ * THE asset gate: every change of a sleeve's asset list, whichever command carries it
+ * (updateSleeveAssets, transitionSleeve, the operator override), passes here.
+ *
+ * - in place: only OFFBOARDING and UNWINDING sleeves change assets, each at its state's
+ *   locations; while OFFBOARDING nothing is created (value ≤ before; 1 USDS = 1 USDC = 1 USD)
+ *   and off-chain locations need the current round's positive PRE_DEPLOYMENT attestation;
+ * - entering OFFBOARDING: the assets stay as they were (conversion comes after);
+ * - entering DEPLOYING: one USD entry at `deploying` of exactly the USD confirmed at the bank;
+ * - entering AT_REST: one aggregate-deployed entry of exactly the deploying amount, carrying
+ *   the risk data of the current round's positive AT_REST attestation;
+ * - entering UNWINDING: USD confirmed at the bank (a recorded return), nothing else;
+ * - entering FILLING (operator revert): USDS back at the facility ALMProxy only;
+ * - entering CLOSED: nothing.
+ * Timestamps on the assets may not lie in the future.
  */
-export function checkAssetUpdate({ sleeve, assets, attestations }: CheckAssetUpdateParameters): PreconditionFailedError | undefined {
-  const refused = checkSleeveWritable(sleeve, 'update assets') ?? checkState(sleeve, ['OFFBOARDING', 'UNWINDING'], 'update assets')
-  if (refused) return refused
-  if (sleeve.state === 'OFFBOARDING' && assets.some(isOffChain) && !hasAttestation(sleeve, attestations, 'PRE_DEPLOYMENT')) {
-    return refuse('PRE_DEPLOYMENT_ATTESTATION_MISSING', `sending assets of ${sleeve.sleeveId} off chain needs a PRE_DEPLOYMENT attestation`, { sleeveId: sleeve.sleeveId })
+export function checkSleeveAssetChange(sleeve: SleeveView, nextAssets: readonly SleeveAsset[], context: AssetChangeContext, now: Date): PreconditionFailedError | undefined {
+  const { to, operation, attestations } = context
+  const id = sleeve.sleeveId
+  const notAllowed = (why: string, meta: Record<string, unknown> = {}) => refuse('ASSETS_NOT_ALLOWED', `${operation}: ${why}`, { sleeveId: id, operation, ...meta })
+  if (to === undefined) {
+    const refused = checkSleeveWritable(sleeve, operation) ?? checkState(sleeve, ['OFFBOARDING', 'UNWINDING'], operation)
+    if (refused) return refused
   }
+  const refused = assetRule(sleeve, nextAssets, context, notAllowed)
+  if (refused) return refused
+  const future = nextAssets.find((a) => [a.initiatedAt, a.confirmedAt].some((t) => t !== undefined && Date.parse(t) > now.getTime()))
+  if (future) return notAllowed('an asset timestamp lies in the future', { asset: future, now: now.toISOString() })
   return undefined
+}
+
+function assetRule(sleeve: SleeveView, nextAssets: readonly SleeveAsset[], context: AssetChangeContext, notAllowed: (why: string, meta?: Record<string, unknown>) => PreconditionFailedError): PreconditionFailedError | undefined {
+  const { to, attestations } = context
+  const id = sleeve.sleeveId
+  const target = to ?? sleeve.state
+  switch (target) {
+    case 'OFFBOARDING': {
+      // Entering OFFBOARDING opens a new round: no attestation of it exists yet.
+      if (nextAssets.some(isOffChain) && (to !== undefined || !gateAttestation(sleeve, attestations, 'PRE_DEPLOYMENT'))) {
+        return refuse('PRE_DEPLOYMENT_ATTESTATION_MISSING', `sending assets of ${id} off chain needs a positive PRE_DEPLOYMENT attestation of the current offboarding round`, { sleeveId: id, round: offboardingRound(sleeve) + (to !== undefined ? 1 : 0) })
+      }
+      if (to !== undefined) {
+        if (!sameAssets(nextAssets, sleeve.assets)) return notAllowed('entering OFFBOARDING keeps the filled assets as they are', { assets: sleeve.assets })
+        return undefined
+      }
+      const wrong = nextAssets.find((a) => !ALLOWED_ASSETS.OFFBOARDING!(a))
+      if (wrong) return notAllowed(`${wrong.type} at ${wrong.location ?? 'no location'} is not an offboarding sub-step`, { asset: wrong })
+      const before = totalValue18(sleeve.assets)
+      const after = totalValue18(nextAssets)
+      if (after > before) return notAllowed('offboarding cannot create value', { before: formatUnitsExact(before, 18), after: formatUnitsExact(after, 18) })
+      return undefined
+    }
+    case 'DEPLOYING': {
+      const bank = sleeve.assets.filter((a) => a.type === 'USD' && a.location === 'halo-bank-account' && a.confirmedAt !== undefined).reduce((sum, a) => sum + value18(a), 0n)
+      const [only] = nextAssets
+      if (nextAssets.length !== 1 || only!.type !== 'USD' || only!.location !== 'deploying' || value18(only!) !== bank) {
+        return notAllowed(`DEPLOYING holds one USD entry at "deploying" of the ${formatUnitsExact(bank, 18)} confirmed at the bank`, { expected: formatUnitsExact(bank, 18) })
+      }
+      return undefined
+    }
+    case 'AT_REST': {
+      const deploying = sleeve.assets.filter((a) => a.location === 'deploying').reduce((sum, a) => sum + value18(a), 0n)
+      const [only] = nextAssets
+      if (nextAssets.length !== 1 || only!.type !== 'aggregate-deployed' || value18(only!) !== deploying) {
+        return notAllowed(`AT_REST holds one aggregate-deployed entry of the ${formatUnitsExact(deploying, 18)} deploying`, { expected: formatUnitsExact(deploying, 18) })
+      }
+      const attested = gateAttestation(sleeve, attestations, 'AT_REST')?.riskData
+      if (!sameRiskData(only!.riskData, attested)) {
+        return refuse('RISK_DATA_NOT_ATTESTED', `${id}: the aggregate risk data must be the AT_REST attestation's`, { sleeveId: id, attested: attested ?? null })
+      }
+      return undefined
+    }
+    case 'UNWINDING': {
+      if (to !== undefined) {
+        if (nextAssets.length === 0 || !nextAssets.every((a) => a.type === 'USD' && a.location === 'halo-bank-account' && a.confirmedAt !== undefined)) {
+          return notAllowed('UNWINDING starts with the returned USD confirmed at the bank account')
+        }
+        return undefined
+      }
+      const wrong = nextAssets.find((a) => !ALLOWED_ASSETS.UNWINDING!(a))
+      if (wrong) return notAllowed(`${wrong.type} at ${wrong.location ?? 'no location'} is not an unwinding sub-step`, { asset: wrong })
+      return undefined
+    }
+    case 'FILLING': {
+      if (nextAssets.length === 0 || !nextAssets.every((a) => a.type === 'USDS' && a.location === 'facility-ALMProxy')) {
+        return notAllowed('a revert to FILLING needs the funds converted back to USDS in the facility ALMProxy', { assets: nextAssets })
+      }
+      return undefined
+    }
+    case 'CLOSED':
+      return nextAssets.length === 0 ? undefined : notAllowed('a CLOSED sleeve holds no assets')
+    default:
+      return notAllowed(`${target} sleeves take no asset list`)
+  }
 }
 
 /** Every asset is USD confirmed at the Halo's bank account (seed: "all funds confirmed received"). */
@@ -211,18 +357,39 @@ export function checkTransition({ sleeve, to, attestations, units }: CheckTransi
       next,
     })
   }
+  const round = offboardingRound(sleeve)
   if (to === 'DEPLOYING') {
-    if (!hasAttestation(sleeve, attestations, 'PRE_DEPLOYMENT')) return refuse('PRE_DEPLOYMENT_ATTESTATION_MISSING', `${sleeve.sleeveId} needs a PRE_DEPLOYMENT attestation before DEPLOYING`, { sleeveId: sleeve.sleeveId })
+    if (!gateAttestation(sleeve, attestations, 'PRE_DEPLOYMENT')) return refuse('PRE_DEPLOYMENT_ATTESTATION_MISSING', `${sleeve.sleeveId} needs a positive PRE_DEPLOYMENT attestation of offboarding round ${round} before DEPLOYING`, { sleeveId: sleeve.sleeveId, round })
     if (!fundsConfirmedInBank(sleeve.assets)) return refuse('FUNDS_NOT_IN_BANK', `${sleeve.sleeveId}: all funds must be confirmed as USD in the Halo bank account before DEPLOYING`, { sleeveId: sleeve.sleeveId })
   }
-  if (to === 'AT_REST' && !hasAttestation(sleeve, attestations, 'AT_REST')) {
-    return refuse('AT_REST_ATTESTATION_MISSING', `${sleeve.sleeveId} needs an AT_REST attestation before AT_REST`, { sleeveId: sleeve.sleeveId })
+  if (to === 'AT_REST' && !gateAttestation(sleeve, attestations, 'AT_REST')) {
+    return refuse('AT_REST_ATTESTATION_MISSING', `${sleeve.sleeveId} needs a positive AT_REST attestation of offboarding round ${round} before AT_REST`, { sleeveId: sleeve.sleeveId, round })
   }
   if (to === 'CLOSED') {
     const open = units.filter((u) => u.state !== 'CLOSED').map((u) => u.unitId)
     if (open.length > 0) return refuse('UNITS_NOT_CLOSED', `${sleeve.sleeveId} has units not yet CLOSED: ${open.join(', ')}`, { sleeveId: sleeve.sleeveId, openUnits: open })
   }
   return undefined
+}
+
+/**
+ * The asset list a transition writes when the command names none: DEPLOYING's black box and
+ * AT_REST's aggregate entry are derived from the sleeve (the same rule the gate checks);
+ * CLOSED is empty; others keep their assets.
+ */
+export function derivedTransitionAssets(sleeve: SleeveView, to: SleeveState, attestations: readonly AttestationView[]): SleeveAsset[] {
+  if (to === 'CLOSED') return []
+  if (to === 'DEPLOYING') {
+    const bank = sleeve.assets.filter((a) => a.type === 'USD' && a.location === 'halo-bank-account').reduce((sum, a) => sum + parseUnitsExact(a.amount, USD_DECIMALS, 'assets.amount'), 0n)
+    const pre = gateAttestation(sleeve, attestations, 'PRE_DEPLOYMENT')
+    return [{ type: 'USD', amount: formatUnitsExact(bank, USD_DECIMALS), location: 'deploying', ...(pre ? { note: `Funds being deployed into deals per pre-deployment attestation ${pre.attestationId}` } : {}) }]
+  }
+  if (to === 'AT_REST') {
+    const deploying = sleeve.assets.filter((a) => a.location === 'deploying').reduce((sum, a) => sum + parseUnitsExact(a.amount, USD_DECIMALS, 'assets.amount'), 0n)
+    const riskData = gateAttestation(sleeve, attestations, 'AT_REST')?.riskData
+    return [{ type: 'aggregate-deployed', amount: formatUnitsExact(deploying, USD_DECIMALS), ...(riskData ? { riskData } : {}) }]
+  }
+  return [...sleeve.assets]
 }
 
 /** In which sleeve state lpha-attest may post each attestation type (the matrix). */
@@ -244,16 +411,21 @@ export function checkAttestationPost(sleeve: SleeveView, type: AttestationType):
 
 /**
  * `riskData.attestationRef` must name an attestation of this sleeve that carries risk data
- * (AT_REST or PERIODIC).
+ * (AT_REST or PERIODIC), and the risk data must be what that attestation vouches for.
  */
 export function checkRiskDataRef(sleeve: SleeveView, riskData: RiskData, attestations: readonly AttestationView[]): PreconditionFailedError | undefined {
   const ref = attestations.find((a) => a.attestationId === riskData.attestationRef)
-  if (ref && ref.sleeveId === sleeve.sleeveId && (ref.type === 'AT_REST' || ref.type === 'PERIODIC')) return undefined
-  return refuse('ATTESTATION_REF', `attestationRef ${riskData.attestationRef} is not an AT_REST or PERIODIC attestation of ${sleeve.sleeveId}`, {
-    sleeveId: sleeve.sleeveId,
-    attestationRef: riskData.attestationRef,
-    found: ref ? { type: ref.type, sleeveId: ref.sleeveId } : null,
-  })
+  if (!(ref && ref.sleeveId === sleeve.sleeveId && (ref.type === 'AT_REST' || ref.type === 'PERIODIC'))) {
+    return refuse('ATTESTATION_REF', `attestationRef ${riskData.attestationRef} is not an AT_REST or PERIODIC attestation of ${sleeve.sleeveId}`, {
+      sleeveId: sleeve.sleeveId,
+      attestationRef: riskData.attestationRef,
+      found: ref ? { type: ref.type, sleeveId: ref.sleeveId } : null,
+    })
+  }
+  if (!sameRiskData(riskData, ref.riskData)) {
+    return refuse('RISK_DATA_NOT_ATTESTED', `the risk data is not what attestation ${ref.attestationId} vouches for`, { sleeveId: sleeve.sleeveId, attestationRef: ref.attestationId, attested: ref.riskData ?? null })
+  }
+  return undefined
 }
 
 /** Aggregate risk data is written on an AT_REST sleeve. */
@@ -264,15 +436,45 @@ export function checkRiskDataWrite(sleeve: SleeveView, riskData: RiskData, attes
 /**
  * Operator emergency override (seed "Offboarding Failure"): a failed off-ramp is unwound by
  * converting back to USDS and reverting OFFBOARDING → FILLING. Needs a reason, and the
- * resulting assets must all be back on chain.
+ * resulting assets must be USDS back in the facility ALMProxy (the asset gate).
  */
-export function checkOverrideToFilling(sleeve: SleeveView, reason: string, assets: readonly SleeveAsset[]): PreconditionFailedError | InvalidInputError | undefined {
+export function checkOverrideToFilling(sleeve: SleeveView, reason: string, assets: readonly SleeveAsset[], now: Date): PreconditionFailedError | InvalidInputError | undefined {
   if (reason.trim().length === 0) return new InvalidInputError('an override needs a reason', { meta: { field: 'reason' } })
   const refused = checkState(sleeve, ['OFFBOARDING'], 'override to FILLING')
   if (refused) return refused
-  const offChain = assets.filter(isOffChain)
-  if (offChain.length > 0) return refuse('OFF_CHAIN_ASSETS', `${sleeve.sleeveId}: bring the assets back on chain before reverting to FILLING`, { sleeveId: sleeve.sleeveId, offChain })
-  return undefined
+  return checkSleeveAssetChange(sleeve, assets, { attestations: [], to: 'FILLING', operation: 'override to FILLING' }, now)
+}
+
+/** USDS recorded at the redeem contract (what markRepaymentAvailable may split). */
+export function usdsAtRedeem(assets: readonly SleeveAsset[]): bigint {
+  return assets.filter((a) => a.type === 'USDS' && a.location === 'redeem-contract').reduce((sum, a) => sum + parseUnitsExact(a.amount, USDS_DECIMALS, 'assets.amount'), 0n)
+}
+
+/** A repayment total equals the sleeve's USDS at the redeem contract plus a recorded rounding remainder at the ALMProxy. */
+export function checkRepaymentTotal(sleeve: SleeveView, total: bigint): PreconditionFailedError | undefined {
+  const atRedeem = usdsAtRedeem(sleeve.assets)
+  const remainder = sleeve.assets.filter((a) => a.type === 'USDS' && a.location === 'facility-ALMProxy').reduce((sum, a) => sum + parseUnitsExact(a.amount, USDS_DECIMALS, 'assets.amount'), 0n)
+  if (atRedeem > 0n && (total === atRedeem || total === atRedeem + remainder)) return undefined
+  return refuse('REPAYMENT_TOTAL', `repayment total ${formatUnitsExact(total, USDS_DECIMALS)} is not the ${formatUnitsExact(atRedeem, USDS_DECIMALS)} USDS recorded at the redeem contract`, {
+    sleeveId: sleeve.sleeveId,
+    total: formatUnitsExact(total, USDS_DECIMALS),
+    atRedeem: formatUnitsExact(atRedeem, USDS_DECIMALS),
+  })
+}
+
+/** A partial return's entitlements are computed from the USD recorded at the bank, nothing else. */
+export function checkEntitlementsReturned(sleeve: SleeveView, returnedUsd: bigint): PreconditionFailedError | undefined {
+  const refused = checkState(sleeve, ['UNWINDING'], 'record entitlements')
+  if (refused) return refused
+  const atBank = sleeve.assets.filter((a) => a.type === 'USD' && a.location === 'halo-bank-account').reduce((sum, a) => sum + parseUnitsExact(a.amount, USD_DECIMALS, 'assets.amount'), 0n)
+  if (returnedUsd === atBank && atBank > 0n) return undefined
+  return refuse('REPAYMENT_TOTAL', `returned ${formatUnitsExact(returnedUsd, USD_DECIMALS)} is not the ${formatUnitsExact(atBank, USD_DECIMALS)} USD recorded at the bank`, { sleeveId: sleeve.sleeveId })
+}
+
+/** A unit swept into a Halo class must be an NFAT of that class's facility (when the class names one). */
+export function checkSweepFacility(haloClassFacility: string | null | undefined, unitFacility: string): PreconditionFailedError | undefined {
+  if (!haloClassFacility || haloClassFacility.toLowerCase() === unitFacility.toLowerCase()) return undefined
+  return refuse('FACILITY_MISMATCH', `NFAT of facility ${unitFacility} does not belong to this Halo class (facility ${haloClassFacility})`, { expected: haloClassFacility.toLowerCase(), got: unitFacility.toLowerCase() })
 }
 
 /** A unit becomes REPAYMENT_AVAILABLE when its sleeve is UNWINDING and it is not yet repaid. */

@@ -15,6 +15,8 @@ export type SleeveRecord = {
   attestations: string[]
   timestamps: Record<string, string>
   metadata: Record<string, unknown>
+  /** Times the sleeve entered OFFBOARDING; attestations of earlier rounds open no gate (absent in records written before rounds: see `offboardingRound`). */
+  offboardingRound?: number
 }
 
 /** A Halo unit: the Synome side of one NFAT (unitId = tokenId). */
@@ -30,6 +32,8 @@ export type UnitRecord = {
   state: UnitState
   /** USDS the Prime can redeem, set when repayment becomes available. */
   repaymentAmount: string | null
+  /** Pro-rata entitlement of a partial (non-final) return, for the resolution process (seed "Partial Return"). */
+  entitlement?: { amount: string; returnedTotal: string; final: boolean; recordedAt: string } | undefined
   timestamps: Record<string, string>
 }
 
@@ -39,6 +43,12 @@ export type AttestationRecord = {
   sleeveId: string
   content: Record<string, unknown>
   timestamp: string
+  /** The sleeve's offboarding round when posted (absent in records written before rounds: round 1). */
+  round?: number
+  /** Content schema version the content was validated with (src/domain/attestation.ts). */
+  contentVersion?: string
+  /** The risk data this attestation vouches for (AT_REST / PERIODIC), derived at post time. */
+  riskData?: RiskData
 }
 
 export type HaloClassRecord = { haloClass: string; prime: string | null; facility: string | null; description: string | null; metadata: Record<string, unknown> }

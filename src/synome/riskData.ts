@@ -28,7 +28,13 @@ function compiledFramework(record: RiskFrameworkRecord): RiskFramework {
 
 export async function sleeveAttestations(state: StateAccess, sleeveId: string): Promise<AttestationView[]> {
   const rows = await state.children<AttestationRecord>('attestation', { sleeveId })
-  return rows.map((r) => ({ attestationId: r.data.attestationId, type: r.data.type, sleeveId: r.data.sleeveId }))
+  return rows.map((r) => ({ attestationId: r.data.attestationId, type: r.data.type, sleeveId: r.data.sleeveId, round: r.data.round, content: r.data.content, riskData: r.data.riskData }))
+}
+
+/** The latest published framework, compiled (undefined before council published one). */
+export async function currentFramework(state: StateAccess): Promise<RiskFramework | undefined> {
+  const framework = await state.latest<RiskFrameworkRecord>('riskFramework')
+  return framework ? compiledFramework(framework.data) : undefined
 }
 
 /** Check schemaVersion and data only (attestation content has no sleeve reference to check). */

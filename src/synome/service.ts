@@ -190,12 +190,16 @@ export class SynomeService extends SynomeReads {
     return { ...stored, hash, replayed: false }
   }
 
-  /** Same key, same signer, command and payload: the first result again. Anything else reusing the key: 409. */
+  /**
+   * Idempotency keys are per signer: the same signer, key, command and payload returns the first
+   * result again; the same signer reusing its key for anything else is a 409. Another signer's
+   * use of the same key string is unrelated (so nobody can squat a beacon's predictable keys).
+   */
   private async replayOf(tx: SqlExecutor, envelope: Envelope): Promise<CommandResult | undefined> {
-    const [row] = await tx.query('SELECT * FROM events WHERE idempotency_key = $1', [envelope.idempotencyKey])
+    const [row] = await tx.query('SELECT * FROM events WHERE actor = $1 AND idempotency_key = $2', [envelope.actor, envelope.idempotencyKey])
     if (!row) return undefined
     const first = eventFromRow(row)
-    if (first.actor !== envelope.actor || first.command !== envelope.command || first.payloadHash !== envelope.payloadHash) {
+    if (first.command !== envelope.command || first.payloadHash !== envelope.payloadHash) {
       throw new IdempotencyConflictError(`idempotency key ${envelope.idempotencyKey} was used for a different command`, {
         meta: { idempotencyKey: envelope.idempotencyKey, position: first.position, command: first.command },
       })

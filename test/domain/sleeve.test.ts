@@ -6,7 +6,7 @@ import {
   SLEEVE_STATES,
   SLEEVE_TRANSITIONS,
   WRITE_ACCESS_MATRIX,
-  checkAssetUpdate,
+  checkSleeveAssetChange,
   checkAttestationPost,
   checkOverrideToFilling,
   checkSweep,
@@ -81,16 +81,23 @@ describe('lifecycle gates', () => {
     expect(gate(checkSweep(sleeve('DEPLOYING')))).toBe('DEPLOYING_IS_STATIC')
   })
 
-  it('sending USDC off chain while OFFBOARDING needs the PRE_DEPLOYMENT attestation', () => {
+  const positive = { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: {}, maximumDeploymentDuration: '90d' }
+  const now = new Date('2026-04-01T11:00:00Z')
+
+  it('sending USDC off chain while OFFBOARDING needs a positive PRE_DEPLOYMENT attestation of the current round', () => {
     const inTransit = [{ type: 'USDC' as const, amount: '75000000', location: 'in-transit' as const }]
-    expect(gate(checkAssetUpdate({ sleeve: sleeve('OFFBOARDING'), assets: inTransit, attestations: [] }))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
-    expect(checkAssetUpdate({ sleeve: sleeve('OFFBOARDING'), assets: inTransit, attestations: [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7' }] })).toBeUndefined()
-    // an attestation of another sleeve does not count
-    expect(gate(checkAssetUpdate({ sleeve: sleeve('OFFBOARDING'), assets: inTransit, attestations: [{ attestationId: 'att-9', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-8' }] }))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
+    const offboarding = { ...sleeve('OFFBOARDING', [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }]), offboardingRound: 2 }
+    const check = (attestations: Parameters<typeof checkSleeveAssetChange>[2]['attestations']) => checkSleeveAssetChange(offboarding, inTransit, { attestations, operation: 'update assets' }, now)
+    expect(gate(check([]))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
+    expect(check([{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', round: 2, content: positive }])).toBeUndefined()
+    // another sleeve's, a previous round's, or a negative one does not count
+    expect(gate(check([{ attestationId: 'att-9', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-8', round: 2, content: positive }]))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
+    expect(gate(check([{ attestationId: 'att-1', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', round: 1, content: positive }]))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
+    expect(gate(check([{ attestationId: 'att-2', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', round: 2, content: { ...positive, bankAccountVerified: false } }]))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
   })
 
   it('OFFBOARDING → DEPLOYING needs the attestation and all USD confirmed in the bank', () => {
-    const att = [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT' as const, sleeveId: 'sleeve-7' }]
+    const att = [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT' as const, sleeveId: 'sleeve-7', content: positive }]
     const bank = [{ type: 'USD' as const, amount: '75000000', location: 'halo-bank-account' as const, confirmedAt: '2026-04-02T14:00:00Z' }]
     expect(gate(checkTransition({ sleeve: sleeve('OFFBOARDING', bank), to: 'DEPLOYING', attestations: [], units: [] }))).toBe('PRE_DEPLOYMENT_ATTESTATION_MISSING')
     expect(gate(checkTransition({ sleeve: sleeve('OFFBOARDING', [{ type: 'USDC', amount: '75000000', location: 'in-transit' }]), to: 'DEPLOYING', attestations: att, units: [] }))).toBe('FUNDS_NOT_IN_BANK')
@@ -115,11 +122,12 @@ describe('lifecycle gates', () => {
     expect(gate(checkAttestationPost(sleeve('AT_REST'), 'AT_REST'))).toBe('SLEEVE_STATE')
   })
 
-  it('the override needs a reason and on-chain assets', () => {
+  it('the override needs a reason and the funds back as USDS in the ALMProxy', () => {
     const onChain = [{ type: 'USDS' as const, amount: '75000000', location: 'facility-ALMProxy' as const }]
-    expect(checkOverrideToFilling(sleeve('OFFBOARDING'), '  ', onChain)?.code).toBe('INVALID_INPUT')
-    expect(gate(checkOverrideToFilling(sleeve('OFFBOARDING'), 'off-ramp failed', [{ type: 'USDC', amount: '1', location: 'in-transit' }]))).toBe('OFF_CHAIN_ASSETS')
-    expect(checkOverrideToFilling(sleeve('OFFBOARDING'), 'off-ramp failed', onChain)).toBeUndefined()
+    expect(checkOverrideToFilling(sleeve('OFFBOARDING'), '  ', onChain, now)?.code).toBe('INVALID_INPUT')
+    expect(gate(checkOverrideToFilling(sleeve('OFFBOARDING'), 'off-ramp failed', [{ type: 'USDC', amount: '1', location: 'in-transit' }], now))).toBe('ASSETS_NOT_ALLOWED')
+    expect(gate(checkOverrideToFilling(sleeve('OFFBOARDING'), 'off-ramp failed', [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }], now))).toBe('ASSETS_NOT_ALLOWED')
+    expect(checkOverrideToFilling(sleeve('OFFBOARDING'), 'off-ramp failed', onChain, now)).toBeUndefined()
   })
 })
 

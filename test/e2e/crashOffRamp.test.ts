@@ -43,7 +43,7 @@ describe('crash-safe off-ramp (kill -9 after each step, restart)', () => {
     expect(await s.usdcBalance(s.offRamp)).toBe(U('75'))
     expect(await s.usdcBalance(s.world.almProxy)).toBe(0n)
     s.restartBeacon()
-    expect(s.ledger.transfersFor('sleeve-7').map((t) => [t.transferId, t.amountUsdc])).toEqual([['sleeve-7:offramp:1', U('75')]])
+    expect(s.ledger.transfersFor('sleeve-7').map((t) => [t.transferId, t.amountUsdc])).toEqual([['sleeve-7:r1:offramp:1', U('75')]])
     expect(s.txs.all().filter((t) => t.key.startsWith('offramp:')).length).toBe(1)
     s.suspendBeacon()
   }, CRASH_TEST_TIMEOUT_MS)

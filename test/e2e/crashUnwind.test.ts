@@ -52,7 +52,7 @@ describe('crash-safe unwinding (kill -9 after each step, restart)', () => {
     expect(await s.sleeve()).toMatchObject({ state: 'CLOSED', assets: [], linkedUnits: [42, 43, 44] })
     expect([await world.balance(world.people.spark.address), await world.balance(world.people.grove.address), await world.balance(world.people.keel.address)]).toEqual([M('31.5'), M('26.25'), M('21')])
     s.restartBeacon()
-    expect(s.txs.all().map((t) => t.key).filter((k) => !k.startsWith('claim')).sort()).toEqual(['fund:sleeve-7:42', 'fund:sleeve-7:43', 'fund:sleeve-7:44', 'offramp:sleeve-7:offramp:1', 'psm-in:sleeve-7', 'psm-out:sleeve-7'])
+    expect(s.txs.all().map((t) => t.key).filter((k) => !k.startsWith('claim')).sort()).toEqual(['fund:sleeve-7:42', 'fund:sleeve-7:43', 'fund:sleeve-7:44', 'offramp:sleeve-7:r1:offramp:1', 'psm-in:sleeve-7', 'psm-out:sleeve-7:r1'])
     expect(s.ledger.onRamp('sleeve-7:return:1')?.amountUsdc).toBe(U('78.75'))
     s.suspendBeacon()
     expect((await s.synome.verifyLog()).ok).toBe(true)

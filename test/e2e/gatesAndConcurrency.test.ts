@@ -23,7 +23,7 @@ describe('two-beacon deployment gate', () => {
     for (const day of [2, 10, 40]) {
       await s.at(day)
       const report = await s.nfatTick()
-      expect(report.actions).toContainEqual({ sleeveId: 'sleeve-7', kind: 'wait', reason: 'gate: no PRE_DEPLOYMENT attestation yet, USDC stays in the ALMProxy' })
+      expect(report.actions).toContainEqual({ sleeveId: 'sleeve-7', kind: 'wait', reason: 'gate: no positive PRE_DEPLOYMENT attestation of offboarding round 1 yet, USDC stays in the ALMProxy' })
     }
     expect(await s.sleeve()).toMatchObject({ state: 'OFFBOARDING', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] })
     expect(await s.usdcBalance(s.world.almProxy)).toBe(U('75'))
@@ -55,7 +55,7 @@ describe('two-beacon deployment gate', () => {
     await expect(faulty.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [] })).rejects.toEqual(gate('DEPLOYING_IS_STATIC'))
     expect(await s.synome.get('sleeve', 'sleeve-7')).toEqual(deploying)
     // The correct beacon waits at the gate.
-    expect((await s.nfatTick()).actions).toContainEqual({ sleeveId: 'sleeve-7', kind: 'wait', reason: 'gate: no AT_REST attestation yet' })
+    expect((await s.nfatTick()).actions).toContainEqual({ sleeveId: 'sleeve-7', kind: 'wait', reason: 'gate: no positive AT_REST attestation of offboarding round 1 yet' })
   })
 
   it('a bank receipt that does not arrive within the Halo class timeout flags the sleeve and keeps it OFFBOARDING', async () => {
@@ -69,7 +69,7 @@ describe('two-beacon deployment gate', () => {
     expect(((await s.sleeve()).metadata as Record<string, unknown>).offboardingAlert).toBeUndefined()
     await s.at(5, '10:00')
     await s.nfatTick()
-    expect(await s.sleeve()).toMatchObject({ state: 'OFFBOARDING', metadata: { offboardingAlert: { reason: 'bank receipt overdue', transferIds: ['sleeve-7:offramp:1'], timeoutSeconds: 3 * DAY } } })
+    expect(await s.sleeve()).toMatchObject({ state: 'OFFBOARDING', metadata: { offboardingAlert: { reason: 'bank receipt overdue', transferIds: ['sleeve-7:r1:offramp:1'], timeoutSeconds: 3 * DAY } } })
   })
 
   it('the off-ramp rate limit splits the transfer into bounded pieces', async () => {

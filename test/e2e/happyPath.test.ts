@@ -174,9 +174,9 @@ describe('seed happy path: sleeve-7 from CREATED to CLOSED', () => {
       'fund:sleeve-7:42',
       'fund:sleeve-7:43',
       'fund:sleeve-7:44',
-      'offramp:sleeve-7:offramp:1',
+      'offramp:sleeve-7:r1:offramp:1',
       'psm-in:sleeve-7',
-      'psm-out:sleeve-7',
+      'psm-out:sleeve-7:r1',
     ].sort())
     expect((await s.synome.verifyLog()).ok).toBe(true)
   })

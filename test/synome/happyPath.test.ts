@@ -27,6 +27,7 @@ describe.each(storeBackends())('seed happy path on $name', (backend) => {
       attestations: [],
       timestamps: { created: '2026-03-15T10:00:00Z' },
       metadata: {},
+      offboardingRound: 0,
     })
 
     await seed.until('offboard')
@@ -54,6 +55,8 @@ describe.each(storeBackends())('seed happy path on $name', (backend) => {
       sleeveId: 'sleeve-7',
       content: { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: { seniorSecuredLoans: 3 }, maximumDeploymentDuration: '90d' },
       timestamp: '2026-04-01T09:00:00Z',
+      round: 1,
+      contentVersion: '1',
     })
 
     await seed.until('att102')

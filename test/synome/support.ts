@@ -58,6 +58,8 @@ export const riskFrameworkDocument = {
       },
     },
   },
+  /** Attested risk parameters (AT_REST confirmedRiskParameters, PERIODIC riskDataUpdate) follow risk-data schema 1.0. */
+  attestations: { contentVersion: '1', riskParametersSchemaVersion: '1.0' },
   capitalFormula: { riskModels: {} },
 }
 
@@ -125,7 +127,8 @@ export const SEED_STEPS: Step[] = [
   { name: 'atRest', at: '2026-04-15T09:30:00Z', run: (c) => c.nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'AT_REST', assets: [{ type: 'aggregate-deployed', amount: '75000000', riskData: riskData102 }] }) },
   { name: 'att103', at: '2026-07-15T09:00:00Z', run: (c) => c.attest.send('postAttestation', { attestationId: 'att-103', type: 'PERIODIC', sleeveId: 'sleeve-7', content: { statusNominal: true, riskDataUpdate: {} } }) },
   { name: 'recordAtt103', at: '2026-07-15T09:30:00Z', run: (c) => c.nfat.send('recordPeriodicAttestation', { sleeveId: 'sleeve-7', attestationId: 'att-103' }) },
-  { name: 'unwind', at: '2026-10-01T09:00:00Z', run: (c) => c.nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'UNWINDING' }) },
+  // Unwinding starts with the return recorded: 78.75M back at the bank (the seed's unwinding step 1).
+  { name: 'unwind', at: '2026-10-01T09:00:00Z', run: (c) => c.nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'UNWINDING', assets: [{ type: 'USD', amount: '78750000', location: 'halo-bank-account', confirmedAt: '2026-10-01T09:00:00Z', note: 'Principal + yield returned from deployment' }] }) },
   { name: 'fundsInBank', at: '2026-10-01T12:00:00Z', run: (c) => c.nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USD', amount: '78750000', location: 'halo-bank-account', note: 'Principal + yield returned from deployment' }] }) },
   { name: 'onRamp', at: '2026-10-02T12:00:00Z', run: (c) => c.nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '78750000', location: 'facility-ALMProxy' }] }) },
   { name: 'fundRedeem', at: '2026-10-02T15:00:00Z', run: (c) => c.nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDS', amount: '78750000', location: 'redeem-contract' }] }) },

@@ -11,7 +11,7 @@ const EXTRA: Record<string, { after: string; step: Step; writer: Actor }> = {
   writeRiskData: {
     after: 'att103',
     writer: 'nfat',
-    step: { name: 'writeRiskData', at: '2026-05-01T00:00:00Z', run: (c) => c.nfat.send('writeRiskData', { sleeveId: 'sleeve-7', riskData: { ...riskData102, data: { weightedAverageDuration: '8.9m' } } }) },
+    step: { name: 'writeRiskData', at: '2026-05-01T00:00:00Z', run: (c) => c.nfat.send('writeRiskData', { sleeveId: 'sleeve-7', riskData: riskData102 }) },
   },
   overrideSleeveState: {
     after: 'att101',
@@ -36,6 +36,11 @@ const EXTRA: Record<string, { after: string; step: Step; writer: Actor }> = {
     after: 'createSleeve',
     writer: 'council',
     step: { name: 'grantRole', at: '2026-03-15T09:30:00Z', run: (c) => c.council.send('grantRole', { address: accounts.stranger.address, role: 'attest', haloClasses: ['facility-A'] }) },
+  },
+  recordEntitlements: {
+    after: 'unwind',
+    writer: 'nfat',
+    step: { name: 'recordEntitlements', at: '2026-10-01T12:10:00Z', run: (c) => c.nfat.send('recordEntitlements', { sleeveId: 'sleeve-7', returned: '78750000', final: false }) },
   },
   revokeRole: {
     after: 'createSleeve',

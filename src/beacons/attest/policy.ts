@@ -1,6 +1,6 @@
-import { z } from 'zod'
+import { ATTESTATION_CONTENT_SCHEMAS, parseAttestationContent, type AttestationContent } from '../../domain/attestation.js'
 import { InvalidInputError } from '../../domain/errors.js'
-import { ATTESTATION_TYPES, checkAttestationPost, type AttestationType, type SleeveView } from '../../domain/sleeve.js'
+import { ATTESTATION_TYPES, checkAttestationPost, offboardingRound, type AttestationType, type SleeveView } from '../../domain/sleeve.js'
 
 /**
  * lpha-attest decisions. The attestor only ever writes attestations: it reads sleeve state
@@ -11,33 +11,14 @@ import { ATTESTATION_TYPES, checkAttestationPost, type AttestationType, type Sle
  * it comes from a file the attestor prepared; in rule mode (devnets) from the config's
  * templates. Either way it is validated here before anything is posted.
  */
-const riskData = z.object({ schemaVersion: z.string().min(1), data: z.record(z.string(), z.unknown()) })
+/** Evidence is attestation content: the domain's shape per type (one definition with the Synome, lpha-nfat and lpla-verify). */
+export const evidenceSchemas = ATTESTATION_CONTENT_SCHEMAS['1']
 
-export const evidenceSchemas = {
-  PRE_DEPLOYMENT: z.object({
-    legalStructureVerified: z.literal(true),
-    bankAccountVerified: z.literal(true),
-    expectedRiskParameters: z.record(z.string(), z.unknown()),
-    maximumDeploymentDuration: z.string().regex(/^\d+d$/, 'a duration in days, e.g. "90d"'),
-  }).strict(),
-  AT_REST: z.object({
-    legalClaimsVerified: z.literal(true),
-    deploymentComplete: z.literal(true),
-    confirmedRiskParameters: z.record(z.string(), z.unknown()),
-    riskData,
-  }).strict(),
-  PERIODIC: z.object({
-    status: z.enum(['nominal', 'material-change']),
-    riskDataUpdate: riskData.optional(),
-  }).strict(),
-} as const satisfies Record<AttestationType, z.ZodType>
+export type Evidence<T extends AttestationType> = AttestationContent<T>
 
-export type Evidence<T extends AttestationType> = z.output<(typeof evidenceSchemas)[T]>
-
+/** Validate evidence before anything is posted; the error names each wrong field as `content.<field>`. */
 export function parseEvidence<T extends AttestationType>(type: T, input: unknown): Evidence<T> {
-  const result = evidenceSchemas[type].safeParse(input)
-  if (!result.success) throw new InvalidInputError(`${type} evidence does not validate`, { details: z.prettifyError(result.error), meta: { type } })
-  return result.data as Evidence<T>
+  return parseAttestationContent(type, input)
 }
 
 export function parseAttestationType(input: string): AttestationType {
@@ -57,8 +38,8 @@ export type AttestRuleConfig = {
 /** What the attestor knows about one sleeve. */
 export type AttestSleeve = SleeveView & {
   timestamps: Record<string, string | undefined>
-  /** This sleeve's attestations with their times. */
-  posted: readonly { type: AttestationType; timestamp: string }[]
+  /** This sleeve's attestations with their times and offboarding rounds. */
+  posted: readonly { type: AttestationType; timestamp: string; round?: number | undefined }[]
 }
 
 export type AttestDecision = { sleeveId: string; type: AttestationType; reason: string } | { sleeveId: string; type?: undefined; reason: string }
@@ -77,9 +58,11 @@ export function nextPeriodicDue(createdAt: string, cadenceSeconds: number, after
 /** Rule mode: which attestation, if any, is due for this sleeve now. */
 export function decideAttestation(sleeve: AttestSleeve, config: AttestRuleConfig, now: Date): AttestDecision {
   const { sleeveId } = sleeve
-  const has = (type: AttestationType) => sleeve.posted.some((p) => p.type === type)
+  // Only this offboarding round counts: after an operator revert the attestor attests afresh.
+  const round = offboardingRound(sleeve)
+  const has = (type: AttestationType) => sleeve.posted.some((p) => p.type === type && (p.round ?? 1) === round)
   if (sleeve.state === 'OFFBOARDING') {
-    if (has('PRE_DEPLOYMENT')) return { sleeveId, reason: 'PRE_DEPLOYMENT already posted' }
+    if (has('PRE_DEPLOYMENT')) return { sleeveId, reason: `PRE_DEPLOYMENT already posted in offboarding round ${round}` }
     const refused = checkAttestationPost(sleeve, 'PRE_DEPLOYMENT')
     if (refused) return { sleeveId, reason: `waiting: ${refused.shortMessage}` }
     return { sleeveId, type: 'PRE_DEPLOYMENT', reason: 'offboarding and the USDC conversion is complete' }

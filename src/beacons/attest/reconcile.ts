@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { AttestationType } from '../../domain/sleeve.js'
-import { isoTimestamp } from '../../domain/sleeve.js'
+import { isoTimestamp, offboardingRound } from '../../domain/sleeve.js'
 import type { SynomeClient } from '../../synome/client/index.js'
 import type { CommandResult } from '../../synome/service.js'
 import type { AttestationRecord, SleeveRecord } from '../../synome/records.js'
@@ -25,8 +25,8 @@ async function classAttestations(synome: SynomeClient, haloClass: string): Promi
 
 /** Content as posted: AT_REST risk data refers to the attestation that carries it. */
 function contentFor<T extends AttestationType>(type: T, evidence: Evidence<T>, attestationId: string): Record<string, unknown> {
-  if (type !== 'AT_REST') return { ...evidence }
   const atRest = evidence as Evidence<'AT_REST'>
+  if (type !== 'AT_REST' || !atRest.riskData) return { ...evidence }
   return { ...atRest, riskData: { ...atRest.riskData, attestationRef: attestationId } }
 }
 
@@ -58,7 +58,7 @@ export async function attestTick({ synome, identity, rules, now, log }: AttestTi
   const attestations = await classAttestations(synome, identity.haloClass)
   const report: Array<{ sleeveId: string; type?: AttestationType | undefined; attestationId?: string; reason: string }> = []
   for (const sleeve of sleeves) {
-    const posted = attestations.filter((a) => a.sleeveId === sleeve.sleeveId).map((a) => ({ type: a.type, timestamp: a.timestamp }))
+    const posted = attestations.filter((a) => a.sleeveId === sleeve.sleeveId).map((a) => ({ type: a.type, timestamp: a.timestamp, round: a.round }))
     const decision = decideAttestation({ ...sleeve, posted }, rules, now)
     if (!decision.type) {
       report.push({ sleeveId: sleeve.sleeveId, reason: decision.reason })
@@ -67,7 +67,7 @@ export async function attestTick({ synome, identity, rules, now, log }: AttestTi
     const { attestationId } = await postAttestation({ synome, identity, sleeveId: sleeve.sleeveId, type: decision.type, evidence: rules.evidence[decision.type] })
     log.info({ sleeveId: sleeve.sleeveId, type: decision.type, attestationId, reason: decision.reason, at: isoTimestamp(now) }, 'lpha-attest posted')
     report.push({ sleeveId: sleeve.sleeveId, type: decision.type, attestationId, reason: decision.reason })
-    attestations.push({ attestationId, type: decision.type, sleeveId: sleeve.sleeveId, content: {}, timestamp: now.toISOString() })
+    attestations.push({ attestationId, type: decision.type, sleeveId: sleeve.sleeveId, content: {}, timestamp: now.toISOString(), round: offboardingRound(sleeve) })
   }
   return report
 }

@@ -1,8 +1,12 @@
 import { formatUnitsExact, parseUnitsExact, rescale, USDC_DECIMALS, USDS_DECIMALS, USD_DECIMALS } from '../../domain/money.js'
 import {
+  gateAttestation,
   isoTimestamp,
+  offboardingRound,
   proRataRepayment,
   splitRepayment,
+  sameAssets,
+  type AttestationView,
   type AttestationType,
   type RiskData,
   type SleeveAsset,
@@ -25,10 +29,12 @@ import type { TxStatus } from '../shared/txJournal.js'
  * lpha-nfat never asks; the Synome checks them again with the same domain rules.
  */
 
-export type ObservedAttestation = { attestationId: string; type: AttestationType; timestamp: string; content: Record<string, unknown> }
+export type ObservedAttestation = { attestationId: string; type: AttestationType; timestamp: string; content: Record<string, unknown>; round?: number | undefined; riskData?: RiskData | undefined }
 export type ObservedUnit = { unitId: number; state: UnitState; principal: string }
 export type ObservedTransfer = {
   transferId: string
+  /** The bank ledger marked it failed (its transaction reverted); it carries nothing. */
+  failed?: boolean | undefined
   amountUsdc: bigint
   destination: string
   initiatedAt: string
@@ -45,6 +51,7 @@ export type NfatSleeveObservation = {
     attestations: readonly string[]
     timestamps: Record<string, string | undefined>
     metadata: Record<string, unknown>
+    offboardingRound?: number | undefined
   }
   attestations: readonly ObservedAttestation[]
   units: readonly ObservedUnit[]
@@ -78,6 +85,10 @@ export type NfatAction =
   | { kind: 'write-risk-data'; riskData: RiskData; reason: string }
   | { kind: 'record-periodic'; attestationId: string; riskData?: RiskData | undefined; reason: string }
   | { kind: 'flag'; metadata: Record<string, unknown>; reason: string }
+  /** The off-ramp transfer's transaction reverted: mark it failed in the bank ledger (then flag the sleeve). */
+  | { kind: 'fail-transfer'; transferId: string; reason: string }
+  /** Partial return: write each unit its pro-rata entitlement (the Synome recomputes it with the same rule). */
+  | { kind: 'record-entitlements'; returned: string; reason: string }
   /** `total` USDS reached the redeem contract; the Synome splits it pro rata (the same domain rule). */
   | { kind: 'repayment-available'; total: string; entitlements: { unitId: number; amount: string }[]; remainder: string; reason: string }
   | { kind: 'close-unit'; unitId: number; reason: string }
@@ -110,17 +121,15 @@ function txStep(obs: NfatSleeveObservation, base: string, call: ChainCall, reaso
   return { kind: 'tx', key: attempt.key, call, reason }
 }
 
-function sameAssets(a: readonly SleeveAsset[], b: readonly SleeveAsset[]): boolean {
-  const normalise = (list: readonly SleeveAsset[]) => JSON.stringify(list.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).sort(([k1], [k2]) => k1.localeCompare(k2)))))
-  return normalise(a) === normalise(b)
-}
-
 function assetsStep(obs: NfatSleeveObservation, desired: SleeveAsset[], reason: string): NfatAction | undefined {
   return sameAssets(obs.sleeve.assets, desired) ? undefined : { kind: 'update-assets', assets: desired, reason }
 }
 
-function hasAttestation(obs: NfatSleeveObservation, type: AttestationType): boolean {
-  return obs.attestations.some((a) => a.type === type)
+/** The attestation that opens `type`'s gate: the domain rule (this sleeve, current round, positive content). */
+function gate(obs: NfatSleeveObservation, type: AttestationType): ObservedAttestation | undefined {
+  const views: AttestationView[] = obs.attestations.map((a) => ({ ...a, sleeveId: obs.sleeve.sleeveId }))
+  const found = gateAttestation(obs.sleeve, views, type)
+  return found && obs.attestations.find((a) => a.attestationId === found.attestationId)
 }
 
 export function nextSleeveAction(obs: NfatSleeveObservation): NfatAction {
@@ -142,22 +151,42 @@ export function nextSleeveAction(obs: NfatSleeveObservation): NfatAction {
 
 function offboardingStep(obs: NfatSleeveObservation): NfatAction {
   const { sleeve } = obs
+  // Keys carry the offboarding round: after an operator revert, round 2 converts and sends
+  // again under new keys instead of reading round 1's transactions as done.
+  const round = offboardingRound(sleeve)
   const usdsAtAlm = sum(sleeve.assets.filter((a) => a.type === 'USDS' && a.location === ALM).map((a) => parseUnitsExact(a.amount, USDS_DECIMALS)))
   // Step 1 — USDS → USDC through the PSM (no gate: assets stay on chain).
   if (usdsAtAlm > 0n) {
     const usdcAmount = rescale(usdsAtAlm, USDS_DECIMALS, USDC_DECIMALS)
-    return txStep(obs, `psm-out:${sleeve.sleeveId}`, { fn: 'swapUSDSToUSDC', usdsAmount: usdsAtAlm }, 'offboarding step 1: convert USDS to USDC')
+    return txStep(obs, `psm-out:${sleeve.sleeveId}:r${round}`, { fn: 'swapUSDSToUSDC', usdsAmount: usdsAtAlm }, 'offboarding step 1: convert USDS to USDC')
       ?? { kind: 'update-assets', assets: [{ type: 'USDC', amount: usdc(usdcAmount), location: ALM }], reason: 'USDS → USDC conversion final on chain' }
   }
   const total = offboardingTotal(obs)
   if (total === 0n) return { kind: 'wait', reason: 'no assets to offboard' }
-  // Gate — nothing leaves the ALMProxy without the PRE_DEPLOYMENT attestation.
-  if (!hasAttestation(obs, 'PRE_DEPLOYMENT')) return { kind: 'wait', reason: 'gate: no PRE_DEPLOYMENT attestation yet, USDC stays in the ALMProxy' }
+  // Gate — nothing leaves the ALMProxy without a positive PRE_DEPLOYMENT attestation of this round.
+  const preDeployment = gate(obs, 'PRE_DEPLOYMENT')
+  if (!preDeployment) return { kind: 'wait', reason: `gate: no positive PRE_DEPLOYMENT attestation of offboarding round ${round} yet, USDC stays in the ALMProxy` }
 
-  // Step 2 — send USDC to the off-ramp in rate-limited transfers.
+  // Step 2 — send USDC to the off-ramp in rate-limited transfers. A reverted transfer is a
+  // failure (seed "Offboarding Failure"): recorded in the ledger, flagged, and left to an operator.
   for (const transfer of obs.transfers) {
+    if (transfer.failed) continue
+    const attempt = attemptKey(obs.txs, `offramp:${transfer.transferId}`)
+    if (attempt?.status === 'reverted') return { kind: 'fail-transfer', transferId: transfer.transferId, reason: `off-ramp transaction ${attempt.key} reverted on chain` }
     const step = txStep(obs, `offramp:${transfer.transferId}`, { fn: 'transferAsset', transferId: transfer.transferId, usdcAmount: transfer.amountUsdc, destination: transfer.destination }, `offboarding step 2: send ${usdc(transfer.amountUsdc)} USDC to the off-ramp`)
     if (step) return step
+  }
+  const failed = obs.transfers.filter((t) => t.failed)
+  if (failed.length > 0) {
+    const flag = sleeve.metadata.offboardingFailure as { round?: number } | undefined
+    if (flag?.round !== round) {
+      return {
+        kind: 'flag',
+        metadata: { offboardingFailure: { reason: 'off-ramp transaction reverted', round, transferIds: failed.map((t) => t.transferId), flaggedAt: isoTimestamp(obs.now) } },
+        reason: `off-ramp failed for ${failed.map((t) => t.transferId).join(', ')}: flagged for an operator (retry or revert to FILLING)`,
+      }
+    }
+    return { kind: 'wait', reason: 'off-ramp failed: waiting for an operator (the seed\'s revert to FILLING is an operational decision)' }
   }
   // Steps 2–3 in the Synome: in transit, then USD at the bank as receipts arrive.
   const assetUpdate = assetsStep(obs, offboardingAssets(total, obs.transfers), 'reflect transfers and bank receipts')
@@ -166,13 +195,12 @@ function offboardingStep(obs: NfatSleeveObservation): NfatAction {
   if (registered < total) {
     const amount = total - registered < obs.offRampCapacityUsdc ? total - registered : obs.offRampCapacityUsdc
     if (amount === 0n) return { kind: 'wait', reason: 'off-ramp rate limit exhausted; waiting for it to refill' }
-    return { kind: 'register-transfer', transferId: `${sleeve.sleeveId}:offramp:${obs.transfers.length + 1}`, usdcAmount: amount, destination: obs.config.offRampDestination, reason: `announce ${usdc(amount)} USDC transfer to the bank before sending` }
+    return { kind: 'register-transfer', transferId: `${sleeve.sleeveId}:r${round}:offramp:${obs.transfers.length + 1}`, usdcAmount: amount, destination: obs.config.offRampDestination, reason: `announce ${usdc(amount)} USDC transfer to the bank before sending` }
   }
   const pending = obs.transfers.filter((t) => !t.receipt)
   if (pending.length === 0) {
-    const attestationId = obs.attestations.find((a) => a.type === 'PRE_DEPLOYMENT')!.attestationId
     // From here the sleeve is a black box: one entry, no further updates until AT_REST.
-    const deploying: SleeveAsset[] = [{ type: 'USD', amount: usd(total), location: 'deploying', note: `Funds being deployed into deals per pre-deployment attestation ${attestationId}` }]
+    const deploying: SleeveAsset[] = [{ type: 'USD', amount: usd(sum(obs.transfers.map((t) => t.receipt!.amountUsd))), location: 'deploying', note: `Funds being deployed into deals per pre-deployment attestation ${preDeployment.attestationId}` }]
     return { kind: 'transition', to: 'DEPLOYING', assets: deploying, reason: `all ${usd(total)} confirmed in the bank account` }
   }
   const overdue = pending.filter((t) => obs.now.getTime() - Date.parse(t.initiatedAt) >= obs.config.receiptTimeoutSeconds * 1000)
@@ -213,32 +241,34 @@ export function offboardingAssets(total: bigint, transfers: readonly ObservedTra
 
 // ------------------------------------------------------------------ deploying and at rest
 
-function attestedRiskData(attestation: ObservedAttestation, key: 'riskData' | 'riskDataUpdate'): RiskData | undefined {
-  const data = attestation.content[key] as { schemaVersion?: string; data?: unknown } | undefined
-  if (!data?.schemaVersion) return undefined
-  return { schemaVersion: data.schemaVersion, attestationRef: attestation.attestationId, data: data.data }
-}
-
 function deployingStep(obs: NfatSleeveObservation): NfatAction {
-  const atRest = obs.attestations.find((a) => a.type === 'AT_REST')
-  if (!atRest) return { kind: 'wait', reason: 'gate: no AT_REST attestation yet' }
+  const atRest = gate(obs, 'AT_REST')
+  if (!atRest) return { kind: 'wait', reason: `gate: no positive AT_REST attestation of offboarding round ${offboardingRound(obs.sleeve)} yet` }
+  // The Synome derived the attested risk data when the attestation was posted (domain rule `attestedRiskData`).
+  if (!atRest.riskData) return { kind: 'wait', reason: `AT_REST attestation ${atRest.attestationId} carries no risk data` }
   const deployed = sum(obs.sleeve.assets.map((a) => parseUnitsExact(a.amount, USD_DECIMALS)))
-  const riskData = attestedRiskData(atRest, 'riskData')
   // The black box opens as one aggregate position carrying the attested risk data.
-  const assets: SleeveAsset[] = [{ type: 'aggregate-deployed', amount: usd(deployed), ...(riskData ? { riskData } : {}) }]
+  const assets: SleeveAsset[] = [{ type: 'aggregate-deployed', amount: usd(deployed), riskData: atRest.riskData }]
   return { kind: 'transition', to: 'AT_REST', assets, reason: `AT_REST attestation ${atRest.attestationId} posted` }
 }
 
 function atRestStep(obs: NfatSleeveObservation): NfatAction {
-  const atRest = obs.attestations.find((a) => a.type === 'AT_REST')
+  const atRest = gate(obs, 'AT_REST')
   const aggregate = obs.sleeve.assets.find((a) => a.type === 'aggregate-deployed')
-  const riskData = atRest && attestedRiskData(atRest, 'riskData')
+  const riskData = atRest?.riskData
   if (aggregate && !aggregate.riskData && riskData) return { kind: 'write-risk-data', riskData, reason: `aggregate risk data from ${riskData.attestationRef}` }
   const linked = obs.sleeve.attestations ?? []
   const periodic = obs.attestations.find((a) => a.type === 'PERIODIC' && !linked.includes(a.attestationId))
-  if (periodic) return { kind: 'record-periodic', attestationId: periodic.attestationId, riskData: attestedRiskData(periodic, 'riskDataUpdate'), reason: `new PERIODIC attestation ${periodic.attestationId}` }
-  if (obs.returns.length > 0) return { kind: 'transition', to: 'UNWINDING', reason: `bank reports ${usd(sum(obs.returns.map((r) => r.amountUsd)))} returned` }
+  if (periodic) return { kind: 'record-periodic', attestationId: periodic.attestationId, riskData: periodic.riskData, reason: `new PERIODIC attestation ${periodic.attestationId}` }
+  // Unwinding starts with the returned funds recorded at the bank (the Synome's asset gate).
+  if (obs.returns.length > 0) return { kind: 'transition', to: 'UNWINDING', assets: unwindingBankAssets(obs), reason: `bank reports ${usd(sum(obs.returns.map((r) => r.amountUsd)))} returned` }
   return { kind: 'wait', reason: 'at rest; nothing returned yet' }
+}
+
+/** Unwinding step 1: the returned USD confirmed at the bank. */
+function unwindingBankAssets(obs: NfatSleeveObservation): SleeveAsset[] {
+  const final = obs.returns.some((r) => r.final)
+  return [{ type: 'USD', amount: usd(sum(obs.returns.map((r) => r.amountUsd))), location: 'halo-bank-account', confirmedAt: obs.returns.map((r) => r.confirmedAt).sort().at(-1)!, note: final ? 'principal + yield returned from deployment' : 'partial return; recovery pending' }]
 }
 
 // ------------------------------------------------------------------ unwinding
@@ -258,7 +288,7 @@ function unwindingStep(obs: NfatSleeveObservation): NfatAction {
   const { sleeve } = obs
   const returned = sum(obs.returns.map((r) => r.amountUsd))
   const final = obs.returns.some((r) => r.final)
-  const bankAssets: SleeveAsset[] = [{ type: 'USD', amount: usd(returned), location: 'halo-bank-account', confirmedAt: obs.returns.map((r) => r.confirmedAt).sort().at(-1)!, note: final ? 'principal + yield returned from deployment' : 'partial return; recovery pending' }]
+  const bankAssets = unwindingBankAssets(obs)
   const { entitlements, remainder } = unwindingEntitlements(obs, returned)
 
   // Partial default: record the pro-rata entitlements, keep the funds at the bank, stay UNWINDING.
@@ -301,7 +331,7 @@ function recordEntitlements(obs: NfatSleeveObservation, entitlements: { unitId: 
   const returned = usd(sum(obs.returns.map((r) => r.amountUsd)))
   if (!final) {
     if (recorded?.returnedUsd === returned) return undefined
-    return { kind: 'flag', metadata: { entitlements: { returnedUsd: returned, final: false, units: entitlements.map((e) => ({ unitId: e.unitId, amount: usds(e.amount) })), remainder: usds(remainder) } }, reason: 'partial return: pro-rata entitlements recorded for the resolution process' }
+    return { kind: 'record-entitlements', returned, reason: `partial return: pro-rata entitlements of ${returned} written to the units for the resolution process` }
   }
   return { kind: 'repayment-available', total: usds(sum(entitlements.map((e) => e.amount)) + remainder), entitlements: entitlements.map((e) => ({ unitId: e.unitId, amount: usds(e.amount) })), remainder: usds(remainder), reason: `units repayable pro rata from ${returned} returned` }
 }

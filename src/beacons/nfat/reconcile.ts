@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { getAddress, type Address } from 'viem'
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
-import { isoTimestamp } from '../../domain/sleeve.js'
+import { isoTimestamp, offboardingRound } from '../../domain/sleeve.js'
 import { MAX_UNIT_ID, unitIdOfTokenId } from '../../domain/unitId.js'
 import { pipelineTarget, planSleeveSweeps, type PolicySleeve, type SleevePolicyConfig } from '../../domain/sleevePolicy.js'
 import type { OffRampBank } from '../../bank/simulator.js'
@@ -190,7 +190,9 @@ async function planSweeps(deps: NfatReconcileDeps, report: TickReport, sleeves: 
   }
   for (const sleeveId of plan.offboard) {
     const sleeve = (await synome.get<SleeveRecord>('sleeve', sleeveId))
-    await synome.send('transitionSleeve', { sleeveId, to: 'OFFBOARDING' }, { idempotencyKey: `transition:${sleeveId}:OFFBOARDING`, expectedVersion: sleeve.version })
+    // One key per offboarding round: after an operator revert, round 2 is a new command, not a replay of round 1.
+    const round = offboardingRound(sleeve.data) + 1
+    await synome.send('transitionSleeve', { sleeveId, to: 'OFFBOARDING' }, { idempotencyKey: `transition:${sleeveId}:OFFBOARDING:r${round}`, expectedVersion: sleeve.version })
     record(report, deps, { sleeveId, kind: 'transition', reason: plan.decisions.find((d) => d.action === 'offboard')!.reason })
   }
 }
@@ -206,7 +208,10 @@ async function observe(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
   ])
   const statuses = Object.fromEntries(txs.all().map((s) => [s.key, s.status]))
   // Finish the bookkeeping of off-ramp transfers whose transaction is final (crash-safe: idempotent).
-  for (const transfer of bank.ledger.transfersFor(sleeve.sleeveId)) {
+  // Only this offboarding round's transfers: after a revert the sleeve offboards afresh.
+  const round = offboardingRound(sleeve)
+  const transfers = bank.ledger.transfersFor(sleeve.sleeveId).filter((t) => (t.round ?? 1) === round)
+  for (const transfer of transfers) {
     const attempt = attemptKey(statuses, `offramp:${transfer.transferId}`)
     const state = attempt && txs.get(attempt.key)
     if (state?.status === 'final' && transfer.txHash !== state.hash) bank.ledger.markTransferSent(transfer.transferId, state.hash)
@@ -225,9 +230,9 @@ async function observe(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
     sleeve: { ...sleeve },
     attestations: attestations.map((a) => a.data),
     units: units.map((u) => ({ unitId: u.data.unitId, state: u.data.state, principal: u.data.principal })),
-    transfers: bank.ledger.transfersFor(sleeve.sleeveId).map((t) => {
+    transfers: transfers.map((t) => {
       const receipt = bank.ledger.receipt(t.transferId)
-      return { transferId: t.transferId, amountUsdc: t.amountUsdc, destination: t.destination, initiatedAt: t.initiatedAt, receipt: receipt && { amountUsd: receipt.amountUsd, confirmedAt: receipt.confirmedAt } }
+      return { transferId: t.transferId, amountUsdc: t.amountUsdc, destination: t.destination, initiatedAt: t.initiatedAt, failed: t.failed !== undefined, receipt: receipt && { amountUsd: receipt.amountUsd, confirmedAt: receipt.confirmedAt } }
     }),
     returns,
     txs: statuses,
@@ -254,6 +259,7 @@ async function driveSleeve(deps: NfatReconcileDeps, report: TickReport, sleeveId
 async function execute(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<SleeveRecord>, obs: NfatSleeveObservation, action: Exclude<NfatAction, { kind: 'wait' }>): Promise<boolean> {
   const { synome, txs, chain, bank, config } = deps
   const sleeveId = sleeveRecord.data.sleeveId
+  // Keys carry the sleeve version (and so its offboarding round): a write after a revert is a new write.
   const sleeveWrite = { idempotencyKey: `${action.kind}:${sleeveId}:v${sleeveRecord.version}`, expectedVersion: sleeveRecord.version }
   switch (action.kind) {
     case 'tx': {
@@ -263,8 +269,14 @@ async function execute(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
       return state.status === 'final'
     }
     case 'register-transfer':
-      bank.ledger.registerTransfer({ transferId: action.transferId, sleeveId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: isoTimestamp(obs.now) })
+      bank.ledger.registerTransfer({ transferId: action.transferId, sleeveId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: isoTimestamp(obs.now), round: offboardingRound(sleeveRecord.data) })
       crashPoint('ledger-write')
+      return true
+    case 'fail-transfer':
+      bank.ledger.markTransferFailed(action.transferId, action.reason, isoTimestamp(obs.now))
+      return true
+    case 'record-entitlements':
+      await synome.send('recordEntitlements', { sleeveId, returned: action.returned, final: false }, sleeveWrite)
       return true
     case 'update-assets':
       await synome.send('updateSleeveAssets', { sleeveId, assets: action.assets }, sleeveWrite)

@@ -17,6 +17,8 @@ export type SleeveRecordView = {
   linkedUnits: readonly (number | string)[]
   attestations: readonly string[]
   timestamps: Record<string, string>
+  metadata?: Record<string, unknown> | undefined
+  offboardingRound?: number | undefined
 }
 export type UnitRecordView = {
   unitId: number | string
@@ -54,6 +56,8 @@ export function toRiskSleeve(record: SleeveRecordView, attestationsBySleeve: Rea
     linkedUnits: record.linkedUnits.map(String),
     attestations,
     timestamps: record.timestamps,
+    metadata: record.metadata,
+    offboardingRound: record.offboardingRound,
   }
 }
 

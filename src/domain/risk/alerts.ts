@@ -9,6 +9,8 @@ export const ALERT_CODES = {
   ATTESTATION_NOT_NOMINAL: 'critical',
   /** OFFBOARDING transfer still in transit after the receipt timeout. */
   OFFBOARDING_RECEIPT_TIMEOUT: 'critical',
+  /** lpha-nfat flagged a failed (reverted) off-ramp transfer of the sleeve's current offboarding round; an operator decides. */
+  OFFBOARDING_TRANSFER_FAILED: 'critical',
   /** DEPLOYING longer than the pre-deployment attestation's maximum deployment duration. */
   DEPLOYMENT_DURATION_EXCEEDED: 'critical',
   /** DEPLOYING without a readable maximum deployment duration (no pre-deployment attestation). */

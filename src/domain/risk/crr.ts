@@ -3,7 +3,7 @@ import { alert, type Alert } from './alerts.js'
 import { SUB_STEPS, type RiskFramework, type SleeveState, type SubStep } from './framework.js'
 import { escalatedRate, reattestationAlerts, reattestationStatus, type ReattestationStatus } from './reattestation.js'
 import { checkRiskData } from './riskData.js'
-import { deploymentDurationAlerts, offboardingTimeoutAlerts } from './timeouts.js'
+import { deploymentDurationAlerts, offboardingFailureAlerts, offboardingTimeoutAlerts } from './timeouts.js'
 import type { RiskAsset, RiskSleeve } from './types.js'
 
 /**
@@ -63,7 +63,7 @@ export function assetValueWad(asset: Pick<RiskAsset, 'amount'>): bigint {
 export type ComputeSleeveRiskParameters = { framework: RiskFramework; sleeve: RiskSleeve; now: Date }
 
 export function computeSleeveRisk({ framework, sleeve, now }: ComputeSleeveRiskParameters): SleeveRisk {
-  const alerts: Alert[] = [...offboardingTimeoutAlerts(framework, sleeve, now), ...deploymentDurationAlerts(sleeve, now)]
+  const alerts: Alert[] = [...offboardingTimeoutAlerts(framework, sleeve, now), ...offboardingFailureAlerts(sleeve), ...deploymentDurationAlerts(sleeve, now)]
   let reattestation: ReattestationStatus | null = null
   let baseRateWad = 0n
   let escalationWad = 0n

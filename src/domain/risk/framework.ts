@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import { z } from 'zod'
 import { InvalidInputError } from '../errors.js'
 import { WAD, parseUnitsExact } from '../money.js'
+import { ATTESTATION_CONTENT_VERSIONS, DEFAULT_ATTESTATION_CONTENT_VERSION } from '../attestation.js'
 import { parseDuration, isZeroDuration, type Duration } from './duration.js'
 
 /**
@@ -97,11 +98,27 @@ export const RiskFrameworkSchema = z.strictObject({
   riskData: z.strictObject({
     schemaVersions: z.record(z.string().min(1), riskDataSchemaVersion).refine((v) => Object.keys(v).length > 0, 'at least one accepted schemaVersion'),
   }),
+  /**
+   * Attestation content (src/domain/attestation.ts): which content schema version posts are
+   * validated with, and under which risk-data schemaVersion the attested risk parameters
+   * (AT_REST confirmedRiskParameters, PERIODIC riskDataUpdate) are validated and carried.
+   */
+  attestations: z
+    .strictObject({
+      contentVersion: z.enum(ATTESTATION_CONTENT_VERSIONS).default(DEFAULT_ATTESTATION_CONTENT_VERSION),
+      riskParametersSchemaVersion: z.string().min(1).optional(),
+    })
+    .default({ contentVersion: DEFAULT_ATTESTATION_CONTENT_VERSION }),
   capitalFormula: z.strictObject({
     riskModels: z.record(z.string().min(1), riskModel),
     /** Per Prime and category: exposure above the cap carries 100% CRR. */
     categoryCaps: z.record(z.string().min(1), z.strictObject({ capUsd: usdAmount })).default({}),
   }),
+}).superRefine((value, ctx) => {
+  const version = value.attestations.riskParametersSchemaVersion
+  if (version !== undefined && !(version in value.riskData.schemaVersions)) {
+    ctx.addIssue({ code: 'custom', path: ['attestations', 'riskParametersSchemaVersion'], message: `${version} is not one of riskData.schemaVersions` })
+  }
 })
 
 export type RiskFrameworkDocument = z.input<typeof RiskFrameworkSchema>

@@ -30,6 +30,21 @@ export function offboardingTimeoutAlerts(framework: RiskFramework, sleeve: RiskS
   return alerts
 }
 
+/** The flag lpha-nfat writes in a sleeve's metadata when an off-ramp transfer reverted on chain. */
+export type OffboardingFailureFlag = { reason: string; round: number; transferIds: string[]; flaggedAt: string }
+
+/**
+ * Seed 004 "Offboarding Failure": lpha-nfat flagged a failed off-ramp transfer in the sleeve's
+ * metadata (`offboardingFailure`) during the current offboarding round. The alert lasts while
+ * the sleeve stays OFFBOARDING in that round; an operator revert (FILLING) or a new round ends it.
+ */
+export function offboardingFailureAlerts(sleeve: RiskSleeve): Alert[] {
+  const flag = sleeve.metadata?.offboardingFailure as Partial<OffboardingFailureFlag> | undefined
+  if (sleeve.state !== 'OFFBOARDING' || !flag || typeof flag !== 'object') return []
+  if (flag.round !== undefined && sleeve.offboardingRound !== undefined && flag.round !== sleeve.offboardingRound) return []
+  return [alert('OFFBOARDING_TRANSFER_FAILED', { type: 'sleeve', id: sleeve.sleeveId }, `off-ramp transfer of sleeve ${sleeve.sleeveId} failed: ${flag.reason ?? 'reverted'}; an operator decides (retry or revert to FILLING)`, { round: flag.round ?? null, transferIds: flag.transferIds ?? [], flaggedAt: flag.flaggedAt ?? null })]
+}
+
 /**
  * A DEPLOYING sleeve must reach AT_REST within the maximum deployment duration its latest
  * pre-deployment attestation set ("maximumDeploymentDuration": "90d"), counted from

@@ -43,6 +43,10 @@ export type RiskSleeve = {
   attestations: RiskAttestation[]
   /** ISO-8601 per transition: created, fillingStarted, offboardingStarted, deployingStarted, … */
   timestamps: Record<string, string | undefined>
+  /** Operational flags lpha-nfat writes (e.g. `offboardingFailure`, seed "Offboarding Failure"). */
+  metadata?: Record<string, unknown> | undefined
+  /** Times the sleeve entered OFFBOARDING. */
+  offboardingRound?: number | undefined
 }
 
 export type RiskUnit = {

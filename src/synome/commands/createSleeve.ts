@@ -24,6 +24,7 @@ export const createSleeve = defineCommand({
       attestations: [],
       timestamps: { created: ctx.time },
       metadata: payload.metadata ?? {},
+      offboardingRound: 0,
     }
     putSleeve(state, sleeve)
     return { sleeveId: sleeve.sleeveId, state: sleeve.state }

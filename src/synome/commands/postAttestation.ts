@@ -1,19 +1,23 @@
 import { z } from 'zod'
+import { attestedRiskData, parseAttestationContent } from '../../domain/attestation.js'
 import { InvalidInputError } from '../../domain/errors.js'
-import { checkAttestationPost, isoTimestamp } from '../../domain/sleeve.js'
+import { checkAttestationPost, isoTimestamp, offboardingRound } from '../../domain/sleeve.js'
 import type { AttestationRecord } from '../records.js'
-import { validateRiskDataSchema } from '../riskData.js'
-import { loadSleeve, putSleeve, refuseExisting, sleeveTarget } from './helpers.js'
-import { attestationType, entityId, isoUtc, jsonObject, riskData } from './schemas.js'
+import { currentFramework, validateRiskDataSchema } from '../riskData.js'
+import { loadSleeve, refuseExisting, sleeveTarget } from './helpers.js'
+import { attestationType, entityId, isoUtc, jsonObject } from './schemas.js'
 import { defineCommand } from './types.js'
 
 /**
  * lpha-attest's record of what it attested and when, stored on its own for a clean audit
- * trail. A PRE_DEPLOYMENT attestation is linked to the sleeve at once; an AT_REST one is
- * linked by the DEPLOYING → AT_REST transition (the DEPLOYING sleeve stays untouched); a
- * PERIODIC one by lpha-nfat's recordPeriodicAttestation. `timestamp` is when the attestor
- * attested, which may precede the post (the seed's att-101 is dated 09:00, before the sleeve
- * entered OFFBOARDING at 10:00); the event keeps the Synome's own time.
+ * trail. The attestor writes attestations only: the sleeve record is not touched (lpha-nfat
+ * links the attestation when its transition uses it). The content is validated with the
+ * domain's shape for its type (`parseAttestationContent`, content version from the risk
+ * framework); the risk data it vouches for is derived by the domain rule `attestedRiskData`
+ * and stored on the record, so lpha-nfat writes exactly that. The record carries the sleeve's
+ * offboarding round: only attestations of the current round open gates.
+ * `timestamp` is when the attestor attested, which may precede the post (the seed's att-101 is
+ * dated 09:00, before the sleeve entered OFFBOARDING at 10:00); the event keeps the Synome's own time.
  */
 export const postAttestation = defineCommand({
   name: 'postAttestation',
@@ -23,7 +27,7 @@ export const postAttestation = defineCommand({
     attestationId: entityId,
     type: attestationType,
     sleeveId: entityId,
-    content: jsonObject.and(z.object({ riskData: riskData.optional() })),
+    content: jsonObject,
     /** When the attestor attested (its own claim); default: when the Synome records it. */
     timestamp: isoUtc.optional(),
   }),
@@ -36,10 +40,28 @@ export const postAttestation = defineCommand({
     if (payload.timestamp !== undefined && new Date(payload.timestamp).getTime() > ctx.now.getTime()) {
       throw new InvalidInputError('attestation timestamp is in the future', { meta: { field: 'timestamp', timestamp: payload.timestamp, now: ctx.time } })
     }
-    if (payload.content.riskData) await validateRiskDataSchema(state, payload.content.riskData, 'content.riskData')
-    const record: AttestationRecord = { attestationId: payload.attestationId, type: payload.type, sleeveId: sleeve.sleeveId, content: payload.content, timestamp: payload.timestamp ? isoTimestamp(new Date(payload.timestamp)) : ctx.time }
+    const framework = await currentFramework(state)
+    const contentVersion = framework?.attestations.contentVersion
+    const content = parseAttestationContent(payload.type, payload.content, contentVersion) as Record<string, unknown>
+    const explicit = content.riskData as { schemaVersion: string; data?: unknown; attestationRef?: string } | undefined
+    if (explicit?.attestationRef !== undefined && explicit.attestationRef !== payload.attestationId) {
+      throw new InvalidInputError(`content.riskData.attestationRef must be this attestation (${payload.attestationId})`, { meta: { field: 'content.riskData.attestationRef' } })
+    }
+    if (explicit) await validateRiskDataSchema(state, { schemaVersion: explicit.schemaVersion, attestationRef: payload.attestationId, data: explicit.data }, 'content.riskData')
+    const attested = attestedRiskData(payload.type, content, framework?.attestations.riskParametersSchemaVersion)
+    const riskData = attested && { schemaVersion: attested.schemaVersion, attestationRef: payload.attestationId, data: attested.data }
+    if (riskData) await validateRiskDataSchema(state, riskData, payload.type === 'AT_REST' ? (explicit ? 'content.riskData' : 'content.confirmedRiskParameters') : 'content.riskDataUpdate')
+    const record: AttestationRecord = {
+      attestationId: payload.attestationId,
+      type: payload.type,
+      sleeveId: sleeve.sleeveId,
+      content: payload.content,
+      timestamp: payload.timestamp ? isoTimestamp(new Date(payload.timestamp)) : ctx.time,
+      round: offboardingRound(sleeve),
+      contentVersion: contentVersion ?? '1',
+      ...(riskData ? { riskData } : {}),
+    }
     state.put({ type: 'attestation', id: record.attestationId, data: record, haloClass: sleeve.haloClass, sleeveId: sleeve.sleeveId, state: record.type })
-    if (payload.type === 'PRE_DEPLOYMENT') putSleeve(state, { ...sleeve, attestations: [...sleeve.attestations, record.attestationId] })
-    return { attestationId: record.attestationId, type: record.type, sleeveId: sleeve.sleeveId }
+    return { attestationId: record.attestationId, type: record.type, sleeveId: sleeve.sleeveId, round: record.round }
   },
 })

@@ -6,6 +6,7 @@ import { markRepaymentAvailable } from './markRepaymentAvailable.js'
 import { overrideSleeveState } from './overrideSleeveState.js'
 import { overrideUnit } from './overrideUnit.js'
 import { postAttestation } from './postAttestation.js'
+import { recordEntitlements } from './recordEntitlements.js'
 import { recordPeriodicAttestation } from './recordPeriodicAttestation.js'
 import { sweepUnit } from './sweepUnit.js'
 import { transitionSleeve } from './transitionSleeve.js'
@@ -23,6 +24,7 @@ export const BUILTIN_COMMANDS = [
   writeRiskData,
   recordPeriodicAttestation,
   markRepaymentAvailable,
+  recordEntitlements,
   closeUnit,
   updateSleeveMetadata,
   postAttestation,

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { formatUnitsExact } from '../../domain/money.js'
-import { ASSET_DECIMALS, STATE_TIMESTAMP_KEYS, checkSweep, type SleeveAsset } from '../../domain/sleeve.js'
-import type { UnitRecord } from '../records.js'
+import { ASSET_DECIMALS, STATE_TIMESTAMP_KEYS, checkSweep, checkSweepFacility, type SleeveAsset } from '../../domain/sleeve.js'
+import type { HaloClassRecord, UnitRecord } from '../records.js'
 import { loadSleeve, putSleeve, putUnit, refuseExisting, sleeveTarget } from './helpers.js'
 import { address, amountOf, decimalString, entityId, isoUtc, txHash, unitId, unitPrincipalOf } from './schemas.js'
 import { defineCommand } from './types.js'
@@ -36,7 +36,8 @@ export const sweepUnit = defineCommand({
     if (unit.nfat.tokenId !== String(unit.unitId)) throw new InvalidInputError('unitId must equal the NFAT tokenId', { meta: { field: 'unit.unitId', unitId: unit.unitId, tokenId: unit.nfat.tokenId } })
     const principal = unitPrincipalOf(unit.principal, 'unit.principal')
     const sleeve = await loadSleeve(state, payload.sleeveId)
-    const refused = checkSweep(sleeve)
+    const haloClass = (await state.require<HaloClassRecord>('haloClass', sleeve.haloClass)).data
+    const refused = checkSweep(sleeve) ?? checkSweepFacility(haloClass.facility, unit.nfat.facility)
     if (refused) throw refused
     refuseExisting(await state.get('unit', String(unit.unitId)), `unit ${unit.unitId}`)
     const record: UnitRecord = {

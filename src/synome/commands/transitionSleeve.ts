@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { PreconditionFailedError } from '../../domain/errors.js'
-import { STATE_TIMESTAMP_KEYS, checkTransition, type SleeveAsset } from '../../domain/sleeve.js'
+import { STATE_TIMESTAMP_KEYS, checkSleeveAssetChange, checkTransition, derivedTransitionAssets, gateAttestation, offboardingRound, type SleeveAsset } from '../../domain/sleeve.js'
 import type { SleeveRecord } from '../records.js'
 import { sleeveAttestations } from '../riskData.js'
 import { linkedUnits, loadSleeve, putSleeve, putUnit, sleeveTarget, unitView } from './helpers.js'
@@ -10,15 +9,17 @@ import { defineCommand } from './types.js'
 
 /**
  * lpha-nfat's explicit transitions FILLING → OFFBOARDING → DEPLOYING → AT_REST → UNWINDING →
- * CLOSED, each with its gate from src/domain/sleeve.ts. `assets`, when given, is written in
- * the same event (DEPLOYING's single "deploying" entry; AT_REST's aggregate risk data).
- * Side effects: entering DEPLOYING makes the units ACTIVE (their capital is deployed);
- * entering AT_REST links the sleeve's AT_REST attestations; CLOSED empties the asset list.
+ * CLOSED, each with its gate from src/domain/sleeve.ts. The asset list the sleeve enters with
+ * (given, or derived by `derivedTransitionAssets`) passes the same asset gate as every other
+ * asset change (`checkSleeveAssetChange`).
+ * Side effects: entering OFFBOARDING starts a new offboarding round; entering DEPLOYING makes
+ * the units ACTIVE and links the round's PRE_DEPLOYMENT attestation; entering AT_REST links
+ * its AT_REST attestation; CLOSED empties the asset list.
  */
 export const transitionSleeve = defineCommand({
   name: 'transitionSleeve',
   role: 'nfat',
-  summary: 'Move a sleeve to the next lifecycle state (gated by attestations and unit states)',
+  summary: 'Move a sleeve to the next lifecycle state (gated by attestations, unit states and the asset gate)',
   schema: z.strictObject({
     sleeveId: entityId,
     to: z.enum(['OFFBOARDING', 'DEPLOYING', 'AT_REST', 'UNWINDING', 'CLOSED']),
@@ -31,23 +32,24 @@ export const transitionSleeve = defineCommand({
     const units = await linkedUnits(state, sleeve)
     const refused = checkTransition({ sleeve, to: payload.to, attestations, units: units.map(unitView) })
     if (refused) throw refused
-    if (payload.to === 'CLOSED' && payload.assets && payload.assets.length > 0) {
-      throw new PreconditionFailedError('a CLOSED sleeve holds no assets', { meta: { gate: 'SLEEVE_STATE', sleeveId: sleeve.sleeveId } })
-    }
-    const nextAssets: SleeveAsset[] = payload.to === 'CLOSED' ? [] : (payload.assets ?? sleeve.assets)
-    if (payload.assets) await validateAssetsRiskData(state, sleeve, payload.assets)
-    const linked = payload.to === 'AT_REST' ? attestations.filter((a) => a.type === 'AT_REST' && !sleeve.attestations.includes(a.attestationId)).map((a) => a.attestationId) : []
+    const nextAssets: SleeveAsset[] = payload.assets ?? derivedTransitionAssets(sleeve, payload.to, attestations)
+    await validateAssetsRiskData(state, sleeve, nextAssets)
+    const assetsRefused = checkSleeveAssetChange(sleeve, nextAssets, { attestations, to: payload.to, operation: `transition to ${payload.to}` }, ctx.now)
+    if (assetsRefused) throw assetsRefused
+    const linkType = payload.to === 'DEPLOYING' ? 'PRE_DEPLOYMENT' : payload.to === 'AT_REST' ? 'AT_REST' : undefined
+    const link = linkType ? gateAttestation(sleeve, attestations, linkType) : undefined
     const next: SleeveRecord = {
       ...sleeve,
       state: payload.to,
       assets: nextAssets,
-      attestations: [...sleeve.attestations, ...linked],
+      attestations: link && !sleeve.attestations.includes(link.attestationId) ? [...sleeve.attestations, link.attestationId] : sleeve.attestations,
       timestamps: { ...sleeve.timestamps, [STATE_TIMESTAMP_KEYS[payload.to]]: ctx.time },
+      offboardingRound: payload.to === 'OFFBOARDING' ? offboardingRound(sleeve) + 1 : offboardingRound(sleeve),
     }
     putSleeve(state, next)
     if (payload.to === 'DEPLOYING') {
       for (const unit of units) if (unit.state === 'CREATED') putUnit(state, { ...unit, state: 'ACTIVE', timestamps: { ...unit.timestamps, active: ctx.time } })
     }
-    return { sleeveId: sleeve.sleeveId, from: sleeve.state, to: payload.to }
+    return { sleeveId: sleeve.sleeveId, from: sleeve.state, to: payload.to, offboardingRound: next.offboardingRound }
   },
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { checkAssetUpdate } from '../../domain/sleeve.js'
+import { checkSleeveAssetChange } from '../../domain/sleeve.js'
 import { sleeveAttestations } from '../riskData.js'
 import { loadSleeve, putSleeve, sleeveTarget } from './helpers.js'
 import { validateAssetsRiskData } from './sleeveAssets.js'
@@ -9,12 +9,12 @@ import { defineCommand } from './types.js'
 export const updateSleeveAssets = defineCommand({
   name: 'updateSleeveAssets',
   role: 'nfat',
-  summary: 'Replace the asset list of an OFFBOARDING or UNWINDING sleeve (one sub-step); off-chain locations while offboarding need the PRE_DEPLOYMENT attestation',
+  summary: 'Replace the asset list of an OFFBOARDING or UNWINDING sleeve (one sub-step), through the asset gate',
   schema: z.strictObject({ sleeveId: entityId, assets }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
-  async apply(state, payload) {
+  async apply(state, payload, ctx) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
-    const refused = checkAssetUpdate({ sleeve, assets: payload.assets, attestations: await sleeveAttestations(state, sleeve.sleeveId) })
+    const refused = checkSleeveAssetChange(sleeve, payload.assets, { attestations: await sleeveAttestations(state, sleeve.sleeveId), operation: 'update assets' }, ctx.now)
     if (refused) throw refused
     await validateAssetsRiskData(state, sleeve, payload.assets)
     putSleeve(state, { ...sleeve, assets: payload.assets })

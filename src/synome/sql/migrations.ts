@@ -63,6 +63,15 @@ CREATE TABLE entity_versions (
 CREATE INDEX entity_versions_time ON entity_versions (type, id, time);
 `,
   },
+  {
+    // Idempotency keys are scoped by signer: another writer reusing a beacon's (predictable)
+    // key must not block it. Existing stores keep every event; keys unique before stay unique.
+    id: 2,
+    sql: `
+ALTER TABLE events DROP CONSTRAINT IF EXISTS events_idempotency_key_key;
+CREATE UNIQUE INDEX events_actor_idempotency_key ON events (actor, idempotency_key)
+`,
+  },
 ]
 
 /** Apply pending migrations; safe to call from several processes (advisory lock). */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../../src/chain/build.js'
 import { devnetAccounts } from '../../../src/chain/devnet.js'
 import { createInProcessClient } from '../../../src/synome/client/index.js'
+import { riskFrameworkDocument } from '../../synome/support.js'
 import { createSynome } from '../../../src/synome/create.js'
 import { createSynomeApp } from '../../../src/synome/http/app.js'
 import type { SynomeService } from '../../../src/synome/service.js'
@@ -52,7 +53,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   writeFileSync(join(dir, 'attestor.key'), toHex(attestor.getHdKey().privateKey!))
   writeFileSync(join(dir, 'evidence.json'), JSON.stringify(evidence))
-  writeFileSync(join(dir, 'bad-evidence.json'), JSON.stringify({ ...evidence, bankAccountVerified: false }))
+  writeFileSync(join(dir, 'bad-evidence.json'), JSON.stringify({ ...evidence, bankAccountVerified: undefined }))
 })
 afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
@@ -83,7 +84,7 @@ describe('halo attest (human attestor)', () => {
     const before = await service.head()
     const run = await halo(['attest', 'pre-deployment', 'sleeve-7', '--file', join(dir, 'bad-evidence.json'), ...common()])
     expect(run.code).toBe(1)
-    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'INVALID_INPUT', title: 'PRE_DEPLOYMENT evidence does not validate' })
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'INVALID_INPUT', meta: { field: 'content.bankAccountVerified' } })
     expect(await service.head()).toEqual(before)
   }, 120_000)
 
@@ -100,7 +101,8 @@ describe('halo attest (human attestor)', () => {
     expect(run.stderr).toBe('')
     expect(JSON.parse(run.stdout)).toMatchObject({ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', replayed: false })
     expect((await service.get('attestation', 'att-101')).data).toMatchObject({ type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', content: evidence })
-    expect((await service.get<{ attestations: string[] }>('sleeve', 'sleeve-7')).data.attestations).toEqual(['att-101'])
+    // the attestor writes attestations only: the sleeve record is lpha-nfat's
+    expect((await service.get<{ attestations: string[] }>('sleeve', 'sleeve-7')).data.attestations).toEqual([])
   }, 120_000)
 
   it('rule mode: `halo beacon attest --once` posts what is due (sleeve-8 once it is OFFBOARDING in USDC) and nothing twice', async () => {
@@ -119,7 +121,7 @@ describe('halo attest (human attestor)', () => {
         evidence: {
           PRE_DEPLOYMENT: evidence,
           AT_REST: { legalClaimsVerified: true, deploymentComplete: true, confirmedRiskParameters: {}, riskData: { schemaVersion: '1.0', data: {} } },
-          PERIODIC: { status: 'nominal' },
+          PERIODIC: { statusNominal: true },
         },
       },
     }
@@ -134,4 +136,36 @@ describe('halo attest (human attestor)', () => {
       ['att-102', 'sleeve-8', 'PRE_DEPLOYMENT'],
     ])
   }, 120_000)
+
+  it('seed-shaped AT_REST and PERIODIC attestations (seed 004 JSON, the framework\'s risk parameters filled in) go through `halo attest` and lpha-nfat\'s writes', async () => {
+    const nfat = createInProcessClient({ service, account: relayer })
+    const councilClient = createInProcessClient({ service, account: council })
+    await councilClient.send('publishRiskFramework', { version: 'rf-cli', document: riskFrameworkDocument })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '75000000', location: 'in-transit', destination: 'bank', initiatedAt: '2026-01-01T10:30:00Z' }] })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USD', amount: '75000000', location: 'halo-bank-account', confirmedAt: '2026-01-02T14:00:00Z' }] })
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'DEPLOYING' })
+    // seed att-102's content, `{ ... }` filled with what schema 1.0 requires; no riskData
+    writeFileSync(join(dir, 'at-rest.json'), JSON.stringify({ confirmedRiskParameters: { weightedAverageDuration: '9.2m' }, legalClaimsVerified: true, deploymentComplete: true }))
+    const atRest = await halo(['attest', 'at-rest', 'sleeve-7', '--file', join(dir, 'at-rest.json'), ...common()])
+    expect(atRest.stderr).toBe('')
+    const { attestationId: atRestId } = JSON.parse(atRest.stdout) as { attestationId: string }
+    const record = (await service.get<{ riskData: unknown }>('attestation', atRestId)).data
+    expect(record.riskData).toEqual({ schemaVersion: '1.0', attestationRef: atRestId, data: { weightedAverageDuration: '9.2m' } })
+    // lpha-nfat's AT_REST write carries exactly that risk data (derived when no assets are given)
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'AT_REST' })
+    expect((await service.get<{ assets: unknown[] }>('sleeve', 'sleeve-7')).data.assets).toEqual([{ type: 'aggregate-deployed', amount: '75000000', riskData: record.riskData }])
+    // seed att-103: statusNominal with a risk data update
+    writeFileSync(join(dir, 'periodic.json'), JSON.stringify({ statusNominal: true, riskDataUpdate: { weightedAverageDuration: '9.0m' } }))
+    const periodic = await halo(['attest', 'periodic', 'sleeve-7', '--file', join(dir, 'periodic.json'), ...common()])
+    expect(periodic.stderr).toBe('')
+    const { attestationId: periodicId } = JSON.parse(periodic.stdout) as { attestationId: string }
+    const update = (await service.get<{ riskData: { schemaVersion: string; attestationRef: string; data?: unknown } }>('attestation', periodicId)).data.riskData
+    expect(update).toEqual({ schemaVersion: '1.0', attestationRef: periodicId, data: { weightedAverageDuration: '9.0m' } })
+    await nfat.send('recordPeriodicAttestation', { sleeveId: 'sleeve-7', attestationId: periodicId, riskData: update })
+    // the old `status` shape is refused when posted, naming the field
+    writeFileSync(join(dir, 'old-periodic.json'), JSON.stringify({ status: 'nominal' }))
+    const old = await halo(['attest', 'periodic', 'sleeve-7', '--file', join(dir, 'old-periodic.json'), ...common()])
+    expect(old.code).toBe(1)
+    expect(old.stderr).toContain('content.statusNominal')
+  }, 240_000)
 })

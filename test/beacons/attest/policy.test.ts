@@ -12,7 +12,7 @@ const config: AttestRuleConfig = {
   evidence: {
     PRE_DEPLOYMENT: { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: { assetClass: 'senior-secured' }, maximumDeploymentDuration: '90d' },
     AT_REST: { legalClaimsVerified: true, deploymentComplete: true, confirmedRiskParameters: { assetClass: 'senior-secured' }, riskData: { schemaVersion: '1.0', data: { weightedAverageDuration: '9.2m' } } },
-    PERIODIC: { status: 'nominal' },
+    PERIODIC: { statusNominal: true },
   },
 }
 
@@ -54,10 +54,12 @@ describe('lpha-attest rule mode (seed happy path)', () => {
 })
 
 describe('evidence files', () => {
-  it('accepts the seed’s pre-deployment content and refuses a bank account that was not verified', () => {
+  it('accepts the seed’s pre-deployment content (a negative finding too: it opens no gate) and refuses a missing field by name', () => {
     expect(parseEvidence('PRE_DEPLOYMENT', config.evidence.PRE_DEPLOYMENT)).toEqual(config.evidence.PRE_DEPLOYMENT)
-    expect(() => parseEvidence('PRE_DEPLOYMENT', { ...config.evidence.PRE_DEPLOYMENT, bankAccountVerified: false })).toThrow(InvalidInputError)
-    expect(() => parseEvidence('AT_REST', { ...config.evidence.AT_REST, extra: 1 })).toThrow(/AT_REST evidence/)
+    expect(parseEvidence('PRE_DEPLOYMENT', { ...config.evidence.PRE_DEPLOYMENT, bankAccountVerified: false })).toMatchObject({ bankAccountVerified: false })
+    const { bankAccountVerified: _, ...missing } = config.evidence.PRE_DEPLOYMENT
+    expect(() => parseEvidence('PRE_DEPLOYMENT', missing)).toThrow(/content\.bankAccountVerified/)
+    expect(() => parseEvidence('AT_REST', { ...config.evidence.AT_REST, extra: 1 })).toThrow(/AT_REST attestation content/)
     expect(() => parseEvidence('PRE_DEPLOYMENT', { ...config.evidence.PRE_DEPLOYMENT, maximumDeploymentDuration: 'three months' })).toThrow(InvalidInputError)
   })
 

@@ -12,7 +12,7 @@ const iso = (days: number) => at(days).toISOString()
 function observation(partial: Partial<NfatSleeveObservation> & { state: NfatSleeveObservation['sleeve']['state'] }): NfatSleeveObservation {
   const { state, ...rest } = partial
   return {
-    sleeve: { sleeveId: 'sleeve-7', state, assets: [], linkedUnits: [42, 43, 44], attestations: [], timestamps: { created: iso(0) }, metadata: {} },
+    sleeve: { sleeveId: 'sleeve-7', state, assets: [], linkedUnits: [42, 43, 44], attestations: [], timestamps: { created: iso(0) }, metadata: {}, offboardingRound: 1 },
     attestations: [],
     units: [
       { unitId: 42, state: 'ACTIVE', principal: '30000000' },
@@ -30,6 +30,12 @@ function observation(partial: Partial<NfatSleeveObservation> & { state: NfatSlee
   }
 }
 
+/** Attestations as the Synome records them: positive content, the round, and the derived risk data. */
+const PRE_DEPLOYMENT = { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: {}, maximumDeploymentDuration: '90d' }
+const AT_REST = { legalClaimsVerified: true, deploymentComplete: true, confirmedRiskParameters: { weightedAverageDuration: '9.2m' } }
+const att101 = { attestationId: 'att-101', type: 'PRE_DEPLOYMENT' as const, timestamp: iso(6), content: PRE_DEPLOYMENT, round: 1 }
+const att102 = (data: unknown = { weightedAverageDuration: '9.2m' }) => ({ attestationId: 'att-102', type: 'AT_REST' as const, timestamp: iso(21), content: AT_REST, round: 1, riskData: { schemaVersion: '1.0', attestationRef: 'att-102', data } })
+
 /**
  * A tiny stand-in for the world, only to show the order of decisions: each action's effect
  * is applied the way the reconcile tick would observe it afterwards.
@@ -46,6 +52,8 @@ function applyAction(obs: NfatSleeveObservation, action: NfatAction): NfatSleeve
   }
   if (action.kind === 'register-transfer') next.transfers = [...obs.transfers, { transferId: action.transferId, amountUsdc: action.usdcAmount, destination: action.destination, initiatedAt: obs.now.toISOString() }]
   if (action.kind === 'flag') next.sleeve.metadata = { ...obs.sleeve.metadata, ...action.metadata }
+  if (action.kind === 'fail-transfer') next.transfers = obs.transfers.map((t) => (t.transferId === action.transferId ? { ...t, failed: true } : t))
+  if (action.kind === 'record-entitlements') next.sleeve.metadata = { ...obs.sleeve.metadata, entitlements: { returnedUsd: action.returned } }
   if (action.kind === 'write-risk-data') next.sleeve.assets = obs.sleeve.assets.map((a) => (a.type === 'aggregate-deployed' ? { ...a, riskData: action.riskData } : a))
   if (action.kind === 'record-periodic') next.sleeve.attestations = [...obs.sleeve.attestations, action.attestationId]
   if (action.kind === 'repayment-available') next.units = obs.units.map((u) => ({ ...u, state: 'REPAYMENT_AVAILABLE' }))
@@ -72,20 +80,20 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
   it('step 1 converts 75M USDS → USDC, then stops at the PRE_DEPLOYMENT gate: no USDC leaves the ALMProxy', () => {
     const { actions, obs } = drive(offboarding)
     expect(actions.slice(0, 2)).toEqual([
-      { kind: 'tx', key: 'psm-out:sleeve-7', call: { fn: 'swapUSDSToUSDC', usdsAmount: usdsM('75') }, reason: expect.any(String) },
+      { kind: 'tx', key: 'psm-out:sleeve-7:r1', call: { fn: 'swapUSDSToUSDC', usdsAmount: usdsM('75') }, reason: expect.any(String) },
       { kind: 'update-assets', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }], reason: expect.any(String) },
     ])
-    expect(actions.at(-1)).toEqual({ kind: 'wait', reason: expect.stringMatching(/gate: no PRE_DEPLOYMENT/) })
+    expect(actions.at(-1)).toEqual({ kind: 'wait', reason: expect.stringMatching(/gate: no positive PRE_DEPLOYMENT attestation of offboarding round 1/) })
     expect(actions.some((a) => a.kind === 'tx' && a.call.fn === 'transferAsset')).toBe(false)
     expect(obs.transfers).toEqual([])
   })
 
   it('with att-101 it announces, sends 75M USDC (in transit), and on the day-7 receipt moves to DEPLOYING', () => {
     let { obs } = drive(offboarding)
-    obs = { ...obs, attestations: [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', timestamp: iso(6), content: {} }] }
+    obs = { ...obs, attestations: [att101] }
     const sending = drive(obs)
     expect(sending.actions.map((a) => a.kind)).toEqual(['register-transfer', 'tx', 'update-assets', 'wait'])
-    expect(sending.actions[1]).toMatchObject({ key: 'offramp:sleeve-7:offramp:1', call: { fn: 'transferAsset', usdcAmount: usdcM('75'), destination: 'halo-bank-account-ref' } })
+    expect(sending.actions[1]).toMatchObject({ key: 'offramp:sleeve-7:r1:offramp:1', call: { fn: 'transferAsset', usdcAmount: usdcM('75'), destination: 'halo-bank-account-ref' } })
     expect(sending.obs.sleeve.assets).toEqual([{ type: 'USDC', amount: '75000000', location: 'in-transit', destination: 'halo-bank-account-ref', initiatedAt: iso(6) }])
     const received = { ...sending.obs, now: at(7), transfers: sending.obs.transfers.map((t) => ({ ...t, receipt: { amountUsd: usdcM('75'), confirmedAt: iso(7) } })) }
     const deploying = drive(received)
@@ -96,7 +104,7 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
   })
 
   it('the off-ramp rate limit splits the transfer; DEPLOYING waits for every receipt', () => {
-    const converted = { ...offboarding, sleeve: { ...offboarding.sleeve, assets: [{ type: 'USDC' as const, amount: '75000000', location: 'facility-ALMProxy' as const }] }, attestations: [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT' as const, timestamp: iso(6), content: {} }], offRampCapacityUsdc: usdcM('50') }
+    const converted = { ...offboarding, sleeve: { ...offboarding.sleeve, assets: [{ type: 'USDC' as const, amount: '75000000', location: 'facility-ALMProxy' as const }] }, attestations: [att101], offRampCapacityUsdc: usdcM('50') }
     const first = drive(converted)
     expect(first.obs.transfers.map((t) => t.amountUsdc)).toEqual([usdcM('50')])
     const refilled = drive({ ...first.obs, offRampCapacityUsdc: usdcM('50') })
@@ -111,7 +119,7 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
   })
 
   it('a receipt that does not arrive within the class timeout flags the sleeve metadata once and keeps it OFFBOARDING', () => {
-    const sent = observation({ state: 'OFFBOARDING', attestations: [{ attestationId: 'att-101', type: 'PRE_DEPLOYMENT', timestamp: iso(6), content: {} }], transfers: [{ transferId: 'sleeve-7:offramp:1', amountUsdc: usdcM('75'), destination: 'halo-bank-account-ref', initiatedAt: iso(6) }], txs: { 'offramp:sleeve-7:offramp:1': 'final' } })
+    const sent = observation({ state: 'OFFBOARDING', attestations: [att101], transfers: [{ transferId: 'sleeve-7:offramp:1', amountUsdc: usdcM('75'), destination: 'halo-bank-account-ref', initiatedAt: iso(6) }], txs: { 'offramp:sleeve-7:offramp:1': 'final' } })
     sent.sleeve.assets = offboardingAssets(usdcM('75'), sent.transfers)
     expect(nextSleeveAction({ ...sent, now: at(8.99) })).toMatchObject({ kind: 'wait' })
     const late = drive({ ...sent, now: at(9) })
@@ -121,9 +129,34 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
   })
 
   it('a transaction in flight or reverted is waited on, never re-sent; a replaced one is retried under a new key', () => {
-    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7': 'pending' } })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('in flight') })
-    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7': 'reverted' } })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('reverted') })
-    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7': 'replaced' } })).toMatchObject({ kind: 'tx', key: 'psm-out:sleeve-7#1' })
+    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7:r1': 'pending' } })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('in flight') })
+    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7:r1': 'reverted' } })).toMatchObject({ kind: 'wait', reason: expect.stringContaining('reverted') })
+    expect(nextSleeveAction({ ...offboarding, txs: { 'psm-out:sleeve-7:r1': 'replaced' } })).toMatchObject({ kind: 'tx', key: 'psm-out:sleeve-7:r1#1' })
+  })
+
+  it('a reverted off-ramp transfer is marked failed in the ledger, flagged once in the metadata, and left to an operator', () => {
+    const sent = observation({ state: 'OFFBOARDING', attestations: [att101], transfers: [{ transferId: 'sleeve-7:r1:offramp:1', amountUsdc: usdcM('75'), destination: 'halo-bank-account-ref', initiatedAt: iso(6) }], txs: { 'offramp:sleeve-7:r1:offramp:1': 'reverted' } })
+    sent.sleeve.assets = [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }]
+    const { actions, obs } = drive(sent)
+    expect(actions.map((a) => a.kind)).toEqual(['fail-transfer', 'flag', 'wait'])
+    expect(obs.sleeve.metadata.offboardingFailure).toMatchObject({ reason: 'off-ramp transaction reverted', round: 1, transferIds: ['sleeve-7:r1:offramp:1'] })
+    expect(obs.sleeve.assets).toEqual([{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }])
+  })
+
+  it('after an operator revert, round 2 converts again under a new key and waits for a PRE_DEPLOYMENT of round 2 (round 1’s opens nothing)', () => {
+    const round2 = observation({ state: 'OFFBOARDING', attestations: [att101], txs: { 'psm-out:sleeve-7:r1': 'final', 'offramp:sleeve-7:r1:offramp:1': 'reverted' } })
+    round2.sleeve = { ...round2.sleeve, offboardingRound: 2, assets: [{ type: 'USDS', amount: '75000000', location: 'facility-ALMProxy' }] }
+    const { actions } = drive(round2)
+    expect(actions.map((a) => (a.kind === 'tx' ? a.key : a.kind))).toEqual(['psm-out:sleeve-7:r2', 'update-assets', 'wait'])
+    expect(actions.at(-1)).toMatchObject({ reason: expect.stringContaining('round 2') })
+    const fresh = drive({ ...round2, sleeve: { ...round2.sleeve, assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] }, attestations: [att101, { ...att101, attestationId: 'att-104', round: 2 }] })
+    expect(fresh.actions[0]).toMatchObject({ kind: 'register-transfer', transferId: 'sleeve-7:r2:offramp:1' })
+  })
+
+  it('a negative PRE_DEPLOYMENT attestation opens no gate', () => {
+    const converted = observation({ state: 'OFFBOARDING', attestations: [{ ...att101, content: { ...PRE_DEPLOYMENT, bankAccountVerified: false } }] })
+    converted.sleeve.assets = [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }]
+    expect(nextSleeveAction(converted)).toMatchObject({ kind: 'wait', reason: expect.stringContaining('gate') })
   })
 })
 
@@ -131,27 +164,26 @@ describe('lpha-nfat deploying and at rest (seed days 7–90)', () => {
   it('DEPLOYING waits for AT_REST (gate), then transitions with the aggregate risk data of att-102', () => {
     const deploying = observation({ state: 'DEPLOYING' })
     deploying.sleeve.assets = [{ type: 'USD', amount: '75000000', location: 'deploying' }]
-    expect(nextSleeveAction(deploying)).toEqual({ kind: 'wait', reason: 'gate: no AT_REST attestation yet' })
-    const riskData = { schemaVersion: '1.0', data: { weightedAverageDuration: '9.2m' } }
-    const { actions, obs } = drive({ ...deploying, attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: { riskData } }] })
+    expect(nextSleeveAction(deploying)).toEqual({ kind: 'wait', reason: 'gate: no positive AT_REST attestation of offboarding round 1 yet' })
+    const { actions, obs } = drive({ ...deploying, attestations: [att102()] })
     expect(actions.map((a) => a.kind)).toEqual(['transition', 'wait'])
     expect(obs.sleeve.assets).toEqual([{ type: 'aggregate-deployed', amount: '75000000', riskData: { schemaVersion: '1.0', attestationRef: 'att-102', data: { weightedAverageDuration: '9.2m' } } }])
   })
 
   it('risk data missing on the aggregate position is written from the AT_REST attestation', () => {
-    const atRest = observation({ state: 'AT_REST', attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: { riskData: { schemaVersion: '1.0', data: {} } } }] })
+    const atRest = observation({ state: 'AT_REST', attestations: [att102({})] })
     atRest.sleeve.assets = [{ type: 'aggregate-deployed', amount: '75000000' }]
     expect(nextSleeveAction(atRest)).toMatchObject({ kind: 'write-risk-data', riskData: { schemaVersion: '1.0', attestationRef: 'att-102', data: {} } })
   })
 
   it('records the day-90 PERIODIC att-103 once, and starts UNWINDING when the bank reports funds back', () => {
-    const atRest = observation({ state: 'AT_REST', attestations: [{ attestationId: 'att-102', type: 'AT_REST', timestamp: iso(21), content: {} }, { attestationId: 'att-103', type: 'PERIODIC', timestamp: iso(90), content: { status: 'nominal' } }] })
+    const atRest = observation({ state: 'AT_REST', attestations: [{ ...att102(), riskData: undefined }, { attestationId: 'att-103', type: 'PERIODIC', timestamp: iso(90), content: { statusNominal: true }, round: 1 }] })
     atRest.sleeve.attestations = ['att-102']
     const { actions, obs } = drive(atRest)
     expect(actions).toEqual([{ kind: 'record-periodic', attestationId: 'att-103', riskData: undefined, reason: expect.any(String) }, { kind: 'wait', reason: 'at rest; nothing returned yet' }])
     expect(obs.sleeve.attestations).toEqual(['att-102', 'att-103'])
     const back = drive({ ...obs, returns: [{ returnId: 'sleeve-7:return:1', amountUsd: usdcM('78.75'), confirmedAt: iso(180), final: true }] })
-    expect(back.actions[0]).toMatchObject({ kind: 'transition', to: 'UNWINDING' })
+    expect(back.actions[0]).toMatchObject({ kind: 'transition', to: 'UNWINDING', assets: [{ type: 'USD', amount: '78750000', location: 'halo-bank-account', confirmedAt: iso(180) }] })
   })
 })
 
@@ -195,8 +227,9 @@ describe('lpha-nfat unwinding (seed day 180–185, loss distribution)', () => {
 
   it('partial default (not final): entitlements recorded pro rata, funds stay at the bank, sleeve stays UNWINDING', () => {
     const { actions, obs } = drive(unwinding(usdcM('60'), false, false))
-    expect(actions.map((a) => a.kind)).toEqual(['update-assets', 'flag', 'wait'])
-    expect(obs.sleeve.metadata.entitlements).toEqual({ returnedUsd: '60000000', final: false, units: [{ unitId: 42, amount: '24000000' }, { unitId: 43, amount: '20000000' }, { unitId: 44, amount: '16000000' }], remainder: '0' })
+    expect(actions.map((a) => a.kind)).toEqual(['update-assets', 'record-entitlements', 'wait'])
+    // the Synome writes each unit 24M / 20M / 16M (test/synome/attacks.test.ts, the same domain rule)
+    expect(actions[1]).toMatchObject({ kind: 'record-entitlements', returned: '60000000' })
     expect(obs.sleeve.state).toBe('UNWINDING')
     expect(actions.some((a) => a.kind === 'tx')).toBe(false)
   })

@@ -21,13 +21,20 @@ const observation = fc.record({
   state: fc.constantFrom('OFFBOARDING' as const, 'DEPLOYING' as const, 'AT_REST' as const, 'UNWINDING' as const),
   assetsUsdc: usdcAmount,
   assetKind: fc.constantFrom('USDS', 'USDC', 'mixed'),
-  attestations: fc.subarray(['PRE_DEPLOYMENT', 'AT_REST', 'PERIODIC'] as AttestationType[]),
+  attestations: fc.array(fc.record({ type: fc.constantFrom('PRE_DEPLOYMENT', 'AT_REST', 'PERIODIC') as fc.Arbitrary<AttestationType>, positive: fc.boolean(), round: fc.constantFrom(1, 2) }), { maxLength: 4 }),
+  sleeveRound: fc.constantFrom(1, 2),
   transfers: fc.array(transfer, { maxLength: 3 }),
   capacity: fc.bigInt({ min: 0n, max: 10n ** 15n }),
   txStatus: fc.constantFrom(undefined, 'pending' as const, 'mined' as const, 'final' as const, 'reverted' as const, 'replaced' as const),
   returned: fc.array(fc.record({ amountUsd: usdcAmount, final: fc.boolean(), onRamped: fc.boolean() }), { maxLength: 2 }),
   principals: fc.array(fc.bigInt({ min: 1n, max: 10n ** 9n }), { minLength: 1, maxLength: 4 }),
 })
+
+const CONTENT: Record<AttestationType, (positive: boolean) => Record<string, unknown>> = {
+  PRE_DEPLOYMENT: (positive) => ({ legalStructureVerified: true, bankAccountVerified: positive, expectedRiskParameters: {}, maximumDeploymentDuration: '90d' }),
+  AT_REST: (positive) => ({ legalClaimsVerified: positive, deploymentComplete: true, confirmedRiskParameters: {} }),
+  PERIODIC: (positive) => ({ statusNominal: positive }),
+}
 
 type Sample = typeof observation extends fc.Arbitrary<infer T> ? T : never
 
@@ -39,17 +46,17 @@ function build(sample: Sample): NfatSleeveObservation {
     : sample.assetKind === 'USDC' ? [{ type: 'USDC', amount, location: 'facility-ALMProxy' }]
     : [{ type: 'USDC', amount, location: 'facility-ALMProxy' }, { type: 'USD', amount, location: 'halo-bank-account', confirmedAt: now.toISOString() }]
   const transfers: ObservedTransfer[] = sample.transfers.map((t, i) => ({
-    transferId: `sleeve-7:offramp:${i + 1}`,
+    transferId: `sleeve-7:r${sample.sleeveRound}:offramp:${i + 1}`,
     amountUsdc: t.amountUsdc,
     destination: 'bank',
     initiatedAt: new Date(now.getTime() - t.ageSeconds * 1000).toISOString(),
     receipt: t.received ? { amountUsd: t.amountUsdc, confirmedAt: now.toISOString() } : undefined,
   }))
   const txs: Record<string, 'pending' | 'mined' | 'final' | 'reverted' | 'replaced' | undefined> = {}
-  for (const key of ['psm-out:sleeve-7', 'psm-in:sleeve-7', ...transfers.map((t) => `offramp:${t.transferId}`), ...sample.principals.map((_, i) => `fund:sleeve-7:${i + 1}`)]) txs[key] = sample.txStatus
+  for (const key of [`psm-out:sleeve-7:r${sample.sleeveRound}`, 'psm-in:sleeve-7', ...transfers.map((t) => `offramp:${t.transferId}`), ...sample.principals.map((_, i) => `fund:sleeve-7:${i + 1}`)]) txs[key] = sample.txStatus
   return {
-    sleeve: { sleeveId: 'sleeve-7', state: sample.state, assets, linkedUnits: sample.principals.map((_, i) => i + 1), attestations: [], timestamps: { created: new Date(t0).toISOString() }, metadata: {} },
-    attestations: sample.attestations.map((type, i) => ({ attestationId: `att-${101 + i}`, type, timestamp: now.toISOString(), content: {} })),
+    sleeve: { sleeveId: 'sleeve-7', state: sample.state, assets, linkedUnits: sample.principals.map((_, i) => i + 1), attestations: [], timestamps: { created: new Date(t0).toISOString() }, metadata: {}, offboardingRound: sample.sleeveRound },
+    attestations: sample.attestations.map((a, i) => ({ attestationId: `att-${101 + i}`, type: a.type, timestamp: now.toISOString(), content: CONTENT[a.type](a.positive), round: a.round, riskData: { schemaVersion: '1.0', attestationRef: `att-${101 + i}`, data: {} } })),
     units: sample.principals.map((p, i) => ({ unitId: i + 1, state: 'ACTIVE' as const, principal: formatUnitsExact(p, 18) })),
     transfers,
     returns: sample.returned.map((r, i) => ({ returnId: `r${i}`, amountUsd: r.amountUsd, confirmedAt: now.toISOString(), final: r.final, onRampedAt: r.onRamped ? now.toISOString() : undefined })),
@@ -67,7 +74,8 @@ describe('lpha-nfat decision properties (random observations)', () => {
       fc.property(observation, (sample) => {
         const obs = build(sample)
         const action = nextSleeveAction(obs)
-        const has = (type: AttestationType) => obs.attestations.some((a) => a.type === type)
+        // a gate opens only on a positive attestation of the sleeve's current offboarding round
+        const has = (type: AttestationType) => sample.attestations.some((a) => a.type === type && a.positive && a.round === sample.sleeveRound)
         const offChain = action.kind === 'register-transfer' || (action.kind === 'tx' && action.call.fn === 'transferAsset') || (action.kind === 'update-assets' && obs.sleeve.state === 'OFFBOARDING' && action.assets.some((a) => a.location === 'in-transit' || a.location === 'halo-bank-account'))
         if (offChain) expect(has('PRE_DEPLOYMENT')).toBe(true)
         if (action.kind === 'transition' && action.to === 'DEPLOYING') {
@@ -76,6 +84,7 @@ describe('lpha-nfat decision properties (random observations)', () => {
         }
         if (action.kind === 'transition' && action.to === 'AT_REST') expect(has('AT_REST')).toBe(true)
         if (action.kind === 'tx') expect(['pending', 'mined', 'final', 'reverted'].includes(obs.txs[action.key] ?? '')).toBe(false)
+        if (action.kind === 'tx' && action.call.fn === 'swapUSDSToUSDC') expect(action.key.startsWith(`psm-out:sleeve-7:r${sample.sleeveRound}`)).toBe(true)
         if (action.kind === 'register-transfer') expect(action.usdcAmount <= obs.offRampCapacityUsdc).toBe(true)
         if (action.kind === 'tx' && action.call.fn === 'fundRedeem') {
           expect(obs.returns.some((r) => r.final)).toBe(true)

@@ -44,7 +44,8 @@ const EXPECTED: [string, string, string[], string, string, string[]][] = [
   ['atRest', 'AT_REST', [], '0.12', '9000000', ['3600000', '3000000', '2400000']],
   ['att103', 'AT_REST', [], '0.12', '9000000', ['3600000', '3000000', '2400000']],
   ['recordAtt103', 'AT_REST', [], '0.12', '9000000', ['3600000', '3000000', '2400000']],
-  ['unwind', 'UNWINDING', [], '0.12', '9000000', ['3600000', '3000000', '2400000']],
+  // unwinding starts with the return at the bank (asset gate): the at-bank sub-step at once
+  ['unwind', 'UNWINDING', ['at-bank'], '0.15', '11812500', ['4725000', '3937500', '3150000']],
   ['fundsInBank', 'UNWINDING', ['at-bank'], '0.15', '11812500', ['4725000', '3937500', '3150000']],
   ['onRamp', 'UNWINDING', ['usdc-at-almproxy'], '0.02', '1575000', ['630000', '525000', '420000']],
   ['fundRedeem', 'UNWINDING', ['usds-at-redeem'], '0.01', '787500', ['315000', '262500', '210000']],
@@ -62,7 +63,7 @@ describe('seed lifecycle in the Synome → lpla-verify CRR per state and sub-ste
       await step.run(clients)
     }
     // The test multipliers, accepting the risk data schema the Synome suite's attestor writes.
-    await publishRiskFramework({ client: clients.council, version: 'test-lifecycle-1', document: { ...TEST_FRAMEWORK, riskData: riskFrameworkDocument.riskData } })
+    await publishRiskFramework({ client: clients.council, version: 'test-lifecycle-1', document: { ...TEST_FRAMEWORK, riskData: riskFrameworkDocument.riskData, attestations: riskFrameworkDocument.attestations } })
     const run = await runVerify({ reader: synomeReader(clients.council), sources: { clients: {} }, now: clock.clock() })
     expect(run).toMatchObject({ ok: true, report: { frameworkVersion: 'test-lifecycle-1', sleeves: [], alerts: [] } })
   })
