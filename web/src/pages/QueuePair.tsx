@@ -187,7 +187,7 @@ function QueueRow({ name, q, address }: { name: string; q: LctsQueueView; addres
 }
 
 function SideCell({ q, field }: { q: LctsQueueSettlement | null; field: string }) {
-  if (!q) return <td className="muted">not settled</td>
+  if (!q) return <td className="muted" data-field={field}>not settled</td>
   return (
     <td data-field={field}>
       <Money value={q.capacity} /> / <Money value={q.converted} /> (gen {q.generationId}
