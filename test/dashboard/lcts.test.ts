@@ -6,7 +6,9 @@ import { lockedEpoch } from '../../src/dashboard/lcts.js'
 import { createSnapshots } from '../../src/dashboard/snapshot.js'
 import { DEFAULT_SCHEDULE } from '../../src/domain/lcts/cycle.js'
 import type { SynomeService } from '../../src/synome/service.js'
+import { createInProcessClient } from '../../src/synome/client/inProcess.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
+import { accounts, testClock } from '../synome/support.js'
 import type { SrUsds } from '../contracts/lcts/pair.js'
 import { contractsOf, inputs, seedLctsChain, seedLctsSynome, settlement } from './lctsSeed.js'
 
@@ -19,6 +21,7 @@ let devnet: Devnet
 let pair: SrUsds
 let synome: SynomeService
 let publicClient: PublicClient
+const synomeClock = testClock()
 
 const apiFor = (withChain: boolean) =>
   createDashboardApi({
@@ -38,7 +41,7 @@ beforeAll(async () => {
   devnet = await useDevnet()
   pair = await seedLctsChain(devnet)
   publicClient = createPublicClient({ transport: http(devnet.rpcUrl) }) as PublicClient
-  synome = await seedLctsSynome()
+  synome = await seedLctsSynome(synomeClock)
 }, 120_000)
 afterAll(async () => {
   await synome?.close()
@@ -111,5 +114,24 @@ describe('dashboard LCTS API', () => {
     expect(lockedEpoch(new Date('2026-12-08T13:00:00Z'), DEFAULT_SCHEDULE)).toBe('2026-12-08')
     // 2026-12-07 is a Monday: on Monday morning the last lock was Friday's when weekends are skipped
     expect(lockedEpoch(new Date('2026-12-07T09:00:00Z'), { ...DEFAULT_SCHEDULE, skipWeekdaysUtc: [0, 6] })).toBe('2026-12-04')
+  })
+})
+
+describe('dashboard LCTS API as the day moves on', () => {
+  it('with the Council’s inputs for the epoch itself the preview uses them (no fallback)', async () => {
+    synomeClock.set('2026-12-08T12:30:00Z')
+    const council = createInProcessClient({ service: synome, account: accounts.council, clock: synomeClock.clock })
+    await council.send('setLctsCapacityInputs', { pairId: 'srUSDS', epoch: '2026-12-08', inputs: { ...inputs, originationCapacity: '40000000' } })
+    const { preview } = await get<Json>('/lcts/srUSDS')
+    expect(preview.inputs).toEqual({ source: 'this-epoch', epoch: '2026-12-08', values: { ...inputs, originationCapacity: '40000000' } })
+    expect(preview.fallback).toBe('none')
+    expect(preview.subscribe).toEqual({ capacity: '40000000', converts: '40000000', remaining: '60000000', finalizes: false })
+  })
+
+  it('a queue still LOCKED after 16:00 UTC shows as overdue', async () => {
+    await devnet.testClient.setNextBlockTimestamp({ timestamp: BigInt(Date.parse('2026-12-08T16:30:00Z') / 1000) })
+    await devnet.testClient.mine({ blocks: 1 })
+    const d = await get<Json>('/lcts/srUSDS')
+    expect(d.chain.subscribe).toMatchObject({ status: 'LOCKED', unlocksAt: '2026-12-08T16:00:00.000Z', overdue: true })
   })
 })

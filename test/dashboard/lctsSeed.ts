@@ -23,8 +23,9 @@ export const settlement: LctsSettlementRecord = {
   redeem: null,
 }
 
-export async function seedLctsSynome(): Promise<SynomeService> {
-  const clock = testClock('2026-12-07T12:00:00Z')
+/** `clock` is the Synome's clock (the caller may move it on to write more records). */
+export async function seedLctsSynome(clock = testClock('2026-12-07T12:00:00Z')): Promise<SynomeService> {
+  clock.set('2026-12-07T12:00:00Z')
   const lcts = privateKeyToAccount(lctsKey)
   const service = await createSynome({
     dataDir: null,
