@@ -136,6 +136,8 @@ export function previewNextSettlement(parameters: { facts: LctsPairFacts; now: D
     fallback: decision.fallback,
     exchangeRateBeforeWad: decision.exchangeRateBeforeWad.toString(),
     exchangeRateWad: decision.exchangeRateWad.toString(),
+    exchangeRateBefore: amount(decision.exchangeRateBeforeWad),
+    exchangeRate: amount(decision.exchangeRateWad),
     matchedValue: amount(decision.capacity.matchedValue),
     originationAllowed: amount(decision.capacity.originationAllowed),
     subscribe: side('subscribe', decision.capacity.subscribeCapacity),

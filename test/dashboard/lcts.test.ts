@@ -75,6 +75,7 @@ describe('dashboard LCTS API', () => {
     expect(preview.fallback).toBe('previous-epoch')
     // one day at 5% on an empty supply: 1e18 + floor(1e18 × 500 ÷ (10,000 × 365))
     expect(preview.exchangeRateWad).toBe('1000136986301369863')
+    expect([preview.exchangeRateBefore, preview.exchangeRate]).toEqual(['1', '1.000136986301369863'])
     // no redeems to net; origination min(30M, 1bn × 500 ÷ 250 − 0) = 30M of the 100M queued
     expect(preview.matchedValue).toBe('0')
     expect(preview.originationAllowed).toBe('30000000')

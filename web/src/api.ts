@@ -148,7 +148,7 @@ export type LctsPairPage = {
   chain: { block: string; chainTime: string; addresses: Record<string, string>; subscribe: LctsQueueView; redeem: LctsQueueView; exchangeRateWad: string; exchangeRate: string; tokenSupply: string } | null
   preview: {
     epoch: string; settlesAt: string; inputs: { source: 'this-epoch' | 'last-recorded' | 'last-settlement' | 'none'; epoch: string | null; values: LctsInputs | null }
-    fallback: string; exchangeRateBeforeWad: string; exchangeRateWad: string; matchedValue: string; originationAllowed: string; subscribe: LctsSidePreview; redeem: LctsSidePreview
+    fallback: string; exchangeRateBeforeWad: string; exchangeRateWad: string; exchangeRateBefore: string; exchangeRate: string; matchedValue: string; originationAllowed: string; subscribe: LctsSidePreview; redeem: LctsSidePreview
   } | null
   notes: string[]
   inputs: { epoch: string; setAt: string; inputs: LctsInputs }[]

@@ -66,7 +66,7 @@ export function QueuePairPage() {
                 <Facts
                   label="Preview"
                   rows={[
-                    ['Exchange rate now → after accrual (Wad)', <span data-testid="preview-rate" data-exact={d.preview.exchangeRateWad}>{d.preview.exchangeRateBeforeWad} → {d.preview.exchangeRateWad}</span>],
+                    ['Exchange rate now → after accrual', <span data-testid="preview-rate" data-exact={d.preview.exchangeRateWad} title={`Wad ${d.preview.exchangeRateBeforeWad} → ${d.preview.exchangeRateWad}`}>{d.preview.exchangeRateBefore} → {d.preview.exchangeRate}</span>],
                     ['Matched by netting (value)', <Money value={d.preview.matchedValue} />],
                     ['Origination allowed (value)', <Money value={d.preview.originationAllowed} />],
                   ]}
