@@ -12,6 +12,8 @@ import type { AttestationRecord, HaloClassRecord, SleeveRecord, UnitRecord } fro
 import { DEFAULT_SYNOME_CHAIN_ID, verifyCommandSignature } from '../synome/signing.js'
 import type { DashboardChain, DashboardContracts } from './chain.js'
 import { crrHistory } from './crrHistory.js'
+import { lctsPairs, lctsPairView } from './lcts.js'
+import type { CycleSchedule } from '../domain/lcts/cycle.js'
 import type { Snapshot, Snapshots } from './snapshot.js'
 
 /**
@@ -28,6 +30,8 @@ export type DashboardApiParameters = {
   /** chainId of the Synome's EIP-712 signing domain (to check each event's signature). */
   synomeChainId?: number | undefined
   logError?: ((error: unknown) => void) | undefined
+  /** lpha-lcts's cycle schedule, for when a LOCKED queue unlocks (default 13:00 lock, 16:00 settle UTC). */
+  lctsSchedule?: CycleSchedule | undefined
 }
 
 const PROBLEM = 'application/problem+json'
@@ -169,6 +173,10 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
     if (!p.chain) return c.json({ configured: false, notes: ['no RPC configured'] })
     return c.json({ configured: true, ...(await p.chain.rateLimits(p.contracts ?? {})) })
   })
+
+  app.get('/lcts', async (c) => c.json({ pairs: await lctsPairs(p.synome) }))
+
+  app.get('/lcts/:pairId', async (c) => c.json(await lctsPairView({ synome: p.synome, pairId: c.req.param('pairId'), chain: p.chain, contracts: p.contracts, schedule: p.lctsSchedule })))
 
   app.get('/events', async (c) => {
     const q = c.req.query()

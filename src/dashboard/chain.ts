@@ -1,5 +1,5 @@
 import { BaseError as ViemBaseError, ContractFunctionRevertedError, decodeFunctionData, getAbiItem, toFunctionSelector, type Abi, type Address, type Hex, type PublicClient } from 'viem'
-import { beamStateAbi, beamTimeLockAbi, configuratorAbi, nfatFacilityAbi, rateLimitsAbi } from '../chain/generated/index.js'
+import { beamStateAbi, beamTimeLockAbi, configuratorAbi, lctsHoldingSystemAbi, lctsQueueAbi, lctsTokenAbi, nfatFacilityAbi, rateLimitsAbi } from '../chain/generated/index.js'
 import { formatUnitsExact, USDC_DECIMALS, USDS_DECIMALS } from '../domain/money.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../domain/rateLimits.js'
 
@@ -55,10 +55,19 @@ export type RateLimitsView = {
   notes: string[]
 }
 
+/** One LCTS queue as its contract reports it (base units). */
+export type LctsQueueFacts = { status: 'DORMANT' | 'ACTIVE' | 'LOCKED'; generationId: bigint; totalShares: bigint; totalUnderlying: bigint; dustThreshold: bigint }
+export type LctsPairAddresses = { subscribeQueue: Address; redeemQueue: Address; holdingSystem: Address; token: Address }
+export type LctsPairFacts = { block: bigint; chainTimeSeconds: bigint; subscribe: LctsQueueFacts; redeem: LctsQueueFacts; exchangeRateWad: bigint; tokenSupply: bigint }
+
 export interface DashboardChain {
   nfat(facility: Address, tokenId: bigint): Promise<NfatFacts>
   rateLimits(contracts: DashboardContracts): Promise<RateLimitsView>
+  /** An LCTS pair's queues, exchange rate and token supply, all at one block. */
+  lctsPair(addresses: LctsPairAddresses): Promise<LctsPairFacts>
 }
+
+const LCTS_STATUS = ['DORMANT', 'ACTIVE', 'LOCKED'] as const
 
 const GONE = new Set(['UnknownToken', 'AlreadyRedeemed', 'ERC721NonexistentToken'])
 const FUND_SELECTOR = toFunctionSelector('fund(uint256,uint256,uint256,uint256)')
@@ -112,6 +121,28 @@ export function describeCall(data: Hex, targetName: string | null): string {
 export function createDashboardChain(client: PublicClient, options: { fromBlock?: bigint } = {}): DashboardChain {
   const fromBlock = options.fromBlock ?? 0n
   return {
+    async lctsPair(addresses) {
+      const block = await client.getBlock()
+      const at = { blockNumber: block.number }
+      const queue = async (address: Address): Promise<LctsQueueFacts> => {
+        const q = { address, abi: lctsQueueAbi, ...at } as const
+        const [status, generationId, totalShares, totalUnderlying, dustThreshold] = await Promise.all([
+          client.readContract({ ...q, functionName: 'status' }),
+          client.readContract({ ...q, functionName: 'currentGenerationId' }),
+          client.readContract({ ...q, functionName: 'totalShares' }),
+          client.readContract({ ...q, functionName: 'totalUnderlying' }),
+          client.readContract({ ...q, functionName: 'dustThreshold' }),
+        ])
+        return { status: LCTS_STATUS[Number(status)]!, generationId: BigInt(generationId), totalShares, totalUnderlying, dustThreshold }
+      }
+      const [subscribe, redeem, exchangeRateWad, tokenSupply] = await Promise.all([
+        queue(addresses.subscribeQueue),
+        queue(addresses.redeemQueue),
+        client.readContract({ address: addresses.holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'exchangeRateWad', ...at }),
+        client.readContract({ address: addresses.token, abi: lctsTokenAbi, functionName: 'totalSupply', ...at }),
+      ])
+      return { block: block.number, chainTimeSeconds: block.timestamp, subscribe, redeem, exchangeRateWad, tokenSupply }
+    },
     async nfat(facility, tokenId) {
       const base = { facility, tokenId: tokenId.toString() }
       try {

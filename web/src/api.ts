@@ -130,3 +130,28 @@ export type EventsPage = { head: { position: number; hash: string | null }; even
 export type VerifyLog = { ok: true; events: number; head: string; position: number } | { ok: false; brokenAt: number; reason: string; events: number }
 export type EntityPage = { record: { type: string; id: string; version: number; updatedAt: string; createdAt: string; data: unknown }; history: { version: number; position: number; time: string; actor: string; role: string; command: string; override: boolean; reason: string | null }[] }
 export type SleeveList = { items: { sleeveId: string; haloClass: string; state: string; units: number; capitalUsd: string; updatedAt: string }[]; nextCursor: string | null }
+
+export type LctsPairSummary = { pairId: string; settlements: number; lastEpoch: string | null; exchangeRateWad: string | null; exchangeRate: string | null; tokenSupply: string | null; lastInputsEpoch: string | null }
+export type LctsPairs = { pairs: LctsPairSummary[] }
+export type LctsInputs = { originationCapacity: string; clearingSpreadBps: number; riskCapitalDemand: string; targetSpreadBps: number; redemptionLimit: string }
+export type LctsQueueView = { status: 'DORMANT' | 'ACTIVE' | 'LOCKED'; generationId: string | null; totalUnderlying: string; totalShares: string; dustThreshold: string; unlocksAt: string | null; overdue: boolean }
+export type LctsQueueSettlement = { generationId: string; capacity: string; converted: string; reward: string; rewardPerTokenRay: string; totalUnderlyingBefore: string; totalShares: string; finalized: boolean; txHash: string }
+export type LctsSettlement = {
+  pairId: string; epoch: string; decidedAt: string; recordedAt: string; fallback: string; inputsUsed: LctsInputs | null
+  exchangeRateBeforeWad: string; exchangeRateWad: string; exchangeRate: string; exchangeRateBefore: string; tokenSupply: string; matchedValue: string; originationAllowed: string
+  subscribe: LctsQueueSettlement | null; redeem: LctsQueueSettlement | null
+}
+export type LctsSidePreview = { capacity: string; converts: string; remaining: string; finalizes: boolean }
+export type LctsPairPage = {
+  pairId: string
+  schedule: { lockAt: string; settleAt: string; skipWeekdaysUtc: number[]; skipDates: string[] }
+  chain: { block: string; chainTime: string; addresses: Record<string, string>; subscribe: LctsQueueView; redeem: LctsQueueView; exchangeRateWad: string; exchangeRate: string; tokenSupply: string } | null
+  preview: {
+    epoch: string; settlesAt: string; inputs: { source: 'this-epoch' | 'last-recorded' | 'last-settlement' | 'none'; epoch: string | null; values: LctsInputs | null }
+    fallback: string; exchangeRateBeforeWad: string; exchangeRateWad: string; exchangeRateBefore: string; exchangeRate: string; matchedValue: string; originationAllowed: string; subscribe: LctsSidePreview; redeem: LctsSidePreview
+  } | null
+  notes: string[]
+  inputs: { epoch: string; setAt: string; inputs: LctsInputs }[]
+  settlements: LctsSettlement[]
+  rateHistory: { epoch: string; exchangeRateWad: string; exchangeRate: string }[]
+}

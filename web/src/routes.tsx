@@ -11,6 +11,8 @@ const PrimePage = lazy(() => import('./pages/Prime').then((m) => ({ default: m.P
 const RateLimitsPage = lazy(() => import('./pages/RateLimits').then((m) => ({ default: m.RateLimitsPage })))
 const HistoryPage = lazy(() => import('./pages/History').then((m) => ({ default: m.HistoryPage })))
 const AlertsPageView = lazy(() => import('./pages/AlertsList').then((m) => ({ default: m.AlertsPageView })))
+const QueuesPage = lazy(() => import('./pages/Queues').then((m) => ({ default: m.QueuesPage })))
+const QueuePairPage = lazy(() => import('./pages/QueuePair').then((m) => ({ default: m.QueuePairPage })))
 const EntityPage = lazy(() => import('./pages/Entity').then((m) => ({ default: m.EntityPage })))
 
 /**
@@ -28,6 +30,8 @@ export const ROUTES: PageRoute[] = [
   { path: '/units/:unitId', title: 'Unit', nav: false, element: <UnitPage /> },
   { path: '/primes/:prime', title: 'Prime', nav: false, element: <PrimePage /> },
   { path: '/rate-limits', title: 'Rate limits', nav: true, element: <RateLimitsPage /> },
+  { path: '/queues', title: 'Queues', nav: true, element: <QueuesPage /> },
+  { path: '/queues/:pairId', title: 'Queue pair', nav: false, element: <QueuePairPage /> },
   { path: '/alerts', title: 'Alerts', nav: true, element: <AlertsPageView /> },
   { path: '/history', title: 'History', nav: true, element: <HistoryPage /> },
   { path: '/entities/:type/:id', title: 'Record', nav: false, element: <EntityPage /> },
