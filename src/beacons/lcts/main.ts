@@ -1,6 +1,7 @@
 import { join } from 'node:path'
+import { chainFor } from '../../chain/clients.js'
 import pino, { type Logger } from 'pino'
-import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from 'viem'
+import { createPublicClient, http, type Chain, type PublicClient, type Transport } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
 import { LCTS_COMMANDS } from '../../synome/commands/lcts/index.js'
@@ -17,12 +18,6 @@ import { DecisionJournal, reconcileTick, type LctsTickReport } from './reconcile
  * the tick loop. Chain time is the clock (the cycle is on chain time).
  */
 export type LctsBeacon = { tick(): Promise<LctsTickReport>; close(): Promise<void> }
-
-async function chainFor(rpcUrl: string): Promise<Chain> {
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 2 }) })
-  const id = await probe.getChainId()
-  return defineChain({ id, name: `chain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
-}
 
 export async function startLctsBeacon(config: LctsBeaconConfig, log: Logger = pino({ name: 'lpha-lcts' }), options: { synome?: SynomeClient } = {}): Promise<LctsBeacon> {
   const account = privateKeyToAccount(config.privateKey as `0x${string}`)

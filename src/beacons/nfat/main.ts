@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { chainFor } from '../../chain/clients.js'
 import pino, { type Logger } from 'pino'
-import { createPublicClient, defineChain, encodeFunctionData, http, type Chain, type PublicClient, type Transport } from 'viem'
+import { createPublicClient, encodeFunctionData, http, type Chain, type PublicClient, type Transport } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { BankLedger } from '../../bank/ledger.js'
 import { createDevnetBank, createWebhookBank, type OffRampBank } from '../../bank/simulator.js'
@@ -27,12 +28,6 @@ export type NfatBeacon = {
   tick(): Promise<TickReport>
   httpPort: number | undefined
   close(): Promise<void>
-}
-
-async function chainFor(rpcUrl: string): Promise<Chain> {
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 2 }) })
-  const id = await probe.getChainId()
-  return defineChain({ id, name: `chain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
 }
 
 export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pino({ name: 'lpha-nfat' })): Promise<NfatBeacon> {
