@@ -5,7 +5,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { BaseError } from '../../domain/errors.js'
 import type { IdentityBatch } from '../../domain/identity/sync.js'
 import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
-import { IDENTITY_COMMANDS, IDENTITY_ENTITY, identityEntityOf, type IdentityEntityRecord } from '../../synome/commands/identity/index.js'
+import { IDENTITY_ENTITY, identityEntityOf, registerIdentityCommands, type IdentityEntityRecord } from '../../synome/commands/identity/index.js'
 import { createSynome } from '../../synome/create.js'
 import { listAll } from '../shared/synomeReads.js'
 import { runTickLoop } from '../shared/tickLoop.js'
@@ -53,7 +53,9 @@ export async function startIdentityBeacon(config: IdentityBeaconConfig, log: Log
   if (options.synome) synome = options.synome
   else if ('url' in config.synome) synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
   else {
-    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId, commands: [...IDENTITY_COMMANDS] })
+    // registered, not passed: the CLI registers them already, and a handler may be added once
+    registerIdentityCommands()
+    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     closers.push(() => service.close())
     synome = createInProcessClient({ service, account, clock: () => current })
   }
