@@ -4,16 +4,19 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
 import { parseAttestationType } from '../beacons/attest/policy.js'
 import { postAttestation } from '../beacons/attest/reconcile.js'
+import { loadIdentityBeaconConfig } from '../beacons/identity/config.js'
+import { runIdentityBeacon } from '../beacons/identity/main.js'
 import { loadLctsBeaconConfig } from '../beacons/lcts/config.js'
 import { runLctsBeacon } from '../beacons/lcts/main.js'
 import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
+import { registerIdentityCommands } from '../synome/commands/identity/index.js'
 import { registerLctsCommands } from '../synome/commands/lcts/index.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/index.js'
 
 /**
- * `halo beacon nfat|lcts|attest --config file` run the beacons; `halo attest <type> <sleeve>
+ * `halo beacon nfat|lcts|identity|attest --config file` run the beacons; `halo attest <type> <sleeve>
  * --file evidence.json` is the human attestor's way to post one attestation.
  */
 function readJson(path: string, what: string): unknown {
@@ -34,6 +37,7 @@ export function register(program: Command): void {
   // lpha-lcts's records and Core Council's LCTS capacity inputs are Synome commands; registering
   // them here means every Synome this CLI starts (`halo synome serve`) accepts them.
   registerLctsCommands()
+  registerIdentityCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
@@ -52,6 +56,14 @@ export function register(program: Command): void {
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
       await runLctsBeacon(loadLctsBeaconConfig(options.config), { once: options.once })
+    })
+  beacon
+    .command('identity')
+    .description('lpha-identity: sync one Identity Network’s registry with its Synome entities (adds, removals on expiry and revocation, batched)')
+    .requiredOption('--config <file>', 'beacon config (JSON; see docs/identity.md)')
+    .option('--once', 'run one reconcile tick and exit')
+    .action(async (options: { config: string; once?: boolean }) => {
+      await runIdentityBeacon(loadIdentityBeaconConfig(options.config), { once: options.once })
     })
   beacon
     .command('attest')

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { getAddress, keccak256, toHex, type Address } from 'viem'
 import { identityRegistryAbi } from '../../../src/chain/generated/index.js'
 import { deployIdentityRegistry } from '../../../src/chain/deploy/deployIdentityRegistry.js'
-import { readMembership, syncIdentityOnce } from '../../../src/beacons/identity/chain.js'
+import { directSender, readMembership, syncIdentityOnce } from '../../../src/beacons/identity/chain.js'
 import type { IdentityEntity } from '../../../src/domain/identity/sync.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 60_000)
 beforeEach(() => devnet.isolate())
 
-const base = () => ({ clients: devnet, registry, fromBlock: 0n, writer: devnet.accounts.relayer })
+const base = () => ({ clients: devnet, registry, fromBlock: 0n, send: directSender(devnet, devnet.accounts.relayer, registry) })
 const isMember = (a: Address) => devnet.publicClient.readContract({ address: registry, abi: identityRegistryAbi, functionName: 'isMember', args: [a] })
 
 describe('lpha-identity tick', () => {
