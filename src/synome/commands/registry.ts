@@ -51,6 +51,9 @@ export function registerCommand(handler: CommandHandler): void {
 export function buildRegistry(extra: readonly CommandHandler[] = []): ReadonlyMap<string, CommandHandler> {
   const map = new Map<string, CommandHandler>()
   for (const handler of [...BUILTIN_COMMANDS, ...extensions.values(), ...extra]) {
+    // The same handler passed again (registered globally by the CLI and passed per instance by a
+    // beacon) is one command; two different handlers under one name are a conflict.
+    if ((map.get(handler.name) as unknown) === handler) continue
     if (map.has(handler.name)) throw new InvalidInputError(`command ${handler.name} is registered twice`)
     map.set(handler.name, handler as unknown as CommandHandler)
   }
