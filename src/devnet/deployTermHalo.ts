@@ -15,8 +15,9 @@
  * relayer (lpha-nfat's pBEAM) and every rate limit (GovOps as cBEAM) — goes through the
  * Configurator Unit.
  */
-import { keccak256, toBytes, type Account, type Address, type Hex } from 'viem'
-import { beamStateAbi, configuratorAbi, rateLimitsAbi } from '../chain/generated/index.js'
+import { encodeFunctionData, keccak256, toBytes, type Account, type Address, type Hex } from 'viem'
+import { attestationRegistryAbi, beamStateAbi, configuratorAbi, controllerAbi, rateLimitsAbi } from '../chain/generated/index.js'
+import { deployAttestationRegistry } from '../chain/deploy/deployAttestationRegistry.js'
 import { increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
 import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../chain/timelock.js'
 import { deployConfiguratorUnit } from '../chain/deploy/deployConfiguratorUnit.js'
@@ -56,7 +57,7 @@ export type TermHaloDeployment = Awaited<ReturnType<typeof deployTermHalo>>
 
 export async function deployTermHalo(clients: DevnetClients, parameters: DeployTermHaloParameters) {
   const { accounts, offRamp } = parameters
-  const { deployer, council, aBEAM, govOps, relayer, freezer } = accounts
+  const { deployer, council, aBEAM, govOps, relayer, freezer, attestor } = accounts
   const delaySeconds = parameters.timelockDelaySeconds ?? DEVNET_TIMELOCK_DELAY_SECONDS
   const progress = parameters.onProgress ?? (() => {})
   const fromBlock = await clients.publicClient.getBlockNumber()
@@ -81,6 +82,11 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     symbol: 'NFAT-TH',
     firstTokenId: parameters.firstTokenId ?? 42n,
   })
+  progress('attestation registry (lpha-attest records, the Controller gates sleeve off-ramps)')
+  const attestationRegistry = await deployAttestationRegistry(clients, { deployer, councilBeacon: council.address, timelock: unit.timelock })
+  const registryABEAMRole = await clients.publicClient.readContract({ address: attestationRegistry, abi: attestationRegistryAbi, functionName: 'ABEAM_ROLE' })
+  await writeAndWait(clients, council, { address: attestationRegistry, abi: attestationRegistryAbi, functionName: 'grantRole', args: [registryABEAMRole, aBEAM.address] })
+  const setRegistry = encodeFunctionData({ abi: controllerAbi, functionName: 'setAttestationRegistry', args: [attestationRegistry] })
   const limits = { address: pau.rateLimits, abi: rateLimitsAbi } as const
   const controllerRole = await clients.publicClient.readContract({ ...limits, functionName: 'CONTROLLER' })
   await writeAndWait(clients, govOps, { ...limits, functionName: 'grantRole', args: [controllerRole, facility] })
@@ -108,6 +114,8 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addGovOps', args: [pau.pau, govOps.address] }),
     encodeCall(unit.configurator, { abi: configuratorAbi, functionName: 'setFreezer', args: [pau.pau, freezer.address] }),
     ...Object.values(keys).map((key) => encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitRateLimits', args: [key, pau.pau, ...limitOf(key)] })),
+    encodeCall(attestationRegistry, { abi: attestationRegistryAbi, functionName: 'addAttestor', args: [attestor.address] }),
+    encodeCall(unit.beamState, { abi: beamStateAbi, functionName: 'addInitControllerActions', args: [setRegistry, pau.pau] }),
   ]
   await timelocked(clients, { timelock: unit.timelock, aBEAM, delaySeconds, calls })
 
@@ -115,6 +123,7 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
   const configurator = { address: unit.configurator, abi: configuratorAbi } as const
   await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [pau.pau, relayer.address] })
   for (const key of Object.values(keys)) await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [pau.pau, key, ...limitOf(key)] })
+  await writeAndWait(clients, govOps, { ...configurator, functionName: 'callControllerAction', args: [pau.pau, setRegistry] })
 
   return {
     ...assets,
@@ -123,6 +132,7 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     pau,
     almProxy: pau.proxy,
     facility,
+    attestationRegistry,
     offRamp,
     rateLimitKeys: keys,
     fromBlock,

@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
-import { controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { attestationRegistryAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { REVERSE_KEY_MAX_USDS, deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { slopeWithinDailyMax } from '../../src/domain/sorl.js'
@@ -51,6 +51,18 @@ describe('deployTermHalo: facility roles in the cascade', () => {
     expect(halo.rateLimitKeys).toMatchObject({ fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, halo.facility), fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, halo.facility) })
     for (const key of [halo.rateLimitKeys.fundPrincipal!, halo.rateLimitKeys.fundInterest!]) expect((await limitOf(key)).maxAmount).toBe(UNLIMITED)
     expect(Object.keys(halo.rateLimitKeys).sort()).toEqual(['claim', 'fundInterest', 'fundPrincipal', 'offRamp', 'usdcToUsds', 'usdsToUsdc'])
+  })
+})
+
+describe('deployTermHalo: the attestation registry is wired', () => {
+  it('the Controller gates on the deployed registry, lpha-attest is its only attestor and the aBEAM can revoke', async () => {
+    const { attestor, relayer, govOps, aBEAM } = devnet.accounts
+    const read = (functionName: 'isAttestor' | 'hasRole', args: readonly unknown[]) =>
+      devnet.publicClient.readContract({ address: halo.attestationRegistry, abi: attestationRegistryAbi, functionName, args } as never) as Promise<boolean>
+    expect(await devnet.publicClient.readContract({ address: halo.pau.controller, abi: controllerAbi, functionName: 'attestationRegistry' })).toBe(halo.attestationRegistry)
+    expect([await read('isAttestor', [attestor.address]), await read('isAttestor', [relayer.address]), await read('isAttestor', [govOps.address])]).toEqual([true, false, false])
+    const aBEAMRole = await devnet.publicClient.readContract({ address: halo.attestationRegistry, abi: attestationRegistryAbi, functionName: 'ABEAM_ROLE' })
+    expect(await read('hasRole', [aBEAMRole, aBEAM.address])).toBe(true)
   })
 })
 
