@@ -100,7 +100,8 @@ export async function deployTermHalo(clients: DevnetClients, parameters: DeployT
     claim: rateLimitKey(LIMIT.NFAT_CLAIM, facility),
     usdsToUsdc: LIMIT.USDS_TO_USDC,
     usdcToUsds: LIMIT.USDC_TO_USDS,
-    offRamp: rateLimitKey(LIMIT.ASSET_TRANSFER, assets.usdc, offRamp),
+    // The gated off-ramp only: no LIMIT_ASSET_TRANSFER key for it, so `transferAsset` cannot bypass the attestation.
+    offRamp: rateLimitKey(LIMIT.SLEEVE_OFFRAMP, assets.usdc, offRamp),
     fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, facility),
     fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, facility),
   }

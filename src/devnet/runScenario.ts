@@ -19,6 +19,7 @@ import pino from 'pino'
 import { encodeFunctionData, getAddress, parseEventLogs, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { attestTick } from '../beacons/attest/reconcile.js'
+import { createAttestationRegistry } from '../chain/attestation.js'
 import { publishRiskFramework } from '../beacons/council/index.js'
 import { createNfatChain } from '../beacons/nfat/chain.js'
 import { createNfatMetrics } from '../beacons/nfat/metrics.js'
@@ -187,7 +188,10 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   const txs = new TxJournal({ path: join(dir, 'nfat-txs.jsonl'), account: relayer, publicClient: clients.publicClient, finalityDepth: 0 })
   const ledger = new BankLedger(join(dir, 'bank.jsonl'))
   const bankTxs = new TxJournal({ path: join(dir, 'bank-txs.jsonl'), account: deployer, publicClient: clients.publicClient, finalityDepth: 0 })
-  closers.push(() => txs.close(), () => ledger.close(), () => bankTxs.close())
+  // lpha-attest's own key records PRE_DEPLOYMENT on the deployment's attestation registry.
+  const attestTxs = new TxJournal({ path: join(dir, 'attest-txs.jsonl'), account: attestor, publicClient: clients.publicClient, finalityDepth: 0 })
+  const attestOnChain = { registry: createAttestationRegistry(clients.publicClient, deployment.attestationRegistry), txs: attestTxs }
+  closers.push(() => txs.close(), () => ledger.close(), () => bankTxs.close(), () => attestTxs.close())
   const bank = createDevnetBank({
     ledger,
     receiptDelaySeconds: scenario.bank.receiptDelayHours * 3600,
@@ -234,7 +238,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
       if (report.errors.length > 0) throw new ScenarioRunError('lpha-nfat tick failed', { details: JSON.stringify(report.errors), meta: { at: isoTimestamp(clock()) } })
       return report
     },
-    attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: scenario.haloClass, idPrefix: 'att-', firstNumber: 101 }, rules, now: clock(), log }),
+    attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: scenario.haloClass, idPrefix: 'att-', firstNumber: 101 }, rules, now: clock(), log, onChain: attestOnChain }),
     verify: () => runVerify({ reader, chain: undefined, sources: { clients: {} }, now: clock(), primeAddresses: Object.fromEntries([...primes].map(([n, a]) => [n, a.address])) }),
   }
 }

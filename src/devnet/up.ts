@@ -112,6 +112,7 @@ export async function startStack(p: StartStackParameters) {
       controller: deployment.pau.controller,
       rateLimits: deployment.pau.rateLimits,
       facility: deployment.facility,
+      attestationRegistry: deployment.attestationRegistry,
       offRamp: deployment.offRamp,
     }
     state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: DEVNET_TIMELOCK_NOTE }
@@ -179,6 +180,7 @@ export async function startStack(p: StartStackParameters) {
       firstNumber: 101,
       rules: devnetAttestRules({ periodicCadenceDays: 90, atRestAfterDays: 13 }),
       clock: { rpcUrl, chainOffsetSeconds: 0 },
+      onChain: { rpcUrl, registry: deployment.attestationRegistry, stateDir: join(stateDir, 'lpha-attest'), finalityDepth: 0 },
       intervalSeconds: interval,
     })
 

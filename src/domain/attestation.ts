@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { InvalidInputError } from './errors.js'
 import { parseDuration } from './risk/duration.js'
+import { USDC_DECIMALS, parseUnitsExact } from './money.js'
+import type { SleeveAsset } from './sleeve.js'
 
 /**
  * Attestation content, one shape per type and content schema version (seed 004 "Attestation
@@ -123,4 +125,28 @@ export function attestedRiskData(type: AttestationTypeName, content: Record<stri
     throw new InvalidInputError(`${type} attestation needs ${field}: the risk framework names no schemaVersion for attested risk parameters`, { meta: { field } })
   }
   return { schemaVersion: riskParametersSchemaVersion, data: params ?? {} }
+}
+
+/**
+ * The amount a PRE_DEPLOYMENT record lets leave on chain (USDC base units): the sleeve's USDC
+ * and USD, wherever it sits (at the ALMProxy after the PSM conversion, or already sent). The
+ * Controller's `transferForSleeve` keeps the round's off-ramps within it.
+ */
+export function attestedOffRampAmountUsdc(assets: readonly Pick<SleeveAsset, 'type' | 'amount'>[]): bigint {
+  return assets.filter((a) => a.type === 'USDC' || a.type === 'USD').reduce((total, a) => total + parseUnitsExact(a.amount, USDC_DECIMALS), 0n)
+}
+
+/** What the Synome says was recorded on chain for an attestation (lpha-attest writes it with the post). */
+export type AttestationOnChain = { registry: string; txHash?: string | undefined; contentHash: string; amount: string }
+
+/**
+ * Does the on-chain registry back a PRE_DEPLOYMENT attestation? `contentHash` is the hash of the
+ * Synome's content, `record` what the registry holds for (sleeve, PRE_DEPLOYMENT, round).
+ * Undefined when it does; otherwise why not (lpla-verify raises ATTESTATION_ONCHAIN_MISMATCH).
+ */
+export function onChainAttestationProblem(contentHash: string, record: { contentHash: string; revoked: boolean } | undefined): string | undefined {
+  if (!record) return 'no on-chain registry record for its round'
+  if (record.revoked) return 'its on-chain registry record was revoked'
+  if (record.contentHash.toLowerCase() !== contentHash.toLowerCase()) return `its on-chain record has content hash ${record.contentHash}, the Synome's content hashes to ${contentHash}`
+  return undefined
 }

@@ -1,5 +1,6 @@
 import type { AttestationType, RiskData, SleeveAsset, SleeveState, UnitState } from '../domain/sleeve.js'
 import type { Role } from '../domain/roles.js'
+import type { AttestationOnChain } from '../domain/attestation.js'
 
 /** Entity types of the Synome-MVP (the `type` of every read). */
 export const ENTITY_TYPES = ['sleeve', 'unit', 'attestation', 'haloClass', 'riskFramework', 'coreHalo', 'role'] as const
@@ -49,6 +50,8 @@ export type AttestationRecord = {
   contentVersion?: string
   /** The risk data this attestation vouches for (AT_REST / PERIODIC), derived at post time. */
   riskData?: RiskData
+  /** The on-chain registry record lpha-attest made before posting (PRE_DEPLOYMENT; absent without a registry). */
+  onChain?: AttestationOnChain
 }
 
 export type HaloClassRecord = { haloClass: string; prime: string | null; facility: string | null; description: string | null; metadata: Record<string, unknown> }

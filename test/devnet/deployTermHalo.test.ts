@@ -9,7 +9,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
-import { attestationRegistryAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { attestationRegistryAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdcAbi, usdsAbi } from '../../src/chain/generated/index.js'
+import { attestationSleeveKey } from '../../src/chain/attestation.js'
 import { REVERSE_KEY_MAX_USDS, deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { slopeWithinDailyMax } from '../../src/domain/sorl.js'
@@ -63,6 +64,34 @@ describe('deployTermHalo: the attestation registry is wired', () => {
     expect([await read('isAttestor', [attestor.address]), await read('isAttestor', [relayer.address]), await read('isAttestor', [govOps.address])]).toEqual([true, false, false])
     const aBEAMRole = await devnet.publicClient.readContract({ address: halo.attestationRegistry, abi: attestationRegistryAbi, functionName: 'ABEAM_ROLE' })
     expect(await read('hasRole', [aBEAMRole, aBEAM.address])).toBe(true)
+  })
+})
+
+describe('deployTermHalo: the off-ramp is gated by the attestation registry', () => {
+  it("lpha-nfat's key alone cannot off-ramp without an on-chain attestation", async () => {
+    const { relayer, deployer, attestor } = devnet.accounts
+    const snapshot = await devnet.testClient.snapshot()
+    try {
+      const amount = 1_000_000n * 10n ** 6n
+      await devnet.write(deployer, { address: halo.usdc, abi: usdcAbi, functionName: 'mint', args: [halo.almProxy, 2n * amount] })
+      const usdcOf = (who: `0x${string}`) => devnet.publicClient.readContract({ address: halo.usdc, abi: usdcAbi, functionName: 'balanceOf', args: [who] })
+      const sleeve = attestationSleeveKey('sleeve-7')
+      // The ungated path is closed: no LIMIT_ASSET_TRANSFER key for the off-ramp.
+      expect((await limitOf(rateLimitKey(LIMIT.ASSET_TRANSFER, halo.usdc, halo.offRamp))).maxAmount).toBe(0n)
+      await expect(devnet.write(relayer, { address: halo.pau.controller, abi: controllerAbi, functionName: 'transferAsset', args: [halo.usdc, halo.offRamp, amount] })).rejects.toThrow()
+      // The gated path needs a current PRE_DEPLOYMENT record by lpha-attest's key.
+      await expect(devnet.write(relayer, { address: halo.pau.controller, abi: controllerAbi, functionName: 'transferForSleeve', args: [sleeve, 1n, halo.usdc, halo.offRamp, amount] })).rejects.toThrow(/NoCurrentAttestation/)
+      // ...which lpha-nfat's key cannot make itself.
+      await expect(devnet.write(relayer, { address: halo.attestationRegistry, abi: attestationRegistryAbi, functionName: 'record', args: [sleeve, 0, 1n, keccak256(toHex('content')), amount] })).rejects.toThrow(/NotAttestor/)
+      expect([await usdcOf(halo.almProxy), await usdcOf(halo.offRamp)]).toEqual([2n * amount, 0n])
+      // With lpha-attest's record the same call goes through, within the attested amount.
+      await devnet.write(attestor, { address: halo.attestationRegistry, abi: attestationRegistryAbi, functionName: 'record', args: [sleeve, 0, 1n, keccak256(toHex('content')), amount] })
+      await expect(devnet.write(relayer, { address: halo.pau.controller, abi: controllerAbi, functionName: 'transferForSleeve', args: [sleeve, 1n, halo.usdc, halo.offRamp, amount + 1n] })).rejects.toThrow(/Exceed|Attest/)
+      await devnet.write(relayer, { address: halo.pau.controller, abi: controllerAbi, functionName: 'transferForSleeve', args: [sleeve, 1n, halo.usdc, halo.offRamp, amount] })
+      expect([await usdcOf(halo.almProxy), await usdcOf(halo.offRamp)]).toEqual([amount, amount])
+    } finally {
+      await devnet.testClient.revert({ id: snapshot })
+    }
   })
 })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { M, U, createScenario, type Scenario } from './harness.js'
+import { attestationContentHash, createAttestationRegistry } from '../../src/chain/attestation.js'
 
 /**
  * Seed 004 "End-to-End Example — Phase 1 Happy Path", day by day on anvil with the real
@@ -69,6 +70,11 @@ describe('seed happy path: sleeve-7 from CREATED to CLOSED', () => {
     expect(await s.attestTick()).toContainEqual({ sleeveId: 'sleeve-7', type: 'PRE_DEPLOYMENT', attestationId: 'att-101', reason: expect.any(String) })
     const att101 = (await s.synome.get<Record<string, unknown>>('attestation', 'att-101')).data
     expect(att101).toMatchObject({ type: 'PRE_DEPLOYMENT', sleeveId: 'sleeve-7', timestamp: s.iso(6, '10:15'), content: { legalStructureVerified: true, bankAccountVerified: true, maximumDeploymentDuration: '90d' } })
+    // lpha-attest recorded it on chain first (its own key): the Synome carries the registry tx and content hash.
+    const onChain = att101.onChain as { registry: string; txHash: `0x${string}`; contentHash: string; amount: string }
+    expect(onChain).toMatchObject({ contentHash: attestationContentHash(att101.content), amount: '75000000000000', txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) })
+    expect((await createAttestationRegistry(s.devnet.publicClient, onChain.registry as `0x${string}`).recordOf('sleeve-7', 'PRE_DEPLOYMENT', 1))).toMatchObject({ contentHash: onChain.contentHash, amount: U('75'), revoked: false })
+    expect(await s.attestTick()).not.toContainEqual(expect.objectContaining({ type: 'PRE_DEPLOYMENT' })) // level-triggered: nothing sent twice
 
     await s.at(6, '10:30')
     await s.nfatTick()

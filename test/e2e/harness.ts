@@ -24,7 +24,9 @@ import { TxJournal } from '../../src/beacons/shared/txJournal.js'
 import { BankLedger } from '../../src/bank/ledger.js'
 import { createDevnetBank } from '../../src/bank/simulator.js'
 import { ANVIL_MNEMONIC } from '../../src/chain/devnet.js'
-import { rateLimitsAbi, usdcAbi } from '../../src/chain/generated/index.js'
+import { attestationRegistryAbi, controllerAbi, rateLimitsAbi, usdcAbi } from '../../src/chain/generated/index.js'
+import { createAttestationRegistry } from '../../src/chain/attestation.js'
+import { deployAttestationRegistry } from '../../src/chain/deploy/deployAttestationRegistry.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { createInProcessClient } from '../../src/synome/client/index.js'
@@ -84,7 +86,13 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
   const offRamp = world.people.haloBank.address
   const limits = { address: world.pau.rateLimits, abi: rateLimitsAbi } as const
   for (const key of [LIMIT.USDS_TO_USDC, LIMIT.USDC_TO_USDS]) await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'setRateLimitData', args: [key, UNLIMITED, 0n] })
-  const transferKey = rateLimitKey(LIMIT.ASSET_TRANSFER, assets.usdc, offRamp)
+  // The gated off-ramp: an attestation registry on the Controller (govOps is its admin in this
+  // world, the deployer stands in for the timelock) and only the LIMIT_SLEEVE_OFFRAMP key open.
+  const { deployer: registryTimelock, council: registryCouncil, attestor: registryAttestor, govOps: registryAdmin } = devnet.accounts
+  const attestationRegistry = await deployAttestationRegistry(devnet, { deployer: registryTimelock, councilBeacon: registryCouncil.address, timelock: registryTimelock.address })
+  await devnet.write(registryTimelock, { address: attestationRegistry, abi: attestationRegistryAbi, functionName: 'addAttestor', args: [registryAttestor.address] })
+  await devnet.write(registryAdmin, { address: world.pau.controller, abi: controllerAbi, functionName: 'setAttestationRegistry', args: [attestationRegistry] })
+  const transferKey = rateLimitKey(LIMIT.SLEEVE_OFFRAMP, assets.usdc, offRamp)
   await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'setRateLimitData', args: [transferKey, UNLIMITED, 0n] })
   if (options.offRampMaxUsdc !== undefined) await devnet.write(devnet.accounts.govOps, { ...limits, functionName: 'setRateLimitData', args: [transferKey, options.offRampMaxUsdc, 0n] })
 
@@ -149,6 +157,8 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
   // The devnet bank's on-ramp: USDC minted to the ALMProxy by the USDC owner, journaled so a
   // retry after a crash is the same transaction.
   let bankTxs = new TxJournal({ path: join(dir, 'bank-txs.jsonl'), account: deployer, publicClient: devnet.publicClient, finalityDepth: 0 })
+  const attestTxs = new TxJournal({ path: join(dir, 'attest-txs.jsonl'), account: attestor, publicClient: devnet.publicClient, finalityDepth: 0 })
+  const registry = createAttestationRegistry(devnet.publicClient, attestationRegistry)
   const makeBank = () =>
     createDevnetBank({
       ledger,
@@ -196,7 +206,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
       return writeDownShortfalls(devnet, { facility: world.facility, govOps: devnet.accounts.govOps, units })
     },
     /** One lpha-attest (rule mode) tick. */
-    attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: HALO_CLASS, idPrefix: 'att-', firstNumber: 101 }, rules: attestRules, now: current, log }),
+    attestTick: () => attestTick({ synome: attestSynome, identity: { haloClass: HALO_CLASS, idPrefix: 'att-', firstNumber: 101 }, rules: attestRules, now: current, log, onChain: { registry, txs: attestTxs } }),
     /** chain time + this = scenario time (for a beacon process's `clock`). */
     chainOffsetSeconds: SEED_START / 1000 - Number(chainStart),
     /** Let another process own the beacon's state dir (closes the journals and their locks). */
@@ -222,6 +232,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
       txs.close()
       ledger.close()
       bankTxs.close()
+      attestTxs.close()
       await synomeService.close()
       rmSync(dir, { recursive: true, force: true })
     },

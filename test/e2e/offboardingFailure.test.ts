@@ -32,7 +32,7 @@ afterAll(async () => {
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const transferKey = () => rateLimitKey(LIMIT.ASSET_TRANSFER, s.usdc, s.offRamp)
+const transferKey = () => rateLimitKey(LIMIT.SLEEVE_OFFRAMP, s.usdc, s.offRamp)
 
 describe('offboarding failure → alert → operator revert → second round → seed lifecycle', () => {
   it('round 1: the off-ramp transaction reverts; the ledger marks it failed, the sleeve is flagged, lpla-verify alerts', async () => {

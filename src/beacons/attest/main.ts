@@ -8,7 +8,13 @@ import { createHttpClient, createInProcessClient, resolveSynomeToken, type Synom
 import { createSynome } from '../../synome/create.js'
 import { runTickLoop } from '../shared/tickLoop.js'
 import { evidenceSchemas } from './policy.js'
-import { attestTick, type AttestIdentity } from './reconcile.js'
+import { attestTick, type AttestIdentity, type AttestOnChain } from './reconcile.js'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Address } from 'viem'
+import { createAttestationRegistry } from '../../chain/attestation.js'
+import { chainFor } from '../../chain/clients.js'
+import { TxJournal } from '../shared/txJournal.js'
 
 /**
  * `halo beacon attest --config file.json`: lpha-attest in rule mode (devnets). The key comes
@@ -29,6 +35,8 @@ export const attestBeaconConfigSchema = z.strictObject({
   }),
   /** `wall` or chain time plus an offset (needs rpcUrl). */
   clock: z.union([z.literal('wall'), z.strictObject({ rpcUrl: z.url(), chainOffsetSeconds: z.number().int() })]).default('wall'),
+  /** The on-chain attestation registry lpha-attest records PRE_DEPLOYMENT on with its key (absent: Synome only). */
+  onChain: z.strictObject({ rpcUrl: z.url(), registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/), stateDir: z.string().min(1).default('./data/lpha-attest'), finalityDepth: z.number().int().min(0).default(2) }).optional(),
   intervalSeconds: z.number().positive().default(60),
 })
 export type AttestBeaconConfig = z.output<typeof attestBeaconConfigSchema>
@@ -67,9 +75,21 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
     synome = createInProcessClient({ service, account, clock: () => current })
   }
   const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
+  let onChain: AttestOnChain | undefined
+  if (config.onChain) {
+    const publicClient = createPublicClient({ chain: await chainFor(config.onChain.rpcUrl), transport: http(config.onChain.rpcUrl) })
+    mkdirSync(config.onChain.stateDir, { recursive: true })
+    const txs = new TxJournal({ path: join(config.onChain.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.onChain.finalityDepth, clock: () => current })
+    onChain = { registry: createAttestationRegistry(publicClient, config.onChain.registry as Address), txs }
+    const closeSynome = close
+    close = async () => {
+      txs.close()
+      await closeSynome()
+    }
+  }
   try {
     await runTickLoop({
-      tick: async () => attestTick({ synome, identity, rules: config.rules, now: await now(), log }),
+      tick: async () => attestTick({ synome, identity, rules: config.rules, now: await now(), log, onChain }),
       summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
       intervalSeconds: config.intervalSeconds,
       once: options.once,

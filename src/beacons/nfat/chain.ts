@@ -4,10 +4,12 @@ import type { QueueBalance } from '../../domain/sleevePolicy.js'
 import { controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdcAbi } from '../../chain/generated/index.js'
 import { finalizedLogs, type ChainEventRef } from '../shared/finality.js'
 import type { ChainCall } from './policy.js'
+import { attestationSleeveKey } from '../../chain/attestation.js'
 
 /**
  * What lpha-nfat reads from and sends to the chain for one Halo class: the NFAT Facility
- * (queue, claims, burns) and the Halo PAU (PSM, off-ramp transfer, redeem funding). The
+ * (queue, claims, burns) and the Halo PAU (PSM, the attestation-gated off-ramp
+ * `transferForSleeve`, redeem funding). The
  * beacon's key is the facility's claimer and the Controller's relayer (its pBEAM).
  */
 export type NfatChainConfig = {
@@ -16,7 +18,7 @@ export type NfatChainConfig = {
   rateLimits: Address
   almProxy: Address
   usdc: Address
-  /** The Halo's off-ramp endpoint (allow-listed by its transfer rate limit). */
+  /** The Halo's off-ramp endpoint (allow-listed by its LIMIT_SLEEVE_OFFRAMP rate limit). */
   offRamp: Address
   /** First block to scan for facility events (deployment block). */
   fromBlock: bigint
@@ -55,7 +57,7 @@ export function createNfatChain(publicClient: PublicClient<Transport, Chain>, co
     },
 
     async offRampCapacity(): Promise<bigint> {
-      return read<bigint>(config.rateLimits, rateLimitsAbi, 'getCurrentRateLimit', [rateLimitKey(LIMIT.ASSET_TRANSFER, config.usdc, config.offRamp)])
+      return read<bigint>(config.rateLimits, rateLimitsAbi, 'getCurrentRateLimit', [rateLimitKey(LIMIT.SLEEVE_OFFRAMP, config.usdc, config.offRamp)])
     },
 
     async claimed(): Promise<ClaimedEvent[]> {
@@ -89,8 +91,8 @@ export function createNfatChain(publicClient: PublicClient<Transport, Chain>, co
             return encodeFunctionData({ abi: controllerAbi, functionName: 'swapUSDSToUSDC', args: [call.usdsAmount] })
           case 'swapUSDCToUSDS':
             return encodeFunctionData({ abi: controllerAbi, functionName: 'swapUSDCToUSDS', args: [call.usdcAmount] })
-          case 'transferAsset':
-            return encodeFunctionData({ abi: controllerAbi, functionName: 'transferAsset', args: [config.usdc, config.offRamp, call.usdcAmount] })
+          case 'transferForSleeve':
+            return encodeFunctionData({ abi: controllerAbi, functionName: 'transferForSleeve', args: [attestationSleeveKey(call.sleeveId), BigInt(call.round), config.usdc, config.offRamp, call.usdcAmount] })
           case 'fundRedeem':
             return encodeFunctionData({ abi: controllerAbi, functionName: 'fundRedeem', args: [config.facility, call.tokenId, call.principalAmount, call.interestAmount] })
         }

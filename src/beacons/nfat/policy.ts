@@ -72,7 +72,8 @@ export type NfatSleeveObservation = {
 export type ChainCall =
   | { fn: 'swapUSDSToUSDC'; usdsAmount: bigint }
   | { fn: 'swapUSDCToUSDS'; usdcAmount: bigint }
-  | { fn: 'transferAsset'; transferId: string; usdcAmount: bigint; destination: string }
+  /** The gated off-ramp: `Controller.transferForSleeve` under the sleeve's current round (its on-chain PRE_DEPLOYMENT record). */
+  | { fn: 'transferForSleeve'; transferId: string; sleeveId: string; round: number; usdcAmount: bigint; destination: string }
   /** One funding call, two parts (two rate-limit keys): principal retired, interest on top. */
   | { fn: 'fundRedeem'; tokenId: bigint; principalAmount: bigint; interestAmount: bigint }
 
@@ -173,7 +174,7 @@ function offboardingStep(obs: NfatSleeveObservation): NfatAction {
     if (transfer.failed) continue
     const attempt = attemptKey(obs.txs, `offramp:${transfer.transferId}`)
     if (attempt?.status === 'reverted') return { kind: 'fail-transfer', transferId: transfer.transferId, reason: `off-ramp transaction ${attempt.key} reverted on chain` }
-    const step = txStep(obs, `offramp:${transfer.transferId}`, { fn: 'transferAsset', transferId: transfer.transferId, usdcAmount: transfer.amountUsdc, destination: transfer.destination }, `offboarding step 2: send ${usdc(transfer.amountUsdc)} USDC to the off-ramp`)
+    const step = txStep(obs, `offramp:${transfer.transferId}`, { fn: 'transferForSleeve', transferId: transfer.transferId, sleeveId: sleeve.sleeveId, round, usdcAmount: transfer.amountUsdc, destination: transfer.destination }, `offboarding step 2: send ${usdc(transfer.amountUsdc)} USDC to the off-ramp`)
     if (step) return step
   }
   const failed = obs.transfers.filter((t) => t.failed)

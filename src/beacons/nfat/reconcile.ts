@@ -265,7 +265,7 @@ async function execute(deps: NfatReconcileDeps, sleeveRecord: EntityRecord<Sleev
     case 'tx': {
       const state = await txs.send(action.key, chain.encode(action.call))
       deps.metrics.txs.inc({ halo_class: config.haloClass, action: action.call.fn })
-      if (action.call.fn === 'transferAsset' && state.status === 'final') bank.ledger.markTransferSent(action.call.transferId, state.hash)
+      if (action.call.fn === 'transferForSleeve' && state.status === 'final') bank.ledger.markTransferSent(action.call.transferId, state.hash)
       return state.status === 'final'
     }
     case 'register-transfer':

@@ -11,6 +11,8 @@ export const ALERT_CODES = {
   OFFBOARDING_RECEIPT_TIMEOUT: 'critical',
   /** lpha-nfat flagged a failed (reverted) off-ramp transfer of the sleeve's current offboarding round; an operator decides. */
   OFFBOARDING_TRANSFER_FAILED: 'critical',
+  /** A PRE_DEPLOYMENT attestation of the current round has no on-chain registry record with its content hash (missing, different hash, or revoked): lpha-nfat's off-ramp is refused or runs on other content. */
+  ATTESTATION_ONCHAIN_MISMATCH: 'critical',
   /** DEPLOYING longer than the pre-deployment attestation's maximum deployment duration. */
   DEPLOYMENT_DURATION_EXCEEDED: 'critical',
   /** DEPLOYING without a readable maximum deployment duration (no pre-deployment attestation). */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { attestedRiskData, parseAttestationContent } from '../../domain/attestation.js'
 import { InvalidInputError } from '../../domain/errors.js'
+import { attestationContentHash } from '../../chain/attestation.js'
 import { checkAttestationPost, isoTimestamp, offboardingRound } from '../../domain/sleeve.js'
 import type { AttestationRecord } from '../records.js'
 import { currentFramework, validateRiskDataSchema } from '../riskData.js'
@@ -30,6 +31,8 @@ export const postAttestation = defineCommand({
     content: jsonObject,
     /** When the attestor attested (its own claim); default: when the Synome records it. */
     timestamp: isoUtc.optional(),
+    /** The attestor's on-chain registry record of this content (contracts/attestation/AttestationRegistry.sol). */
+    onChain: z.strictObject({ registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/), txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional(), contentHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/), amount: z.string().regex(/^[0-9]+$/) }).optional(),
   }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId).then((t) => ({ ...t, type: 'attestation', id: payload.attestationId })),
   async apply(state, payload, ctx) {
@@ -39,6 +42,9 @@ export const postAttestation = defineCommand({
     if (refused) throw refused
     if (payload.timestamp !== undefined && new Date(payload.timestamp).getTime() > ctx.now.getTime()) {
       throw new InvalidInputError('attestation timestamp is in the future', { meta: { field: 'timestamp', timestamp: payload.timestamp, now: ctx.time } })
+    }
+    if (payload.onChain && attestationContentHash(payload.content).toLowerCase() !== payload.onChain.contentHash.toLowerCase()) {
+      throw new InvalidInputError('onChain.contentHash is not the hash of this content', { meta: { field: 'onChain.contentHash', expected: attestationContentHash(payload.content) } })
     }
     const framework = await currentFramework(state)
     const contentVersion = framework?.attestations.contentVersion
@@ -60,6 +66,7 @@ export const postAttestation = defineCommand({
       round: offboardingRound(sleeve),
       contentVersion: contentVersion ?? '1',
       ...(riskData ? { riskData } : {}),
+      ...(payload.onChain ? { onChain: payload.onChain } : {}),
     }
     state.put({ type: 'attestation', id: record.attestationId, data: record, haloClass: sleeve.haloClass, sleeveId: sleeve.sleeveId, state: record.type })
     return { attestationId: record.attestationId, type: record.type, sleeveId: sleeve.sleeveId, round: record.round }

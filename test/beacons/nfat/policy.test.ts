@@ -43,7 +43,7 @@ const att102 = (data: unknown = { weightedAverageDuration: '9.2m' }) => ({ attes
 function applyAction(obs: NfatSleeveObservation, action: NfatAction): NfatSleeveObservation {
   const next = { ...obs, sleeve: { ...obs.sleeve }, txs: { ...obs.txs } }
   if (action.kind === 'tx') next.txs[action.key] = 'final'
-  if (action.kind === 'tx' && action.call.fn === 'transferAsset') next.offRampCapacityUsdc = obs.offRampCapacityUsdc - action.call.usdcAmount
+  if (action.kind === 'tx' && action.call.fn === 'transferForSleeve') next.offRampCapacityUsdc = obs.offRampCapacityUsdc - action.call.usdcAmount
   if (action.kind === 'update-assets') next.sleeve.assets = action.assets
   if (action.kind === 'transition') {
     next.sleeve.state = action.to
@@ -84,7 +84,7 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
       { kind: 'update-assets', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }], reason: expect.any(String) },
     ])
     expect(actions.at(-1)).toEqual({ kind: 'wait', reason: expect.stringMatching(/gate: no positive PRE_DEPLOYMENT attestation of offboarding round 1/) })
-    expect(actions.some((a) => a.kind === 'tx' && a.call.fn === 'transferAsset')).toBe(false)
+    expect(actions.some((a) => a.kind === 'tx' && a.call.fn === 'transferForSleeve')).toBe(false)
     expect(obs.transfers).toEqual([])
   })
 
@@ -93,7 +93,7 @@ describe('lpha-nfat offboarding (seed day 6–7)', () => {
     obs = { ...obs, attestations: [att101] }
     const sending = drive(obs)
     expect(sending.actions.map((a) => a.kind)).toEqual(['register-transfer', 'tx', 'update-assets', 'wait'])
-    expect(sending.actions[1]).toMatchObject({ key: 'offramp:sleeve-7:r1:offramp:1', call: { fn: 'transferAsset', usdcAmount: usdcM('75'), destination: 'halo-bank-account-ref' } })
+    expect(sending.actions[1]).toMatchObject({ key: 'offramp:sleeve-7:r1:offramp:1', call: { fn: 'transferForSleeve', sleeveId: 'sleeve-7', round: 1, usdcAmount: usdcM('75'), destination: 'halo-bank-account-ref' } })
     expect(sending.obs.sleeve.assets).toEqual([{ type: 'USDC', amount: '75000000', location: 'in-transit', destination: 'halo-bank-account-ref', initiatedAt: iso(6) }])
     const received = { ...sending.obs, now: at(7), transfers: sending.obs.transfers.map((t) => ({ ...t, receipt: { amountUsd: usdcM('75'), confirmedAt: iso(7) } })) }
     const deploying = drive(received)

@@ -76,7 +76,7 @@ describe('lpha-nfat decision properties (random observations)', () => {
         const action = nextSleeveAction(obs)
         // a gate opens only on a positive attestation of the sleeve's current offboarding round
         const has = (type: AttestationType) => sample.attestations.some((a) => a.type === type && a.positive && a.round === sample.sleeveRound)
-        const offChain = action.kind === 'register-transfer' || (action.kind === 'tx' && action.call.fn === 'transferAsset') || (action.kind === 'update-assets' && obs.sleeve.state === 'OFFBOARDING' && action.assets.some((a) => a.location === 'in-transit' || a.location === 'halo-bank-account'))
+        const offChain = action.kind === 'register-transfer' || (action.kind === 'tx' && action.call.fn === 'transferForSleeve') || (action.kind === 'update-assets' && obs.sleeve.state === 'OFFBOARDING' && action.assets.some((a) => a.location === 'in-transit' || a.location === 'halo-bank-account'))
         if (offChain) expect(has('PRE_DEPLOYMENT')).toBe(true)
         if (action.kind === 'transition' && action.to === 'DEPLOYING') {
           expect(has('PRE_DEPLOYMENT')).toBe(true)
