@@ -85,7 +85,7 @@ function registerCouncil(program: Command): void {
     })
 }
 
-type VerifyFlags = { synome?: string; token?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string }
+type VerifyFlags = { synome?: string; token?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; attestationRegistry?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string }
 
 function verifyConfig(flags: VerifyFlags): VerifyConfig {
   const input: Partial<VerifyConfigInput> = {
@@ -94,6 +94,7 @@ function verifyConfig(flags: VerifyFlags): VerifyConfig {
     rpcUrl: flags.rpc,
     noChain: flags.chain === false ? true : undefined,
     usdc: flags.usdc,
+    attestationRegistry: flags.attestationRegistry,
     intervalSeconds: flags.interval === undefined ? undefined : Number(flags.interval),
     metricsPort: flags.metricsPort === undefined ? undefined : Number(flags.metricsPort),
     webhookUrl: flags.webhook,
@@ -114,6 +115,7 @@ function withVerifyOptions(command: Command): Command {
     .option('--rpc <url>', 'Ethereum RPC for positions and on-chain Core Halo data (env HALO_RPC_URL)')
     .option('--no-chain', 'skip on-chain position verification')
     .option('--usdc <address>', 'USDC token, to check USDC claimed at facility ALMProxies (env HALO_USDC_ADDRESS)')
+    .option('--attestation-registry <address>', 'on-chain attestation registry: PRE_DEPLOYMENT attestations must have their record there (env HALO_ATTESTATION_REGISTRY)')
     .option('--config <file>', 'JSON config file (flags > env > file > defaults)')
 }
 
@@ -124,7 +126,7 @@ function registerVerify(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (flags: VerifyFlags) => {
       const config = verifyConfig(flags)
-      const run = await runVerify({ ...verifyDependencies(config), now: new Date(), primeAddresses: config.primeAddresses, usdc: config.usdc })
+      const run = await runVerify({ ...verifyDependencies(config), now: new Date(), primeAddresses: config.primeAddresses, usdc: config.usdc, attestationRegistry: config.attestationRegistry })
       if (!run.ok) {
         out(flags.json ? JSON.stringify({ frameworkVersion: run.frameworkVersion, alerts: run.alerts }) : formatAlerts(run.alerts))
         process.exitCode = 2

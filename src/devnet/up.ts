@@ -201,7 +201,7 @@ export async function startStack(p: StartStackParameters) {
     supervisor.start({
       name: 'lpla-verify',
       command: process.execPath,
-      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort)],
+      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--attestation-registry', deployment.attestationRegistry, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort)],
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })

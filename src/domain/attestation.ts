@@ -141,12 +141,22 @@ export type AttestationOnChain = { registry: string; txHash?: string | undefined
 
 /**
  * Does the on-chain registry back a PRE_DEPLOYMENT attestation? `contentHash` is the hash of the
- * Synome's content, `record` what the registry holds for (sleeve, PRE_DEPLOYMENT, round).
- * Undefined when it does; otherwise why not (lpla-verify raises ATTESTATION_ONCHAIN_MISMATCH).
+ * Synome's content, `record` what `registry` holds for (sleeve, PRE_DEPLOYMENT, round), `claimed`
+ * what the Synome's attestation says was recorded (its `onChain`, absent in records posted
+ * without a registry). Undefined when they agree; otherwise why not (lpla-verify raises
+ * ATTESTATION_ONCHAIN_MISMATCH).
  */
-export function onChainAttestationProblem(contentHash: string, record: { contentHash: string; revoked: boolean } | undefined): string | undefined {
+export function onChainAttestationProblem(
+  p: { registry: string; contentHash: string; record: { contentHash: string; amount: bigint; revoked: boolean } | undefined; claimed?: AttestationOnChain | undefined },
+): string | undefined {
+  const { registry, contentHash, record, claimed } = p
   if (!record) return 'no on-chain registry record for its round'
   if (record.revoked) return 'its on-chain registry record was revoked'
   if (record.contentHash.toLowerCase() !== contentHash.toLowerCase()) return `its on-chain record has content hash ${record.contentHash}, the Synome's content hashes to ${contentHash}`
+  if (claimed) {
+    if (claimed.registry.toLowerCase() !== registry.toLowerCase()) return `the Synome names registry ${claimed.registry}, the deployment's is ${registry}`
+    if (claimed.contentHash.toLowerCase() !== record.contentHash.toLowerCase()) return `the Synome names content hash ${claimed.contentHash}, the on-chain record ${record.contentHash}`
+    if (BigInt(claimed.amount) !== record.amount) return `the Synome names amount ${claimed.amount}, the on-chain record ${record.amount}`
+  }
   return undefined
 }

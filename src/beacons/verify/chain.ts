@@ -1,6 +1,7 @@
 import { BaseError as ViemBaseError, ContractFunctionRevertedError, erc20Abi, type Address, type PublicClient } from 'viem'
 import { nfatFacilityAbi } from '../../chain/generated/index.js'
 import type { NfatOnChain } from '../../domain/risk/position.js'
+import { createAttestationRegistry } from '../../chain/attestation.js'
 
 /**
  * What position verification reads on chain, behind a small interface so the rules can be
@@ -16,6 +17,8 @@ export interface VerifyChain {
   /** USDS funded for redemption and not yet redeemed at the facility. */
   fundedForRedemption(facility: Address): Promise<bigint>
   balanceOf(token: Address, holder: Address): Promise<bigint>
+  /** The registry's PRE_DEPLOYMENT record of (sleeve, round); undefined when none. */
+  preDeploymentRecord(registry: Address, sleeveId: string, round: number): Promise<{ contentHash: string; amount: bigint; revoked: boolean } | undefined>
 }
 
 const GONE = new Set(['UnknownToken', 'AlreadyRedeemed'])
@@ -48,5 +51,6 @@ export function createVerifyChain(client: PublicClient): VerifyChain {
     },
     fundedForRedemption: (facility) => client.readContract({ address: facility, abi: nfatFacilityAbi, functionName: 'totalFunded' }),
     balanceOf: (token, holder) => client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [holder] }),
+    preDeploymentRecord: (registry, sleeveId, round) => createAttestationRegistry(client as never, registry).recordOf(sleeveId, 'PRE_DEPLOYMENT', round),
   }
 }

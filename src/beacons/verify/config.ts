@@ -21,6 +21,8 @@ export const VerifyConfigSchema = z.strictObject({
   metricsHost: z.string().default('127.0.0.1'),
   /** USDC token, for checking USDC claimed at facility ALMProxies. */
   usdc: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+  /** The on-chain attestation registry: PRE_DEPLOYMENT attestations of the current round are checked against it. */
+  attestationRegistry: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
   /** Prime name → address, for units whose depositorPrime is a name. */
   primeAddresses: z.record(z.string(), z.string().regex(/^0x[0-9a-fA-F]{40}$/)).default({}),
 })
@@ -35,6 +37,7 @@ const ENV: Record<string, keyof VerifyConfigInput> = {
   HALO_VERIFY_WEBHOOK_URL: 'webhookUrl',
   HALO_VERIFY_METRICS_PORT: 'metricsPort',
   HALO_USDC_ADDRESS: 'usdc',
+  HALO_ATTESTATION_REGISTRY: 'attestationRegistry',
 }
 const NUMERIC = new Set<keyof VerifyConfigInput>(['intervalSeconds', 'metricsPort'])
 

@@ -39,7 +39,7 @@ export function createVerifyBeacon({ config, reader, chain, sources, logger = pi
     const now = clock()
     let run: VerifyRun
     try {
-      run = await runVerify({ reader, chain, sources, now, primeAddresses: config.primeAddresses, usdc: config.usdc })
+      run = await runVerify({ reader, chain, sources, now, primeAddresses: config.primeAddresses, usdc: config.usdc, attestationRegistry: config.attestationRegistry })
     } catch (error) {
       metrics.runFailed()
       logger.error({ err: error }, 'verify run failed')

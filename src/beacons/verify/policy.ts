@@ -1,4 +1,5 @@
 import type { Alert } from '../../domain/risk/alerts.js'
+import type { AttestationOnChain } from '../../domain/attestation.js'
 import { parseCoreHalo, type CoreHalo } from '../../domain/risk/coreHalo.js'
 import type { SleeveState } from '../../domain/risk/framework.js'
 import type { AttestationType, RiskAttestation, RiskSleeve, RiskUnit } from '../../domain/risk/types.js'
@@ -29,7 +30,7 @@ export type UnitRecordView = {
   state: string
   repaymentAmount?: string | null
 }
-export type AttestationRecordView = { attestationId: string; type: AttestationType; sleeveId: string; content: Record<string, unknown>; timestamp: string }
+export type AttestationRecordView = { attestationId: string; type: AttestationType; sleeveId: string; content: Record<string, unknown>; timestamp: string; round?: number | undefined; onChain?: AttestationOnChain | undefined }
 export type CoreHaloRecordView = {
   coreHaloId: string
   prime: string

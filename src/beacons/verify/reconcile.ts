@@ -7,6 +7,10 @@ import { valueCoreHalos, type SourceContext } from '../../risk/sources/index.js'
 import type { VerifyChain } from './chain.js'
 import { toCoreHalo, toRiskSleeve, toRiskUnit, type AttestationRecordView, type CoreHaloRecordView, type SleeveRecordView, type UnitRecordView } from './policy.js'
 import { verifyPositions } from './positions.js'
+import type { Address } from 'viem'
+import { attestationContentHash } from '../../chain/attestation.js'
+import { onChainAttestationProblem } from '../../domain/attestation.js'
+import { offboardingRound } from '../../domain/sleeve.js'
 
 /** What lpla-verify reads from the Synome (read-only; see `synomeReader.ts` for the client adapter). */
 export interface VerifyReader {
@@ -26,6 +30,8 @@ export type RunVerifyParameters = {
   now: Date
   primeAddresses?: Readonly<Record<string, string>>
   usdc?: string | undefined
+  /** With a chain: PRE_DEPLOYMENT attestations of each sleeve's current round are checked against this registry. */
+  attestationRegistry?: string | undefined
 }
 
 export type VerifyRun =
@@ -37,7 +43,7 @@ export type VerifyRun =
  * restart loses nothing): read the framework and records, value Core Halos from their live
  * sources, verify positions on chain, and compute the full CRR report with `src/domain/risk`.
  */
-export async function runVerify({ reader, chain, sources, now, primeAddresses = {}, usdc }: RunVerifyParameters): Promise<VerifyRun> {
+export async function runVerify({ reader, chain, sources, now, primeAddresses = {}, usdc, attestationRegistry }: RunVerifyParameters): Promise<VerifyRun> {
   const published = await reader.riskFramework()
   if (!published) return { ok: false, frameworkVersion: null, alerts: [alert('FRAMEWORK_MISSING', { type: 'framework', id: 'current' }, 'no risk framework is published; lpha-council publishes one first')] }
   let framework: RiskFramework
@@ -70,7 +76,34 @@ export async function runVerify({ reader, chain, sources, now, primeAddresses = 
   if (chain) {
     const facilities = new Map(haloClasses.filter((c) => c.facility).map((c) => [c.haloClass, c.facility!]))
     extraAlerts.push(...(await verifyPositions({ chain, sleeves, units, facilityOf: (haloClass) => facilities.get(haloClass), usdc })))
+    if (attestationRegistry) extraAlerts.push(...(await verifyOnChainAttestations({ chain, registry: attestationRegistry as Address, sleeves: sleeveRecords, attestations: attestationRecords })))
   }
   const report = buildRiskReport({ framework, sleeves, units: units, coreHalos: valuations, extraAlerts, now })
   return { ok: true, report, positionsVerified: chain !== undefined }
+}
+
+/**
+ * Every PRE_DEPLOYMENT attestation of a sleeve's current offboarding round must have its
+ * on-chain registry record with the hash of the Synome's content, and the Synome's `onChain`
+ * (registry, content hash, amount) must be what the registry holds (`onChainAttestationProblem`):
+ * otherwise lpha-nfat's gated off-ramp is refused, or runs on content the Synome does not show.
+ * Bounded by the attestations read (one read each).
+ */
+export async function verifyOnChainAttestations(p: { chain: VerifyChain; registry: Address; sleeves: readonly SleeveRecordView[]; attestations: readonly AttestationRecordView[] }): Promise<Alert[]> {
+  const alerts: Alert[] = []
+  for (const sleeve of p.sleeves) {
+    const round = offboardingRound(sleeve)
+    for (const a of p.attestations.filter((x) => x.sleeveId === sleeve.sleeveId && x.type === 'PRE_DEPLOYMENT' && (x.round ?? 1) === round)) {
+      const contentHash = attestationContentHash(a.content)
+      const entity = { type: 'sleeve' as const, id: sleeve.sleeveId }
+      try {
+        const record = await p.chain.preDeploymentRecord(p.registry, sleeve.sleeveId, round)
+        const problem = onChainAttestationProblem({ registry: p.registry, contentHash, record, claimed: a.onChain })
+        if (problem) alerts.push(alert('ATTESTATION_ONCHAIN_MISMATCH', entity, `PRE_DEPLOYMENT attestation ${a.attestationId} of ${sleeve.sleeveId} (round ${round}): ${problem}`, { attestationId: a.attestationId, round, contentHash, registry: p.registry }))
+      } catch (error) {
+        alerts.push(alert('POSITION_CHECK_FAILED', entity, `could not read the attestation registry ${p.registry} for ${a.attestationId}`, { error: isBaseError(error) ? (error.details ?? error.shortMessage) : String(error) }))
+      }
+    }
+  }
+  return alerts
 }
