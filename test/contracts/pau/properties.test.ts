@@ -8,6 +8,11 @@
  *   2. PAU funds are conserved: proxy + queued in the facility + funded to the proxy's NFATs +
  *      paid to the allow-listed destination never changes, and nothing reaches anyone else;
  *   3. no accepted change raised a limit faster than SORL (hop apart, ≤ +25% or ≤ init).
+ * NFAT funding is the 2-key `fundRedeem(facility, tokenId, principal, interest)`: random splits
+ * (1 wei of principal, part, all, 1 wei too much, with or without interest) on random claimed
+ * NFATs, each part within its own finite key; the facility must retire exactly the principal
+ * paid (a unit burns on redeem only when its whole principal was funded, otherwise it is spent
+ * and keeps the rest), so dust never retires an NFAT.
  * The sequences include the aBEAM's brake (`Configurator.stop`): after it every relayer action,
  * claim and GovOps increase must be refused, and nothing moves (the same conservation checks);
  * and the attestation gate: lpha-attest records PRE_DEPLOYMENT rounds for a sleeve and the
@@ -45,6 +50,8 @@ const INIT = {
   transfer: { maxAmount: usd('43200'), slope: usd('0.5') },
   facilityDeposit: { maxAmount: usd('86400'), slope: usd('1') },
   facilityRedeem: { maxAmount: usd('43200'), slope: usd('0.5') },
+  fundPrincipal: { maxAmount: usd('4320'), slope: usd('0.05') },
+  fundInterest: { maxAmount: usd('864'), slope: usd('0.01') },
   sleeveOffRamp: { maxAmount: 43_200n * 10n ** 6n, slope: 500_000n }, // USDC units
 }
 const SLEEVE = attestationSleeveKey('property-sleeve')
@@ -52,16 +59,25 @@ const PRE = attestationTypeIndex('PRE_DEPLOYMENT')
 let registry: Address
 /** The sleeve's off-ramp endpoint (USDC), separate from the USDS bank destination. */
 let offRampDestination: Address
-let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex; sleeveOffRamp: Hex }
+let K: { usdsToUsdc: Hex; usdcToUsds: Hex; transfer: Hex; facilityDeposit: Hex; facilityWithdraw: Hex; facilityRedeem: Hex; fundPrincipal: Hex; fundInterest: Hex; sleeveOffRamp: Hex }
 let bank: Address
-/** NFATs the proxy already holds, funded, when every run starts (so redemptions happen in every run). */
-let startFunded: Array<{ tokenId: bigint; amount: bigint }>
+/** An NFAT the proxy holds, as the facility should show it: outstanding principal, funded amount and the principal part of it. */
+type Unit = { tokenId: bigint; principal: bigint; fundedAmount: bigint; fundedPrincipal: bigint }
+/** NFATs the proxy already holds when every run starts: two funded in full (so redemptions happen in every run), one not funded (so partial fundings do). */
+let startUnits: Unit[]
 
 type Step =
   | { kind: 'swapUSDSToUSDC' | 'swapUSDCToUSDS' | 'transfer' | 'facilityDeposit'; whole: number }
-  | { kind: 'facilityWithdraw' | 'redeem' }
-  /** lpha-nfat claims `percent` of the proxy's queue (an NFAT to the proxy) and the PAU funds it in full. */
-  | { kind: 'claimAndFund'; percent: number }
+  | { kind: 'facilityWithdraw' }
+  /** lpha-nfat claims `percent` of the proxy's queue (an NFAT to the proxy, unfunded). */
+  | { kind: 'claim'; percent: number }
+  /**
+   * The PAU funds the `pick`-th NFAT: principal part `principalPercent` of what is not yet covered
+   * (-1: 1 wei, 101: 1 wei more than uncovered), plus `interestWhole` USDS of interest.
+   */
+  | { kind: 'fund'; pick: number; principalPercent: number; interestWhole: number }
+  /** The PAU redeems the `pick`-th live NFAT (modulo how many there are). */
+  | { kind: 'redeem'; pick: number }
   | { kind: 'wait'; seconds: number }
   | { kind: 'sorl'; bps: number }
   /** The aBEAM's brake: RateLimits stopped, relayers and GovOps revoked. */
@@ -76,13 +92,22 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   // Twice as likely as other steps, so claims, funding and redemptions have a queue to work on.
   { arbitrary: fc.record({ kind: fc.constant('facilityDeposit' as const), whole: fc.integer({ min: 1, max: 1_000 }) }), weight: 2 },
   fc.constant({ kind: 'facilityWithdraw' as const }),
-  fc.constant({ kind: 'redeem' as const }),
-  fc.record({ kind: fc.constant('claimAndFund' as const), percent: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({ kind: fc.constant('redeem' as const), pick: fc.nat({ max: 3 }) }),
+  { arbitrary: fc.record({ kind: fc.constant('claim' as const), percent: fc.integer({ min: 1, max: 100 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('fund' as const),
+      pick: fc.nat({ max: 3 }),
+      principalPercent: fc.oneof(fc.constantFrom(-1, 0, 100, 101), fc.integer({ min: 1, max: 99 })),
+      interestWhole: fc.constantFrom(0, 0, 1, 50, 300),
+    }),
+    weight: 2,
+  },
   fc.record({ kind: fc.constant('wait' as const), seconds: fc.constantFrom(1, 60, 600, 3_600, Number(HOP), 86_400) }),
   // SORL change of the transfer limit: from -100% to +40% (beyond the +25% bound on purpose).
   fc.record({ kind: fc.constant('sorl' as const), bps: fc.integer({ min: -10_000, max: 4_000 }) }),
   { arbitrary: fc.record({ kind: fc.constant('attest' as const), round: fc.integer({ min: 1, max: 3 }), whole: fc.integer({ min: 1, max: 1_500 }) }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('sleeveOffRamp' as const), round: fc.constantFrom(0, 0, 1, 2, 3), whole: fc.integer({ min: 1, max: 1_000 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('sleeveOffRamp' as const), round: fc.constantFrom(0, 0, 0, 1, 2, 3), whole: fc.integer({ min: 1, max: 600 }) }), weight: 3 },
 )
 
 async function readLimit(key: Hex): Promise<RateLimitData> {
@@ -103,6 +128,8 @@ beforeAll(async () => {
     facilityDeposit: rateLimitKey(LIMIT.FACILITY_DEPOSIT, s.facility),
     facilityWithdraw: rateLimitKey(LIMIT.FACILITY_WITHDRAW, s.facility),
     facilityRedeem: rateLimitKey(LIMIT.FACILITY_REDEEM, s.facility),
+    fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility),
+    fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility),
     sleeveOffRamp: rateLimitKey(LIMIT.SLEEVE_OFFRAMP, s.usdc, devnet.accounts.alice.address),
   }
   offRampDestination = devnet.accounts.alice.address
@@ -115,10 +142,10 @@ beforeAll(async () => {
     [K.facilityDeposit, INIT.facilityDeposit.maxAmount, INIT.facilityDeposit.slope],
     [K.facilityWithdraw, UNLIMITED, 0n],
     [K.facilityRedeem, INIT.facilityRedeem.maxAmount, INIT.facilityRedeem.slope],
-    // Claims and funding are the Halo side's business here: unlimited, so never written.
+    // Claims are the Halo side's business here: unlimited, so never written (the stop flag still refuses them).
     [s.nfatClaimKey, UNLIMITED, 0n],
-    [rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, s.facility), UNLIMITED, 0n],
-    [rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, s.facility), UNLIMITED, 0n],
+    [K.fundPrincipal, INIT.fundPrincipal.maxAmount, INIT.fundPrincipal.slope],
+    [K.fundInterest, INIT.fundInterest.maxAmount, INIT.fundInterest.slope],
     [K.sleeveOffRamp, INIT.sleeveOffRamp.maxAmount, INIT.sleeveOffRamp.slope],
   ]
   await s.timelocked(
@@ -132,33 +159,32 @@ beforeAll(async () => {
   await devnet.increaseTime(3_600n)
   const relay = (functionName: string, args: readonly unknown[]) =>
     devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName, args } as never)
-  await relay('depositToFacility', [s.facility, usd('750')])
+  await relay('depositToFacility', [s.facility, usd('350')]) // claimed in full below: the queue starts empty
   await relay('swapUSDSToUSDC', [usd('2000')]) // USDC in the proxy from the start, for sleeve off-ramps
-  startFunded = []
-  for (const amount of [usd('250'), usd('500')]) {
-    const tokenId = await claimAndFund(amount)
-    startFunded.push({ tokenId, amount })
+  startUnits = []
+  for (const amount of [usd('50'), usd('100')]) {
+    const tokenId = await claim(amount)
+    await relay('fundRedeem', [s.facility, tokenId, amount, 0n])
+    startUnits.push({ tokenId, principal: amount, fundedAmount: amount, fundedPrincipal: amount })
   }
+  startUnits.push({ tokenId: await claim(usd('200')), principal: usd('200'), fundedAmount: 0n, fundedPrincipal: 0n })
   await devnet.increaseTime(3_600n) // the deposit limit refills before the runs
 }, 120_000)
 
-/** lpha-nfat claims `amount` of the proxy's queue as an NFAT to the proxy; the same PAU funds its whole principal (no interest part). */
-async function claimAndFund(amount: bigint, beforeFund: () => Promise<void> = async () => {}): Promise<bigint> {
+/** lpha-nfat claims `amount` of the proxy's queue as an NFAT to the proxy. */
+async function claim(amount: bigint): Promise<bigint> {
   const receipt = await devnet.write(devnet.accounts.relayer, { address: s.facility, abi: nfatFacilityAbi, functionName: 'claim', args: [s.proxy, amount] })
-  const tokenId = parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Claimed', logs: receipt.logs })[0]!.args.tokenId
-  await beforeFund()
-  await devnet.write(devnet.accounts.relayer, { address: s.controller, abi: controllerAbi, functionName: 'fundRedeem', args: [s.facility, tokenId, amount, 0n] })
-  return tokenId
+  return parseEventLogs({ abi: nfatFacilityAbi, eventName: 'Claimed', logs: receipt.logs })[0]!.args.tokenId
 }
 
 describe('PAU properties over random sequences', () => {
   it('chain = domain oracle; window bound, conservation and SORL hold', async () => {
     await fc.assert(
-      // At most one brake per run, at a random position (or none), so most steps run before it.
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), fc.option(fc.nat(), { nil: undefined }), (steps, brakeAt) =>
+      // At most one brake per run (half the runs), at a random position, so most steps run before it.
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 24 }), fc.option(fc.nat(), { nil: undefined, freq: 2 }), (steps, brakeAt) =>
         devnet.withSnapshot(() => run(brakeAt === undefined ? steps : withBrakeAt(steps, brakeAt % (steps.length + 1)))),
       ),
-      { numRuns: 50, endOnFailure: true },
+      { numRuns: 80, endOnFailure: true },
     )
   })
 })
@@ -176,9 +202,11 @@ async function run(steps: Step[]): Promise<void> {
   let proxyUsdc = await balance(s.usdc, s.proxy)
   let queued = 0n
   let paid = 0n
-  /** The proxy's funded, unredeemed NFATs, oldest first. */
-  const funded = [...startFunded]
-  const fundedTotal = () => funded.reduce((sum, f) => sum + f.amount, 0n)
+  /** The proxy's live NFATs, oldest first. */
+  const units: Unit[] = startUnits.map((u) => ({ ...u }))
+  const fundedTotal = () => units.reduce((sum, u) => sum + u.fundedAmount, 0n)
+  /** NFATs burned in this run: they must stay gone. */
+  const burned: bigint[] = []
   // For the window invariant on the transfer key (no refunds): one sample per step.
   const samples: Array<{ t: bigint; available: bigint; slope: bigint; consumed: bigint }> = []
   let consumed = 0n
@@ -260,20 +288,48 @@ async function run(steps: Step[]): Promise<void> {
         }
         break
       }
-      case 'claimAndFund': {
+      case 'claim': {
         const amount = (queued * BigInt(st.percent)) / 100n
-        // Two transactions: the second gets its own second, so the model's clock stays on the chain's.
-        const nextSecond = async () => devnet.setNextBlockTimestamp(++now)
-        if (await attempt(!stopped && amount > 0n, async () => funded.push({ tokenId: await claimAndFund(amount, nextSecond), amount }))) queued -= amount
+        let tokenId = 0n
+        if (await attempt(!stopped && amount > 0n, async () => (tokenId = await claim(amount)))) {
+          units.push({ tokenId, principal: amount, fundedAmount: 0n, fundedPrincipal: 0n })
+          queued -= amount
+          proxyUsds += amount // the claimed USDS goes to the Halo's ALMProxy, here the same proxy
+        }
+        break
+      }
+      case 'fund': {
+        const unit = units[st.pick % Math.max(1, units.length)]
+        const uncovered = unit ? unit.principal - unit.fundedPrincipal : 0n
+        const principal = st.principalPercent === -1 ? 1n : st.principalPercent === 101 ? uncovered + 1n : (uncovered * BigInt(st.principalPercent)) / 100n
+        const interest = usd(String(st.interestWhole))
+        const total = principal + interest
+        const ok =
+          !stopped && unit !== undefined && total > 0n && principal <= uncovered && total <= proxyUsds &&
+          (principal === 0n || fits(K.fundPrincipal, principal)) && (interest === 0n || fits(K.fundInterest, interest))
+        if (await attempt(ok, () => relay('fundRedeem', [s.facility, unit?.tokenId ?? 10n ** 9n, principal, interest]))) {
+          if (principal > 0n) model.set(K.fundPrincipal, consumeRateLimit(get(K.fundPrincipal), principal, now))
+          if (interest > 0n) model.set(K.fundInterest, consumeRateLimit(get(K.fundInterest), interest, now))
+          unit!.fundedPrincipal += principal
+          unit!.fundedAmount += total
+          proxyUsds -= total
+        }
         break
       }
       case 'redeem': {
-        const next = funded[0]
-        const ok = !stopped && next !== undefined && fits(K.facilityRedeem, next.amount)
-        if (await attempt(ok, () => relay('redeemFromFacility', [s.facility, next?.tokenId ?? 0n]))) {
-          model.set(K.facilityRedeem, consumeRateLimit(get(K.facilityRedeem), next!.amount, now))
-          proxyUsds += next!.amount
-          funded.shift()
+        const at = st.pick % Math.max(1, units.length)
+        const unit = units[at]
+        const ok = !stopped && unit !== undefined && unit.fundedAmount > 0n && fits(K.facilityRedeem, unit.fundedAmount)
+        if (await attempt(ok, () => relay('redeemFromFacility', [s.facility, unit?.tokenId ?? 10n ** 9n]))) {
+          model.set(K.facilityRedeem, consumeRateLimit(get(K.facilityRedeem), unit!.fundedAmount, now))
+          proxyUsds += unit!.fundedAmount
+          // Only a unit whose whole principal was funded burns; otherwise it keeps what was not paid.
+          if (unit!.fundedPrincipal === unit!.principal) {
+            units.splice(at, 1)
+            burned.push(unit!.tokenId)
+          } else {
+            Object.assign(unit!, { principal: unit!.principal - unit!.fundedPrincipal, fundedAmount: 0n, fundedPrincipal: 0n })
+          }
         }
         break
       }
@@ -330,6 +386,15 @@ async function run(steps: Step[]): Promise<void> {
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [s.proxy] })).toBe(queued)
     expect(await balance(s.usds, bank)).toBe(paid)
     expect(await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'totalFunded' })).toBe(fundedTotal())
+    // Funding retires exactly the principal it paid: each live NFAT as the model has it, burned ones gone.
+    for (const u of units) {
+      const [, principal] = await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'unitOf', args: [u.tokenId] })
+      const [fundedAmount, fundedPrincipal] = await devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'fundingOf', args: [u.tokenId] })
+      expect({ principal, fundedAmount, fundedPrincipal }, `NFAT ${u.tokenId}`).toEqual({ principal: u.principal, fundedAmount: u.fundedAmount, fundedPrincipal: u.fundedPrincipal })
+    }
+    if (st.kind === 'redeem' && burned.length > 0) {
+      await expect(devnet.publicClient.readContract({ address: s.facility, abi: nfatFacilityAbi, functionName: 'unitOf', args: [burned.at(-1)!] }), 'a burned NFAT stays gone').rejects.toThrow()
+    }
     expect(await balance(s.usdc, offRampDestination), 'no off-ramp without a matching attestation').toBe(paidUsdc)
     for (const [round, total] of offRamped) expect(total).toBeLessThanOrEqual(attested.get(round)!)
     expect(proxyUsds + proxyUsdc * U + queued + fundedTotal() + paid + paidUsdc * U).toBe(FUNDS)
