@@ -87,22 +87,28 @@ export async function runVerify({ reader, chain, sources, now, primeAddresses = 
  * on-chain registry record with the hash of the Synome's content, and the Synome's `onChain`
  * (registry, content hash, amount) must be what the registry holds (`onChainAttestationProblem`):
  * otherwise lpha-nfat's gated off-ramp is refused, or runs on content the Synome does not show.
- * Bounded by the attestations read (one read each).
+ * One registry read per sleeve with a PRE_DEPLOYMENT attestation of its round. A record with no
+ * Synome attestation is not raised: lpha-attest records before it posts, so every honest record
+ * has that window.
  */
 export async function verifyOnChainAttestations(p: { chain: VerifyChain; registry: Address; sleeves: readonly SleeveRecordView[]; attestations: readonly AttestationRecordView[] }): Promise<Alert[]> {
   const alerts: Alert[] = []
   for (const sleeve of p.sleeves) {
     const round = offboardingRound(sleeve)
-    for (const a of p.attestations.filter((x) => x.sleeveId === sleeve.sleeveId && x.type === 'PRE_DEPLOYMENT' && (x.round ?? 1) === round)) {
+    const entity = { type: 'sleeve' as const, id: sleeve.sleeveId }
+    const attested = p.attestations.filter((x) => x.sleeveId === sleeve.sleeveId && x.type === 'PRE_DEPLOYMENT' && (x.round ?? 1) === round)
+    if (attested.length === 0) continue
+    let record: Awaited<ReturnType<VerifyChain['preDeploymentRecord']>>
+    try {
+      record = await p.chain.preDeploymentRecord(p.registry, sleeve.sleeveId, round)
+    } catch (error) {
+      alerts.push(alert('POSITION_CHECK_FAILED', entity, `could not read the attestation registry ${p.registry} for ${sleeve.sleeveId} (round ${round})`, { error: isBaseError(error) ? (error.details ?? error.shortMessage) : String(error) }))
+      continue
+    }
+    for (const a of attested) {
       const contentHash = attestationContentHash(a.content)
-      const entity = { type: 'sleeve' as const, id: sleeve.sleeveId }
-      try {
-        const record = await p.chain.preDeploymentRecord(p.registry, sleeve.sleeveId, round)
-        const problem = onChainAttestationProblem({ registry: p.registry, contentHash, record, claimed: a.onChain })
-        if (problem) alerts.push(alert('ATTESTATION_ONCHAIN_MISMATCH', entity, `PRE_DEPLOYMENT attestation ${a.attestationId} of ${sleeve.sleeveId} (round ${round}): ${problem}`, { attestationId: a.attestationId, round, contentHash, registry: p.registry }))
-      } catch (error) {
-        alerts.push(alert('POSITION_CHECK_FAILED', entity, `could not read the attestation registry ${p.registry} for ${a.attestationId}`, { error: isBaseError(error) ? (error.details ?? error.shortMessage) : String(error) }))
-      }
+      const problem = onChainAttestationProblem({ registry: p.registry, contentHash, record, claimed: a.onChain })
+      if (problem) alerts.push(alert('ATTESTATION_ONCHAIN_MISMATCH', entity, `PRE_DEPLOYMENT attestation ${a.attestationId} of ${sleeve.sleeveId} (round ${round}): ${problem}`, { attestationId: a.attestationId, round, contentHash, registry: p.registry }))
     }
   }
   return alerts
