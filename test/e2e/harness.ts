@@ -194,6 +194,7 @@ export async function createScenario(devnet: Devnet, options: { receiptDelaySeco
     now: clock,
     offRamp,
     usdc: assets.usdc,
+    attestationRegistry,
     /** One lpha-nfat tick at the current scenario time. */
     nfatTick: async () => {
       const report = await reconcileTick({ config, synome: nfatSynome, chain, txs, bank, now: clock, log, metrics })

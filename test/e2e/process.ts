@@ -14,7 +14,7 @@ import type { HDAccount } from 'viem/accounts'
 import { projectRoot } from '../../src/chain/build.js'
 import { formatUnitsExact } from '../../src/domain/money.js'
 import { createSynomeApp } from '../../src/synome/http/app.js'
-import type { Scenario } from './harness.js'
+import { attestRules, type Scenario } from './harness.js'
 
 const privateKeyOf = (account: HDAccount) => toHex(account.getHdKey().privateKey!)
 
@@ -72,12 +72,29 @@ export function writeBeaconConfig(s: Scenario, synomeUrl: string): string {
   return file
 }
 
+/** lpha-attest (rule mode) as a process: the scenario's attestor key, Synome and registry, its own state dir. */
+export function writeAttestConfig(s: Scenario, synomeUrl: string): string {
+  const file = join(s.dir, 'lpha-attest.json')
+  const json = {
+    haloClass: s.config.haloClass,
+    privateKey: privateKeyOf(s.devnet.accounts.attestor),
+    synome: { url: synomeUrl },
+    idPrefix: 'att-',
+    firstNumber: 101,
+    rules: attestRules,
+    clock: { rpcUrl: s.devnet.rpcUrl, chainOffsetSeconds: s.chainOffsetSeconds },
+    onChain: { rpcUrl: s.devnet.rpcUrl, registry: s.attestationRegistry, stateDir: join(s.dir, 'lpha-attest'), finalityDepth: 0 },
+  }
+  writeFileSync(file, JSON.stringify(json, null, 2))
+  return file
+}
+
 export type BeaconRun = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
 
-/** Run one tick in a child process; `crashAt` makes it SIGKILL itself at that crash point. */
-export function runBeaconProcess(configFile: string, crashAt?: string): Promise<BeaconRun> {
+/** Run one tick of `halo beacon <beacon>` in a child process; `crashAt` makes it SIGKILL itself at that crash point. */
+export function runBeaconProcess(configFile: string, crashAt?: string, beacon: 'nfat' | 'attest' = 'nfat'): Promise<BeaconRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'nfat', '--config', configFile, '--once'], {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', beacon, '--config', configFile, '--once'], {
       cwd: projectRoot,
       env: { ...process.env, HALO_CRASH_AT: crashAt ?? '', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AttestationRecord, SleeveRecord, UnitRecord } from '../../src/synome/records.js'
+import { attestationContentHash } from '../../src/chain/attestation.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { FACILITY, bootstrapRoles, clientsFor, riskData102, seedRunner, testClock, unitPayload } from './support.js'
 
@@ -104,6 +105,15 @@ describe.each(storeBackends())('issue 11 attacks on $name', (backend) => {
     const { c, refused } = await at('att101')
     const error = await refused(() => c.attest.send('postAttestation', { ...preDeployment('att-101'), content: { legalStructureVerified: true, expectedRiskParameters: {}, maximumDeploymentDuration: '90d' } }), 'INVALID_INPUT')
     expect(error.meta?.field).toBe('content.bankAccountVerified')
+  })
+
+  it('an attestor cannot post an on-chain claim whose content hash is not its content: refused, nothing written; the matching one is stored', async () => {
+    const { c, synome, refused } = await at('att101')
+    const onChain = { registry: '0x00000000000000000000000000000000000000aa', txHash: `0x${'22'.repeat(32)}`, contentHash: attestationContentHash(preDeployment('att-101').content), amount: '75000000000000' }
+    const error = await refused(() => c.attest.send('postAttestation', { ...preDeployment('att-101', { maximumDeploymentDuration: '120d' }), onChain }), 'INVALID_INPUT')
+    expect(error.meta?.field).toBe('onChain.contentHash')
+    await c.attest.send('postAttestation', { ...preDeployment('att-101'), onChain })
+    expect((await synome.get<AttestationRecord>('attestation', 'att-101')).data.onChain).toEqual(onChain)
   })
 
   // ---- 4: one shape per type
