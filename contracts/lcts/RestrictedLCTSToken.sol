@@ -13,12 +13,17 @@ import {LCTSToken} from "./LCTSToken.sol";
 ///         holder removed from a network can still redeem through the (admitted) redeem queue.
 /// @dev The admin is the BEAMTimeLock: admitting a contract or changing the networks waits its
 ///      delay like every other permission. The Holding System is admitted at construction (it
-///      mints and burns). The check reads the explicit admission first (one slot), then each
-///      network's O(1) `isMember`; at most MAX_NETWORKS networks bound the loop.
+///      mints and burns). The check asks the networks first (a member receiving is the common
+///      case: a queue claim or a transfer), then the explicit admissions. The first network and
+///      the count share one slot, so a member of the first network costs one slot read and one
+///      `isMember` call; at most MAX_NETWORKS networks bound the loop.
 contract RestrictedLCTSToken is LCTSToken, AccessControl {
     uint256 public constant MAX_NETWORKS = 4;
 
-    IIdentityNetwork[] private _networks;
+    /// @dev Slot: the first accepted network and the number of networks.
+    IIdentityNetwork private _network0;
+    uint8 private _networkCount;
+    IIdentityNetwork[MAX_NETWORKS - 1] private _moreNetworks;
     mapping(address account => bool) private _admitted;
 
     error NotAdmitted(address account);
@@ -50,17 +55,23 @@ contract RestrictedLCTSToken is LCTSToken, AccessControl {
         emit AdmissionSet(account, admitted_);
     }
 
-    function identityNetworks() external view returns (IIdentityNetwork[] memory) {
-        return _networks;
+    function identityNetworks() external view returns (IIdentityNetwork[] memory networks) {
+        uint256 count = _networkCount;
+        networks = new IIdentityNetwork[](count);
+        for (uint256 i; i < count; ++i) {
+            networks[i] = i == 0 ? _network0 : _moreNetworks[i - 1];
+        }
     }
 
     function isAdmitted(address account) public view returns (bool) {
-        if (_admitted[account]) return true;
-        uint256 count = _networks.length;
-        for (uint256 i; i < count; ++i) {
-            if (_networks[i].isMember(account)) return true;
+        uint256 count = _networkCount;
+        if (count != 0) {
+            if (_network0.isMember(account)) return true;
+            for (uint256 i = 1; i < count; ++i) {
+                if (_moreNetworks[i - 1].isMember(account)) return true;
+            }
         }
-        return false;
+        return _admitted[account];
     }
 
     function _update(address from, address to, uint256 value) internal override {
@@ -69,12 +80,18 @@ contract RestrictedLCTSToken is LCTSToken, AccessControl {
     }
 
     function _setNetworks(IIdentityNetwork[] memory networks_) private {
-        if (networks_.length > MAX_NETWORKS) revert TooManyNetworks(networks_.length);
-        delete _networks;
-        for (uint256 i; i < networks_.length; ++i) {
+        uint256 count = networks_.length;
+        if (count > MAX_NETWORKS) revert TooManyNetworks(count);
+        for (uint256 i; i < count; ++i) {
             if (address(networks_[i]) == address(0)) revert ZeroAddress();
-            _networks.push(networks_[i]);
+            if (i == 0) _network0 = networks_[0];
+            else _moreNetworks[i - 1] = networks_[i];
         }
+        for (uint256 i = count == 0 ? 0 : count - 1; i < MAX_NETWORKS - 1; ++i) {
+            _moreNetworks[i] = IIdentityNetwork(address(0));
+        }
+        if (count == 0) _network0 = IIdentityNetwork(address(0));
+        _networkCount = uint8(count);
         emit IdentityNetworksSet(networks_);
     }
 }
