@@ -3,7 +3,9 @@
  * deviation check, one PAU rate-limit key each) beside a Uniswap V2-style constant-product swap
  * implemented only for the bench (contracts/trading/bench/ConstantProductPool.sol), with the
  * plain ERC-20 transfer ratio in the action text; and an isMember-checked transfer
- * (contracts/trading/bench/RestrictedToken.sol over the IdentityRegistry) beside a plain one.
+ * (contracts/trading/bench/RestrictedToken.sol over the IdentityRegistry) beside a plain one,
+ * and the same for a restricted LCTS unit share (contracts/lcts/RestrictedLCTSToken.sol), whose
+ * settable network list costs one more slot read than the bench token's immutable network.
  * Every measured call is the second of its kind (warm-up first), as section.ts asks.
  */
 import { parseUnits, type Abi, type Address, type Hex } from 'viem'
@@ -14,6 +16,8 @@ import {
   devnetTBillAbi,
   identityRegistryAbi,
   rateLimitsAbi,
+  restrictedLCTSTokenAbi,
+  restrictedLCTSTokenBytecode,
   restrictedTokenAbi,
   restrictedTokenBytecode,
   tradingPoolAbi,
@@ -97,12 +101,18 @@ export const section: GasSection = {
     await send(alice, restricted, restrictedTokenAbi as Abi, 'transfer', [bob.address, usd('1')])
     const checked = await twice(() => send(alice, restricted, restrictedTokenAbi as Abi, 'transfer', [bob.address, usd('1')]))
     const plain = { action: 'USDS.transfer (plain ERC-20)', gas: erc20 }
+    // A restricted unit share: alice stands in for the Holding System (the only minter, admitted).
+    const share = await ctx.deploy({ abi: restrictedLCTSTokenAbi, bytecode: restrictedLCTSTokenBytecode }, ['Restricted Unit Share', 'rUNIT', alice.address, govOps.address, [registry]])
+    await send(alice, share, restrictedLCTSTokenAbi as Abi, 'mint', [alice.address, usd('1000')])
+    await send(alice, share, restrictedLCTSTokenAbi as Abi, 'transfer', [bob.address, usd('1')])
+    const shareChecked = await twice(() => send(alice, share, restrictedLCTSTokenAbi as Abi, 'transfer', [bob.address, usd('1')]))
 
     return [
       { action: `sellToPool (pool buys T-bills at NAV − 5 bps, rate-limited) [${times(sell, erc20)} ERC-20 transfer]`, gas: sell, baseline: cpRow },
       { action: `buyFromPool (pool sells T-bills at NAV + 5 bps, rate-limited) [${times(buy, erc20)} ERC-20 transfer]`, gas: buy, baseline: { ...cpRow, gas: cpBuy } },
       { action: `constant-product swap, asset → USDS [${times(cpSell, erc20)} ERC-20 transfer]`, gas: cpSell, baseline: plain },
       { action: 'isMember-checked transfer (restricted token, Identity Network)', gas: checked, baseline: plain },
+      { action: 'restricted LCTS unit share transfer (member of the first accepted network)', gas: shareChecked, baseline: plain },
     ]
   },
 }

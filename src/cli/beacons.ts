@@ -4,6 +4,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
 import { parseAttestationType } from '../beacons/attest/policy.js'
 import { postAttestation } from '../beacons/attest/reconcile.js'
+import { loadAmmBeaconConfig } from '../beacons/amm/config.js'
+import { runAmmBeacon } from '../beacons/amm/main.js'
 import { loadIdentityBeaconConfig } from '../beacons/identity/config.js'
 import { runIdentityBeacon } from '../beacons/identity/main.js'
 import { loadLctsBeaconConfig } from '../beacons/lcts/config.js'
@@ -11,12 +13,13 @@ import { runLctsBeacon } from '../beacons/lcts/main.js'
 import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
+import { registerAmmCommands } from '../synome/commands/amm/index.js'
 import { registerIdentityCommands } from '../synome/commands/identity/index.js'
 import { registerLctsCommands } from '../synome/commands/lcts/index.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/index.js'
 
 /**
- * `halo beacon nfat|lcts|identity|attest --config file` run the beacons; `halo attest <type> <sleeve>
+ * `halo beacon nfat|lcts|identity|amm|attest --config file` run the beacons; `halo attest <type> <sleeve>
  * --file evidence.json` is the human attestor's way to post one attestation.
  */
 function readJson(path: string, what: string): unknown {
@@ -38,6 +41,7 @@ export function register(program: Command): void {
   // them here means every Synome this CLI starts (`halo synome serve`) accepts them.
   registerLctsCommands()
   registerIdentityCommands()
+  registerAmmCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
@@ -64,6 +68,14 @@ export function register(program: Command): void {
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
       await runIdentityBeacon(loadIdentityBeaconConfig(options.config), { once: options.once })
+    })
+  beacon
+    .command('amm')
+    .description('lpha-amm: follow the oracle, send inventory to the issuer, close settled redemptions, return USDS, report a Trading Halo pool and raise its alerts')
+    .requiredOption('--config <file>', 'beacon config (JSON; see docs/trading.md)')
+    .option('--once', 'run one reconcile tick and exit')
+    .action(async (options: { config: string; once?: boolean }) => {
+      await runAmmBeacon(loadAmmBeaconConfig(options.config), { once: options.once })
     })
   beacon
     .command('attest')

@@ -4,13 +4,14 @@ import { NotPermittedError } from './errors.js'
  * Writer roles of the Synome-MVP (seed 004 "Write Access Matrix", reference synome-mvp-reqs
  * "Beacons and Access"). nfat = lpha-nfat, attest = lpha-attest, council = lpha-council,
  * operator = GovOps people with the emergency override, lcts = lpha-lcts (records LCTS
- * settlements; unscoped: srUSDS belongs to no Halo class). Readers need no role.
+ * settlements; unscoped: srUSDS belongs to no Halo class), amm = lpha-amm (reports Trading Halo
+ * pools and raises their alerts; scoped to the pool's class). Readers need no role.
  */
-export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts'] as const
+export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts', 'amm'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Roles whose grant names the Halo classes it covers; council is global. */
-export const SCOPED_ROLES: readonly Role[] = ['nfat', 'attest', 'operator']
+export const SCOPED_ROLES: readonly Role[] = ['nfat', 'attest', 'operator', 'amm']
 
 /** Every Halo class (for a devnet or a single-Halo deployment). */
 export const ALL_HALO_CLASSES = '*'

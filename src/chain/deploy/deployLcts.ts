@@ -12,6 +12,8 @@ import {
   lctsQueueBytecode,
   lctsTokenAbi,
   lctsTokenBytecode,
+  restrictedLCTSTokenAbi,
+  restrictedLCTSTokenBytecode,
 } from '../generated/index.js'
 import { deployContract, writeAndWait, type ChainClients } from '../devnet.js'
 
@@ -26,6 +28,12 @@ export type DeployLctsPairParameters = {
   /** Underlying below which a settled generation converts the rest and finalizes, per queue. */
   subscribeDustThreshold?: bigint | undefined
   redeemDustThreshold?: bigint | undefined
+  /**
+   * A restricted unit share (RestrictedLCTSToken): only members of these Identity Networks and
+   * admitted contracts receive it. The pair's queues are admitted here; `admitted` adds others
+   * (a PAU's ALMProxy, an AMM). Omit for an unrestricted token.
+   */
+  restricted?: { identityNetworks: readonly Address[]; admitted?: readonly Address[] | undefined } | undefined
 }
 
 export type LctsPair = { holdingSystem: Address; token: Address; subscribeQueue: Address; redeemQueue: Address; asset: Address }
@@ -33,7 +41,9 @@ export type LctsPair = { holdingSystem: Address; token: Address; subscribeQueue:
 export async function deployLctsPair(clients: ChainClients, p: DeployLctsPairParameters): Promise<LctsPair> {
   const { admin, pbeam, asset } = p
   const holdingSystem = await deployContract(clients, { abi: lctsHoldingSystemAbi, bytecode: lctsHoldingSystemBytecode, args: [asset, admin.address, pbeam], account: admin })
-  const token = await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: [p.name, p.symbol, holdingSystem], account: admin })
+  const token = p.restricted
+    ? await deployContract(clients, { abi: restrictedLCTSTokenAbi, bytecode: restrictedLCTSTokenBytecode, args: [p.name, p.symbol, holdingSystem, admin.address, [...p.restricted.identityNetworks]], account: admin })
+    : await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: [p.name, p.symbol, holdingSystem], account: admin })
   const queue = (underlying: Address, reward: Address, dust: bigint) =>
     deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [underlying, reward, dust, admin.address, pbeam], account: admin })
   const subscribeQueue = await queue(asset, token, p.subscribeDustThreshold ?? 0n)
@@ -42,5 +52,8 @@ export async function deployLctsPair(clients: ChainClients, p: DeployLctsPairPar
     await writeAndWait(clients, admin, { address: q, abi: lctsQueueAbi, functionName: 'setConverter', args: [holdingSystem] })
   }
   await writeAndWait(clients, admin, { address: holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'wire', args: [token, subscribeQueue, redeemQueue] })
+  for (const account of p.restricted ? [subscribeQueue, redeemQueue, ...(p.restricted.admitted ?? [])] : []) {
+    await writeAndWait(clients, admin, { address: token, abi: restrictedLCTSTokenAbi, functionName: 'setAdmitted', args: [account, true] })
+  }
   return { holdingSystem, token, subscribeQueue, redeemQueue, asset }
 }
