@@ -25,9 +25,10 @@ import {PortfolioUnitToken} from "./PortfolioUnitToken.sol";
 ///         moves it (rate limited) to the manager's endpoint (directly or USDC through the
 ///         PSM); the manager returns USDS to the ALMProxy, and the relayer funds this contract
 ///         for redemptions through Controller.transferAsset (key LIMIT_ASSET_TRANSFER(usds,
-///         this)). This contract never holds USDS after a settlement beyond what the relayer
-///         sent for redemptions that did not settle yet, and it has no function that sends
-///         USDS anywhere but to a redeem queue during its settlement or to the ALMProxy.
+///         this)) right before the settlement. Every settlement ends by sending this contract's
+///         whole USDS balance to the ALMProxy, so it holds none between settlements, and it has
+///         no function that sends USDS anywhere but to a redeem queue during its settlement or
+///         to the ALMProxy.
 ///
 ///         NAV: the settler (lpha-lcts's key) reports each book's assets (the manager's NAV
 ///         plus the book's cash in the PAU); the contract applies the tranche rule of
@@ -234,7 +235,7 @@ contract PortfolioHaloClass is Initializable, AccessControl, ReentrancyGuardTran
 
     /// @notice Settles the unit's LOCKED queues: subscriptions up to `subscribeCapacity` USDS
     ///         first, then redemptions up to `redeemCapacity` shares, both at the unit's NAV per
-    ///         share now; USDS left over goes to the ALMProxy.
+    ///         share now; all USDS left here goes to the ALMProxy.
     function settleUnit(uint256 unitId, uint256 subscribeCapacity, uint256 redeemCapacity)
         external
         onlyRole(SETTLER)
@@ -246,7 +247,9 @@ contract PortfolioHaloClass is Initializable, AccessControl, ReentrancyGuardTran
         if (u.subscribeQueue.status() == LCTSQueue.Status.LOCKED) (subscribed, sharesMinted) = u.subscribeQueue.settle(subscribeCapacity);
         if (u.redeemQueue.status() == LCTSQueue.Status.LOCKED) (redeemedShares, amountPaid) = u.redeemQueue.settle(redeemCapacity);
         _settlingPlusOne = 0;
-        uint256 toProxy = subscribed > amountPaid ? subscribed - amountPaid : 0;
+        // subscriptions net against redemptions; the rest, and any funding the redemptions did
+        // not need, goes back to the PAU: the class holds no USDS between settlements
+        uint256 toProxy = usds.balanceOf(address(this));
         if (toProxy != 0) usds.safeTransfer(almProxy, toProxy);
         emit UnitSettled(unitId, subscribed, sharesMinted, redeemedShares, amountPaid, toProxy);
     }
