@@ -5,8 +5,10 @@
  * NAV with yield, one Prime redeems; the manager misses two NAV reports (the warning signal:
  * no new subscriptions converted, redemptions still settle, alert PORTFOLIO_NAV_REPORT_MISSED),
  * then a fresh report resumes the unit. Every figure on chain equals the Synome's records and
- * the pure model replayed from them. A restart of the beacon mid-epoch (after the locks, and
- * after a NAV report before its settle) resumes from its journals with nothing doubled.
+ * the pure model replayed from them. A beacon that dies mid-epoch (after a lock before the
+ * settle; after the NAV report before the settle) is replaced by a fresh one reading the same
+ * journals, which finishes the epoch with nothing sent or recorded twice. (An in-process crash:
+ * the tick stops at that point and its journals are reopened, not a SIGKILLed process.)
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,6 +43,22 @@ let a: ReturnType<typeof actions>
 let synome: SynomeService
 let dir: string
 let chainNow = new Date(START)
+/** Day → the transaction after which the beacon crashes (between lock and settle; between NAV report and settle). */
+const CRASHES: Record<number, string> = { 5: 'lock:clo-junior:', 31: 'nav:clo:' }
+
+/** The journal, but the tick "dies" (throws) once the transaction whose key starts with `prefix` is final. */
+function crashingTxs(txs: TxJournal, prefix: string): TxJournal {
+  return {
+    recover: () => txs.recover(),
+    get: (key: string) => txs.get(key),
+    all: () => txs.all(),
+    async send(key: string, request: Parameters<TxJournal['send']>[1]) {
+      const state = await txs.send(key, request)
+      if (key.startsWith(prefix) && state.status === 'final') throw new Error(`crash after ${key}`)
+      return state
+    },
+  } as unknown as TxJournal
+}
 
 async function setTime(ms: number) {
   chainNow = new Date(ms)
@@ -156,10 +174,11 @@ describe('lpha-lcts for a Portfolio Halo Class: 60 simulated days', () => {
       if (day === 37) await a.subscribe(w.primes[2]!, senior, usd('10000'))
       await setTime(base + 13 * 3600_000)
       reports[day] = []
-      if (day === 5 || day === 31) {
-        // a crash mid-epoch: the beacon locks, decides, then "dies" before settling; a fresh one resumes
-        const first = await portfolioCycleTick(beacon.deps)
-        reports[day]!.push(first)
+      const crashAfter = CRASHES[day]
+      if (crashAfter) {
+        // the beacon dies right after this transaction is final; a fresh one resumes from the journals
+        const crashing = { ...beacon.deps, txs: crashingTxs(beacon.txs, crashAfter) }
+        await expect(portfolioCycleTick(crashing)).rejects.toThrow(/crash after/)
         restart()
       }
       for (let attempt = 0; attempt < 3; attempt++) {
