@@ -76,6 +76,30 @@ export const createPortfolioBook = defineCommand({
   },
 })
 
+/**
+ * lpha-lcts's decision for the settlement, with its inputs (src/domain/portfolio/capacity.ts):
+ * what was queued, the price, the unit's remaining capacity, the liquidity returned, the PAU
+ * limits, and the warning signals up at decision time (stable codes).
+ */
+const settlementDecisionSchema = z.strictObject({
+  decidedAt: z.iso.datetime(),
+  subscribeQueued: decimalString,
+  redeemQueuedShares: decimalString,
+  navPerShareWad: z.string().regex(/^\d{1,78}$/),
+  unitNav: decimalString,
+  maxNav: decimalString.nullable(),
+  returnedLiquidity: decimalString,
+  deployLimit: decimalString,
+  fundLimit: decimalString,
+  matchedValue: decimalString,
+  newSubscription: decimalString,
+  subscribeCapacity: decimalString,
+  redeemCapacity: decimalString,
+  fundAmount: decimalString,
+  halted: z.boolean(),
+  signals: z.array(z.strictObject({ code: z.string().min(1).max(64), message: z.string().max(500) })).max(8),
+})
+
 const unitNavClaim = z.strictObject({ unitId: entityId, nav: decimalString })
 
 function refuseMismatch(book: HaloBook, claimed: readonly { unitId: string; nav: string }[]): void {
@@ -120,7 +144,7 @@ export const recordPortfolioSettlement = defineCommand({
   name: 'recordPortfolioSettlement',
   role: 'lcts',
   summary: 'Record one settlement of a unit (subscribed amount in, shares redeemed out) at the book’s price; once per unit and epoch',
-  schema: z.strictObject({ bookId: entityId, unitId: entityId, epoch, settledAt: z.iso.datetime(), subscribed: decimalString, redeemedShares: decimalString }),
+  schema: z.strictObject({ bookId: entityId, unitId: entityId, epoch, settledAt: z.iso.datetime(), subscribed: decimalString, redeemedShares: decimalString, decision: settlementDecisionSchema.optional() }),
   async target(state, payload) {
     const book = await loadBook(state, payload.bookId)
     return { type: PORTFOLIO_BOOK, id: payload.bookId, haloClass: book.classId }
