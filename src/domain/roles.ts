@@ -4,9 +4,11 @@ import { NotPermittedError } from './errors.js'
  * Writer roles of the Synome-MVP (seed 004 "Write Access Matrix", reference synome-mvp-reqs
  * "Beacons and Access"). nfat = lpha-nfat, attest = lpha-attest, council = lpha-council,
  * operator = GovOps people with the emergency override, lcts = lpha-lcts (records LCTS
- * settlements; unscoped: srUSDS belongs to no Halo class). Readers need no role.
+ * settlements; unscoped: srUSDS belongs to no Halo class), allocator = a Prime's allocator
+ * (records its decisions; unscoped: a Prime's record is bound to the first key that wrote it).
+ * Readers need no role.
  */
-export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts'] as const
+export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts', 'allocator'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Roles whose grant names the Halo classes it covers; council is global. */
