@@ -125,3 +125,43 @@ describe('Day 1: every Prime allocates into a newly onboarded Unit through its o
     expect(previous.maxAmount).toBe(usds('195312.5'))
   })
 })
+
+describe('a Unit that is not properly onboarded receives nothing, and each allocator’s Synome record gives the reason code', () => {
+  it('missing Artifact field → ARTIFACT_INCOMPLETE; inventory code that does not match → INVENTORY_NON_CONFORMING; no provenance → NOT_FACTORY_DEPLOYED; unknown risk model → RISK_MODEL_UNKNOWN', async () => {
+    const facilities = { B: await w.deployFacility(), C: await w.deployFacility(), D: await w.deployFacility(), E: await w.deployFacility() }
+    const { legalRecourse: _missing, ...withoutRecourse } = ARTIFACT
+    const metadata = {
+      B: { artifact: withoutRecourse, inventory: { codeHash: await w.codeHash(facilities.B) } },
+      C: { artifact: ARTIFACT, inventory: { codeHash: await w.codeHash(facilityA) } }, // another contract's code
+      D: { artifact: ARTIFACT },
+      E: { artifact: { ...ARTIFACT, riskModelRef: 'unrated' }, inventory: { codeHash: await w.codeHash(facilities.E) } },
+    }
+    for (const [name, facility] of Object.entries(facilities)) {
+      await w.council.send('registerHaloClass', { haloClass: `facility-${name}`, facility, metadata: metadata[name as keyof typeof metadata] })
+      await onboardPrimeDeposit(devnet, { base: w.deployment, accounts: devnet.accounts, primes: w.primes, key: (p) => w.key(p, facility), init: IRL })
+      await w.nfat.send('createSleeve', { sleeveId: `sleeve-${name}`, haloClass: `facility-${name}` })
+    }
+    await devnet.increaseTime(HOUR)
+    await tickAll()
+    const expected = { B: 'ARTIFACT_INCOMPLETE', C: 'INVENTORY_NON_CONFORMING', D: 'NOT_FACTORY_DEPLOYED', E: 'RISK_MODEL_UNKNOWN' }
+    for (const p of w.primes) {
+      const r = await record(p.prime)
+      for (const [name, reason] of Object.entries(expected)) {
+        expect(unitOf(r, `facility-${name}`)).toMatchObject({ eligible: false, reasons: [reason], order: { kind: 'none', amount: '0' }, executed: null })
+        expect(await queued(facilities[name as keyof typeof facilities], p.almProxy)).toBe(0n)
+      }
+    }
+  })
+
+  it('a beacon silent for longer than the Prime allows → BEACON_SILENT: no new capital, what is held stays', async () => {
+    await devnet.increaseTime(3n * 86_400n)
+    const held = new Map(await Promise.all(w.primes.map(async (p) => [p.prime, await queued(facilityA, p.almProxy)] as const)))
+    await tickAll()
+    for (const p of w.primes) {
+      const u = unitOf(await record(p.prime), 'facility-A')
+      expect(u.reasons).toContain('BEACON_SILENT')
+      expect(u).toMatchObject({ eligible: false, limitedBy: 'INELIGIBLE', executed: null, order: { kind: 'none' } })
+      expect(await queued(facilityA, p.almProxy)).toBe(held.get(p.prime))
+    }
+  })
+})
