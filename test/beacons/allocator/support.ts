@@ -22,6 +22,7 @@ import { ALLOCATOR_COMMANDS } from '../../../src/synome/commands/allocator/index
 import { createSynome } from '../../../src/synome/create.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import type { Devnet } from '../../fixtures/devnet.js'
+import type { RoleGrant } from '../../../src/domain/roles.js'
 
 export const M = 10n ** 24n // 1M USDS
 export const IRL = parseRatePerPeriod('100K/day', USDS_DECIMALS)
@@ -62,7 +63,7 @@ export type World = {
   close(): Promise<void>
 }
 
-export async function setupWorld(devnet: Devnet): Promise<World> {
+export async function setupWorld(devnet: Devnet, extraRoles: readonly RoleGrant[] = []): Promise<World> {
   const { accounts } = devnet
   const deployment = await deployTermHalo(devnet, { accounts, offRamp: accounts.bob.address })
   const primes = await deployPrimePaus(devnet, { base: deployment, accounts, primes: DEVNET_PRIMES, fundsPerPrime: 10n * M })
@@ -77,6 +78,7 @@ export async function setupWorld(devnet: Devnet): Promise<World> {
       { address: accounts.council.address, role: 'council', haloClasses: [] },
       { address: accounts.relayer.address, role: 'nfat', haloClasses: ['*'] },
       ...primes.map((p) => ({ address: p.allocator.address, role: 'allocator' as const, haloClasses: ['*'] })),
+      ...extraRoles,
     ],
   })
   const council = createInProcessClient({ service: synome, account: accounts.council, clock: () => chainTime })
