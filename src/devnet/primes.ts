@@ -17,6 +17,30 @@ import type { RateLimitSetting } from '../domain/allocator/rampPlan.js'
 import type { TermHaloDeployment } from './deployTermHalo.js'
 
 export const DEVNET_PRIMES = ['spark', 'grove', 'keel'] as const
+/** Each devnet Prime's capital for Halo Units, in its ALMProxy: 10M USDS. */
+export const DEVNET_PRIME_FUNDS = 10_000_000n * 10n ** 18n
+
+/** The devnet Term Halo's Unit Artifact (docs/allocator.md lists the required fields). */
+export const DEVNET_UNIT_ARTIFACT = {
+  operationalParameters: { termDays: 180, paymentSchedule: 'bullet' },
+  legalRecourse: 'senior secured claim against the Halo Book (devnet)',
+  sentinelConfiguration: { beacon: 'lpha-nfat', attestor: 'lpha-attest' },
+  riskMonitoring: 'lpla-verify CRR per sleeve state; quarterly re-attestation',
+  yieldBps: 500,
+  capacity: '100000000',
+  riskModelRef: 'senior-secured',
+}
+
+/** The devnet allocators' risk parameters (the same for the three Primes). */
+export const devnetAllocatorPolicy = {
+  perUnitCap: '5000000',
+  perClassCap: '8000000',
+  maxShareBps: 5000,
+  capitalBudget: '1000000',
+  minYieldBps: 400,
+  beaconSilenceSeconds: 2 * 86_400,
+  initialLimit: '100K/day',
+}
 /** HD index of the first Prime's allocator key (the others follow). */
 export const ALLOCATOR_KEY_OFFSET = 40
 

@@ -14,7 +14,7 @@ import { deployNfatFacility } from '../../../src/chain/deploy/deployNfatFacility
 import { toHex } from 'viem'
 import { deployTermHalo, type TermHaloDeployment } from '../../../src/devnet/deployTermHalo.js'
 import { DEVNET_FRAMEWORK } from '../../../src/devnet/riskFramework.js'
-import { deployPrimePaus, DEVNET_PRIMES, onboardPrimeDeposit, type PrimePau } from '../../../src/devnet/primes.js'
+import { deployPrimePaus, DEVNET_PRIME_FUNDS, DEVNET_PRIMES, DEVNET_UNIT_ARTIFACT, devnetAllocatorPolicy, onboardPrimeDeposit, type PrimePau } from '../../../src/devnet/primes.js'
 import { parseRatePerPeriod } from '../../../src/domain/allocator/rampPlan.js'
 import { USDS_DECIMALS } from '../../../src/domain/money.js'
 import { createInProcessClient, type SynomeClient } from '../../../src/synome/client/index.js'
@@ -26,24 +26,8 @@ import type { RoleGrant } from '../../../src/domain/roles.js'
 
 export const M = 10n ** 24n // 1M USDS
 export const IRL = parseRatePerPeriod('100K/day', USDS_DECIMALS)
-export const ARTIFACT = {
-  operationalParameters: { termDays: 180, paymentSchedule: 'bullet' },
-  legalRecourse: 'senior secured claim against the Halo Book (devnet)',
-  sentinelConfiguration: { beacon: 'lpha-nfat', attestor: 'lpha-attest' },
-  riskMonitoring: 'lpla-verify CRR per sleeve state; quarterly re-attestation',
-  yieldBps: 500,
-  capacity: '100000000',
-  riskModelRef: 'senior-secured',
-}
-export const POLICY: AllocatorPolicyConfig = {
-  perUnitCap: '5000000',
-  perClassCap: '8000000',
-  maxShareBps: 5000,
-  capitalBudget: '1000000',
-  minYieldBps: 400,
-  beaconSilenceSeconds: 2 * 86_400,
-  initialLimit: '100K/day',
-}
+export const ARTIFACT = DEVNET_UNIT_ARTIFACT
+export const POLICY: AllocatorPolicyConfig = devnetAllocatorPolicy
 /** The devnet framework plus the risk model the Unit Artifact names (8% risk weight). */
 export const FRAMEWORK = { ...DEVNET_FRAMEWORK, capitalFormula: { riskModels: { 'senior-secured': { kind: 'risk-weight' as const, riskWeight: '0.08', category: 'senior-secured' } }, categoryCaps: {} } }
 
@@ -66,7 +50,7 @@ export type World = {
 export async function setupWorld(devnet: Devnet, extraRoles: readonly RoleGrant[] = []): Promise<World> {
   const { accounts } = devnet
   const deployment = await deployTermHalo(devnet, { accounts, offRamp: accounts.bob.address })
-  const primes = await deployPrimePaus(devnet, { base: deployment, accounts, primes: DEVNET_PRIMES, fundsPerPrime: 10n * M })
+  const primes = await deployPrimePaus(devnet, { base: deployment, accounts, primes: DEVNET_PRIMES, fundsPerPrime: DEVNET_PRIME_FUNDS })
   let chainTime = new Date(Number(await devnet.now()) * 1000)
   const refresh = async () => (chainTime = new Date(Number(await devnet.now()) * 1000))
   const synome = await createSynome({
