@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { privateKeyToAccount } from 'viem/accounts'
+import { loadAllocatorBeaconConfig } from '../beacons/allocator/config.js'
+import { runAllocatorBeacon } from '../beacons/allocator/main.js'
 import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
 import { parseAttestationType } from '../beacons/attest/policy.js'
 import { postAttestation } from '../beacons/attest/reconcile.js'
@@ -14,6 +16,7 @@ import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
 import { registerAmmCommands } from '../synome/commands/amm/index.js'
+import { registerAllocatorCommands } from '../synome/commands/allocator/index.js'
 import { registerIdentityCommands } from '../synome/commands/identity/index.js'
 import { registerLctsCommands } from '../synome/commands/lcts/index.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/index.js'
@@ -42,6 +45,7 @@ export function register(program: Command): void {
   registerLctsCommands()
   registerIdentityCommands()
   registerAmmCommands()
+  registerAllocatorCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
@@ -76,6 +80,17 @@ export function register(program: Command): void {
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
       await runAmmBeacon(loadAmmBeaconConfig(options.config), { once: options.once })
+    })
+  beacon
+    .command('allocator')
+    .description('A Prime’s allocator: detect onboarded Units, check onboarding (reason codes), allocate through the Prime’s PAU within its rate limits, record each decision; propose SORL-paced increases')
+    .requiredOption('--prime <id>', 'the Prime (must match the config’s prime)')
+    .requiredOption('--config <file>', 'allocator config (JSON; see docs/allocator.md)')
+    .option('--once', 'run one reconcile tick and exit')
+    .action(async (options: { prime: string; config: string; once?: boolean }) => {
+      const config = loadAllocatorBeaconConfig(options.config)
+      if (config.prime !== options.prime) throw new InvalidInputError(`--prime ${options.prime} does not match the config’s prime ${config.prime}`, { meta: { field: 'prime' } })
+      await runAllocatorBeacon(config, { once: options.once })
     })
   beacon
     .command('attest')

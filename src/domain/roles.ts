@@ -5,9 +5,11 @@ import { NotPermittedError } from './errors.js'
  * "Beacons and Access"). nfat = lpha-nfat, attest = lpha-attest, council = lpha-council,
  * operator = GovOps people with the emergency override, lcts = lpha-lcts (records LCTS
  * settlements; unscoped: srUSDS belongs to no Halo class), amm = lpha-amm (reports Trading Halo
- * pools and raises their alerts; scoped to the pool's class). Readers need no role.
+ * pools and raises their alerts; scoped to the pool's class), allocator = a Prime's allocator
+ * (records its decisions; unscoped: a Prime's record is bound to the first key that wrote it).
+ * Readers need no role.
  */
-export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts', 'amm'] as const
+export const ROLES = ['nfat', 'attest', 'council', 'operator', 'lcts', 'amm', 'allocator'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Roles whose grant names the Halo classes it covers; council is global. */

@@ -13,6 +13,7 @@ export const INELIGIBLE_REASONS = {
   NO_RATE_LIMIT: "no rate limit for this Prime's PAU into the Unit",
   YIELD_BELOW_MINIMUM: "the Unit's yield is below the Prime's minimum",
   UNIT_PAUSED: 'the Unit raised a warning signal and takes no new capital',
+  RISK_MODEL_UNKNOWN: "the Artifact's risk model is not in the published risk framework, so its required capital cannot be computed",
 } as const
 export type IneligibleReason = keyof typeof INELIGIBLE_REASONS
 
@@ -33,6 +34,8 @@ export type UnitOnboarding = {
   yieldBps: bigint
   /** A warning signal is active (seed 000 "Emergency Procedures"). */
   paused?: boolean | undefined
+  /** The Artifact's risk model is in the current risk framework (undefined or true = yes). */
+  riskModelKnown?: boolean | undefined
 }
 
 export type EligibilityPolicy = {
@@ -53,5 +56,6 @@ export function checkOnboarding(unit: UnitOnboarding, policy: EligibilityPolicy,
   if (!unit.rateLimit || unit.rateLimit.maxAmount === 0n) reasons.push('NO_RATE_LIMIT')
   if (unit.yieldBps < policy.minYieldBps) reasons.push('YIELD_BELOW_MINIMUM')
   if (unit.paused) reasons.push('UNIT_PAUSED')
+  if (unit.riskModelKnown === false) reasons.push('RISK_MODEL_UNKNOWN')
   return reasons.length === 0 ? { unitId: unit.unitId, eligible: true } : { unitId: unit.unitId, eligible: false, reasons }
 }
