@@ -42,6 +42,12 @@ export type PortfolioUnitRecord = {
   nav: string
   unaccruedGain: string
   accrualStartAt: string
+  /**
+   * Unit shares held per Prime, when lpha-lcts records who subscribed and redeemed
+   * (`byPrime` on recordPortfolioSettlement). Σ holders ≤ shares; the rest is unattributed.
+   * Absent in records written before holders were tracked.
+   */
+  holders?: Record<string, string> | undefined
 }
 export type PortfolioBookRecord = {
   classId: string
