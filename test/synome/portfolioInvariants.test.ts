@@ -18,6 +18,11 @@ const lcts = privateKeyToAccount(`0x${'1d'.repeat(32)}`)
 const clock = testClock('2026-12-01T00:00:00Z')
 let service: SynomeService
 const as = (account: ReturnType<typeof privateKeyToAccount>) => createInProcessClient({ service, account, clock: clock.clock })
+declare module '../../src/synome/client/types.js' {
+  interface SynomeCommands {
+    rewritePortfolioBook: z.input<typeof rewriteBook.schema>
+  }
+}
 const book = async () => (await service.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'alpha')).data
 
 /** A module's command that rewrites a book record directly (what the invariants must stop). */
