@@ -7,6 +7,8 @@ import { valueCoreHalos, type SourceContext } from '../../risk/sources/index.js'
 import type { VerifyChain } from './chain.js'
 import { toCoreHalo, toRiskSleeve, toRiskUnit, type AttestationRecordView, type CoreHaloRecordView, type SleeveRecordView, type UnitRecordView } from './policy.js'
 import { verifyPositions } from './positions.js'
+import { toPortfolioRiskBook } from './portfolio.js'
+import type { PortfolioBookRecord } from '../../synome/commands/portfolio/records.js'
 
 /** What lpla-verify reads from the Synome (read-only; see `synomeReader.ts` for the client adapter). */
 export interface VerifyReader {
@@ -16,6 +18,8 @@ export interface VerifyReader {
   attestations(): Promise<AttestationRecordView[]>
   coreHalos(): Promise<CoreHaloRecordView[]>
   haloClasses(): Promise<{ haloClass: string; facility: string | null }[]>
+  /** Portfolio Halo books (optional: a reader without them reports no Portfolio capital). */
+  portfolioBooks?(): Promise<PortfolioBookRecord[]>
 }
 
 export type RunVerifyParameters = {
@@ -71,6 +75,7 @@ export async function runVerify({ reader, chain, sources, now, primeAddresses = 
     const facilities = new Map(haloClasses.filter((c) => c.facility).map((c) => [c.haloClass, c.facility!]))
     extraAlerts.push(...(await verifyPositions({ chain, sleeves, units, facilityOf: (haloClass) => facilities.get(haloClass), usdc })))
   }
-  const report = buildRiskReport({ framework, sleeves, units: units, coreHalos: valuations, extraAlerts, now })
+  const portfolioBooks = ((await reader.portfolioBooks?.()) ?? []).map(toPortfolioRiskBook)
+  const report = buildRiskReport({ framework, sleeves, units: units, coreHalos: valuations, portfolioBooks, extraAlerts, now })
   return { ok: true, report, positionsVerified: chain !== undefined }
 }
