@@ -25,6 +25,7 @@ function printUnit(u: PortfolioUnitStatus): void {
   out(`  tranche: rank ${u.rank} (${u.seniority}), ${u.yield.kind === 'target' ? `target ${u.yield.rateBps} bps` : 'residual yield'}; subordination ${u.tranche.subordination}, attaches at ${u.tranche.attachment}, detaches at ${u.tranche.detachment} of book assets`)
   out(`  position: shares ${u.shares}, NAV ${u.nav}, NAV per share ${u.navPerShare}`)
   for (const [prime, shares] of Object.entries(u.holders)) out(`    ${prime} holds ${shares} shares`)
+  out(`  migration path (Unit Artifact): ${u.migrationPath ?? 'none recorded'}`)
   out(`  signals: ${u.signals.length ? u.signals.map((s) => `${s.code} (${s.message})`).join('; ') : 'none'}`)
   out(`  queues: ${u.queues ? `epoch ${u.queues.epoch}, subscribe generation ${u.queues.subscribe?.generationId ?? '-'}${u.queues.subscribe?.finalized ? ' finalized' : ''}, redeem generation ${u.queues.redeem?.generationId ?? '-'}${u.queues.redeem?.finalized ? ' finalized' : ''}` : 'no LCTS settlement recorded'}`)
   out(`  NAV history (${u.navHistory.length}):`)

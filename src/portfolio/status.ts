@@ -88,6 +88,7 @@ async function unitViews(client: Reader, record: PortfolioBookRecord, now: Date)
       seniority: tranche.seniority,
       yield: unit.yield.kind === 'target' ? { kind: 'target' as const, rateBps: unit.yield.rateBps } : { kind: 'residual' as const },
       warningSignals: unit.warningSignals,
+      migrationPath: unit.migrationPath ?? null,
       shares: unit.shares,
       nav: unit.nav,
       navPerShare: text(navPerShareWad(book, unit.unitId, now)),
@@ -120,7 +121,7 @@ export async function portfolioClassStatus(client: Reader, classId: string, now:
         return {
           ...bookSummary(record),
           lastReport: last ? { reportId: last.reportId, reportedAt: last.reportedAt, reportedAssets: last.reportedAssets, kind: last.kind, amount: last.amount } : null,
-          units: units.map(({ navHistory: _navHistory, warningSignals: _warningSignals, ...unit }) => unit),
+          units: units.map(({ navHistory: _navHistory, warningSignals: _warningSignals, migrationPath: _migrationPath, ...unit }) => unit),
         }
       }),
     ),

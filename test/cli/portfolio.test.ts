@@ -35,7 +35,7 @@ beforeAll(async () => {
   await as(council).send('createPortfolioClass', { classId: 'clo', name: 'CLO Tranched' })
   await as(council).send('createPortfolioBook', {
     classId: 'clo', bookId: 'alpha', accrualSeconds: 0,
-    units: [{ unitId: 'alpha-senior', rank: 0, yield: { kind: 'target', rateBps: 500 }, warningSignals: signals }, { unitId: 'alpha-junior', rank: 1, yield: { kind: 'residual' }, warningSignals: signals }],
+    units: [{ unitId: 'alpha-senior', rank: 0, yield: { kind: 'target', rateBps: 500 }, warningSignals: signals, migrationPath: 'transfer the CLO positions to the backup manager under the class SPV (Unit Artifact §7)' }, { unitId: 'alpha-junior', rank: 1, yield: { kind: 'residual' }, warningSignals: signals }],
   })
   const settledAt = '2026-01-01T16:00:00.000Z'
   await as(lcts).send('recordPortfolioSettlement', { bookId: 'alpha', unitId: 'alpha-senior', epoch: '2026-01-01', settledAt, subscribed: '80000000', redeemedShares: '0', byPrime: [{ prime: prime.a, subscribed: '50000000', redeemedShares: '0' }, { prime: prime.b, subscribed: '20000000', redeemedShares: '0' }, { prime: prime.c, subscribed: '10000000', redeemedShares: '0' }] })
@@ -111,6 +111,7 @@ describe('halo portfolio status / unit', () => {
     const run = await runHalo('portfolio', 'unit', 'alpha-senior', '--data-dir', dataDir)
     expect(run.stdout).toContain('tranche: rank 0 (senior), target 500 bps; subordination 5000000')
     expect(run.stdout).toContain(`${prime.a} holds 50000000 shares`)
+    expect(run.stdout).toContain('migration path (Unit Artifact): transfer the CLO positions to the backup manager under the class SPV (Unit Artifact §7)')
     const missing = await runHalo('portfolio', 'unit', 'nope', '--data-dir', dataDir, '--json')
     expect(missing.code).toBe(1)
     expect(JSON.parse(missing.stderr)).toMatchObject({ code: 'NOT_FOUND' })

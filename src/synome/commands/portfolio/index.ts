@@ -69,7 +69,7 @@ export const createPortfolioBook = defineCommand({
     })
     const base: PortfolioBookRecord = {
       classId: payload.classId, bookId: payload.bookId, accrualSeconds: payload.accrualSeconds, assets: '0', lastReportAt: ctx.now.toISOString(),
-      units: payload.units.map((u) => ({ unitId: u.unitId, rank: u.rank, yield: u.yield, warningSignals: u.warningSignals, shares: '0', nav: '0', unaccruedGain: '0', accrualStartAt: ctx.now.toISOString() })),
+      units: payload.units.map((u) => ({ unitId: u.unitId, rank: u.rank, yield: u.yield, warningSignals: u.warningSignals, ...(u.migrationPath ? { migrationPath: u.migrationPath } : {}), shares: '0', nav: '0', unaccruedGain: '0', accrualStartAt: ctx.now.toISOString() })),
     }
     putBook(state, recordOf(base, book))
     for (const unit of payload.units) state.put({ type: PORTFOLIO_UNIT, id: unit.unitId, data: { unitId: unit.unitId, bookId: payload.bookId, classId: payload.classId }, haloClass: payload.classId })

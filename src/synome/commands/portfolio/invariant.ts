@@ -28,7 +28,7 @@ export async function portfolioBookInvariant(write: EntityWrite, context: Invari
   const stored = await context.before(write.type, write.id)
   if (!stored) return
   const previous = stored.data as unknown as PortfolioBookRecord
-  const terms = (r: PortfolioBookRecord) => JSON.stringify([r.classId, r.accrualSeconds, r.units.map((u) => [u.unitId, u.rank, u.yield, u.warningSignals])])
+  const terms = (r: PortfolioBookRecord) => JSON.stringify([r.classId, r.accrualSeconds, r.units.map((u) => [u.unitId, u.rank, u.yield, u.warningSignals, u.migrationPath ?? null])])
   if (terms(previous) !== terms(next)) {
     throw new PreconditionFailedError(`book ${next.bookId}: class, units and tranche terms are fixed at opening`, { meta: { gate: 'BOOK_TERMS_CHANGED', code: 'BOOK_TERMS_CHANGED', bookId: next.bookId } })
   }
