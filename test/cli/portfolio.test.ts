@@ -18,6 +18,8 @@ import { PORTFOLIO_COMMANDS } from '../../src/synome/commands/portfolio/index.js
 import { createSynome } from '../../src/synome/create.js'
 import type { SynomeService } from '../../src/synome/service.js'
 import { runHalo } from '../support/cli.js'
+import { createDashboardApi } from '../../src/dashboard/api.js'
+import { createSnapshots } from '../../src/dashboard/snapshot.js'
 
 const council = privateKeyToAccount(`0x${'c1'.repeat(32)}`)
 const lcts = privateKeyToAccount(`0x${'1d'.repeat(32)}`)
@@ -66,6 +68,21 @@ describe('lpla-verify on a Portfolio book (devnet framework: 10%, +5% per starte
     expect(run.report.primes.map((p) => [p.prime, p.portfolioCapitalWad])).toEqual([[prime.a, m('5000000')], [prime.b, m('2000000')], [prime.c, m('11000000')]])
     expect(run.report.alerts.map((a) => a.code)).toContain('PORTFOLIO_NAV_STALE')
     expect(run.report.totals.requiredCapitalWad).toBe(m('18000000'))
+  })
+})
+
+describe('the dashboard API serves the same Portfolio views', () => {
+  it('GET /portfolio/classes/:class and /portfolio/units/:unit; an unknown unit is a 404 problem', async () => {
+    const api = createDashboardApi({ synome: createInProcessClient({ service }), snapshots: createSnapshots({ synome: createInProcessClient({ service }), sources: { clients: {} } }), clock: () => new Date('2026-01-03T06:00:00Z') })
+    const cls = await (await api.request('/portfolio/classes/clo')).json()
+    expect(cls.books[0]).toMatchObject({ bookId: 'alpha', assets: '90000000', balanced: true })
+    // six hours after the fall: the junior's NAV drop is up, no report is missed yet
+    expect(cls.books[0].units[1].signals.map((s: { code: string }) => s.code)).toEqual(['PORTFOLIO_NAV_DROP'])
+    const unit = await (await api.request('/portfolio/units/alpha-senior')).json()
+    expect(unit).toMatchObject({ unitId: 'alpha-senior', tranche: { subordination: '10000000' }, holders: { [prime.a]: '50000000' } })
+    const missing = await api.request('/portfolio/units/nope')
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' })
   })
 })
 
