@@ -101,9 +101,9 @@ export function register(program: Command): void {
     }))
 }
 
-type ReaderOptions = { synome?: string; token?: string; dataDir?: string; databaseUrl?: string; json?: boolean }
+export type ReaderOptions = { synome?: string; token?: string; dataDir?: string; databaseUrl?: string; json?: boolean }
 
-function readerOptions(command: Command): Command {
+export function readerOptions(command: Command): Command {
   return command
     .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL, default http://127.0.0.1:8787)')
     .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
@@ -113,7 +113,7 @@ function readerOptions(command: Command): Command {
 }
 
 /** Reads need no signer: over HTTP, or on a store opened (and closed again) in this process. */
-async function withReader(options: ReaderOptions, read: (client: SynomeClient) => Promise<void>): Promise<void> {
+export async function withReader(options: ReaderOptions, read: (client: SynomeClient) => Promise<void>): Promise<void> {
   if (!options.dataDir && !options.databaseUrl) {
     return read(createHttpClient({ url: options.synome ?? process.env.HALO_SYNOME_URL ?? 'http://127.0.0.1:8787', token: resolveSynomeToken({ flag: options.token }) }))
   }

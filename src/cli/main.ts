@@ -4,6 +4,7 @@ import { register as registerAgents } from './agents.js'
 import { register as registerBeacons } from './beacons.js'
 import { register as registerDashboard } from './dashboard.js'
 import { register as registerDemo } from './demo.js'
+import { register as registerPortfolio } from './portfolio.js'
 import { register as registerPrime } from './prime.js'
 import { register as registerStatus } from './status.js'
 import { register as registerUp } from './up.js'
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBeacons(program)
   registerDashboard(program)
   registerDemo(program)
+  registerPortfolio(program)
   registerPrime(program)
   registerStatus(program)
   registerUp(program)

@@ -13,6 +13,7 @@ import { DEFAULT_SYNOME_CHAIN_ID, verifyCommandSignature } from '../synome/signi
 import type { DashboardChain, DashboardContracts } from './chain.js'
 import { crrHistory } from './crrHistory.js'
 import { lctsPairs, lctsPairView } from './lcts.js'
+import { portfolioClassStatus, portfolioUnitStatus } from '../portfolio/status.js'
 import type { CycleSchedule } from '../domain/lcts/cycle.js'
 import type { Snapshot, Snapshots } from './snapshot.js'
 
@@ -32,6 +33,8 @@ export type DashboardApiParameters = {
   logError?: ((error: unknown) => void) | undefined
   /** lpha-lcts's cycle schedule, for when a LOCKED queue unlocks (default 13:00 lock, 16:00 settle UTC). */
   lctsSchedule?: CycleSchedule | undefined
+  /** Time the Portfolio views evaluate NAV per share and warning signals at (default: the wall clock). */
+  clock?: (() => Date) | undefined
 }
 
 const PROBLEM = 'application/problem+json'
@@ -175,6 +178,11 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
   })
 
   app.get('/lcts', async (c) => c.json({ pairs: await lctsPairs(p.synome) }))
+
+  // Portfolio Halo classes and units: the same views as `halo portfolio status|unit`.
+  const now = () => (p.clock ? p.clock() : new Date())
+  app.get('/portfolio/classes/:classId', async (c) => c.json(await portfolioClassStatus(p.synome, c.req.param('classId'), now())))
+  app.get('/portfolio/units/:unitId', async (c) => c.json(await portfolioUnitStatus(p.synome, c.req.param('unitId'), now())))
 
   app.get('/lcts/:pairId', async (c) => c.json(await lctsPairView({ synome: p.synome, pairId: c.req.param('pairId'), chain: p.chain, contracts: p.contracts, schedule: p.lctsSchedule })))
 

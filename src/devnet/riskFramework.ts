@@ -30,6 +30,9 @@ export const DEVNET_FRAMEWORK: RiskFrameworkDocument = {
       },
     },
   },
+  // NAV-reported assets of Portfolio Halo books: 10% stressed loss while the manager's report is
+  // at most 2 days old, +5% per started day after that, at most 50%.
+  portfolio: { navReported: { rate: '0.1', staleAfter: '2d', stepRate: '0.05', every: '1d', maxRate: '0.5' } },
   capitalFormula: { riskModels: {}, categoryCaps: {} },
 }
 

@@ -2,8 +2,14 @@ import type { AttestationType, RiskData, SleeveAsset, SleeveState, UnitState } f
 import type { Role } from '../domain/roles.js'
 import type { AttestationOnChain } from '../domain/attestation.js'
 
-/** Entity types of the Synome-MVP (the `type` of every read). */
-export const ENTITY_TYPES = ['sleeve', 'unit', 'attestation', 'haloClass', 'riskFramework', 'coreHalo', 'role'] as const
+/**
+ * Entity types of the Synome-MVP (the `type` of every read), then the Portfolio Halo's
+ * (src/synome/commands/portfolio/records.ts). Both Halo kinds have the same three layers
+ * (halo-class-book-unit.md): Term `haloClass` / `sleeve` (the Term kind of Halo Book) / `unit`
+ * (one NFAT), Portfolio `portfolioClass` / `portfolioBook` / `portfolioUnit` (LCTS unit shares);
+ * docs/portfolio.md "Words" maps the names.
+ */
+export const ENTITY_TYPES = ['sleeve', 'unit', 'attestation', 'haloClass', 'riskFramework', 'coreHalo', 'role', 'portfolioClass', 'portfolioBook', 'portfolioUnit', 'portfolioNavReport', 'portfolioSettlement'] as const
 export type EntityType = (typeof ENTITY_TYPES)[number]
 
 /** The seed's sleeve record ("Synome-MVP Schema — Sleeve Record"). A sleeve is a Halo Book (seed 001). */

@@ -17,6 +17,7 @@ import type { RoleRecord } from './records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
+import { checkEntityInvariants } from './invariants.js'
 import { TransactionState } from './state.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
@@ -161,6 +162,7 @@ export class SynomeService extends SynomeReads {
     }
     const now = fixed ? new Date(fixed.time) : this.clock()
     const result = toJsonValue(await handler.apply(state, payload.data, { now, time: isoTimestamp(now), actor: envelope.actor, role }))
+    await checkEntityInvariants(state)
     // one round trip for the new position and the chain head (both under the append lock)
     const [next] = await tx.query(`SELECT ${fixed ? '$1::bigint' : "nextval('events_position_seq')"} AS p, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS head`, fixed ? [fixed.position] : [])
     const position = Number(next!.p)

@@ -79,6 +79,11 @@ export class TransactionState implements StateAccess {
     this.staged.set(key(write.type, write.id), write)
   }
 
+  /** The entity as stored before this command (ignores staged writes): what invariants compare with. */
+  async before<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
+    return this.stored<T>(type, id)
+  }
+
   /** Write the staged entities and their new versions at `position`. Returns type/id/version of each. */
   async flush(position: number, time: Date): Promise<{ type: string; id: string; version: number }[]> {
     const written: { type: string; id: string; version: number }[] = []

@@ -18,6 +18,7 @@ export function createVerifyMetrics(registry = new Registry()) {
   const active = new Gauge({ name: 'halo_verify_alerts_active', help: 'Alerts currently raised, by code and severity', labelNames: ['code', 'severity'] as const, registers: [registry] })
   const raised = new Counter({ name: 'halo_verify_alerts_raised_total', help: 'Alerts newly raised, by code', labelNames: ['code'] as const, registers: [registry] })
   const capital = new Gauge({ name: 'halo_verify_required_capital_usd', help: 'Required capital in whole USD, rounded up (exact), by Prime; prime="total" for the sum', labelNames: ['prime'] as const, registers: [registry] })
+  const bookCapital = new Gauge({ name: 'halo_verify_portfolio_book_required_capital_usd', help: 'Required capital of a Portfolio Halo book in whole USD, rounded up (exact)', labelNames: ['book'] as const, registers: [registry] })
   const incomplete = new Gauge({ name: 'halo_verify_report_incomplete', help: '1 when a Core Halo value could not be fetched', registers: [registry] })
   const webhookFailures = new Counter({ name: 'halo_verify_webhook_failures_total', help: 'Webhook deliveries that failed after retries', registers: [registry] })
 
@@ -37,6 +38,8 @@ export function createVerifyMetrics(registry = new Registry()) {
       capital.reset()
       capital.set({ prime: 'total' }, wholeUsdUp(options.report.totals.requiredCapitalWad))
       for (const p of options.report.primes) capital.set({ prime: p.prime }, wholeUsdUp(p.requiredCapitalWad))
+      bookCapital.reset()
+      for (const b of options.report.portfolioBooks) bookCapital.set({ book: b.bookId }, wholeUsdUp(b.requiredCapitalWad))
       incomplete.set(options.report.totals.incomplete ? 1 : 0)
     },
   }

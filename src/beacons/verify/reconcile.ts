@@ -11,6 +11,8 @@ import type { Address } from 'viem'
 import { attestationContentHash } from '../../chain/attestation.js'
 import { onChainAttestationProblem } from '../../domain/attestation.js'
 import { offboardingRound } from '../../domain/sleeve.js'
+import { toPortfolioRiskBook } from './portfolio.js'
+import type { PortfolioBookRecord } from '../../synome/commands/portfolio/records.js'
 
 /** What lpla-verify reads from the Synome (read-only; see `synomeReader.ts` for the client adapter). */
 export interface VerifyReader {
@@ -20,6 +22,8 @@ export interface VerifyReader {
   attestations(): Promise<AttestationRecordView[]>
   coreHalos(): Promise<CoreHaloRecordView[]>
   haloClasses(): Promise<{ haloClass: string; facility: string | null }[]>
+  /** Portfolio Halo books (optional: a reader without them reports no Portfolio capital). */
+  portfolioBooks?(): Promise<PortfolioBookRecord[]>
 }
 
 export type RunVerifyParameters = {
@@ -78,7 +82,8 @@ export async function runVerify({ reader, chain, sources, now, primeAddresses = 
     extraAlerts.push(...(await verifyPositions({ chain, sleeves, units, facilityOf: (haloClass) => facilities.get(haloClass), usdc })))
     if (attestationRegistry) extraAlerts.push(...(await verifyOnChainAttestations({ chain, registry: attestationRegistry as Address, sleeves: sleeveRecords, attestations: attestationRecords })))
   }
-  const report = buildRiskReport({ framework, sleeves, units: units, coreHalos: valuations, extraAlerts, now })
+  const portfolioBooks = ((await reader.portfolioBooks?.()) ?? []).map(toPortfolioRiskBook)
+  const report = buildRiskReport({ framework, sleeves, units: units, coreHalos: valuations, portfolioBooks, extraAlerts, now })
   return { ok: true, report, positionsVerified: chain !== undefined }
 }
 

@@ -1,6 +1,7 @@
 import type { SynomeTransport } from '../../synome/client/types.js'
 import type { AttestationRecord, CoreHaloRecord, HaloClassRecord, RiskFrameworkRecord, SleeveRecord, UnitRecord } from '../../synome/records.js'
 import type { VerifyReader } from './reconcile.js'
+import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../../synome/commands/portfolio/records.js'
 
 /** Page size of list reads (the Synome's maximum). */
 const PAGE = 1000
@@ -31,6 +32,7 @@ export function synomeReader(client: Pick<SynomeTransport, 'list'>): VerifyReade
     units: () => all<UnitRecord>('unit'),
     attestations: () => all<AttestationRecord>('attestation'),
     coreHalos: () => all<CoreHaloRecord>('coreHalo'),
+    portfolioBooks: () => all<PortfolioBookRecord>(PORTFOLIO_BOOK),
     haloClasses: async () => (await all<HaloClassRecord>('haloClass')).map((c) => ({ haloClass: c.haloClass, facility: c.facility })),
   }
 }

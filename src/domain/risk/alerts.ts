@@ -49,11 +49,17 @@ export const ALERT_CODES = {
   FRAMEWORK_INVALID: 'critical',
   /** A Core Halo entry does not describe a usable data model. */
   CORE_HALO_ENTRY_INVALID: 'critical',
+  /** A Portfolio book's last NAV report is older than the framework's staleAfter; its CRR escalates. */
+  PORTFOLIO_NAV_STALE: 'warning',
+  /** The framework has no treatment of NAV-reported assets; Portfolio books are charged 100%. */
+  PORTFOLIO_TREATMENT_MISSING: 'critical',
+  /** A Portfolio book record does not balance or cannot be read; it is charged 100%. */
+  PORTFOLIO_BOOK_INVALID: 'critical',
 } as const
 
 export type AlertCode = keyof typeof ALERT_CODES
 export type AlertSeverity = (typeof ALERT_CODES)[AlertCode]
-export type AlertEntityType = 'sleeve' | 'unit' | 'coreHalo' | 'prime' | 'address' | 'framework'
+export type AlertEntityType = 'sleeve' | 'unit' | 'coreHalo' | 'prime' | 'address' | 'framework' | 'book'
 
 export type Alert = {
   code: AlertCode

@@ -109,6 +109,27 @@ export const RiskFrameworkSchema = z.strictObject({
       riskParametersSchemaVersion: z.string().min(1).optional(),
     })
     .default({ contentVersion: DEFAULT_ATTESTATION_CONTENT_VERSION }),
+  /**
+   * Portfolio Halos (issue 14): the treatment of NAV-reported assets — a book's assets as the
+   * asset manager values them, which nothing on chain can verify. Optional so frameworks
+   * published before Portfolio Halos still validate; without it a Portfolio book is charged
+   * 100% and PORTFOLIO_TREATMENT_MISSING is raised (src/domain/risk/portfolio.ts).
+   */
+  portfolio: z
+    .strictObject({
+      navReported: z.strictObject({
+        /** Stressed loss rate on the book's reported assets while the report is fresh. */
+        rate,
+        /** A book whose last NAV report is older than this is stale. */
+        staleAfter: positiveDuration,
+        /** Rate added per started `every` once stale (like missed re-attestation). */
+        stepRate: rate,
+        every: positiveDuration,
+        /** The escalated rate never exceeds this (nor 100%). */
+        maxRate: rate,
+      }),
+    })
+    .optional(),
   capitalFormula: z.strictObject({
     riskModels: z.record(z.string().min(1), riskModel),
     /** Per Prime and category: exposure above the cap carries 100% CRR. */

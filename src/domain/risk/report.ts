@@ -5,13 +5,14 @@ import { categoryPenalties, coreHaloCapital, type CoreHaloCapital } from './capi
 import type { CoreHalo } from './coreHalo.js'
 import { computeSleeveRisk, type SleeveRisk } from './crr.js'
 import type { RiskFramework } from './framework.js'
+import { computePortfolioBookRisk, type PortfolioBookRisk, type PortfolioRiskBook } from './portfolio.js'
 import type { RiskSleeve, RiskUnit } from './types.js'
 
 /** A Core Halo and the outcome of fetching its live value (a number, or the alert instead). */
 export type CoreHaloValuation = { coreHalo: CoreHalo; value: { ok: true; valueWad: bigint } | { ok: false; alert: Alert } }
 
 export type UnitRisk = { unitId: string; sleeveId: string; prime: string; principalWad: bigint; requiredCapitalWad: bigint }
-export type PrimeRisk = { prime: string; sleeveCapitalWad: bigint; coreHaloCapitalWad: bigint; categoryPenaltyWad: bigint; requiredCapitalWad: bigint; incomplete: boolean }
+export type PrimeRisk = { prime: string; sleeveCapitalWad: bigint; portfolioCapitalWad: bigint; coreHaloCapitalWad: bigint; categoryPenaltyWad: bigint; requiredCapitalWad: bigint; incomplete: boolean }
 
 export type RiskReport = {
   generatedAt: Date
@@ -20,6 +21,8 @@ export type RiskReport = {
   units: UnitRisk[]
   primes: PrimeRisk[]
   coreHalos: CoreHaloCapital[]
+  /** Portfolio Halo books with their units (src/domain/risk/portfolio.ts). */
+  portfolioBooks: PortfolioBookRisk[]
   alerts: Alert[]
   totals: { requiredCapitalWad: bigint; unattributedCapitalWad: bigint; incomplete: boolean }
 }
@@ -29,6 +32,7 @@ export type BuildRiskReportParameters = {
   sleeves: readonly RiskSleeve[]
   units: readonly RiskUnit[]
   coreHalos?: readonly CoreHaloValuation[]
+  portfolioBooks?: readonly PortfolioRiskBook[]
   /** Alerts found outside the pure rules (position verification). */
   extraAlerts?: readonly Alert[]
   now: Date
@@ -37,10 +41,11 @@ export type BuildRiskReportParameters = {
 /**
  * The full CRR report: per sleeve (state rules), per unit (pro-rata share of its sleeve by
  * principal; CLOSED units carry nothing), per Core Halo (capital formula on live value), per
- * Prime (its units + its Core Halos + category-cap penalties). A Core Halo whose value could not
+ * Prime (its units + its Portfolio unit shares + its Core Halos + category-cap penalties), per
+ * Portfolio book and unit (NAV-reported assets, src/domain/risk/portfolio.ts). A Core Halo whose value could not
  * be fetched contributes no number: its Prime and the total are marked incomplete.
  */
-export function buildRiskReport({ framework, sleeves, units, coreHalos = [], extraAlerts = [], now }: BuildRiskReportParameters): RiskReport {
+export function buildRiskReport({ framework, sleeves, units, coreHalos = [], portfolioBooks = [], extraAlerts = [], now }: BuildRiskReportParameters): RiskReport {
   const alerts: Alert[] = []
   const sleeveRisks = sleeves.map((sleeve) => computeSleeveRisk({ framework, sleeve, now }))
   for (const s of sleeveRisks) alerts.push(...s.alerts)
@@ -56,7 +61,7 @@ export function buildRiskReport({ framework, sleeves, units, coreHalos = [], ext
   const primeOf = (key: string) => {
     const id = key.toLowerCase()
     let entry = primes.get(id)
-    if (!entry) primes.set(id, (entry = { prime: id, sleeveCapitalWad: 0n, coreHaloCapitalWad: 0n, categoryPenaltyWad: 0n, requiredCapitalWad: 0n, incomplete: false }))
+    if (!entry) primes.set(id, (entry = { prime: id, sleeveCapitalWad: 0n, portfolioCapitalWad: 0n, coreHaloCapitalWad: 0n, categoryPenaltyWad: 0n, requiredCapitalWad: 0n, incomplete: false }))
     return entry
   }
 
@@ -75,6 +80,16 @@ export function buildRiskReport({ framework, sleeves, units, coreHalos = [], ext
       unitRisks.push({ unitId: unit.unitId, sleeveId: unit.sleeveId, prime: unit.depositor.toLowerCase(), principalWad: principals[i]!, requiredCapitalWad })
       primeOf(unit.depositor).sleeveCapitalWad += requiredCapitalWad
     })
+  }
+
+  const portfolioRisks = portfolioBooks.map((input) => computePortfolioBookRisk({ framework, input, now }))
+  for (const book of portfolioRisks) {
+    alerts.push(...book.alerts)
+    unattributedCapitalWad += book.requiredCapitalWad - book.units.reduce((sum, u) => sum + u.requiredCapitalWad, 0n)
+    for (const unit of book.units) {
+      unattributedCapitalWad += unit.unattributedCapitalWad
+      for (const p of unit.primes) primeOf(p.prime).portfolioCapitalWad += p.requiredCapitalWad
+    }
   }
 
   const coreHaloRisks: CoreHaloCapital[] = []
@@ -97,7 +112,7 @@ export function buildRiskReport({ framework, sleeves, units, coreHalos = [], ext
 
   let requiredCapitalWad = unattributedCapitalWad
   for (const p of primes.values()) {
-    p.requiredCapitalWad = p.sleeveCapitalWad + p.coreHaloCapitalWad + p.categoryPenaltyWad
+    p.requiredCapitalWad = p.sleeveCapitalWad + p.portfolioCapitalWad + p.coreHaloCapitalWad + p.categoryPenaltyWad
     requiredCapitalWad += p.requiredCapitalWad
   }
   return {
@@ -107,6 +122,7 @@ export function buildRiskReport({ framework, sleeves, units, coreHalos = [], ext
     units: unitRisks,
     primes: [...primes.values()].sort((a, b) => a.prime.localeCompare(b.prime)),
     coreHalos: coreHaloRisks,
+    portfolioBooks: portfolioRisks,
     alerts,
     totals: { requiredCapitalWad, unattributedCapitalWad, incomplete: coreHaloRisks.some((c) => !c.ok) },
   }
@@ -133,12 +149,32 @@ export function riskReportToJson(report: RiskReport) {
       reattestationDueAt: s.reattestation?.dueAt?.toISOString() ?? null,
     })),
     units: report.units.map((u) => ({ unitId: u.unitId, sleeveId: u.sleeveId, prime: u.prime, principal: usd(u.principalWad), requiredCapitalUsd: usd(u.requiredCapitalWad) })),
-    primes: report.primes.map((p) => ({ prime: p.prime, sleeveCapitalUsd: usd(p.sleeveCapitalWad), coreHaloCapitalUsd: usd(p.coreHaloCapitalWad), categoryPenaltyUsd: usd(p.categoryPenaltyWad), requiredCapitalUsd: usd(p.requiredCapitalWad), incomplete: p.incomplete })),
+    primes: report.primes.map((p) => ({ prime: p.prime, sleeveCapitalUsd: usd(p.sleeveCapitalWad), portfolioCapitalUsd: usd(p.portfolioCapitalWad), coreHaloCapitalUsd: usd(p.coreHaloCapitalWad), categoryPenaltyUsd: usd(p.categoryPenaltyWad), requiredCapitalUsd: usd(p.requiredCapitalWad), incomplete: p.incomplete })),
     coreHalos: report.coreHalos.map((c) =>
       c.ok
         ? { coreHaloId: c.coreHaloId, parentPrime: c.parentPrime, category: c.category, valueUsd: usd(c.valueWad), crr: usd(c.rateWad), requiredCapitalUsd: usd(c.capitalWad) }
         : { coreHaloId: c.coreHaloId, parentPrime: c.parentPrime, valueUsd: null, crr: null, requiredCapitalUsd: null, alert: c.alert.code },
     ),
+    portfolioBooks: report.portfolioBooks.map((b) => ({
+      bookId: b.bookId,
+      classId: b.classId,
+      assetsUsd: usd(b.assetsWad),
+      lastReportAt: b.lastReportAt.toISOString(),
+      stale: b.stale,
+      crr: usd(b.crrWad),
+      baseCrr: usd(b.baseRateWad),
+      escalation: usd(b.escalationWad),
+      requiredCapitalUsd: usd(b.requiredCapitalWad),
+      units: b.units.map((u) => ({
+        unitId: u.unitId,
+        rank: u.rank,
+        navUsd: usd(u.navWad),
+        crr: usd(u.crrWad),
+        requiredCapitalUsd: usd(u.requiredCapitalWad),
+        unattributedCapitalUsd: usd(u.unattributedCapitalWad),
+        primes: u.primes.map((p) => ({ prime: p.prime, shares: usd(p.sharesWad), requiredCapitalUsd: usd(p.requiredCapitalWad) })),
+      })),
+    })),
     alerts: report.alerts,
   }
 }

@@ -6,7 +6,8 @@
  * - `simulator` (devnets and tests, simulator.ts): a manager that takes subscriptions,
  *   reports NAV daily, returns redemptions after a delay, and can be told to lose value, miss
  *   reports or delay a redemption.
- * - `webhook` (a real manager posting signed reports): not built yet, see docs/portfolio.md.
+ * - `webhook` (a real manager posting EIP-712 signed reports over HTTP, webhook.ts): reports
+ *   are admitted by `admitManagerReport` (src/domain/portfolio/managerReport.ts) and journaled.
  *
  * Amounts are base units of the book's asset (bigint); times are Dates / ISO strings.
  */

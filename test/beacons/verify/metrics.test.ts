@@ -5,8 +5,12 @@ import type { RiskReport } from '../../../src/domain/risk/report.js'
 
 const wad = (value: string) => parseUnitsExact(value, 18)
 /** Only what the metrics read from a report. */
-const report = (totalWad: bigint, primes: Record<string, bigint>) =>
-  ({ totals: { requiredCapitalWad: totalWad, unattributedCapitalWad: 0n, incomplete: false }, primes: Object.entries(primes).map(([prime, requiredCapitalWad]) => ({ prime, requiredCapitalWad })) }) as unknown as RiskReport
+const report = (totalWad: bigint, primes: Record<string, bigint>, books: Record<string, bigint> = {}) =>
+  ({
+    totals: { requiredCapitalWad: totalWad, unattributedCapitalWad: 0n, incomplete: false },
+    primes: Object.entries(primes).map(([prime, requiredCapitalWad]) => ({ prime, requiredCapitalWad })),
+    portfolioBooks: Object.entries(books).map(([bookId, requiredCapitalWad]) => ({ bookId, requiredCapitalWad })),
+  }) as unknown as RiskReport
 
 /** The sample value as written in the exposition text. */
 function sample(text: string, prime: string): string {
@@ -26,6 +30,14 @@ describe('lpla-verify metrics never put an amount through a float', () => {
     expect(sample(text, '0xprime')).toBe('2500000001')
     // What the scraper stores (float64) is the same integer: no rounding anywhere.
     expect(BigInt(Number(sample(text, 'total')))).toBe(12_345_678_902n)
+  })
+
+  it('a Portfolio book’s required capital is exported in whole USD, rounded up (18,000,000.000000000000000001 → 18,000,001)', async () => {
+    const metrics = createVerifyMetrics()
+    metrics.record({ alerts: [], raisedNow: [], report: report(0n, {}, { alpha: wad('18000000') + 1n, beta: wad('9000000') }), seconds: 0, at: new Date() })
+    const text = await metrics.registry.metrics()
+    expect(text).toContain('halo_verify_portfolio_book_required_capital_usd{book="alpha"} 18000001')
+    expect(text).toContain('halo_verify_portfolio_book_required_capital_usd{book="beta"} 9000000')
   })
 
   it('whole USD rounds up only a fraction (1,580,000.25 → 1,580,001; 200,000 stays 200,000; 0 stays 0)', () => {

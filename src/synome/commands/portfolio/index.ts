@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { PreconditionFailedError } from '../../../domain/errors.js'
+import { InvalidInputError, PreconditionFailedError } from '../../../domain/errors.js'
+import { allocateProRata } from '../../../domain/proRata.js'
 import { formatUnitsExact, parseUnitsExact } from '../../../domain/money.js'
 import { applyNavReport, assertBalanced, openBook, redeem, subscribe, type HaloBook } from '../../../domain/portfolio/book.js'
 import { refuseExisting } from '../helpers.js'
@@ -68,7 +69,7 @@ export const createPortfolioBook = defineCommand({
     })
     const base: PortfolioBookRecord = {
       classId: payload.classId, bookId: payload.bookId, accrualSeconds: payload.accrualSeconds, assets: '0', lastReportAt: ctx.now.toISOString(),
-      units: payload.units.map((u) => ({ unitId: u.unitId, rank: u.rank, yield: u.yield, warningSignals: u.warningSignals, shares: '0', nav: '0', unaccruedGain: '0', accrualStartAt: ctx.now.toISOString() })),
+      units: payload.units.map((u) => ({ unitId: u.unitId, rank: u.rank, yield: u.yield, warningSignals: u.warningSignals, ...(u.migrationPath ? { migrationPath: u.migrationPath } : {}), shares: '0', nav: '0', unaccruedGain: '0', accrualStartAt: ctx.now.toISOString() })),
     }
     putBook(state, recordOf(base, book))
     for (const unit of payload.units) state.put({ type: PORTFOLIO_UNIT, id: unit.unitId, data: { unitId: unit.unitId, bookId: payload.bookId, classId: payload.classId }, haloClass: payload.classId })
@@ -140,11 +141,35 @@ export const recordPortfolioNavReport = defineCommand({
   },
 })
 
+const primeFlow = z.strictObject({ prime: z.string().min(1).max(128), subscribed: decimalString, redeemedShares: decimalString })
+
+/**
+ * Shares per Prime after a settlement: the minted shares split pro rata by what each Prime
+ * subscribed (exact: allocateProRata), redeemed shares taken from each Prime's holding. Refused
+ * if the breakdown does not add up to the totals or a Prime redeems more than it holds.
+ */
+function nextHolders(previous: Record<string, string> | undefined, byPrime: readonly z.output<typeof primeFlow>[], totals: { subscribed: bigint; redeemedShares: bigint; sharesMinted: bigint }): Record<string, string> {
+  const flows = byPrime.map((f) => ({ prime: f.prime.toLowerCase(), subscribed: amount(f.subscribed, 'byPrime.subscribed'), redeemedShares: amount(f.redeemedShares, 'byPrime.redeemedShares') }))
+  if (new Set(flows.map((f) => f.prime)).size !== flows.length) throw new InvalidInputError('byPrime names a Prime twice', { meta: { field: 'byPrime' } })
+  const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n)
+  if (sum(flows.map((f) => f.subscribed)) !== totals.subscribed || sum(flows.map((f) => f.redeemedShares)) !== totals.redeemedShares) {
+    throw new PreconditionFailedError('byPrime does not add up to the settlement', { meta: { gate: 'SETTLEMENT_BREAKDOWN_MISMATCH' } })
+  }
+  const holders = new Map(Object.entries(previous ?? {}).map(([prime, shares]) => [prime, amount(shares, 'holders')]))
+  const minted = allocateProRata(totals.sharesMinted, flows.map((f) => f.subscribed))
+  flows.forEach((f, i) => {
+    const held = (holders.get(f.prime) ?? 0n) + minted[i]!
+    if (f.redeemedShares > held) throw new PreconditionFailedError(`Prime ${f.prime} redeems more shares than it holds`, { details: `${text(f.redeemedShares)} > ${text(held)}`, meta: { gate: 'PRIME_SHARES_EXCEEDED', prime: f.prime } })
+    holders.set(f.prime, held - f.redeemedShares)
+  })
+  return Object.fromEntries([...holders].filter(([, shares]) => shares > 0n).sort(([a], [b]) => a.localeCompare(b)).map(([prime, shares]) => [prime, text(shares)]))
+}
+
 export const recordPortfolioSettlement = defineCommand({
   name: 'recordPortfolioSettlement',
   role: 'lcts',
-  summary: 'Record one settlement of a unit (subscribed amount in, shares redeemed out) at the book’s price; once per unit and epoch',
-  schema: z.strictObject({ bookId: entityId, unitId: entityId, epoch, settledAt: z.iso.datetime(), subscribed: decimalString, redeemedShares: decimalString, decision: settlementDecisionSchema.optional() }),
+  summary: 'Record one settlement of a unit (subscribed amount in, shares redeemed out, optionally per Prime, with the lpha-lcts decision) at the book’s price; once per unit and epoch',
+  schema: z.strictObject({ bookId: entityId, unitId: entityId, epoch, settledAt: z.iso.datetime(), subscribed: decimalString, redeemedShares: decimalString, byPrime: z.array(primeFlow).min(1).max(64).optional(), decision: settlementDecisionSchema.optional() }),
   async target(state, payload) {
     const book = await loadBook(state, payload.bookId)
     return { type: PORTFOLIO_BOOK, id: payload.bookId, haloClass: book.classId }
@@ -162,7 +187,12 @@ export const recordPortfolioSettlement = defineCommand({
     if (subscribed > 0n) ({ book, sharesMinted } = subscribe({ book, unitId: payload.unitId, amount: subscribed, at }))
     if (redeemedShares > 0n) ({ book, amountPaid } = redeem({ book, unitId: payload.unitId, shares: redeemedShares, at }))
     assertBalanced(book)
-    putBook(state, recordOf(previous, book))
+    let next = recordOf(previous, book)
+    if (payload.byPrime) {
+      const holders = nextHolders(previous.units.find((u) => u.unitId === payload.unitId)?.holders, payload.byPrime, { subscribed, redeemedShares, sharesMinted })
+      next = { ...next, units: next.units.map((u) => (u.unitId === payload.unitId ? { ...u, holders } : u)) }
+    }
+    putBook(state, next)
     state.put({ type: PORTFOLIO_SETTLEMENT, id, haloClass: previous.classId, data: { ...payload, sharesMinted: text(sharesMinted), amountPaid: text(amountPaid) } })
     return { id, sharesMinted: text(sharesMinted), amountPaid: text(amountPaid) }
   },

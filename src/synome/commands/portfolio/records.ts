@@ -29,7 +29,14 @@ export const warningSignalsSchema = z.strictObject({
   navReport: z.strictObject({ maxAgeSeconds: z.number().int().positive() }).optional(),
   redemption: z.strictObject({ maxDelaySeconds: z.number().int().positive() }).optional(),
 })
-export const unitTermsSchema = z.strictObject({ unitId: entityId, rank: z.number().int().min(0).max(16), yield: yieldTermsSchema, warningSignals: warningSignalsSchema })
+export const unitTermsSchema = z.strictObject({
+  unitId: entityId,
+  rank: z.number().int().min(0).max(16),
+  yield: yieldTermsSchema,
+  warningSignals: warningSignalsSchema,
+  /** The Unit Artifact's migration path (seed 000 "Emergency Procedures"): where the unit's assets move if the structure must be left; the runbook follows it. */
+  migrationPath: z.string().min(1).max(500).optional(),
+})
 
 export type PortfolioClassRecord = { classId: string; name: string; createdAt: string }
 
@@ -38,10 +45,18 @@ export type PortfolioUnitRecord = {
   rank: number
   yield: z.output<typeof yieldTermsSchema>
   warningSignals: z.output<typeof warningSignalsSchema>
+  /** The Unit Artifact's migration path, when the book was opened with one. */
+  migrationPath?: string | undefined
   shares: string
   nav: string
   unaccruedGain: string
   accrualStartAt: string
+  /**
+   * Unit shares held per Prime, when lpha-lcts records who subscribed and redeemed
+   * (`byPrime` on recordPortfolioSettlement). Σ holders ≤ shares; the rest is unattributed.
+   * Absent in records written before holders were tracked.
+   */
+  holders?: Record<string, string> | undefined
 }
 export type PortfolioBookRecord = {
   classId: string
