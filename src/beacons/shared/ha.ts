@@ -145,7 +145,9 @@ export class LeaseKeeper {
     } catch (error) {
       const code = isBaseError(error) ? error.code : undefined
       if (code === 'LEASE_HELD') {
-        this.#leader = (error as { meta?: { holder?: string } }).meta?.holder
+        const leader = (error as { meta?: { holder?: string } }).meta?.holder
+        if (leader !== this.#leader) log.info({ lease: this.name, holder: this.holder, leader }, 'lease held by another instance: standby')
+        this.#leader = leader
         const epoch = (error as { meta?: { epoch?: number } }).meta?.epoch
         if (epoch !== undefined) metrics?.epoch.set({ lease: this.name }, epoch)
       } else if (code === 'LEASE_LOST') this.#lose('refused', (error as Error).message)
