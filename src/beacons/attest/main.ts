@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
+import { haConfigSchema, startBeaconHa } from '../shared/ha.js'
 import { runTickLoop } from '../shared/tickLoop.js'
 import { evidenceSchemas } from './policy.js'
 import { attestTick, type AttestIdentity } from './reconcile.js'
@@ -30,6 +31,8 @@ export const attestBeaconConfigSchema = z.strictObject({
   /** `wall` or chain time plus an offset (needs rpcUrl). */
   clock: z.union([z.literal('wall'), z.strictObject({ rpcUrl: z.url(), chainOffsetSeconds: z.number().int() })]).default('wall'),
   intervalSeconds: z.number().positive().default(60),
+  /** Run as one of several instances; only the lease holder posts (src/beacons/shared/ha.ts). */
+  ha: haConfigSchema.optional(),
 })
 export type AttestBeaconConfig = z.output<typeof attestBeaconConfigSchema>
 
@@ -58,24 +61,31 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
     return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
   }
   let synome: SynomeClient
+  let leaseClient: SynomeClient | undefined
   let close = async () => {}
   if ('url' in config.synome) {
-    synome = createHttpClient({ url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current })
+    const httpParameters = { url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current }
+    synome = createHttpClient(httpParameters)
+    if (config.ha) leaseClient = createHttpClient({ ...httpParameters, timeoutMs: Math.max(250, Math.round(config.ha.renewIntervalSeconds * 1000)) })
   } else {
     const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     close = () => service.close()
     synome = createInProcessClient({ service, account, clock: () => current })
   }
   const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
+  const ha = config.ha ? await startBeaconHa({ config: config.ha, defaultLeaseName: `lpha-attest:${config.haloClass}`, synome, leaseClient, log }) : undefined
+  const acting = ha?.synome ?? synome
+  const tick = async () => attestTick({ synome: acting, identity, rules: config.rules, now: await now(), log })
   try {
     await runTickLoop({
-      tick: async () => attestTick({ synome, identity, rules: config.rules, now: await now(), log }),
+      tick: ha ? ha.gate(tick, () => []) : tick,
       summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
       intervalSeconds: config.intervalSeconds,
       once: options.once,
       log,
     })
   } finally {
+    await ha?.close()
     await close()
   }
 }
