@@ -78,17 +78,16 @@ function checkTtl(ttlMs: number): void {
 export type AcquireLeaseParameters = { lease: Lease | undefined; signer: string; name: string; holder: string; ttlMs: number; now: Date; issuedAt: Date }
 
 /**
- * Take the lease: free or lapsed → a new epoch for `holder`; already `holder`'s and live → the
- * same epoch, renewed (an instance that restarted with the same holder id keeps it); another's
- * and live → LeaseHeldError.
+ * Take the lease: free, lapsed, or live but already `holder`'s → a new epoch for `holder` (an
+ * instance restarted under the same holder id starts a new term, so a stale copy of it still
+ * holding the old epoch is fenced); another's and live → LeaseHeldError.
  */
 export function acquireLease(p: AcquireLeaseParameters): { lease: Lease; takeover: boolean } {
   checkTtl(p.ttlMs)
   checkRequestOrder(p.lease, p.holder, p.issuedAt)
   const expiresAt = new Date(p.now.getTime() + p.ttlMs)
   const holder = leaseHolderAt(p.lease, p.now)
-  if (p.lease && holder === p.holder) return { lease: { ...p.lease, renewedAt: p.now, expiresAt, lastRequestAt: p.issuedAt }, takeover: false }
-  if (p.lease && holder !== undefined) {
+  if (p.lease && holder !== undefined && holder !== p.holder) {
     throw new LeaseHeldError(`lease ${p.name} is held by ${holder} until ${p.lease.expiresAt.toISOString()}`, { meta: { name: p.name, holder, epoch: p.lease.epoch, expiresAt: p.lease.expiresAt.toISOString() } })
   }
   // A lapsed lease taken by a different instance is a takeover; the first acquire or the same instance coming back is not.

@@ -23,10 +23,12 @@ describe('beacon lease rule', () => {
     expect({ holder: next.lease.holder, epoch: next.lease.epoch, takeover: next.takeover, takeovers: next.lease.takeovers }).toEqual({ holder: 'b', epoch: 2, takeover: true, takeovers: 1 })
   })
 
-  it('the holder acquiring again keeps its epoch; a lapsed lease re-taken by the same holder gets a new epoch', () => {
+  it('acquiring again under the same holder id is a new term (epoch + 1), not a takeover: a stale copy with that id is fenced', () => {
     const { lease } = acquired('a', 0)
-    expect(acquired('a', 2, lease).lease.epoch).toBe(1)
-    expect(acquired('a', 5, lease)).toMatchObject({ lease: { epoch: 2 }, takeover: false })
+    const again = acquired('a', 2, lease)
+    expect({ epoch: again.lease.epoch, takeover: again.takeover }).toEqual({ epoch: 2, takeover: false })
+    expect(() => checkFence({ leases: [again.lease], token: { name: base.name, epoch: 1 }, now: t(3) })).toThrow(LeaseFencedError)
+    expect(acquired('a', 7, again.lease)).toMatchObject({ lease: { epoch: 3 }, takeover: false })
   })
 
   it('renew extends only the live lease of that holder and epoch', () => {
