@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { startStack } from '../devnet/up.js'
 import { DEFAULT_STATE_DIR } from '../devnet/stateFile.js'
 
-type UpFlags = { rpcUrl?: string; databaseUrl?: string; stateDir: string; synomePort: string; dashboardPort: string; interval: string }
+type UpFlags = { rpcUrl?: string; databaseUrl?: string; stateDir: string; synomePort: string; dashboardPort: string; interval: string; ha?: boolean }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 const say = (line: string) => void process.stdout.write(`${line}\n`)
@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--synome-port <port>', 'Synome HTTP port (0 = any free port)', '8787')
     .option('--dashboard-port <port>', 'dashboard HTTP port (0 = any free port)', '8790')
     .option('--interval <seconds>', 'seconds between beacon ticks', '2')
+    .option('--ha', 'two instances of lpha-nfat and lpha-attest, one acting through a Synome lease (docs/beacons.md, High availability)')
     .action(async (flags: UpFlags) => {
       let stop: (() => Promise<void>) | undefined
       let stopping: Promise<void> | undefined
@@ -39,6 +40,7 @@ export function register(program: Command): void {
         synomePort: Number(flags.synomePort),
         dashboardPort: Number(flags.dashboardPort),
         beaconIntervalSeconds: Number(flags.interval),
+        ha: flags.ha === true,
         onProgress: (m) => say(`… ${m}`),
         log: (line) => say(`[supervisor] ${line}`),
       })

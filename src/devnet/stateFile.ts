@@ -15,6 +15,8 @@ export type StackState = {
   components: ComponentStatus[]
   /** The read-only dashboard `halo up` serves beside the devnet. */
   dashboard?: { url: string } | null
+  /** `halo up --ha`: the lease each beacon instance (component name = lease holder id) competes for. */
+  ha?: { leases: Record<string, string> } | null
 }
 
 export const DEFAULT_STATE_DIR = './data/devnet'

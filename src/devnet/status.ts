@@ -3,6 +3,7 @@ import { createVerifyChain } from '../beacons/verify/chain.js'
 import { runVerify } from '../beacons/verify/reconcile.js'
 import { synomeReader } from '../beacons/verify/synomeReader.js'
 import { createHttpClient } from '../synome/client/index.js'
+import type { LeaseView } from '../synome/leases.js'
 import { readStackState, type StackState } from './stateFile.js'
 
 /**
@@ -18,13 +19,23 @@ export type StackStatus = {
   synome: { ok: boolean; url: string | null; position: number | null; backend: string | null; error?: string }
   /** The read-only dashboard `halo up` serves (null: none recorded). */
   dashboard: { ok: boolean; url: string } | null
-  components: Array<{ name: string; ok: boolean; pid: number | null; status: string; restarts: number; url?: string | undefined; logFile: string }>
+  components: Array<{ name: string; ok: boolean; pid: number | null; status: string; restarts: number; url?: string | undefined; logFile: string; lease?: ComponentLease | undefined }>
   alerts: Array<{ code: string; severity: string; entity: string; message: string }>
   contracts: Record<string, string> | null
   timelock: StackState['timelock']
 }
 
 const TIMEOUT_MS = 3_000
+
+/** `halo up --ha`: an instance is the leader when the Synome says its lease is live and held by it; else standby. */
+export type ComponentLease = { name: string; role: 'leader' | 'standby'; epoch: number | null; leader: string | null; takeovers: number }
+
+export function componentLease(component: string, leaseName: string | undefined, leases: readonly LeaseView[]): ComponentLease | undefined {
+  if (!leaseName) return undefined
+  const lease = leases.find((l) => l.name === leaseName)
+  const leader = lease?.live ? lease.holder : null
+  return { name: leaseName, role: leader === component ? 'leader' : 'standby', epoch: lease?.epoch ?? null, leader, takeovers: lease?.takeovers ?? 0 }
+}
 
 export function pidAlive(pid: number | null | undefined): boolean {
   if (!pid) return false
@@ -76,11 +87,12 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
     synome.error = (error as Error).message
   }
 
+  const leases: LeaseView[] = state.ha && synome.ok ? await createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS }).leases().catch(() => []) : []
   const components = await Promise.all(
     state.components.map(async (c) => {
       const alive = c.status === 'running' && pidAlive(c.pid)
       const ok = alive && (c.url ? await reachable(c.url) : true)
-      return { name: c.name, ok, pid: c.pid, status: c.status, restarts: c.restarts, url: c.url, logFile: c.logFile }
+      return { name: c.name, ok, pid: c.pid, status: c.status, restarts: c.restarts, url: c.url, logFile: c.logFile, lease: componentLease(c.name, state.ha?.leases[c.name], leases) }
     }),
   )
 
@@ -100,7 +112,10 @@ export function formatStatus(s: StackStatus): string {
   lines.push(`  ${mark(s.chain.ok)} chain       ${s.chain.rpcUrl ?? '-'}  height ${s.chain.height ?? '-'}${s.chain.error ? `  (${s.chain.error})` : ''}`)
   lines.push(`  ${mark(s.synome.ok)} synome      ${s.synome.url ?? '-'}  position ${s.synome.position ?? '-'}  (${s.synome.backend ?? '-'})${s.synome.error ? `  (${s.synome.error})` : ''}`)
   if (s.dashboard) lines.push(`  ${mark(s.dashboard.ok)} dashboard   ${s.dashboard.url}`)
-  for (const c of s.components) lines.push(`  ${mark(c.ok)} ${c.name.padEnd(11)} pid ${c.pid ?? '-'}  ${c.status}, ${c.restarts} restart(s)${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
+  for (const c of s.components) {
+    const lease = c.lease ? `  ${c.lease.role} (lease ${c.lease.name} epoch ${c.lease.epoch ?? '-'}, ${c.lease.takeovers} takeover(s))` : ''
+    lines.push(`  ${mark(c.ok)} ${c.name.padEnd(11)} pid ${c.pid ?? '-'}  ${c.status}, ${c.restarts} restart(s)${lease}${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
+  }
   if (s.timelock) lines.push(`  timelock delay ${s.timelock.delaySeconds} s (${s.timelock.note})`)
   lines.push(s.alerts.length === 0 ? '  open alerts: none' : `  open alerts (${s.alerts.length}):`)
   for (const a of s.alerts) lines.push(`    ${a.severity} ${a.code} ${a.entity}: ${a.message}`)

@@ -26,6 +26,8 @@ import { createSupervisor, type Supervisor } from './supervisor.js'
 
 export const HALO_CLASS = 'facility-A'
 const DAY = 86_400
+/** `--ha` lease TTL: a standby acts within TTL + TTL/5 (+ one tick) after the leader stops. */
+const HA_TTL_SECONDS = 5
 
 export type StartStackParameters = {
   stateDir: string
@@ -38,6 +40,8 @@ export type StartStackParameters = {
   /** Seconds between beacon ticks. */
   beaconIntervalSeconds?: number
   maxRestarts?: number
+  /** Two instances of each writing beacon (lpha-nfat, lpha-attest), one acting through a lease. */
+  ha?: boolean | undefined
   onProgress?: (message: string) => void
   log?: (line: string) => void
 }
@@ -156,13 +160,19 @@ export async function startStack(p: StartStackParameters) {
       chmodSync(file, 0o600) // holds a (public, devnet-only) key
       return file
     }
-    const nfatConfig = configFile('lpha-nfat', {
+    // HA: each instance gets its own config (holder id = its component name, own state dir);
+    // the lease, the fencing and the tx journals are in the Synome.
+    const instances = p.ha ? [1, 2] : [0]
+    const instanceName = (beacon: string, n: number) => (n === 0 ? beacon : `${beacon}#${n}`)
+    const haOf = (beacon: string, n: number) => (n === 0 ? {} : { ha: { holder: instanceName(beacon, n), ttlSeconds: HA_TTL_SECONDS } })
+    if (p.ha) state.ha = { leases: {} }
+    const nfatConfigOf = (n: number) => configFile(instanceName('lpha-nfat', n).replace('#', '-'), {
       haloClass: HALO_CLASS,
       rpcUrl,
       privateKey: privateKey(relayer),
       synome: { url: server.url },
       chain: { facility: deployment.facility, controller: deployment.pau.controller, rateLimits: deployment.pau.rateLimits, almProxy: deployment.almProxy, usdc: deployment.usdc, offRamp: deployment.offRamp, fromBlock: deployment.fromBlock.toString(), finalityDepth: 0 },
-      stateDir: join(stateDir, 'lpha-nfat'),
+      stateDir: join(stateDir, instanceName('lpha-nfat', n).replace('#', '-')),
       policy: { sleeveIdPrefix: 'sleeve-', firstSleeveNumber: 7, pipeline: [1, 2, 3].map((n) => ({ name: `senior-secured-${n}`, amount: '25000000' })), minUnits: 2, maxFillWaitSeconds: 14 * DAY, minUnitAmount: '1000000', splitDepositorQueue: true, maxUnitShareBps: 5000 },
       dealTerms: { apy: '0.05', termDays: 180 },
       primes: {},
@@ -171,8 +181,9 @@ export async function startStack(p: StartStackParameters) {
       bank: { kind: 'simulator', receiptDelaySeconds: 20 * 3600, onRampPrivateKey: privateKey(deployer) },
       clock: { chainOffsetSeconds: 0 },
       intervalSeconds: interval,
+      ...haOf('lpha-nfat', n),
     })
-    const attestConfig = configFile('lpha-attest', {
+    const attestConfigOf = (n: number) => configFile(instanceName('lpha-attest', n).replace('#', '-'), {
       haloClass: HALO_CLASS,
       privateKey: privateKey(attestor),
       synome: { url: server.url },
@@ -182,6 +193,7 @@ export async function startStack(p: StartStackParameters) {
       clock: { rpcUrl, chainOffsetSeconds: 0 },
       onChain: { rpcUrl, registry: deployment.attestationRegistry, stateDir: join(stateDir, 'lpha-attest'), finalityDepth: 0 },
       intervalSeconds: interval,
+      ...haOf('lpha-attest', n),
     })
 
     supervisor = createSupervisor({
@@ -195,8 +207,14 @@ export async function startStack(p: StartStackParameters) {
     const halo = [join(projectRoot, 'bin/halo.mjs')]
     const logFile = (name: string) => join(stateDir, 'logs', `${name}.log`)
     progress('starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify')
-    supervisor.start({ name: 'lpha-nfat', command: process.execPath, args: [...halo, 'beacon', 'nfat', '--config', nfatConfig], logFile: logFile('lpha-nfat') })
-    supervisor.start({ name: 'lpha-attest', command: process.execPath, args: [...halo, 'beacon', 'attest', '--config', attestConfig], logFile: logFile('lpha-attest') })
+    for (const n of instances) {
+      const nfat = instanceName('lpha-nfat', n)
+      const attest = instanceName('lpha-attest', n)
+      supervisor.start({ name: nfat, command: process.execPath, args: [...halo, 'beacon', 'nfat', '--config', nfatConfigOf(n)], logFile: logFile(nfat.replace('#', '-')) })
+      supervisor.start({ name: attest, command: process.execPath, args: [...halo, 'beacon', 'attest', '--config', attestConfigOf(n)], logFile: logFile(attest.replace('#', '-')) })
+      if (state.ha) Object.assign(state.ha.leases, { [nfat]: `lpha-nfat:${HALO_CLASS}`, [attest]: `lpha-attest:${HALO_CLASS}` })
+    }
+    save()
     const metricsPort = await freePort()
     supervisor.start({
       name: 'lpla-verify',

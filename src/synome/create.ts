@@ -23,6 +23,8 @@ export type CreateSynomeParameters = {
   maxConnections?: number | undefined
   /** issuedAt window for new commands (default 600 s before, 60 s after the clock); false = off. */
   freshness?: FreshnessWindow | false | undefined
+  /** Clock of beacon leases (default: wall clock). */
+  leaseClock?: (() => Date) | undefined
 }
 
 export const DEFAULT_DATA_DIR = './data/synome'
@@ -38,7 +40,7 @@ export async function createSynome(parameters: CreateSynomeParameters = {}): Pro
   const { sql, release } = await openSql(parameters)
   let service: SynomeService
   try {
-    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness })
+    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, leaseClock: parameters.leaseClock })
   } catch (error) {
     await sql.close().catch(() => {})
     release()

@@ -9,6 +9,7 @@ import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
 import { IdempotencyConflictError, StoreError } from './errors.js'
+import { LeaseStore } from './leases.js'
 import { toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
 import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
@@ -45,6 +46,8 @@ export type SynomeServiceOptions = {
    * `false` turns the check off (a devnet whose signers run on a moved chain clock).
    */
   freshness?: FreshnessWindow | false | undefined
+  /** The clock of beacon leases (default: wall clock — a devnet moving the command clock must not lapse every lease). */
+  leaseClock?: (() => Date) | undefined
 }
 
 /** Serialises appends: one hash-chain head, positions committed in order. */
@@ -82,6 +85,8 @@ export class SynomeService extends SynomeReads {
   private readonly clock: () => Date
   private readonly registry: ReadonlyMap<string, CommandHandler>
   private readonly freshness: FreshnessWindow | false
+  /** Beacon leases, fencing and journals (migration 4). */
+  readonly leases: LeaseStore
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql)
@@ -89,6 +94,7 @@ export class SynomeService extends SynomeReads {
     this.freshness = options.freshness ?? DEFAULT_FRESHNESS_WINDOW
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
     this.registry = buildRegistry(options.commands)
+    this.leases = new LeaseStore(options.sql, this.chainId, options.leaseClock)
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -135,6 +141,9 @@ export class SynomeService extends SynomeReads {
     }
     return this.sql.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+      // The fencing gate, in the append's transaction (see LeaseStore.fence): a deposed beacon
+      // instance's command is refused before anything else, a replay of its old key included.
+      await this.leases.fence(tx, actor, signed.lease)
       return this.append(tx, handler, envelope)
     })
   }

@@ -32,6 +32,11 @@ export type SignedCommand = {
   expectedVersion?: number | undefined
   signer: Address
   signature: Hex
+  /**
+   * The fencing token of the signer's beacon lease (src/domain/lease.ts) when an HA instance
+   * sends it; not signed and not stored in the log (it is about who may write now, not what).
+   */
+  lease?: { name: string; epoch: number } | undefined
 }
 
 export const SignedCommandSchema = z.strictObject({
@@ -42,6 +47,7 @@ export const SignedCommandSchema = z.strictObject({
   expectedVersion: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'signer is a 20-byte hex address'),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/, 'signature is hex'),
+  lease: z.strictObject({ name: z.string().min(1).max(200), epoch: z.number().int().positive() }).optional(),
 })
 
 export function payloadHash(payload: unknown): Hex {

@@ -3,9 +3,9 @@
  * tests: it shares the scenario's chain, its Synome (served over HTTP from the test process)
  * and its state directory, and can be told to SIGKILL itself at an exact crash point.
  */
-import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { toHex } from 'viem'
@@ -41,16 +41,19 @@ export async function handOverToProcess(s: Scenario): Promise<{ configFile: stri
   }
 }
 
-export function writeBeaconConfig(s: Scenario, synomeUrl: string): string {
+/** `overrides` for an HA instance: its own config file and state dir, `ha`, a short interval. */
+export function writeBeaconConfig(s: Scenario, synomeUrl: string, overrides: { name?: string; ha?: Record<string, unknown>; intervalSeconds?: number } = {}): string {
   const { config, world, devnet } = s
-  const file = join(s.dir, 'lpha-nfat.json')
+  const file = join(s.dir, `${overrides.name ?? 'lpha-nfat'}.json`)
+  const stateDir = overrides.name ? join(s.dir, overrides.name) : s.dir
+  mkdirSync(stateDir, { recursive: true })
   const json = {
     haloClass: config.haloClass,
     rpcUrl: devnet.rpcUrl,
     privateKey: privateKeyOf(devnet.accounts.relayer),
     synome: { url: synomeUrl },
     chain: { facility: world.facility, controller: world.pau.controller, rateLimits: world.pau.rateLimits, almProxy: world.almProxy, usdc: s.usdc, offRamp: s.offRamp, fromBlock: '0', finalityDepth: 0 },
-    stateDir: s.dir,
+    stateDir,
     policy: {
       sleeveIdPrefix: config.sleeveIdPrefix,
       firstSleeveNumber: config.firstSleeveNumber,
@@ -67,6 +70,8 @@ export function writeBeaconConfig(s: Scenario, synomeUrl: string): string {
     receiptTimeoutSeconds: config.receiptTimeoutSeconds,
     bank: { kind: 'simulator', receiptDelaySeconds: 20 * 3600, onRampPrivateKey: privateKeyOf(devnet.accounts.deployer) },
     clock: { chainOffsetSeconds: s.chainOffsetSeconds },
+    ...(overrides.ha ? { ha: overrides.ha } : {}),
+    ...(overrides.intervalSeconds ? { intervalSeconds: overrides.intervalSeconds } : {}),
   }
   writeFileSync(file, JSON.stringify(json, null, 2))
   return file
@@ -128,4 +133,69 @@ export function expectKilled(run: BeaconRun): void {
 /** The run finished its tick normally, with nothing on stderr. */
 export function expectClean(run: BeaconRun): void {
   expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+}
+
+/** A long-running `halo beacon nfat` (no --once): its output kept for assertions, stopped by signal. */
+export type BeaconProcess = {
+  child: ChildProcess
+  /** stdout (pino JSON lines) and stderr, the last 64 KB of each. */
+  output(): string
+  /** Resolves once `pattern` shows in the output (bounded by `timeoutMs`). */
+  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  kill(signal: NodeJS.Signals): void
+}
+
+export function startBeaconProcess(configFile: string, env: Record<string, string> = {}): BeaconProcess {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'nfat', '--config', configFile], {
+    cwd: projectRoot,
+    env: { ...process.env, HALO_CRASH_AT: '', HALO_PAUSE_AT: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-65_536)))
+  child.stderr!.on('data', (chunk: Buffer) => void (err = (err + chunk.toString()).slice(-65_536)))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const output = () => `${out}\n${err}`
+  return {
+    child,
+    output,
+    exited,
+    kill: (signal) => void child.kill(signal),
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs
+      const matches = () => (typeof pattern === 'string' ? output().includes(pattern) : pattern.test(output()))
+      while (!matches()) {
+        if (Date.now() > deadline) throw new Error(`beacon output never showed ${String(pattern)}; last output:\n${output().slice(-3_000)}`)
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`beacon exited (${child.exitCode ?? child.signalCode}) before ${String(pattern)}:\n${output().slice(-3_000)}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    },
+  }
+}
+
+/** A TCP proxy in front of the Synome: `cut()` closes it and every connection through it (a partition). */
+export async function tcpProxy(targetUrl: string): Promise<{ url: string; cut: () => Promise<void> }> {
+  const target = new URL(targetUrl)
+  const sockets = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) })
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('error', () => s.destroy())
+      s.on('close', () => sockets.delete(s))
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const socket of sockets) socket.destroy()
+      await closed
+    },
+  }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
+import { haConfigSchema, startBeaconHa } from '../shared/ha.js'
 import { runTickLoop } from '../shared/tickLoop.js'
 import { evidenceSchemas } from './policy.js'
 import { attestTick, type AttestIdentity, type AttestOnChain } from './reconcile.js'
@@ -38,6 +39,8 @@ export const attestBeaconConfigSchema = z.strictObject({
   /** The on-chain attestation registry lpha-attest records PRE_DEPLOYMENT on with its key (absent: Synome only). */
   onChain: z.strictObject({ rpcUrl: z.url(), registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/), stateDir: z.string().min(1).default('./data/lpha-attest'), finalityDepth: z.number().int().min(0).default(2) }).optional(),
   intervalSeconds: z.number().positive().default(60),
+  /** Run as one of several instances; only the lease holder posts (src/beacons/shared/ha.ts). */
+  ha: haConfigSchema.optional(),
 })
 export type AttestBeaconConfig = z.output<typeof attestBeaconConfigSchema>
 
@@ -66,20 +69,28 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
     return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
   }
   let synome: SynomeClient
+  let leaseClient: SynomeClient | undefined
   let close = async () => {}
   if ('url' in config.synome) {
-    synome = createHttpClient({ url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current })
+    const httpParameters = { url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current }
+    synome = createHttpClient(httpParameters)
+    if (config.ha) leaseClient = createHttpClient({ ...httpParameters, timeoutMs: Math.max(250, Math.round(config.ha.renewIntervalSeconds * 1000)) })
   } else {
     const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     close = () => service.close()
     synome = createInProcessClient({ service, account, clock: () => current })
   }
   const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
+  const ha = config.ha ? await startBeaconHa({ config: config.ha, defaultLeaseName: `lpha-attest:${config.haloClass}`, synome, leaseClient, log }) : undefined
   let onChain: AttestOnChain | undefined
   if (config.onChain) {
     const publicClient = createPublicClient({ chain: await chainFor(config.onChain.rpcUrl), transport: http(config.onChain.rpcUrl) })
     mkdirSync(config.onChain.stateDir, { recursive: true })
-    const txs = new TxJournal({ path: join(config.onChain.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.onChain.finalityDepth, clock: () => current })
+    // Under HA the registry transactions' journal is the Synome's shared one, fenced by the lease,
+    // so a new leader resolves the old leader's in-flight record instead of sending another.
+    const journal = ha ? { store: ha.journalStore('attest-registry-txs'), beforeBroadcast: () => void ha.keeper.assertToken() } : { path: join(config.onChain.stateDir, 'txs.jsonl') }
+    const txs = new TxJournal({ ...journal, account, publicClient, finalityDepth: config.onChain.finalityDepth, clock: () => current })
+    ha?.register(txs)
     onChain = { registry: createAttestationRegistry(publicClient, config.onChain.registry as Address), txs }
     const closeSynome = close
     close = async () => {
@@ -87,15 +98,18 @@ export async function runAttestBeacon(config: AttestBeaconConfig, options: { onc
       await closeSynome()
     }
   }
+  const acting = ha?.synome ?? synome
+  const tick = async () => attestTick({ synome: acting, identity, rules: config.rules, now: await now(), log, onChain })
   try {
     await runTickLoop({
-      tick: async () => attestTick({ synome, identity, rules: config.rules, now: await now(), log, onChain }),
+      tick: ha ? ha.gate(tick, () => []) : tick,
       summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
       intervalSeconds: config.intervalSeconds,
       once: options.once,
       log,
     })
   } finally {
+    await ha?.close()
     await close()
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
+import { haConfigSchema } from '../shared/ha.js'
 import type { NfatClassConfig } from './reconcile.js'
 
 /**
@@ -63,6 +64,8 @@ export const nfatBeaconConfigSchema = z.strictObject({
   /** `wall`: the machine clock. `chain`: the latest block's time plus an offset (devnets that move chain time). */
   clock: z.union([z.literal('wall'), z.strictObject({ chainOffsetSeconds: z.number().int() })]).default('wall'),
   intervalSeconds: z.number().positive().default(15),
+  /** Run as one of several instances; only the lease holder acts (src/beacons/shared/ha.ts, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type NfatBeaconConfig = z.output<typeof nfatBeaconConfigSchema>

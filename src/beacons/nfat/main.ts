@@ -12,6 +12,7 @@ import { usdcAbi } from '../../chain/generated/index.js'
 import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
 import { createSynome } from '../../synome/create.js'
 import { withCrashPoints } from '../shared/crashPoints.js'
+import { startBeaconHa, type BeaconHa, type LeaseKeeperStatus } from '../shared/ha.js'
 import { runTickLoop } from '../shared/tickLoop.js'
 import { TxJournal } from '../shared/txJournal.js'
 import { createNfatChain } from './chain.js'
@@ -27,6 +28,8 @@ import { reconcileTick, type TickReport } from './reconcile.js'
 export type NfatBeacon = {
   tick(): Promise<TickReport>
   httpPort: number | undefined
+  /** HA instances: leader or standby. */
+  lease(): LeaseKeeperStatus | undefined
   close(): Promise<void>
 }
 
@@ -45,21 +48,37 @@ export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pi
 
   const closers: Array<() => Promise<void> | void> = []
   let synome: SynomeClient
+  let leaseClient: SynomeClient | undefined
   if ('url' in config.synome) {
-    synome = createHttpClient({ url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current })
+    const http = { url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current }
+    synome = createHttpClient(http)
+    // a renew that hangs must not hold up the next one
+    if (config.ha) leaseClient = createHttpClient({ ...http, timeoutMs: Math.max(250, Math.round(config.ha.renewIntervalSeconds * 1000)) })
   } else {
     const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
     closers.push(() => service.close())
     synome = createInProcessClient({ service, account, clock: () => current })
   }
 
-  const txs = new TxJournal({ path: join(config.stateDir, 'txs.jsonl'), account, publicClient, finalityDepth: config.chain.finalityDepth, clock: () => current })
+  const metrics = createNfatMetrics()
+  let ha: BeaconHa | undefined
+  if (config.ha) {
+    ha = await startBeaconHa({ config: config.ha, defaultLeaseName: `lpha-nfat:${config.haloClass}`, synome, leaseClient, log, registry: metrics.registry })
+    closers.push(() => ha!.close())
+    synome = ha.synome
+  }
+  /** HA: the journals live in the Synome (shared, fenced); otherwise in stateDir. */
+  const journal = (file: string, name: string) => (ha ? { store: ha.journalStore(name), beforeBroadcast: () => void ha!.keeper.assertToken() } : { path: join(config.stateDir, file) })
+
+  const txs = new TxJournal({ ...journal('txs.jsonl', 'txs'), account, publicClient, finalityDepth: config.chain.finalityDepth, clock: () => current })
+  ha?.register(txs)
   const ledger = new BankLedger(join(config.stateDir, 'bank.jsonl'))
   closers.push(() => txs.close(), () => ledger.close())
   let bank: OffRampBank = createWebhookBank(ledger)
   if (config.bank.kind === 'simulator') {
     if (!config.bank.onRampPrivateKey) throw new Error('the devnet bank simulator needs onRampPrivateKey (the devnet USDC owner)')
-    const bankTxs = new TxJournal({ path: join(config.stateDir, 'bank-txs.jsonl'), account: privateKeyToAccount(config.bank.onRampPrivateKey as `0x${string}`), publicClient, finalityDepth: 0 })
+    const bankTxs = new TxJournal({ ...journal('bank-txs.jsonl', 'bank-txs'), account: privateKeyToAccount(config.bank.onRampPrivateKey as `0x${string}`), publicClient, finalityDepth: 0 })
+    ha?.register(bankTxs)
     closers.push(() => bankTxs.close())
     bank = createDevnetBank({
       ledger,
@@ -71,12 +90,11 @@ export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pi
     })
   }
 
-  const metrics = createNfatMetrics()
   let httpPort: number | undefined
   if (config.httpPort !== undefined) {
     const app = new Hono()
     app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
-    app.get('/healthz', (c) => c.json({ ok: true }))
+    app.get('/healthz', (c) => c.json({ ok: true, ...(ha ? { lease: ha.keeper.status() } : {}) }))
     if (config.bank.secret) app.route('/', createBankWebhook({ ledger, secret: config.bank.secret }))
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.httpPort, hostname: '127.0.0.1' }, (info) => {
@@ -97,9 +115,11 @@ export async function startNfatBeacon(config: NfatBeaconConfig, log: Logger = pi
     log,
     metrics,
   }
+  const tick = () => reconcileTick(deps)
   return {
     httpPort,
-    tick: () => reconcileTick(deps),
+    tick: ha ? ha.gate(tick, () => ({ actions: [{ kind: 'standby', reason: `lease ${ha!.keeper.name} held by ${ha!.keeper.status().leader ?? 'nobody yet'}` }], errors: [] })) : tick,
+    lease: () => ha?.keeper.status(),
     async close() {
       for (const close of closers.reverse()) await close()
     },

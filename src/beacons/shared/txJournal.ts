@@ -52,8 +52,25 @@ const line = z.discriminatedUnion('kind', [
 ])
 type Line = z.output<typeof line>
 
+/**
+ * Where the lines live when not in a local file: the Synome's shared beacon journal for HA
+ * instances (src/beacons/shared/ha.ts), so whichever instance holds the lease resolves every
+ * intent any instance journaled — appends there are fenced by the lease epoch.
+ */
+export type TxJournalStore = {
+  /** Every line, in order (the fold is rebuilt from them). */
+  load(): Promise<readonly unknown[]>
+  /** Durable once resolved; throws (and so nothing is broadcast) when the store refuses it. */
+  append(line: unknown): Promise<void>
+}
+
 export type TxJournalParameters = {
-  path: string
+  /** A local JSON-lines file (one instance), or … */
+  path?: string | undefined
+  /** … a shared store (HA instances); call `reload()` before use and whenever the lease changes hands. */
+  store?: TxJournalStore | undefined
+  /** Called before every broadcast; throws to stop one (an HA instance that is no longer the leader). */
+  beforeBroadcast?: (() => void) | undefined
   account: LocalAccount
   publicClient: PublicClient<Transport, Chain>
   /** Blocks on top of the receipt's block before it is final (0 = final when mined). */
@@ -64,14 +81,31 @@ export type TxJournalParameters = {
 }
 
 export class TxJournal {
-  readonly #journal: JsonlJournal<Line>
+  readonly #journal: JsonlJournal<Line> | undefined
   readonly #states = new Map<string, TxState>()
   readonly #params: TxJournalParameters
+  #loaded: boolean
 
   constructor(params: TxJournalParameters) {
     this.#params = params
-    this.#journal = JsonlJournal.open({ path: params.path, parse: (raw) => line.parse(raw), lock: true })
-    for (const record of this.#journal.records) this.#apply(record)
+    if (params.path === undefined === (params.store === undefined)) throw new TxFailedError('a TxJournal needs exactly one of path and store')
+    this.#journal = params.path === undefined ? undefined : JsonlJournal.open({ path: params.path, parse: (raw) => line.parse(raw), lock: true })
+    for (const record of this.#journal?.records ?? []) this.#apply(record)
+    this.#loaded = this.#journal !== undefined
+  }
+
+  /** Rebuild the view from the shared store (an HA instance, on taking the lease). */
+  async reload(): Promise<void> {
+    const { store } = this.#params
+    if (!store) return
+    this.#loaded = false
+    this.#states.clear()
+    for (const raw of await store.load()) this.#apply(line.parse(raw))
+    this.#loaded = true
+  }
+
+  #assertLoaded(): void {
+    if (!this.#loaded) throw new TxFailedError('the shared transaction journal is not loaded (reload() first)')
   }
 
   #apply(record: Line): void {
@@ -87,15 +121,16 @@ export class TxJournal {
     state.blockHash = record.blockHash
   }
 
-  #append(record: Line): void {
-    this.#journal.append(record)
+  async #append(record: Line): Promise<void> {
+    if (this.#journal) this.#journal.append(record)
+    else await this.#params.store!.append(record)
     this.#apply(record)
   }
 
-  #setStatus(key: string, status: TxStatus, block?: { blockNumber: bigint; blockHash: Hex }): void {
+  async #setStatus(key: string, status: TxStatus, block?: { blockNumber: bigint; blockHash: Hex }): Promise<void> {
     const state = this.#states.get(key)
     if (!state || (state.status === status && state.blockHash === block?.blockHash)) return
-    this.#append({ kind: 'status', key, status, blockNumber: block?.blockNumber.toString(), blockHash: block?.blockHash })
+    await this.#append({ kind: 'status', key, status, blockNumber: block?.blockNumber.toString(), blockHash: block?.blockHash })
   }
 
   get(key: string): TxState | undefined {
@@ -117,6 +152,7 @@ export class TxJournal {
   }
 
   async #broadcast(state: TxIntent): Promise<void> {
+    this.#params.beforeBroadcast?.()
     try {
       await this.#params.publicClient.sendRawTransaction({ serializedTransaction: state.raw })
     } catch (error) {
@@ -132,6 +168,7 @@ export class TxJournal {
    * known (resolving it), otherwise reserves a nonce, journals the signed intent, broadcasts.
    */
   async send(key: string, request: { to: Address; data: Hex; gas?: bigint | undefined }): Promise<TxState> {
+    this.#assertLoaded()
     const existing = this.#states.get(key)
     if (existing) return this.resolve(key)
     const { publicClient, account } = this.#params
@@ -139,7 +176,7 @@ export class TxJournal {
     const prepared = await publicClient.prepareTransactionRequest({ account, chain: publicClient.chain, to: request.to, data: request.data, nonce, ...(request.gas ? { gas: request.gas } : {}) })
     const raw = await account.signTransaction(prepared as never)
     const intent: TxIntent = { key, chainId: publicClient.chain.id, from: account.address, to: request.to, data: request.data, nonce, hash: keccak256(raw), raw, createdAt: (this.#params.clock?.() ?? new Date()).toISOString() }
-    this.#append({ kind: 'intent', ...intent })
+    await this.#append({ kind: 'intent', ...intent })
     crashPoint('tx-intent')
     await this.#broadcast(intent)
     crashPoint('tx-broadcast')
@@ -148,6 +185,7 @@ export class TxJournal {
 
   /** Bring one intent up to date with the chain (see the class comment). */
   async resolve(key: string): Promise<TxState> {
+    this.#assertLoaded()
     const state = this.#states.get(key)
     if (!state) throw new TxFailedError('unknown transaction intent', { details: key })
     if (state.status === 'final' || state.status === 'reverted' || state.status === 'replaced') return state
@@ -160,12 +198,12 @@ export class TxJournal {
         // look once more (bounded) before concluding another transaction took it.
         receipt = await publicClient.waitForTransactionReceipt({ hash: state.hash, timeout: REPLACED_GRACE_MS }).catch(() => undefined)
         if (!receipt) {
-          this.#setStatus(key, 'replaced')
+          await this.#setStatus(key, 'replaced')
           return state
         }
         return this.resolve(key)
       }
-      this.#setStatus(key, 'pending')
+      await this.#setStatus(key, 'pending')
       await this.#broadcast(state)
       const waited = await publicClient.waitForTransactionReceipt({ hash: state.hash, timeout: this.#params.receiptTimeoutMs ?? 10_000 }).catch(() => undefined)
       if (!waited) return state
@@ -173,11 +211,11 @@ export class TxJournal {
     }
     const block = { blockNumber: receipt.blockNumber, blockHash: receipt.blockHash }
     if (receipt.status !== 'success') {
-      this.#setStatus(key, 'reverted', block)
+      await this.#setStatus(key, 'reverted', block)
       return state
     }
     const head = await publicClient.getBlockNumber({ cacheTime: 0 })
-    this.#setStatus(key, head - receipt.blockNumber >= BigInt(finalityDepth) ? 'final' : 'mined', block)
+    await this.#setStatus(key, head - receipt.blockNumber >= BigInt(finalityDepth) ? 'final' : 'mined', block)
     return state
   }
 
@@ -193,6 +231,7 @@ export class TxJournal {
 
   /** On start: resolve every unfinished intent in nonce order (re-broadcasting dropped ones first). */
   async recover(): Promise<TxState[]> {
+    this.#assertLoaded()
     const open = this.all().filter((s) => s.status === 'pending' || s.status === 'mined').sort((a, b) => a.nonce - b.nonce)
     const resolved: TxState[] = []
     for (const state of open) resolved.push(await this.resolve(state.key))
@@ -207,12 +246,12 @@ export class TxJournal {
       const block = await this.#params.publicClient.getBlock({ blockNumber: state.blockNumber }).catch(() => undefined)
       if (block?.hash === state.blockHash) continue
       reorged.push(state.key)
-      this.#setStatus(state.key, 'pending')
+      await this.#setStatus(state.key, 'pending')
     }
     return reorged
   }
 
   close(): void {
-    this.#journal.close()
+    this.#journal?.close()
   }
 }

@@ -1,5 +1,7 @@
 import { CommandFromFutureError, CommandStaleError } from '../../domain/commandFreshness.js'
 import { BadSignatureError, BaseError, InvalidInputError, NotFoundError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../../domain/errors.js'
+import { LeaseFencedError, LeaseHeldError, LeaseLostError, LeaseReplayError } from '../../domain/lease.js'
+import type { LeaseView } from '../leases.js'
 import { IdempotencyConflictError, StoreError, StoreUnavailableError } from '../errors.js'
 import { UnauthenticatedError } from '../http/auth.js'
 import type { ListFilter } from '../reads.js'
@@ -33,6 +35,10 @@ const ERRORS: Record<string, new (message: string, parameters?: ConstructorParam
   UNAUTHENTICATED: UnauthenticatedError,
   COMMAND_STALE: CommandStaleError,
   COMMAND_FROM_FUTURE: CommandFromFutureError,
+  LEASE_HELD: LeaseHeldError,
+  LEASE_LOST: LeaseLostError,
+  LEASE_FENCED: LeaseFencedError,
+  LEASE_REPLAY: LeaseReplayError,
 }
 
 /** Rebuild the typed error from a problem+json body, so HTTP and in-process callers catch the same classes. */
@@ -69,6 +75,10 @@ export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_0
     events: (options = {}) => call(`/events${query(options)}`),
     head: () => call('/head'),
     verifyLog: () => call('/verify-log'),
+    lease: (signed) => call('/leases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) }),
+    appendJournal: (signed) => call('/journals', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) }),
+    leases: async () => (await call<{ leases: LeaseView[] }>('/leases')).leases,
+    journal: (signer, name, options = {}) => call(`/journals/${encodeURIComponent(signer)}/${encodeURIComponent(name)}${query(options)}`),
   }
   return createClient(transport, parameters)
 }

@@ -16,6 +16,10 @@ export function createInProcessClient({ service, ...parameters }: CreateInProces
       events: (options) => service.events(options),
       head: () => service.head(),
       verifyLog: () => service.verifyLog(),
+      lease: (signed) => service.leases.lease(signed),
+      appendJournal: (signed) => service.leases.append(signed),
+      leases: () => service.leases.list(),
+      journal: (signer, name, options) => service.leases.journal(signer, name, options),
     },
     { chainId: service.chainId, ...parameters },
   )

@@ -23,6 +23,19 @@ export type CreateSynomeAppOptions = {
   metrics?: SynomeMetrics | undefined
 }
 
+/** A bounded JSON body. */
+async function jsonBody(c: Context): Promise<unknown> {
+  const length = Number(c.req.header('content-length') ?? 0)
+  if (length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
+  const text = await c.req.text()
+  if (text.length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new InvalidInputError('body is not JSON')
+  }
+}
+
 function intParam(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d{1,15}$/.test(value)) throw new InvalidInputError(`${field} must be a non-negative integer`, { meta: { field } })
@@ -53,7 +66,7 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
   app.notFound((c) => problem(c, new NotFoundError(`no route ${c.req.method} ${c.req.path}`)))
 
   app.use(async (c, next) => {
-    if (tokens && c.req.path !== '/health') authenticate(tokens, c.req.header('authorization'), c.req.method === 'POST' && c.req.path === '/commands' ? 'commands' : 'read')
+    if (tokens && c.req.path !== '/health') authenticate(tokens, c.req.header('authorization'), c.req.method === 'POST' ? 'commands' : 'read')
     await next()
   })
 
@@ -63,16 +76,7 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
 
   app.post('/commands', async (c) => {
-    const length = Number(c.req.header('content-length') ?? 0)
-    if (length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
-    const text = await c.req.text()
-    if (text.length > MAX_BODY_BYTES) throw new InvalidInputError(`body larger than ${MAX_BODY_BYTES} bytes`)
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new InvalidInputError('body is not JSON')
-    }
+    const body = await jsonBody(c)
     const name = (body as { command?: unknown } | null)?.command
     const command = typeof name === 'string' && known.has(name) ? name : 'unknown'
     const stop = metrics.appendSeconds.startTimer({ command })
@@ -89,6 +93,15 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
       metrics.commands.inc({ command, outcome: 'appended' })
     }
     return c.json(result, result.replayed ? 200 : 201)
+  })
+
+  // Beacon leases and journals (src/synome/leases.ts): signed by the beacon key, fenced by epoch.
+  app.post('/leases', async (c) => c.json(await service.leases.lease(await jsonBody(c))))
+  app.post('/journals', async (c) => c.json(await service.leases.append(await jsonBody(c)), 201))
+  app.get('/leases', async (c) => c.json({ leases: await service.leases.list() }))
+  app.get('/journals/:signer/:name', async (c) => {
+    const { signer, name } = c.req.param()
+    return c.json(await service.leases.journal(signer, name, { after: intParam(c.req.query('after'), 'after'), limit: intParam(c.req.query('limit'), 'limit') }))
   })
 
   app.get('/events', async (c) => c.json(await service.events({ after: intParam(c.req.query('after'), 'after'), limit: intParam(c.req.query('limit'), 'limit') })))

@@ -72,6 +72,34 @@ ALTER TABLE events DROP CONSTRAINT IF EXISTS events_idempotency_key_key;
 CREATE UNIQUE INDEX events_actor_idempotency_key ON events (actor, idempotency_key)
 `,
   },
+  {
+    // Beacon high availability (src/synome/leases.ts): one lease row per (signer, name) whose
+    // epoch is the fencing token, and the beacons' journals (signed tx intents) shared by every
+    // instance of a beacon. Operational state beside the log, not events in it.
+    id: 4,
+    sql: `
+CREATE TABLE beacon_leases (
+  signer text NOT NULL,
+  name text NOT NULL,
+  holder text NOT NULL,
+  epoch bigint NOT NULL,
+  acquired_at timestamptz NOT NULL,
+  renewed_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  takeovers integer NOT NULL,
+  last_request_at timestamptz NOT NULL,
+  PRIMARY KEY (signer, name)
+);
+CREATE TABLE beacon_journal (
+  signer text NOT NULL,
+  name text NOT NULL,
+  seq bigint NOT NULL,
+  epoch bigint NOT NULL,
+  line jsonb NOT NULL,
+  PRIMARY KEY (signer, name, seq)
+)
+`,
+  },
 ]
 
 /** Apply pending migrations; safe to call from several processes (advisory lock). */
