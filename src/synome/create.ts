@@ -1,6 +1,7 @@
 import type { FreshnessWindow } from '../domain/commandFreshness.js'
 import type { RoleGrant } from '../domain/roles.js'
 import type { CommandHandler } from './commands/types.js'
+import type { CheckpointOptions } from './checkpoints.js'
 import { SynomeService } from './service.js'
 import { checkDataDirVersion, lockDataDir } from './sql/dataDir.js'
 import { createPgSql } from './sql/pg.js'
@@ -23,6 +24,8 @@ export type CreateSynomeParameters = {
   maxConnections?: number | undefined
   /** issuedAt window for new commands (default 600 s before, 60 s after the clock); false = off. */
   freshness?: FreshnessWindow | false | undefined
+  /** Checkpoint key and cadence: sign a checkpoint every `everyEntries` entries or `everySeconds`. */
+  checkpoint?: CheckpointOptions | undefined
 }
 
 export const DEFAULT_DATA_DIR = './data/synome'
@@ -38,7 +41,7 @@ export async function createSynome(parameters: CreateSynomeParameters = {}): Pro
   const { sql, release } = await openSql(parameters)
   let service: SynomeService
   try {
-    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness })
+    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, checkpoint: parameters.checkpoint })
   } catch (error) {
     await sql.close().catch(() => {})
     release()

@@ -15,6 +15,7 @@ import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
 import { SynomeReads } from './reads.js'
 import type { RoleRecord } from './records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
+import { CheckpointWriter, consistencyProofOf, inclusionProofOf, latestCheckpoint, listCheckpoints, type CheckpointOptions } from './checkpoints.js'
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
 import { TransactionState } from './state.js'
@@ -44,6 +45,8 @@ export type SynomeServiceOptions = {
    * `false` turns the check off (a devnet whose signers run on a moved chain clock).
    */
   freshness?: FreshnessWindow | false | undefined
+  /** Sign checkpoints of the log with this key at this cadence (src/synome/checkpoints.ts). */
+  checkpoint?: CheckpointOptions | undefined
 }
 
 /** Serialises appends: one hash-chain head, positions committed in order. */
@@ -81,6 +84,8 @@ export class SynomeService extends SynomeReads {
   private readonly clock: () => Date
   private readonly registry: ReadonlyMap<string, CommandHandler>
   private readonly freshness: FreshnessWindow | false
+  /** Present when the Synome has a checkpoint key. */
+  readonly checkpointWriter: CheckpointWriter | undefined
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql)
@@ -88,6 +93,7 @@ export class SynomeService extends SynomeReads {
     this.freshness = options.freshness ?? DEFAULT_FRESHNESS_WINDOW
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
     this.registry = buildRegistry(options.commands)
+    this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -132,10 +138,29 @@ export class SynomeService extends SynomeReads {
       expectedVersion: signed.expectedVersion ?? null,
       actor,
     }
-    return this.sql.transaction(async (tx) => {
+    const result = await this.sql.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
       return this.append(tx, handler, envelope)
     })
+    // after the commit, outside the append lock: a counter, at most one checkpoint write in flight
+    if (!result.replayed) this.checkpointWriter?.appended()
+    return result
+  }
+
+  /** Stored signed checkpoints in the order written; `latest` the newest (NOT_FOUND when none). */
+  checkpoints(options: { after?: number | undefined; limit?: number | undefined } = {}) {
+    return listCheckpoints(this.sql, options)
+  }
+  latestCheckpoint() {
+    return latestCheckpoint(this.sql)
+  }
+  /** The audit path of the event at `position` in the tree of the first `treeSize` events. */
+  inclusionProof(p: { position: number; treeSize: number }) {
+    return inclusionProofOf(this.sql, p)
+  }
+  /** That the tree of the first `from` events is a prefix of the tree of the first `to`. */
+  consistencyProof(p: { from: number; to: number }) {
+    return consistencyProofOf(this.sql, p)
   }
 
   /**
@@ -274,6 +299,7 @@ export class SynomeService extends SynomeReads {
   }
 
   async close(): Promise<void> {
+    await this.checkpointWriter?.close()
     await this.sql.close()
   }
 }

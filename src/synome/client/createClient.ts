@@ -32,5 +32,9 @@ export function createClient(transport: SynomeTransport, { account, chainId, clo
     events: (options) => transport.events(options),
     head: () => transport.head(),
     verifyLog: () => transport.verifyLog(),
+    checkpoints: (options) => transport.checkpoints(options),
+    latestCheckpoint: () => transport.latestCheckpoint(),
+    inclusionProof: (p) => transport.inclusionProof(p),
+    consistencyProof: (p) => transport.consistencyProof(p),
   }
 }

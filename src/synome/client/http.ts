@@ -69,6 +69,10 @@ export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_0
     events: (options = {}) => call(`/events${query(options)}`),
     head: () => call('/head'),
     verifyLog: () => call('/verify-log'),
+    checkpoints: (options = {}) => call(`/checkpoints${query(options)}`),
+    latestCheckpoint: () => call('/checkpoints/latest'),
+    inclusionProof: (p) => call(`/proof/inclusion${query(p)}`),
+    consistencyProof: (p) => call(`/proof/consistency${query(p)}`),
   }
   return createClient(transport, parameters)
 }

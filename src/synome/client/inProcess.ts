@@ -16,6 +16,10 @@ export function createInProcessClient({ service, ...parameters }: CreateInProces
       events: (options) => service.events(options),
       head: () => service.head(),
       verifyLog: () => service.verifyLog(),
+      checkpoints: (options) => service.checkpoints(options),
+      latestCheckpoint: () => service.latestCheckpoint(),
+      inclusionProof: (p) => service.inclusionProof(p),
+      consistencyProof: (p) => service.consistencyProof(p),
     },
     { chainId: service.chainId, ...parameters },
   )

@@ -2,6 +2,7 @@ import type { LocalAccount } from 'viem'
 import type { z } from 'zod'
 import type { EntityRecord } from '../commands/types.js'
 import type { BUILTIN_COMMANDS } from '../commands/registry.js'
+import type { CheckpointsResult, ConsistencyProofResult, InclusionProofResult, StoredCheckpoint } from '../checkpoints.js'
 import type { VerifyChainReturnType } from '../log/hash.js'
 import type { EntityVersion, EventsResult, ListFilter, ListResult } from '../reads.js'
 import type { CommandResult } from '../service.js'
@@ -33,6 +34,10 @@ export interface SynomeTransport {
   events(options?: { after?: number; limit?: number }): Promise<EventsResult>
   head(): Promise<{ position: number; hash: string | null }>
   verifyLog(): Promise<VerifyChainReturnType>
+  checkpoints(options?: { after?: number; limit?: number }): Promise<CheckpointsResult>
+  latestCheckpoint(): Promise<StoredCheckpoint>
+  inclusionProof(p: { position: number; treeSize: number }): Promise<InclusionProofResult>
+  consistencyProof(p: { from: number; to: number }): Promise<ConsistencyProofResult>
 }
 
 /** The one client of the Synome (CLI, beacons, verify, tests): reads plus signed commands. */

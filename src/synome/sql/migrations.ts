@@ -72,6 +72,24 @@ ALTER TABLE events DROP CONSTRAINT IF EXISTS events_idempotency_key_key;
 CREATE UNIQUE INDEX events_actor_idempotency_key ON events (actor, idempotency_key)
 `,
   },
+  {
+    // Signed checkpoints of the log (src/synome/checkpoints.ts). Several may share a tree
+    // size (a second key, a restored store); verify-log checks every one.
+    id: 3,
+    sql: `
+CREATE TABLE checkpoints (
+  id bigserial PRIMARY KEY,
+  tree_size bigint NOT NULL,
+  root_hash text NOT NULL,
+  last_position bigint NOT NULL,
+  head_hash text NOT NULL,
+  time text NOT NULL,
+  signer text NOT NULL,
+  signature text NOT NULL
+);
+CREATE INDEX checkpoints_signer ON checkpoints (signer, id)
+`,
+  },
 ]
 
 /** Apply pending migrations; safe to call from several processes (advisory lock). */
