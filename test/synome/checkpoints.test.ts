@@ -5,7 +5,12 @@
  * (also with the hash chain rewritten), a dropped event, a forked log signed by the same key
  * and an untrusted key, each by its named error — on both backends.
  */
-import { describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, describe, expect, it } from 'vitest'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createHttpClient } from '../../src/synome/client/http.js'
 import { checkConsistency, checkInclusion } from '../../src/synome/log/checkpoint.js'
@@ -15,7 +20,7 @@ import { startSynomeServer } from '../../src/synome/server.js'
 import type { SynomeService } from '../../src/synome/service.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { runHalo } from '../support/cli.js'
-import { bootstrapRoles, clientsFor, testClock } from './support.js'
+import { accounts, bootstrapRoles, clientsFor, testClock } from './support.js'
 
 const checkpointKey = `0x${'cc'.repeat(32)}` as const
 const checkpointAccount = privateKeyToAccount(checkpointKey)
@@ -190,5 +195,40 @@ describe.each(storeBackends())('signed checkpoints on $name', (backend) => {
       expect(refused.stderr).toMatch(/--trusted/)
     })
     await synome.close()
+  })
+})
+
+describe('halo synome serve --checkpoint-key', () => {
+  const root = mkdtempSync(join(tmpdir(), 'synome-checkpoints-'))
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  it('signs a checkpoint every --checkpoint-every entries with the key from a file, served at /checkpoints/latest', async () => {
+    const keyFile = join(root, 'checkpoint.key')
+    writeFileSync(keyFile, `${checkpointKey}\n`)
+    const rolesFile = join(root, 'roles.json')
+    writeFileSync(rolesFile, JSON.stringify(bootstrapRoles))
+    const args = ['bin/halo.mjs', 'synome', 'serve', '--port', '0', '--data-dir', join(root, 'data'), '--roles', rolesFile, '--checkpoint-key', keyFile, '--checkpoint-every', '2', '--checkpoint-seconds', '0', '--json']
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve)
+        void exited.then(() => reject(new Error(`serve exited: ${stderr}`)))
+      })
+      const { url } = JSON.parse(first) as { url: string }
+      const council = createHttpClient({ url, account: accounts.council })
+      await council.send('registerHaloClass', { haloClass: 'served-0' })
+      await expect(council.latestCheckpoint()).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      await council.send('registerHaloClass', { haloClass: 'served-1' })
+      let latest
+      for (let i = 0; i < 50 && !latest; i++) latest = await council.latestCheckpoint().catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)))
+      expect(latest).toMatchObject({ treeSize: 3, lastPosition: 3, signer: checkpointAccount.address.toLowerCase() })
+      expect(JSON.parse((await runHalo('synome', 'verify-log', '--synome', url, '--checkpoints', '--trusted', checkpointAccount.address, '--json')).stdout)).toMatchObject({ ok: true, events: 3, checkpoints: 1 })
+    } finally {
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    }
   })
 })
