@@ -100,7 +100,14 @@ export class SynomeService extends SynomeReads {
   static async open(options: SynomeServiceOptions & { roles?: readonly RoleGrant[] | undefined }): Promise<SynomeService> {
     await migrate(options.sql)
     const service = new SynomeService(options)
-    if (options.roles) await service.bootstrap(options.roles)
+    if (options.roles) {
+      try {
+        await service.bootstrap(options.roles)
+      } catch (error) {
+        await service.checkpointWriter?.close()
+        throw error
+      }
+    }
     return service
   }
 
