@@ -114,6 +114,11 @@ describe.each(storeBackends())('signed checkpoints on $name', (backend) => {
       await expect(reader.inclusionProof({ position: 7, treeSize: 500 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
       await expect(reader.consistencyProof({ from: 21, to: 11 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
       expect(JSON.parse((await verifyLog(url)).stdout)).toMatchObject({ ok: true, events: 26, checkpoints: 2 })
+      const metrics = await (await fetch(`${url}/metrics`)).text()
+      expect(metrics).toMatch(/^synome_checkpoint_tree_size 21$/m)
+      expect(metrics).toMatch(/^synome_log_position 26$/m)
+      const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown> }
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/checkpoints', '/checkpoints/latest', '/proof/inclusion', '/proof/consistency']))
     })
     await synome.close()
   })
