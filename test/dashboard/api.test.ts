@@ -62,7 +62,7 @@ describe.each(storeBackends())('dashboard on $name', (backend) => {
       for (const p of page.crrHistory) rates.set(p.state, [...(rates.get(p.state) ?? []), p.crr])
       expect(rates.get('CREATED')).toEqual(['0'])
       expect(rates.get('FILLING')).toEqual(['0.01', '0.01', '0.01'])
-      expect(rates.get('OFFBOARDING')).toEqual(['0.01', '0.02', '0.02', '0.1', '0.15']) // USDS, USDC, USDC + att-101 linked, in transit, at the bank
+      expect(rates.get('OFFBOARDING')).toEqual(['0.01', '0.02', '0.1', '0.15']) // USDS, USDC, USDC + att-101 linked, in transit, at the bank
       expect(rates.get('DEPLOYING')).toEqual(['0.3'])
       expect(rates.get('CLOSED')).toEqual(['0'])
       expect(page.crrHistory.find((p) => p.state === 'AT_REST')).toMatchObject({ crr: '0.12', valueUsd: '75000000', requiredCapitalUsd: '9000000' })

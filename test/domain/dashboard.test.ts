@@ -40,6 +40,12 @@ describe('dashboard figures are exact', () => {
   })
 })
 
+const POSITIVE_CONTENT = {
+  PRE_DEPLOYMENT: { legalStructureVerified: true, bankAccountVerified: true, expectedRiskParameters: { seniorSecuredLoans: 3 }, maximumDeploymentDuration: '90d' },
+  AT_REST: { confirmedRiskParameters: { weightedAverageDuration: '9.2m' }, legalClaimsVerified: true, deploymentComplete: true },
+  PERIODIC: { statusNominal: true },
+}
+
 describe('sleeve timeline', () => {
   const v = (version: number, state: string, time: string, extra: Partial<SleeveVersionLike> = {}): SleeveVersionLike => ({
     version,
@@ -103,7 +109,10 @@ describe('sleeve timeline', () => {
         expect(without?.meta?.gate, `${from} → ${to}`).toBe(`${required}_ATTESTATION_MISSING`)
         const others = ATTESTATION_TYPES.filter((t) => t !== required).map((type, i) => ({ attestationId: `a${i}`, type, sleeveId: 's' }))
         expect(checkTransition({ sleeve: view, to, attestations: others, units: [] })?.meta?.gate, `${from} → ${to} with other types only`).toBe(`${required}_ATTESTATION_MISSING`)
-        expect(checkTransition({ sleeve: view, to, attestations: [{ attestationId: 'g', type: required, sleeveId: 's' }], units: [] })?.meta?.gate ?? 'passed').not.toMatch(/ATTESTATION_MISSING/)
+        // A positive attestation of the required type (the gate opens only on positive content).
+        const positive = POSITIVE_CONTENT[required as keyof typeof POSITIVE_CONTENT]
+        expect(checkTransition({ sleeve: view, to, attestations: [{ attestationId: 'g', type: required, sleeveId: 's', content: positive }], units: [] })?.meta?.gate ?? 'passed').not.toMatch(/ATTESTATION_MISSING/)
+        expect(checkTransition({ sleeve: view, to, attestations: [{ attestationId: 'g', type: required, sleeveId: 's' }], units: [] })?.meta?.gate, `${from} → ${to} with no content`).toBe(`${required}_ATTESTATION_MISSING`)
       } else expect(String(without?.meta?.gate ?? 'passed'), `${from} → ${to}`).not.toMatch(/ATTESTATION_MISSING/)
     }
   })
