@@ -126,8 +126,10 @@ export function register(program: Command): void {
     .option('--checkpoint-key <file|hex>', 'sign checkpoints of the log with this key (env HALO_SYNOME_CHECKPOINT_KEY)')
     .option('--checkpoint-every <n>', 'sign a checkpoint every n new entries', '100')
     .option('--checkpoint-seconds <s>', 'and at least every s seconds while the log grows (0 = only by count)', '60')
+    .option('--batch-max <n>', 'group commit: most commands appended in one transaction (1…1000)', '128')
+    .option('--batch-linger-ms <ms>', 'group commit: while commands queue, wait this long to fill a batch (0…100; a lone writer never waits)', '0')
     .option('--json', 'print the listening address as JSON')
-    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; checkpointKey?: string; checkpointEvery: string; checkpointSeconds: string; json?: boolean }) => {
+    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; checkpointKey?: string; checkpointEvery: string; checkpointSeconds: string; batchMax: string; batchLingerMs: string; json?: boolean }) => {
       const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
       const roles = readRoles(options.roles)
       const tokensFile = options.tokens ?? process.env.HALO_SYNOME_TOKENS
@@ -137,7 +139,8 @@ export function register(program: Command): void {
       const checkpoint = checkpointKey
         ? { account: signer(checkpointKey), everyEntries: intOption(options.checkpointEvery, 'checkpoint-every'), everySeconds: intOption(options.checkpointSeconds, 'checkpoint-seconds') }
         : undefined
-      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness, checkpoint })
+      const groupCommit = { maxBatch: intOption(options.batchMax, 'batch-max'), lingerMs: intOption(options.batchLingerMs, 'batch-linger-ms') }
+      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness, checkpoint, groupCommit })
       const server = await startSynomeServer({ service, port: intOption(options.port, 'port') ?? 8787, hostname: options.host, tokens, logError: (e) => process.stderr.write(`synome: internal error: ${(e as Error).stack ?? String(e)}\n`) }).catch(async (error: unknown) => {
         await service.close()
         throw error

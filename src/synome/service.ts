@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
+import { BaseError, InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
 import { checkCommandFreshness, DEFAULT_FRESHNESS_WINDOW, type FreshnessWindow } from '../domain/commandFreshness.js'
 import { checkRole, ROLES, type RoleGrant } from '../domain/roles.js'
 import { isoTimestamp } from '../domain/sleeve.js'
@@ -8,7 +8,8 @@ import { buildRegistry } from './commands/registry.js'
 import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
-import { IdempotencyConflictError, StoreError } from './errors.js'
+import { IdempotencyConflictError, StoreError, StoreUnavailableError } from './errors.js'
+import { GroupCommitter, type BatchOutcome, type GroupCommitOptions } from './groupCommit.js'
 import { toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
 import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
@@ -47,7 +48,21 @@ export type SynomeServiceOptions = {
   freshness?: FreshnessWindow | false | undefined
   /** Sign checkpoints of the log with this key at this cadence (src/synome/checkpoints.ts). */
   checkpoint?: CheckpointOptions | undefined
+  /** Batch size, linger and queue bound of the group commit (src/synome/groupCommit.ts). */
+  groupCommit?: GroupCommitOptions | undefined
 }
+
+/** The chain head a batch appends after (undefined = empty log). */
+type Head = { position: number; hash: string } | undefined
+type Pending = { handler: CommandHandler; envelope: Envelope }
+
+/**
+ * A refusal is a domain error the gates threw before anything was written (handlers only stage
+ * writes, flushed after every check passed): the batch goes on without it. Anything else (a
+ * statement error, a lost connection) may have left the transaction aborted, so the batch is
+ * rolled back as a whole.
+ */
+const isRefusal = (error: unknown): boolean => error instanceof BaseError && !(error instanceof StoreError) && !(error instanceof StoreUnavailableError)
 
 /** Serialises appends: one hash-chain head, positions committed in order. */
 const APPEND_LOCK = 7265002
@@ -86,6 +101,8 @@ export class SynomeService extends SynomeReads {
   private readonly freshness: FreshnessWindow | false
   /** Present when the Synome has a checkpoint key. */
   readonly checkpointWriter: CheckpointWriter | undefined
+  /** Appends concurrent commands in one transaction per batch. */
+  readonly groupCommit: GroupCommitter<Pending, CommandResult>
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql)
@@ -94,6 +111,7 @@ export class SynomeService extends SynomeReads {
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
     this.registry = buildRegistry(options.commands)
     this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
+    this.groupCommit = new GroupCommitter((items) => this.appendBatch(items), options.groupCommit)
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -122,11 +140,15 @@ export class SynomeService extends SynomeReads {
       if (Number(row?.n) > 0) return
       const payload = toJsonValue({ grants: grants.map((g) => ({ address: g.address.toLowerCase(), role: g.role, haloClasses: [...g.haloClasses] })) })
       const time = isoTimestamp(this.clock())
-      await this.append(tx, bootstrapRoles, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
+      await this.append(tx, bootstrapRoles, undefined, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
     })
   }
 
-  /** Verify, authorise, check and append one signed command. Throws typed errors; a refused command changes nothing. */
+  /**
+   * Verify, authorise, check and append one signed command. Throws typed errors; a refused
+   * command changes nothing. The signature is checked here, concurrently with other callers and
+   * with the batch being written; the append joins the next group-commit batch.
+   */
   async execute(input: unknown): Promise<CommandResult> {
     const parsed = SignedCommandSchema.safeParse(input)
     if (!parsed.success) throw new InvalidInputError('command envelope is invalid', { details: z.prettifyError(parsed.error), meta: { issues: issuesOf(parsed.error) } })
@@ -145,13 +167,45 @@ export class SynomeService extends SynomeReads {
       expectedVersion: signed.expectedVersion ?? null,
       actor,
     }
-    const result = await this.sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
-      return this.append(tx, handler, envelope)
-    })
+    return this.groupCommit.submit({ handler, envelope })
+  }
+
+  /**
+   * One batch in one transaction under the append lock: each command in order sees the effects
+   * of the ones before it (replays, versions, gates), gets the next position and chains to the
+   * previous hash. A refused command is one outcome; the others still commit. When the
+   * transaction itself fails, nothing of the batch is applied and each command is retried
+   * alone, so one command's statement error fails only that command.
+   */
+  private async appendBatch(items: readonly Pending[]): Promise<BatchOutcome<CommandResult>[]> {
+    let outcomes: BatchOutcome<CommandResult>[]
+    try {
+      outcomes = await this.sql.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+        const [last] = await tx.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
+        let head: Head = last ? { position: Number(last.position), hash: String(last.hash) } : undefined
+        const done: BatchOutcome<CommandResult>[] = []
+        for (const item of items) {
+          try {
+            const result = await this.append(tx, item.handler, head, item.envelope)
+            if (!result.replayed) head = { position: result.position, hash: result.hash }
+            done.push({ ok: true, value: result })
+          } catch (error) {
+            if (!isRefusal(error)) throw error
+            done.push({ ok: false, error })
+          }
+        }
+        return done
+      })
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }]
+      outcomes = []
+      for (const item of items) outcomes.push(...(await this.appendBatch([item])))
+      return outcomes
+    }
     // after the commit, outside the append lock: a counter, at most one checkpoint write in flight
-    if (!result.replayed) this.checkpointWriter?.appended()
-    return result
+    for (const outcome of outcomes) if (outcome.ok && !outcome.value.replayed) this.checkpointWriter?.appended()
+    return outcomes
   }
 
   /** Stored signed checkpoints in the order written; `latest` the newest (NOT_FOUND when none). */
@@ -172,9 +226,10 @@ export class SynomeService extends SynomeReads {
 
   /**
    * The one append path (commands, bootstrap, restore). Runs inside the caller's transaction
-   * after it took the append lock. `fixed` replays a stored event at its position and time.
+   * after it took the append lock; `head` is the last event before this one (the caller tracks
+   * it across a batch). `fixed` replays a stored event at its position and time.
    */
-  private async append(tx: SqlExecutor, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+  private async append(tx: SqlExecutor, handler: CommandHandler, head: Head, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
     const replay = await this.replayOf(tx, envelope)
     if (replay) return replay
     // After the replay check (a retried key gets its first result however old), before anything
@@ -193,10 +248,8 @@ export class SynomeService extends SynomeReads {
     }
     const now = fixed ? new Date(fixed.time) : this.clock()
     const result = toJsonValue(await handler.apply(state, payload.data, { now, time: isoTimestamp(now), actor: envelope.actor, role }))
-    // one round trip for the new position and the chain head (both under the append lock)
-    const [next] = await tx.query(`SELECT ${fixed ? '$1::bigint' : "nextval('events_position_seq')"} AS p, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS head`, fixed ? [fixed.position] : [])
-    const position = Number(next!.p)
-    const head = next!.head === null || next!.head === undefined ? undefined : { hash: next!.head }
+    // positions follow the head without gaps (the append lock makes the head current)
+    const position = fixed ? fixed.position : (head?.position ?? 0) + 1
     const writes = await state.flush(position, now)
     const entity = { type: target.type, id: target.id, version: writes.find((w) => w.type === target.type && w.id === target.id)?.version ?? current }
     const stored = { position, entity, writes, result }
@@ -215,7 +268,7 @@ export class SynomeService extends SynomeReads {
       entityType: target.type,
       entityId: target.id,
       result: stored,
-      prevHash: head ? String(head.hash) : GENESIS_HASH,
+      prevHash: head ? head.hash : GENESIS_HASH,
     }
     const hash = eventHash(event)
     await tx.query(INSERT_EVENT, eventParams({ ...event, hash }))
@@ -282,14 +335,15 @@ export class SynomeService extends SynomeReads {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
       const [row] = await tx.query('SELECT count(*)::int AS n FROM events')
       if (Number(row?.n) > 0) throw new PreconditionFailedError('restore needs an empty store', { meta: { gate: 'STORE_NOT_EMPTY', events: Number(row?.n) } })
+      let head: Head
       for (const event of events) {
         const handler = event.command === bootstrapRoles.name && event.actor === BOOTSTRAP ? bootstrapRoles : this.registry.get(event.command)
         if (!handler) throw new InvalidInputError(`backup has unknown command ${event.command} at ${event.position}`)
         const envelope: Envelope = { ...event, actor: event.actor }
-        const replayed = await this.append(tx, handler, envelope, event)
+        const replayed = await this.append(tx, handler, head, envelope, event)
         if (replayed.hash !== event.hash) throw new StoreError(`backup event ${event.position} does not replay to its stored result`, { meta: { position: event.position } })
+        head = { position: replayed.position, hash: replayed.hash }
       }
-      if (events.length > 0) await tx.query("SELECT setval('events_position_seq', $1)", [events.at(-1)!.position])
     })
     return { events: events.length, head: checked.head }
   }
@@ -306,6 +360,7 @@ export class SynomeService extends SynomeReads {
   }
 
   async close(): Promise<void> {
+    await this.groupCommit.close()
     await this.checkpointWriter?.close()
     await this.sql.close()
   }
