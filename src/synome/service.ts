@@ -19,7 +19,7 @@ import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyComman
 import { CheckpointWriter, consistencyProofOf, inclusionProofOf, latestCheckpoint, listCheckpoints, type CheckpointOptions } from './checkpoints.js'
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
-import { TransactionState } from './state.js'
+import { TransactionState, type BatchEntityCache } from './state.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
 export type CommandResult = {
@@ -185,9 +185,10 @@ export class SynomeService extends SynomeReads {
         const [last] = await tx.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
         let head: Head = last ? { position: Number(last.position), hash: String(last.hash) } : undefined
         const done: BatchOutcome<CommandResult>[] = []
+        const entities: BatchEntityCache = new Map()
         for (const item of items) {
           try {
-            const result = await this.append(tx, item.handler, head, item.envelope)
+            const result = await this.append(tx, item.handler, head, item.envelope, undefined, entities)
             if (!result.replayed) head = { position: result.position, hash: result.hash }
             done.push({ ok: true, value: result })
           } catch (error) {
@@ -229,7 +230,7 @@ export class SynomeService extends SynomeReads {
    * after it took the append lock; `head` is the last event before this one (the caller tracks
    * it across a batch). `fixed` replays a stored event at its position and time.
    */
-  private async append(tx: SqlExecutor, handler: CommandHandler, head: Head, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+  private async append(tx: SqlExecutor, handler: CommandHandler, head: Head, envelope: Envelope, fixed?: SynomeEvent, entities?: BatchEntityCache): Promise<CommandResult> {
     const replay = await this.replayOf(tx, envelope)
     if (replay) return replay
     // After the replay check (a retried key gets its first result however old), before anything
@@ -237,7 +238,7 @@ export class SynomeService extends SynomeReads {
     if (!fixed && envelope.actor !== BOOTSTRAP && this.freshness) checkCommandFreshness({ issuedAt: new Date(envelope.issuedAt), now: this.clock(), window: this.freshness })
     const payload = handler.schema.safeParse(envelope.payload)
     if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
-    const state = new TransactionState(tx)
+    const state = new TransactionState(tx, entities)
     const target = await handler.target(state, payload.data)
     const role = envelope.actor === BOOTSTRAP ? handler.role : await this.authorise(state, handler, envelope.actor, target)
     const current = (await state.get(target.type, target.id))?.version ?? 0

@@ -6,12 +6,15 @@
  * On both backends.
  */
 import { describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { PreconditionFailedError } from '../../src/domain/errors.js'
+import { defineCommand } from '../../src/synome/commands/types.js'
 import { SynomeService } from '../../src/synome/service.js'
 import type { GroupCommitOptions } from '../../src/synome/groupCommit.js'
 import type { SignedCommand } from '../../src/synome/signing.js'
 import type { Sql, SqlExecutor } from '../../src/synome/sql/sql.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
-import { accounts, bootstrapRoles, clientsFor, HALO_CLASS, testClock } from './support.js'
+import { accounts, bootstrapRoles, clientsFor, HALO_CLASS, testClock, unitPayload } from './support.js'
 
 /** The store's SQL with test controls: hold the next transaction, crash after n event inserts, fail one command's insert. */
 function controlledSql(base: Sql) {
@@ -57,6 +60,23 @@ function controlledSql(base: Sql) {
   return { sql, control }
 }
 
+/** A command that mutates the sleeve it read, stages the mutation, then refuses (the attack on the batch's entity cache). */
+const tamperThenRefuse = defineCommand({
+  name: 'tamperThenRefuse',
+  role: 'nfat',
+  summary: 'test only',
+  schema: z.strictObject({ sleeveId: z.string() }),
+  async target(_state, payload) {
+    return { type: 'sleeve', id: payload.sleeveId }
+  },
+  async apply(state, payload) {
+    const sleeve = await state.require<{ metadata: Record<string, unknown> }>('sleeve', payload.sleeveId)
+    sleeve.data.metadata.tampered = true
+    state.put({ type: 'sleeve', id: payload.sleeveId, data: sleeve.data, state: 'CLOSED' })
+    throw new PreconditionFailedError('refused after staging', { meta: { gate: 'TEST' } })
+  },
+})
+
 describe.each(storeBackends())('group commit on $name', (backend) => {
   const store = useStore(backend)
 
@@ -64,7 +84,7 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     const time = testClock()
     await store.fresh()
     const { sql, control } = controlledSql(store.sql)
-    const synome = await SynomeService.open({ sql, clock: time.clock, roles: bootstrapRoles, groupCommit })
+    const synome = await SynomeService.open({ sql, clock: time.clock, roles: bootstrapRoles, groupCommit, commands: [tamperThenRefuse] })
     const c = clientsFor(synome, time.clock)
     await c.council.send('registerHaloClass', { haloClass: HALO_CLASS })
     let blockers = 0
@@ -146,6 +166,22 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     const [x, y] = await inOneBatch([regrant, create])
     expect(x).toMatchObject({ status: 'fulfilled' })
     expect(y).toMatchObject({ status: 'fulfilled', value: { entity: { id: 'sleeve-z', version: 1 } } })
+  })
+
+  it('a command that mutates what it read from the batch, stages it and is refused leaks nothing into the next command of the batch', async () => {
+    const { synome, c, inOneBatch } = await setup()
+    const create = await c.nfat.sign('createSleeve', { sleeveId: 'sleeve-t', haloClass: HALO_CLASS })
+    const tamper = await c.nfat.sign('tamperThenRefuse' as never, { sleeveId: 'sleeve-t' } as never)
+    // sweepUnit reads the sleeve and writes it back with the unit linked: a leak would be persisted here
+    const sweep = await c.nfat.sign('sweepUnit', { sleeveId: 'sleeve-t', unit: unitPayload(7001, '1000', 'prime-1') })
+    const [a, t, d] = await inOneBatch([create, tamper, sweep])
+    expect(a).toMatchObject({ status: 'fulfilled' })
+    expect(t).toMatchObject({ status: 'rejected', reason: { meta: { gate: 'TEST' } } })
+    expect(d).toMatchObject({ status: 'fulfilled' })
+    const sleeve = await synome.get<{ metadata: Record<string, unknown>; linkedUnits: number[] }>('sleeve', 'sleeve-t')
+    expect(sleeve.state).not.toBe('CLOSED')
+    expect(sleeve.data.metadata).toEqual({})
+    expect(sleeve.data.linkedUnits).toEqual([7001])
   })
 
   it('a crash mid-batch applies nothing of the batch; resending the same signed commands applies each once', async () => {
