@@ -16,8 +16,8 @@ export type GroupCommitOptions = {
 
 export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown }
 
-/** Counters since start; `lingers` counts batches that waited to fill (never for a lone writer). */
-export type GroupCommitStats = { batches: number; commands: number; largestBatch: number; lingers: number }
+/** Counters since start; `lingers` counts batches that waited to fill (never for a lone writer); `busyMs` is time with a batch in flight. */
+export type GroupCommitStats = { batches: number; commands: number; largestBatch: number; lingers: number; busyMs: number }
 
 const bounded = (value: number | undefined, fallback: number, min: number, max: number, name: string): number => {
   const v = value ?? fallback
@@ -34,7 +34,7 @@ export class GroupCommitter<I, O> {
   readonly maxBatch: number
   readonly lingerMs: number
   readonly maxQueue: number
-  readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0 }
+  readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0 }
   private readonly queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = []
   private running: Promise<void> | undefined
   private active = false
@@ -88,11 +88,13 @@ export class GroupCommitter<I, O> {
       this.stats.commands += batch.length
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
       let outcomes: readonly BatchOutcome<O>[]
+      const started = performance.now()
       try {
         outcomes = await this.runBatch(batch.map((b) => b.item))
       } catch (error) {
         outcomes = batch.map(() => ({ ok: false, error }))
       }
+      this.stats.busyMs += performance.now() - started
       batch.forEach((b, i) => {
         const outcome = outcomes[i] ?? { ok: false, error: new Error('batch returned no outcome') }
         if (outcome.ok) b.resolve(outcome.value)
