@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { PreconditionFailedError } from '../../src/domain/errors.js'
 import { defineCommand } from '../../src/synome/commands/types.js'
+import { createSynomeMetrics } from '../../src/synome/http/metrics.js'
 import { SynomeService } from '../../src/synome/service.js'
 import type { GroupCommitOptions } from '../../src/synome/groupCommit.js'
 import type { SignedCommand } from '../../src/synome/signing.js'
@@ -246,5 +247,9 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     const orphans = await store.sql.query('SELECT v.position FROM entity_versions v LEFT JOIN events e ON e.position = v.position WHERE e.position IS NULL')
     expect(orphans).toHaveLength(0)
     expect(await synome.verifyLog()).toMatchObject({ ok: true, events: (await synome.head()).position })
+    const metrics = await createSynomeMetrics(synome).registry.metrics()
+    expect(metrics).toMatch(new RegExp(`^synome_group_commit_batches_total ${synome.groupCommit.stats.batches}$`, 'm'))
+    expect(metrics).toMatch(new RegExp(`^synome_group_commit_commands_total ${synome.groupCommit.stats.commands}$`, 'm'))
+    expect(metrics).toMatch(/^synome_group_commit_queued 0$/m)
   })
 })

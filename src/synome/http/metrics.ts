@@ -28,6 +28,32 @@ export function createSynomeMetrics(service: SynomeService, registry = new Regis
         this.set((await service.head()).position)
       },
     }),
+    batches: new Counter({
+      name: 'synome_group_commit_batches_total',
+      help: 'Group-commit batches run by this process (one transaction each)',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(service.groupCommit.stats.batches)
+      },
+    }),
+    batchedCommands: new Counter({
+      name: 'synome_group_commit_commands_total',
+      help: 'Commands appended through group-commit batches by this process (divide by batches for the mean batch size)',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(service.groupCommit.stats.commands)
+      },
+    }),
+    queued: new Gauge({
+      name: 'synome_group_commit_queued',
+      help: 'Commands waiting for the next batch (refused with STORE_UNAVAILABLE beyond the queue bound)',
+      registers: [registry],
+      collect() {
+        this.set(service.groupCommit.queued)
+      },
+    }),
     checkpointTreeSize: new Gauge({
       name: 'synome_checkpoint_tree_size',
       help: 'Events covered by the newest signed checkpoint (0 when none); alert when it falls behind the log position',
