@@ -7,28 +7,32 @@
  *                           [--queries 400] [--json]
  *
  * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL).
+ * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress,
+ *   with @noble/curves (viem's own secp256k1) called directly, and over 2 worker threads.
  * - signed commands/s: createSleeve + sweepUnit commands signed beforehand (signing is the
  *   client's cost), then executed through the service: signature check, role, gates, event,
- *   hash chain and projection. Sequential, then `writers` concurrent writers (on PostgreSQL
- *   each writer is its own process with its own connection, as separate beacons would be;
- *   PGlite is single-process, so there they are concurrent callers of one service).
+ *   hash chain and projection. Sequential, then `writers` concurrent writers: concurrent
+ *   callers of one service, as beacons sending to one Synome server are, so their commands
+ *   meet in group-commit batches (src/synome/groupCommit.ts).
  * - filtered lists: `sleeves` sleeves and `units` units bulk-loaded straight into the
  *   projection (INSERT … SELECT generate_series; loading 400k rows through signed commands
  *   would measure the write path again), then p50/p99 over random filtered list pages.
  */
-import { fork } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
+import { secp256k1 } from '@noble/curves/secp256k1'
+import { hashTypedData, hexToBytes, keccak256, recoverTypedDataAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { RoleGrant } from '../src/domain/roles.js'
 import { createInProcessClient } from '../src/synome/client/inProcess.js'
 import { createSynome } from '../src/synome/create.js'
 import type { SynomeService } from '../src/synome/service.js'
+import { COMMAND_TYPES, DEFAULT_SYNOME_CHAIN_ID, payloadHash, SYNOME_DOMAIN_NAME, SYNOME_DOMAIN_VERSION, type SignedCommand } from '../src/synome/signing.js'
 import { signBatch } from './synomeCommands.js'
 import type { Sql } from '../src/synome/sql/sql.js'
 
@@ -72,26 +76,45 @@ function percentile(sorted: number[], p: number): number {
 
 type Store = { open: () => Promise<SynomeService>; cleanup: () => Promise<void>; label: string; databaseUrl?: string }
 
-/**
- * PostgreSQL: each writer is its own process (bench/synomeWriter.ts), as separate beacons
- * would be; in one Node process the writers' signature checks would share one thread and
- * stretch the time the append lock is held. Returns commands per second from "go" to the last done.
- */
-async function processWriters(databaseUrl: string, perWriter: number): Promise<number> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'synomeWriter.ts')
-  const children = writers.map((_, i) => fork(script, [databaseUrl, String(i + 1), `p${i}`, String(perWriter)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
-  const next = (child: (typeof children)[number]) =>
-    new Promise<{ ms?: number; count?: number }>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as { ms?: number; count?: number }))
-      child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)))
-    })
-  await Promise.all(children.map(next))
-  const started = performance.now()
-  const done = children.map(next)
-  for (const child of children) child.send('go')
-  const reports = await Promise.all(done)
-  const ms = performance.now() - started
-  return perSecond(reports.reduce((sum, r) => sum + (r.count ?? 0), 0), ms)
+const typedDataOf = (c: SignedCommand) => ({
+  domain: { name: SYNOME_DOMAIN_NAME, version: SYNOME_DOMAIN_VERSION, chainId: DEFAULT_SYNOME_CHAIN_ID },
+  types: COMMAND_TYPES,
+  primaryType: 'Command' as const,
+  message: { command: c.command, payloadHash: payloadHash(c.payload), idempotencyKey: c.idempotencyKey, issuedAt: c.issuedAt, expectedVersion: BigInt(c.expectedVersion ?? -1) },
+})
+
+/** Worker body (CommonJS eval): recover the signer of each typed-data message it is sent. */
+const RECOVER_WORKER = `
+const { parentPort } = require('node:worker_threads')
+const { recoverTypedDataAddress } = require('viem')
+parentPort.on('message', async (batch) => parentPort.postMessage(await Promise.all(batch.map((m) => recoverTypedDataAddress(m)))))`
+
+/** ms per signature: viem's recoverTypedDataAddress, @noble/curves directly, and 2 worker threads running viem. */
+async function signatureCost(signed: readonly SignedCommand[]) {
+  const perSig = (ms: number) => ms / signed.length
+  let t = performance.now()
+  for (const c of signed) await recoverTypedDataAddress({ ...typedDataOf(c), signature: c.signature })
+  const viemMs = perSig(performance.now() - t)
+  t = performance.now()
+  for (const c of signed) {
+    const sig = hexToBytes(c.signature)
+    const point = secp256k1.Signature.fromCompact(sig.slice(0, 64)).addRecoveryBit(sig[64]! - 27).recoverPublicKey(hashTypedData(typedDataOf(c)).slice(2))
+    keccak256(point.toRawBytes(false).slice(1))
+  }
+  const nobleMs = perSig(performance.now() - t)
+  const workers = [0, 1].map(() => new Worker(RECOVER_WORKER, { eval: true }))
+  try {
+    const messages = signed.map((c) => ({ ...typedDataOf(c), signature: c.signature as Hex }))
+    const run = (w: Worker, part: unknown[]) => new Promise<unknown[]>((resolve, reject) => { w.once('message', resolve); w.once('error', reject); w.postMessage(part) })
+    await Promise.all(workers.map((w) => run(w, messages.slice(0, 4)))) // load viem in each worker first
+    t = performance.now()
+    const half = Math.ceil(messages.length / 2)
+    await Promise.all([run(workers[0]!, messages.slice(0, half)), run(workers[1]!, messages.slice(half))])
+    const workersMs = perSig(performance.now() - t)
+    return { viemMs, nobleMs, workersMs }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
 }
 
 async function openStore(): Promise<Store> {
@@ -139,10 +162,22 @@ async function rawInserts(sql: Sql, rows: number, concurrency: number): Promise<
   return perSecond(rows, ms)
 }
 
-async function bulkLoad(sql: Sql): Promise<void> {
+/** Bulk load on its own connection without the store's statement timeout (400k rows take longer than one command may). */
+async function bulkLoad(sql: Sql, databaseUrl: string | undefined): Promise<void> {
+  if (!databaseUrl) return sql.exec(bulkLoadScript())
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    await client.query(bulkLoadScript())
+  } finally {
+    await client.end()
+  }
+}
+
+function bulkLoadScript(): string {
   const states = "ARRAY['CREATED','FILLING','OFFBOARDING','DEPLOYING','AT_REST','UNWINDING','CLOSED']"
   const unitStates = "ARRAY['CREATED','ACTIVE','REPAYMENT_AVAILABLE','CLOSED']"
-  await sql.exec(`
+  return `
     INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
     SELECT 'sleeve', 'load-sleeve-' || g, 1, 1000000000 + g, 1000000000 + g, 'class-' || (g % ${CLASSES}), NULL, NULL, (${states})[1 + g % 7],
            timestamptz '2026-01-01' + g * interval '1 minute', timestamptz '2026-01-01' + g * interval '1 minute',
@@ -153,7 +188,7 @@ async function bulkLoad(sql: Sql): Promise<void> {
            timestamptz '2026-01-01' + g * interval '20 seconds', timestamptz '2026-01-01' + g * interval '20 seconds',
            jsonb_build_object('unitId', 2000000000 + g, 'sleeveId', 'load-sleeve-' || ((g - 1) % ${SLEEVES} + 1), 'principal', '1000000', 'state', (${unitStates})[1 + g % 4])
     FROM generate_series(1, ${UNITS}) g;
-    ANALYZE entities;`)
+    ANALYZE entities;`
 }
 
 async function main() {
@@ -172,29 +207,32 @@ async function main() {
     log('signing commands…')
     const sequential = await signBatch(writers[0]!, 'seq', COMMANDS)
     const perWriter = Math.ceil(COMMANDS / WRITERS)
-    const concurrent = synome.sql.kind === 'postgres' ? [] : await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
+    const concurrent = await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
+
+    const signatures = await signatureCost(sequential.slice(0, 400))
+    log(`signature recovery per command: viem ${signatures.viemMs.toFixed(2)} ms, @noble/curves directly ${signatures.nobleMs.toFixed(2)} ms, 2 worker threads ${signatures.workersMs.toFixed(2)} ms`)
 
     let started = performance.now()
     for (const signed of sequential) await synome.execute(signed)
     const seqRate = perSecond(sequential.length, performance.now() - started)
     log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT)`)
 
-    let concRate: number
-    if (store.databaseUrl) {
-      concRate = await processWriters(store.databaseUrl, perWriter)
-    } else {
-      // PGlite is one process by design: the writers are concurrent callers of one service
-      started = performance.now()
-      await Promise.all(concurrent.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
-      concRate = perSecond(perWriter * WRITERS, performance.now() - started)
-    }
-    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency)`)
+    const batchesBefore = { ...synome.groupCommit.stats }
+    started = performance.now()
+    await Promise.all(concurrent.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
+    const concMs = performance.now() - started
+    const concRate = perSecond(perWriter * WRITERS, concMs)
+    const busyShare = (synome.groupCommit.stats.busyMs - batchesBefore.busyMs) / concMs
+    const batchMsPerCommand = (synome.groupCommit.stats.busyMs - batchesBefore.busyMs) / (perWriter * WRITERS)
+    const batches = synome.groupCommit.stats.batches - batchesBefore.batches
+    const meanBatch = (synome.groupCommit.stats.commands - batchesBefore.commands) / batches
+    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); ${batches} batches, mean ${meanBatch.toFixed(1)} commands, largest ${synome.groupCommit.stats.largestBatch}; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, ${batchMsPerCommand.toFixed(2)} ms of batch per command`)
     const chain = await synome.verifyLog()
     if (!chain.ok) throw new Error('hash chain broken after the concurrent run')
 
     log(`bulk-loading ${SLEEVES} sleeves and ${UNITS} units…`)
     started = performance.now()
-    await bulkLoad(synome.sql)
+    await bulkLoad(synome.sql, store.databaseUrl)
     log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
     const filters = [
@@ -219,7 +257,15 @@ async function main() {
 
     Object.assign(results, {
       rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc) },
-      signedCommandsPerSecond: { sequential: Math.round(seqRate), concurrent: Math.round(concRate), ratioSequential: +(seqRate / rawSeq).toFixed(3), ratioConcurrent: +(concRate / rawConc).toFixed(3) },
+      signatureRecoveryMs: { viem: +signatures.viemMs.toFixed(3), nobleDirect: +signatures.nobleMs.toFixed(3), twoWorkers: +signatures.workersMs.toFixed(3) },
+      signedCommandsPerSecond: {
+        sequential: Math.round(seqRate),
+        concurrent: Math.round(concRate),
+        ratioSequential: +(seqRate / rawSeq).toFixed(3),
+        ratioConcurrent: +(concRate / rawConc).toFixed(3),
+        ratioConcurrentToSequentialRaw: +(concRate / rawSeq).toFixed(3),
+        batches: { count: batches, meanSize: +meanBatch.toFixed(1), largest: synome.groupCommit.stats.largestBatch, busyShare: +busyShare.toFixed(3), batchMsPerCommand: +batchMsPerCommand.toFixed(3) },
+      },
       listLatencyMs: { p50: +p50.toFixed(3), p99: +p99.toFixed(3), p50InInserts: +(p50 / insertMs).toFixed(2), p99InInserts: +(p99 / insertMs).toFixed(2) },
       chain: chain.ok,
     })

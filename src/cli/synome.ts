@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { Hex } from 'viem'
+import type { Address, Hex } from 'viem'
+import { isAddress } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { InvalidInputError } from '../domain/errors.js'
 import { isRole, type RoleGrant } from '../domain/roles.js'
@@ -9,7 +10,10 @@ import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 import { createInProcessClient } from '../synome/client/inProcess.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import { createSynome, DEFAULT_DATA_DIR } from '../synome/create.js'
+import type { StoredCheckpoint } from '../synome/checkpoints.js'
+import { LogVerificationError, verifyLogWithCheckpoints } from '../synome/log/checkpoint.js'
 import { verifyChain, type SynomeEvent } from '../synome/log/hash.js'
+import { DEFAULT_SYNOME_CHAIN_ID } from '../synome/signing.js'
 import { generateToken, readTokensFile, TOKEN_ACCESS, type TokenAccess } from '../synome/http/auth.js'
 import { startSynomeServer } from '../synome/server.js'
 import type { SynomeService } from '../synome/service.js'
@@ -119,14 +123,24 @@ export function register(program: Command): void {
     .option('--max-command-age <seconds>', 'refuse new commands issued longer ago than this (COMMAND_STALE)', '600')
     .option('--max-command-lead <seconds>', 'refuse new commands issued further ahead than this (COMMAND_FROM_FUTURE)', '60')
     .option('--no-command-freshness', 'accept any issuedAt (a devnet whose signers use a moved chain clock)')
+    .option('--checkpoint-key <file|hex>', 'sign checkpoints of the log with this key (env HALO_SYNOME_CHECKPOINT_KEY)')
+    .option('--checkpoint-every <n>', 'sign a checkpoint every n new entries', '100')
+    .option('--checkpoint-seconds <s>', 'and at least every s seconds while the log grows (0 = only by count)', '60')
+    .option('--batch-max <n>', 'group commit: most commands appended in one transaction (1…1000)', '128')
+    .option('--batch-linger-ms <ms>', 'group commit: while commands queue, wait this long to fill a batch (0…100; a lone writer never waits)', '0')
     .option('--json', 'print the listening address as JSON')
-    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; json?: boolean }) => {
+    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; checkpointKey?: string; checkpointEvery: string; checkpointSeconds: string; batchMax: string; batchLingerMs: string; json?: boolean }) => {
       const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
       const roles = readRoles(options.roles)
       const tokensFile = options.tokens ?? process.env.HALO_SYNOME_TOKENS
       const tokens = tokensFile ? readTokensFile(tokensFile) : undefined
       const freshness = options.commandFreshness ? { maxAgeSeconds: intOption(options.maxCommandAge, 'max-command-age')!, maxLeadSeconds: intOption(options.maxCommandLead, 'max-command-lead')! } : false
-      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness })
+      const checkpointKey = options.checkpointKey ?? process.env.HALO_SYNOME_CHECKPOINT_KEY
+      const checkpoint = checkpointKey
+        ? { account: signer(checkpointKey), everyEntries: intOption(options.checkpointEvery, 'checkpoint-every'), everySeconds: intOption(options.checkpointSeconds, 'checkpoint-seconds') }
+        : undefined
+      const groupCommit = { maxBatch: intOption(options.batchMax, 'batch-max'), lingerMs: intOption(options.batchLingerMs, 'batch-linger-ms') }
+      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness, checkpoint, groupCommit })
       const server = await startSynomeServer({ service, port: intOption(options.port, 'port') ?? 8787, hostname: options.host, tokens, logError: (e) => process.stderr.write(`synome: internal error: ${(e as Error).stack ?? String(e)}\n`) }).catch(async (error: unknown) => {
         await service.close()
         throw error
@@ -190,9 +204,13 @@ export function register(program: Command): void {
     })
 
   storeOptions(synome.command('verify-log'))
-    .description('recompute the hash chain of the whole event log here (trusting nothing the server says); exit 1 when broken')
-    .action(async (options: StoreOptions) => {
-      const result = await withClient(options, async (c) => {
+    .description('recompute the hash chain of the whole event log here (trusting nothing the server says); with --checkpoints also every stored signed checkpoint; exit 1 when broken')
+    .option('--checkpoints', "check every stored checkpoint: signed by a --trusted key, and its Merkle root is the root of the log's prefix of its size")
+    .option('--trusted <address...>', "the Synome's checkpoint key address(es)")
+    .action(async (options: StoreOptions & { checkpoints?: boolean; trusted?: string[] }) => {
+      const trusted = options.trusted ?? []
+      if (options.checkpoints && (trusted.length === 0 || !trusted.every((a) => isAddress(a)))) throw new InvalidInputError('--checkpoints needs --trusted <address> (the Synome checkpoint key)')
+      const { events, checkpoints } = await withClient(options, async (c) => {
         const events: SynomeEvent[] = []
         for (let after = 0; ; ) {
           const page = await c.events({ after, limit: 1000 })
@@ -200,10 +218,29 @@ export function register(program: Command): void {
           events.push(...page.events)
           after = page.next
         }
-        return verifyChain(events)
+        const checkpoints: StoredCheckpoint[] = []
+        for (let after = 0; options.checkpoints; ) {
+          const page = await c.checkpoints({ after, limit: 1000 })
+          if (page.checkpoints.length === 0) break
+          checkpoints.push(...page.checkpoints)
+          after = page.next
+        }
+        return { events, checkpoints }
       })
-      print(options.json, result, () => (result.ok ? `hash chain OK: ${result.events} events, head ${result.head}` : `hash chain BROKEN at event ${result.brokenAt}: ${result.reason}`))
-      if (!result.ok) process.exitCode = 1
+      if (!options.checkpoints) {
+        const result = verifyChain(events)
+        print(options.json, result, () => (result.ok ? `hash chain OK: ${result.events} events, head ${result.head}` : `hash chain BROKEN at event ${result.brokenAt}: ${result.reason}`))
+        if (!result.ok) process.exitCode = 1
+        return
+      }
+      try {
+        const result = await verifyLogWithCheckpoints({ events, checkpoints, trusted: trusted as Address[], chainId: chainIdOf(options) ?? DEFAULT_SYNOME_CHAIN_ID })
+        print(options.json, { ok: true, ...result }, () => `log OK: ${result.events} events, ${result.checkpoints} signed checkpoint(s), head ${result.head}`)
+      } catch (error) {
+        if (!(error instanceof LogVerificationError)) throw error
+        print(options.json, { ok: false, code: error.code, message: error.shortMessage, details: error.details }, () => `${error.code}: ${error.shortMessage}${error.details ? ` (${error.details})` : ''}`)
+        process.exitCode = 1
+      }
     })
 
   storeOptions(synome.command('backup <file>'))

@@ -1,6 +1,8 @@
 import type { FreshnessWindow } from '../domain/commandFreshness.js'
 import type { RoleGrant } from '../domain/roles.js'
 import type { CommandHandler } from './commands/types.js'
+import type { CheckpointOptions } from './checkpoints.js'
+import type { GroupCommitOptions } from './groupCommit.js'
 import { SynomeService } from './service.js'
 import { checkDataDirVersion, lockDataDir } from './sql/dataDir.js'
 import { createPgSql } from './sql/pg.js'
@@ -25,6 +27,10 @@ export type CreateSynomeParameters = {
   freshness?: FreshnessWindow | false | undefined
   /** Clock of beacon leases (default: wall clock). */
   leaseClock?: (() => Date) | undefined
+  /** Checkpoint key and cadence: sign a checkpoint every `everyEntries` entries or `everySeconds`. */
+  checkpoint?: CheckpointOptions | undefined
+  /** Group commit: most commands per transaction, linger while others wait, queue bound. */
+  groupCommit?: GroupCommitOptions | undefined
 }
 
 export const DEFAULT_DATA_DIR = './data/synome'
@@ -40,7 +46,7 @@ export async function createSynome(parameters: CreateSynomeParameters = {}): Pro
   const { sql, release } = await openSql(parameters)
   let service: SynomeService
   try {
-    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, leaseClock: parameters.leaseClock })
+    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, leaseClock: parameters.leaseClock, checkpoint: parameters.checkpoint, groupCommit: parameters.groupCommit })
   } catch (error) {
     await sql.close().catch(() => {})
     release()

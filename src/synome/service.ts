@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
+import { BaseError, InvalidInputError, NotPermittedError, PreconditionFailedError, VersionConflictError } from '../domain/errors.js'
 import { checkCommandFreshness, DEFAULT_FRESHNESS_WINDOW, type FreshnessWindow } from '../domain/commandFreshness.js'
 import { checkRole, ROLES, type RoleGrant } from '../domain/roles.js'
 import { isoTimestamp } from '../domain/sleeve.js'
@@ -8,18 +8,21 @@ import { buildRegistry } from './commands/registry.js'
 import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
-import { IdempotencyConflictError, StoreError } from './errors.js'
+import { IdempotencyConflictError, StoreError, StoreUnavailableError } from './errors.js'
+import { GroupCommitter, type BatchOutcome, type GroupCommitOptions } from './groupCommit.js'
 import { LeaseStore } from './leases.js'
+import type { LeaseToken } from '../domain/lease.js'
 import { toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
 import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
 import { SynomeReads } from './reads.js'
 import type { RoleRecord } from './records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
+import { CheckpointWriter, consistencyProofOf, inclusionProofOf, latestCheckpoint, listCheckpoints, type CheckpointOptions } from './checkpoints.js'
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
 import { checkEntityInvariants } from './invariants.js'
-import { TransactionState } from './state.js'
+import { TransactionState, type BatchEntityCache } from './state.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
 export type CommandResult = {
@@ -48,7 +51,23 @@ export type SynomeServiceOptions = {
   freshness?: FreshnessWindow | false | undefined
   /** The clock of beacon leases (default: wall clock — a devnet moving the command clock must not lapse every lease). */
   leaseClock?: (() => Date) | undefined
+  /** Sign checkpoints of the log with this key at this cadence (src/synome/checkpoints.ts). */
+  checkpoint?: CheckpointOptions | undefined
+  /** Batch size, linger and queue bound of the group commit (src/synome/groupCommit.ts). */
+  groupCommit?: GroupCommitOptions | undefined
 }
+
+/** The chain head a batch appends after (undefined = empty log). */
+type Head = { position: number; hash: string } | undefined
+type Pending = { handler: CommandHandler; envelope: Envelope; lease: LeaseToken | undefined }
+
+/**
+ * A refusal is a domain error the gates threw before anything was written (handlers only stage
+ * writes, flushed after every check passed): the batch goes on without it. Anything else (a
+ * statement error, a lost connection) may have left the transaction aborted, so the batch is
+ * rolled back as a whole.
+ */
+const isRefusal = (error: unknown): boolean => error instanceof BaseError && !(error instanceof StoreError) && !(error instanceof StoreUnavailableError)
 
 /** Serialises appends: one hash-chain head, positions committed in order. */
 const APPEND_LOCK = 7265002
@@ -87,6 +106,10 @@ export class SynomeService extends SynomeReads {
   private readonly freshness: FreshnessWindow | false
   /** Beacon leases, fencing and journals (migration 4). */
   readonly leases: LeaseStore
+  /** Present when the Synome has a checkpoint key. */
+  readonly checkpointWriter: CheckpointWriter | undefined
+  /** Appends concurrent commands in one transaction per batch. */
+  readonly groupCommit: GroupCommitter<Pending, CommandResult>
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql)
@@ -95,13 +118,22 @@ export class SynomeService extends SynomeReads {
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
     this.registry = buildRegistry(options.commands)
     this.leases = new LeaseStore(options.sql, this.chainId, options.leaseClock)
+    this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
+    this.groupCommit = new GroupCommitter((items) => this.appendBatch(items), options.groupCommit)
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
   static async open(options: SynomeServiceOptions & { roles?: readonly RoleGrant[] | undefined }): Promise<SynomeService> {
     await migrate(options.sql)
     const service = new SynomeService(options)
-    if (options.roles) await service.bootstrap(options.roles)
+    if (options.roles) {
+      try {
+        await service.bootstrap(options.roles)
+      } catch (error) {
+        await service.checkpointWriter?.close()
+        throw error
+      }
+    }
     return service
   }
 
@@ -116,11 +148,15 @@ export class SynomeService extends SynomeReads {
       if (Number(row?.n) > 0) return
       const payload = toJsonValue({ grants: grants.map((g) => ({ address: g.address.toLowerCase(), role: g.role, haloClasses: [...g.haloClasses] })) })
       const time = isoTimestamp(this.clock())
-      await this.append(tx, bootstrapRoles, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
+      await this.append(tx, bootstrapRoles, undefined, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
     })
   }
 
-  /** Verify, authorise, check and append one signed command. Throws typed errors; a refused command changes nothing. */
+  /**
+   * Verify, authorise, check and append one signed command. Throws typed errors; a refused
+   * command changes nothing. The signature is checked here, concurrently with other callers and
+   * with the batch being written; the append joins the next group-commit batch.
+   */
   async execute(input: unknown): Promise<CommandResult> {
     const parsed = SignedCommandSchema.safeParse(input)
     if (!parsed.success) throw new InvalidInputError('command envelope is invalid', { details: z.prettifyError(parsed.error), meta: { issues: issuesOf(parsed.error) } })
@@ -139,20 +175,73 @@ export class SynomeService extends SynomeReads {
       expectedVersion: signed.expectedVersion ?? null,
       actor,
     }
-    return this.sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
-      // The fencing gate, in the append's transaction (see LeaseStore.fence): a deposed beacon
-      // instance's command is refused before anything else, a replay of its old key included.
-      await this.leases.fence(tx, actor, signed.lease)
-      return this.append(tx, handler, envelope)
-    })
+    return this.groupCommit.submit({ handler, envelope, lease: signed.lease })
+  }
+
+  /**
+   * One batch in one transaction under the append lock: each command in order sees the effects
+   * of the ones before it (replays, versions, gates), gets the next position and chains to the
+   * previous hash. A refused command is one outcome; the others still commit. When the
+   * transaction itself fails, nothing of the batch is applied and each command is retried
+   * alone, so one command's statement error fails only that command.
+   */
+  private async appendBatch(items: readonly Pending[]): Promise<BatchOutcome<CommandResult>[]> {
+    let outcomes: BatchOutcome<CommandResult>[]
+    try {
+      outcomes = await this.sql.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
+        const [last] = await tx.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
+        let head: Head = last ? { position: Number(last.position), hash: String(last.hash) } : undefined
+        const done: BatchOutcome<CommandResult>[] = []
+        const entities: BatchEntityCache = new Map()
+        for (const item of items) {
+          try {
+            // The fencing gate, in the batch's transaction (see LeaseStore.fence): a deposed beacon
+            // instance's command is refused, a replay of its old key included; the batch goes on.
+            await this.leases.fence(tx, item.envelope.actor, item.lease)
+            const result = await this.append(tx, item.handler, head, item.envelope, undefined, entities)
+            if (!result.replayed) head = { position: result.position, hash: result.hash }
+            done.push({ ok: true, value: result })
+          } catch (error) {
+            if (!isRefusal(error)) throw error
+            done.push({ ok: false, error })
+          }
+        }
+        return done
+      })
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }]
+      outcomes = []
+      for (const item of items) outcomes.push(...(await this.appendBatch([item])))
+      return outcomes
+    }
+    // after the commit, outside the append lock: a counter, at most one checkpoint write in flight
+    for (const outcome of outcomes) if (outcome.ok && !outcome.value.replayed) this.checkpointWriter?.appended()
+    return outcomes
+  }
+
+  /** Stored signed checkpoints in the order written; `latest` the newest (NOT_FOUND when none). */
+  checkpoints(options: { after?: number | undefined; limit?: number | undefined } = {}) {
+    return listCheckpoints(this.sql, options)
+  }
+  latestCheckpoint() {
+    return latestCheckpoint(this.sql)
+  }
+  /** The audit path of the event at `position` in the tree of the first `treeSize` events. */
+  inclusionProof(p: { position: number; treeSize: number }) {
+    return inclusionProofOf(this.sql, p)
+  }
+  /** That the tree of the first `from` events is a prefix of the tree of the first `to`. */
+  consistencyProof(p: { from: number; to: number }) {
+    return consistencyProofOf(this.sql, p)
   }
 
   /**
    * The one append path (commands, bootstrap, restore). Runs inside the caller's transaction
-   * after it took the append lock. `fixed` replays a stored event at its position and time.
+   * after it took the append lock; `head` is the last event before this one (the caller tracks
+   * it across a batch). `fixed` replays a stored event at its position and time.
    */
-  private async append(tx: SqlExecutor, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+  private async append(tx: SqlExecutor, handler: CommandHandler, head: Head, envelope: Envelope, fixed?: SynomeEvent, entities?: BatchEntityCache): Promise<CommandResult> {
     const replay = await this.replayOf(tx, envelope)
     if (replay) return replay
     // After the replay check (a retried key gets its first result however old), before anything
@@ -160,7 +249,7 @@ export class SynomeService extends SynomeReads {
     if (!fixed && envelope.actor !== BOOTSTRAP && this.freshness) checkCommandFreshness({ issuedAt: new Date(envelope.issuedAt), now: this.clock(), window: this.freshness })
     const payload = handler.schema.safeParse(envelope.payload)
     if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
-    const state = new TransactionState(tx)
+    const state = new TransactionState(tx, entities)
     const target = await handler.target(state, payload.data)
     const role = envelope.actor === BOOTSTRAP ? handler.role : await this.authorise(state, handler, envelope.actor, target)
     const current = (await state.get(target.type, target.id))?.version ?? 0
@@ -172,10 +261,8 @@ export class SynomeService extends SynomeReads {
     const now = fixed ? new Date(fixed.time) : this.clock()
     const result = toJsonValue(await handler.apply(state, payload.data, { now, time: isoTimestamp(now), actor: envelope.actor, role }))
     await checkEntityInvariants(state)
-    // one round trip for the new position and the chain head (both under the append lock)
-    const [next] = await tx.query(`SELECT ${fixed ? '$1::bigint' : "nextval('events_position_seq')"} AS p, (SELECT hash FROM events ORDER BY position DESC LIMIT 1) AS head`, fixed ? [fixed.position] : [])
-    const position = Number(next!.p)
-    const head = next!.head === null || next!.head === undefined ? undefined : { hash: next!.head }
+    // positions follow the head without gaps (the append lock makes the head current)
+    const position = fixed ? fixed.position : (head?.position ?? 0) + 1
     const writes = await state.flush(position, now)
     const entity = { type: target.type, id: target.id, version: writes.find((w) => w.type === target.type && w.id === target.id)?.version ?? current }
     const stored = { position, entity, writes, result }
@@ -194,7 +281,7 @@ export class SynomeService extends SynomeReads {
       entityType: target.type,
       entityId: target.id,
       result: stored,
-      prevHash: head ? String(head.hash) : GENESIS_HASH,
+      prevHash: head ? head.hash : GENESIS_HASH,
     }
     const hash = eventHash(event)
     await tx.query(INSERT_EVENT, eventParams({ ...event, hash }))
@@ -261,14 +348,15 @@ export class SynomeService extends SynomeReads {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
       const [row] = await tx.query('SELECT count(*)::int AS n FROM events')
       if (Number(row?.n) > 0) throw new PreconditionFailedError('restore needs an empty store', { meta: { gate: 'STORE_NOT_EMPTY', events: Number(row?.n) } })
+      let head: Head
       for (const event of events) {
         const handler = event.command === bootstrapRoles.name && event.actor === BOOTSTRAP ? bootstrapRoles : this.registry.get(event.command)
         if (!handler) throw new InvalidInputError(`backup has unknown command ${event.command} at ${event.position}`)
         const envelope: Envelope = { ...event, actor: event.actor }
-        const replayed = await this.append(tx, handler, envelope, event)
+        const replayed = await this.append(tx, handler, head, envelope, event)
         if (replayed.hash !== event.hash) throw new StoreError(`backup event ${event.position} does not replay to its stored result`, { meta: { position: event.position } })
+        head = { position: replayed.position, hash: replayed.hash }
       }
-      if (events.length > 0) await tx.query("SELECT setval('events_position_seq', $1)", [events.at(-1)!.position])
     })
     return { events: events.length, head: checked.head }
   }
@@ -285,6 +373,8 @@ export class SynomeService extends SynomeReads {
   }
 
   async close(): Promise<void> {
+    await this.groupCommit.close()
+    await this.checkpointWriter?.close()
     await this.sql.close()
   }
 }

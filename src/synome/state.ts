@@ -1,5 +1,6 @@
 import { NotFoundError } from '../domain/errors.js'
 import { isoTimestamp } from '../domain/sleeve.js'
+import { toJsonValue } from './log/canonical.js'
 import type { EntityRecord, EntityWrite, StateAccess } from './commands/types.js'
 import type { SqlExecutor, SqlRow } from './sql/sql.js'
 
@@ -24,6 +25,14 @@ export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
 const key = (type: string, id: string) => `${type}\u0001${id}`
 
 /**
+ * Entities read or written by earlier commands of one group-commit batch (same transaction,
+ * under the append lock, so they are current). Only `flush` adds written records, so a refused
+ * command's staged writes never enter it; records are copied in and out so a handler that
+ * mutates what it read cannot change what the next command sees.
+ */
+export type BatchEntityCache = Map<string, EntityRecord<unknown> | undefined>
+
+/**
  * StateAccess over one transaction. Writes are staged in memory (reads see them) and flushed
  * by `flush` after the handler succeeded, so a refused command never touches a table.
  */
@@ -31,7 +40,10 @@ export class TransactionState implements StateAccess {
   readonly staged = new Map<string, EntityWrite>()
   /** Stored rows read in this transaction (the append lock keeps them current until commit). */
   private readonly cache = new Map<string, EntityRecord<unknown> | undefined>()
-  constructor(private readonly tx: SqlExecutor) {}
+  constructor(
+    private readonly tx: SqlExecutor,
+    private readonly batch?: BatchEntityCache,
+  ) {}
 
   async get<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
     const stored = await this.stored<T>(type, id)
@@ -104,6 +116,20 @@ export class TransactionState implements StateAccess {
         [write.type, write.id, version, position, columns.haloClass ?? null, columns.sleeveId ?? null, columns.prime ?? null, columns.state ?? null, time, data],
       )
       written.push({ type: write.type, id: write.id, version })
+      this.batch?.set(key(write.type, write.id), {
+        type: write.type,
+        id: write.id,
+        version,
+        position,
+        createdPosition: stored?.createdPosition ?? position,
+        haloClass: columns.haloClass ?? null,
+        sleeveId: columns.sleeveId ?? null,
+        prime: columns.prime ?? null,
+        state: columns.state ?? null,
+        createdAt: stored?.createdAt ?? isoTimestamp(time),
+        updatedAt: isoTimestamp(time),
+        data: toJsonValue(write.data),
+      })
     }
     return written
   }
@@ -111,9 +137,16 @@ export class TransactionState implements StateAccess {
   private async stored<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
     const k = key(type, id)
     if (this.cache.has(k)) return this.cache.get(k) as EntityRecord<T> | undefined
+    if (this.batch?.has(k)) {
+      const shared = this.batch.get(k)
+      const record = shared && { ...shared, data: structuredClone(shared.data) }
+      this.cache.set(k, record)
+      return record as EntityRecord<T> | undefined
+    }
     const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [type, id])
     const record = row ? entityFromRow<T>(row) : undefined
     this.cache.set(k, record as EntityRecord<unknown> | undefined)
+    this.batch?.set(k, record && { ...record, data: structuredClone(record.data) })
     return record
   }
 

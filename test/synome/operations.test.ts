@@ -94,7 +94,7 @@ describe('bearer tokens and metrics over HTTP', () => {
   })
 
   it('reads need a token too (every route but /health); a read-only token cannot send commands (403)', async () => {
-    for (const path of ['/head', '/events', '/entities/haloClass', '/verify-log', '/openapi.json', '/metrics']) {
+    for (const path of ['/head', '/events', '/entities/haloClass', '/verify-log', '/checkpoints', '/checkpoints/latest', '/proof/inclusion?position=1&treeSize=1', '/proof/consistency?from=0&to=1', '/openapi.json', '/metrics']) {
       const response = await fetch(`${guarded.url}${path}`)
       expect(response.status, path).toBe(401)
       expect(await response.json()).toMatchObject({ code: 'UNAUTHENTICATED' })

@@ -48,5 +48,9 @@ export function createClient(transport: SynomeTransport, { account, chainId, clo
     renewLease: async ({ name, holder, epoch, ttlMs }) => transport.lease(await signLease({ op: 'renew', name, holder, epoch, ttlMs })),
     releaseLease: async ({ name, holder, epoch }) => transport.lease(await signLease({ op: 'release', name, holder, epoch, ttlMs: 0 })),
     appendLine: async ({ lease, holder, journal, seq, line }) => transport.appendJournal(await signLease({ op: 'append', name: lease.name, holder, epoch: lease.epoch, ttlMs: 0, body: { journal, seq, line } })),
+    checkpoints: (options) => transport.checkpoints(options),
+    latestCheckpoint: () => transport.latestCheckpoint(),
+    inclusionProof: (p) => transport.inclusionProof(p),
+    consistencyProof: (p) => transport.consistencyProof(p),
   }
 }

@@ -79,6 +79,10 @@ export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_0
     appendJournal: (signed) => call('/journals', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) }),
     leases: async () => (await call<{ leases: LeaseView[] }>('/leases')).leases,
     journal: (signer, name, options = {}) => call(`/journals/${encodeURIComponent(signer)}/${encodeURIComponent(name)}${query(options)}`),
+    checkpoints: (options = {}) => call(`/checkpoints${query(options)}`),
+    latestCheckpoint: () => call('/checkpoints/latest'),
+    inclusionProof: (p) => call(`/proof/inclusion${query(p)}`),
+    consistencyProof: (p) => call(`/proof/consistency${query(p)}`),
   }
   return createClient(transport, parameters)
 }

@@ -20,6 +20,10 @@ export function createInProcessClient({ service, ...parameters }: CreateInProces
       appendJournal: (signed) => service.leases.append(signed),
       leases: () => service.leases.list(),
       journal: (signer, name, options) => service.leases.journal(signer, name, options),
+      checkpoints: (options) => service.checkpoints(options),
+      latestCheckpoint: () => service.latestCheckpoint(),
+      inclusionProof: (p) => service.inclusionProof(p),
+      consistencyProof: (p) => service.consistencyProof(p),
     },
     { chainId: service.chainId, ...parameters },
   )

@@ -2,6 +2,7 @@ import type { LocalAccount } from 'viem'
 import type { z } from 'zod'
 import type { EntityRecord } from '../commands/types.js'
 import type { BUILTIN_COMMANDS } from '../commands/registry.js'
+import type { CheckpointsResult, ConsistencyProofResult, InclusionProofResult, StoredCheckpoint } from '../checkpoints.js'
 import type { VerifyChainReturnType } from '../log/hash.js'
 import type { EntityVersion, EventsResult, ListFilter, ListResult } from '../reads.js'
 import type { LeaseToken } from '../../domain/lease.js'
@@ -43,6 +44,10 @@ export interface SynomeTransport {
   appendJournal(signed: SignedLeaseRequest): Promise<{ seq: number; lease: LeaseView }>
   leases(): Promise<LeaseView[]>
   journal(signer: string, name: string, options?: { after?: number; limit?: number }): Promise<{ lines: JournalLine[] }>
+  checkpoints(options?: { after?: number; limit?: number }): Promise<CheckpointsResult>
+  latestCheckpoint(): Promise<StoredCheckpoint>
+  inclusionProof(p: { position: number; treeSize: number }): Promise<InclusionProofResult>
+  consistencyProof(p: { from: number; to: number }): Promise<ConsistencyProofResult>
 }
 
 export type LeaseHolderParameters = { name: string; holder: string }

@@ -106,6 +106,20 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
 
   app.get('/events', async (c) => c.json(await service.events({ after: intParam(c.req.query('after'), 'after'), limit: intParam(c.req.query('limit'), 'limit') })))
   app.get('/verify-log', async (c) => c.json(await service.verifyLog()))
+  app.get('/checkpoints', async (c) => c.json(await service.checkpoints({ after: intParam(c.req.query('after'), 'after'), limit: intParam(c.req.query('limit'), 'limit') })))
+  app.get('/checkpoints/latest', async (c) => c.json(await service.latestCheckpoint()))
+  app.get('/proof/inclusion', async (c) => {
+    const position = intParam(c.req.query('position'), 'position')
+    const treeSize = intParam(c.req.query('treeSize'), 'treeSize')
+    if (position === undefined || treeSize === undefined) throw new InvalidInputError('position and treeSize are required')
+    return c.json(await service.inclusionProof({ position, treeSize }))
+  })
+  app.get('/proof/consistency', async (c) => {
+    const from = intParam(c.req.query('from'), 'from')
+    const to = intParam(c.req.query('to'), 'to')
+    if (from === undefined || to === undefined) throw new InvalidInputError('from and to are required')
+    return c.json(await service.consistencyProof({ from, to }))
+  })
 
   app.get('/entities/:type', async (c) => {
     const q = c.req.query()

@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { NotFoundError } from '../../domain/errors.js'
 import type { SynomeService } from '../service.js'
 
 /**
  * Prometheus metrics of one Synome HTTP server (its own registry): appends and replays, how
- * long an append takes, refusals by stable error code (401s included), and the log head —
- * read from the store at scrape time, so it is right even when several servers share one
- * PostgreSQL database.
+ * long an append takes, refusals by stable error code (401s included), the log head and the
+ * newest signed checkpoint's tree size — both read from the store at scrape time, so they are
+ * right even when several servers share one PostgreSQL database.
  */
 export function createSynomeMetrics(service: SynomeService, registry = new Registry()) {
   const metrics = {
@@ -25,6 +26,44 @@ export function createSynomeMetrics(service: SynomeService, registry = new Regis
       registers: [registry],
       async collect() {
         this.set((await service.head()).position)
+      },
+    }),
+    batches: new Counter({
+      name: 'synome_group_commit_batches_total',
+      help: 'Group-commit batches run by this process (one transaction each)',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(service.groupCommit.stats.batches)
+      },
+    }),
+    batchedCommands: new Counter({
+      name: 'synome_group_commit_commands_total',
+      help: 'Commands appended through group-commit batches by this process (divide by batches for the mean batch size)',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(service.groupCommit.stats.commands)
+      },
+    }),
+    queued: new Gauge({
+      name: 'synome_group_commit_queued',
+      help: 'Commands waiting for the next batch (refused with STORE_UNAVAILABLE beyond the queue bound)',
+      registers: [registry],
+      collect() {
+        this.set(service.groupCommit.queued)
+      },
+    }),
+    checkpointTreeSize: new Gauge({
+      name: 'synome_checkpoint_tree_size',
+      help: 'Events covered by the newest signed checkpoint (0 when none); alert when it falls behind the log position',
+      registers: [registry],
+      async collect() {
+        const latest = await service.latestCheckpoint().catch((error: unknown) => {
+          if (error instanceof NotFoundError) return undefined
+          throw error
+        })
+        this.set(latest?.treeSize ?? 0)
       },
     }),
   }

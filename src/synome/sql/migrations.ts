@@ -73,6 +73,24 @@ CREATE UNIQUE INDEX events_actor_idempotency_key ON events (actor, idempotency_k
 `,
   },
   {
+    // Signed checkpoints of the log (src/synome/checkpoints.ts). Several may share a tree
+    // size (a second key, a restored store); verify-log checks every one.
+    id: 3,
+    sql: `
+CREATE TABLE checkpoints (
+  id bigserial PRIMARY KEY,
+  tree_size bigint NOT NULL,
+  root_hash text NOT NULL,
+  last_position bigint NOT NULL,
+  head_hash text NOT NULL,
+  time text NOT NULL,
+  signer text NOT NULL,
+  signature text NOT NULL
+);
+CREATE INDEX checkpoints_signer ON checkpoints (signer, id)
+`,
+  },
+  {
     // Beacon high availability (src/synome/leases.ts): one lease row per (signer, name) whose
     // epoch is the fencing token, and the beacons' journals (signed tx intents) shared by every
     // instance of a beacon. Operational state beside the log, not events in it.
