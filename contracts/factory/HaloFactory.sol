@@ -16,7 +16,9 @@ import {BEAMState} from "../configurator/BEAMState.sol";
 ///         (one NFAT Facility each) from an approved template, as EIP-1167 clones at CREATE2
 ///         addresses anyone can compute in advance (`predictClass`, `predictUnit`), initialised
 ///         in the same transaction. The salt binds the caller, the template and every
-///         parameter, so nobody can take (squat) or front-run someone else's addresses.
+///         parameter but the artifact hash (the artifact names the predicted addresses, so it
+///         is rendered first and hashed after), so nobody can take (squat) or front-run
+///         someone else's addresses.
 ///         Parameters outside the template's ranges revert.
 ///
 ///         Roles are set by the clones' `initialize` calls straight to their holders: the
@@ -204,7 +206,9 @@ contract HaloFactory {
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode("class", deployer, templateId, params, userSalt));
+        ClassParams memory p = params;
+        p.artifactHash = bytes32(0); // the artifact names the addresses, so its hash cannot choose them
+        return keccak256(abi.encode("class", deployer, templateId, p, userSalt));
     }
 
     function classOf(address pau) external view returns (ClassRecord memory) {
@@ -266,7 +270,9 @@ contract HaloFactory {
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode("unit", deployer, pau, params, userSalt));
+        UnitParams memory p = params;
+        p.artifactHash = bytes32(0); // the artifact names the address, so its hash cannot choose it
+        return keccak256(abi.encode("unit", deployer, pau, p, userSalt));
     }
 
     // ---------------------------------------------------------------- internals
