@@ -29,6 +29,10 @@ contract Configurator is BEAMAuthority {
     uint256 public constant BPS = 10_000;
     /// @notice Relayers per PAU; bounds the brake's revocation loop.
     uint256 public constant MAX_RELAYERS = 4;
+    /// @notice CONTROLLER holders of a PAU's RateLimits (its Controller and its NFAT Facilities,
+    ///         one per Term Halo Unit) that `addRateLimitsController` allows; bounds the brake's
+    ///         parking loop in RateLimits.stop.
+    uint256 public constant MAX_RATE_LIMITS_CONTROLLERS = 16;
 
     struct PauContracts {
         Controller controller;
@@ -57,6 +61,7 @@ contract Configurator is BEAMAuthority {
     error PauIsStopped(address pau);
     error RateLimitsMismatch(address controllerRateLimits, address rateLimits);
     error TooManyRelayers(address pau);
+    error TooManyRateLimitsControllers(address pau);
     error ControllerActionNotEnabled(address pau, bytes32 key);
     error SorlCooldown(bytes32 key, uint256 nextIncreaseAt);
     error SorlExceeded(bytes32 key, uint256 requested, uint256 allowed);
@@ -74,6 +79,7 @@ contract Configurator is BEAMAuthority {
     event ControllerActionCalled(address indexed pau, bytes32 indexed key);
     event RelayerSet(address indexed pau, address indexed relayer, bool active);
     event FreezerSet(address indexed pau, address indexed freezer, bool active);
+    event RateLimitsControllerSet(address indexed pau, address indexed account, bool active);
 
     constructor(address councilBeacon, address timelock_, BEAMState beamState_) BEAMAuthority(councilBeacon, timelock_) {
         if (address(beamState_) == address(0)) revert ZeroAddress();
@@ -219,6 +225,29 @@ contract Configurator is BEAMAuthority {
         Controller controller = _known(pau).controller;
         _setRole(controller, controller.FREEZER(), freezer, false);
         emit FreezerSet(pau, freezer, false);
+    }
+
+    /// @notice Lets `account` (a new unit's NFAT Facility) consume the PAU's rate limits under
+    ///         its own keys: an addition, so only through the timelock (the HaloFactory schedules
+    ///         it with the unit's inits), on a registered PAU that is not stopped (a stopped
+    ///         PAU's controllers are parked; a new one would escape the brake).
+    function addRateLimitsController(address pau, address account) external onlyTimelock {
+        if (account == address(0)) revert ZeroAddress();
+        RateLimits rateLimits = _registered(pau).rateLimits;
+        if (rateLimits.stopped()) revert PauIsStopped(pau);
+        bytes32 role = rateLimits.CONTROLLER();
+        if (!rateLimits.hasRole(role, account) && rateLimits.getRoleMemberCount(role) >= MAX_RATE_LIMITS_CONTROLLERS) {
+            revert TooManyRateLimitsControllers(pau);
+        }
+        rateLimits.grantRole(role, account);
+        emit RateLimitsControllerSet(pau, account, true);
+    }
+
+    /// @notice A removal: instant, from anyone who may brake.
+    function removeRateLimitsController(address pau, address account) external onlyBrake {
+        RateLimits rateLimits = _known(pau).rateLimits;
+        rateLimits.revokeRole(rateLimits.CONTROLLER(), account);
+        emit RateLimitsControllerSet(pau, account, false);
     }
 
     // ---------------------------------------------------------------- internals

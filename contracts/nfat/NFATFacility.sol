@@ -11,6 +11,7 @@ import {NFATUnits} from "./NFATUnits.sol";
 import {IClaimRateLimits} from "./interfaces/IClaimRateLimits.sol";
 import {RateLimitKeys} from "../pau/RateLimitKeys.sol";
 import {IIdentityNetwork} from "../identity/interfaces/IIdentityNetwork.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @title NFATFacility
 /// @notice One Term Halo Class on-chain: Primes queue USDS; the facility's lpha-nfat pBEAM
@@ -25,9 +26,13 @@ import {IIdentityNetwork} from "../identity/interfaces/IIdentityNetwork.sol";
 ///      Roles follow the cascade: the admin is the BEAMTimeLock (every grant waits its delay),
 ///      the freezer (PAUSER_ROLE) pauses and removes a claimer or write-down key instantly.
 ///      Funding never retires more principal than it pays; a loss is a separate write-down.
-///      Deployed with plain constructor arguments (no proxy, no initializer), so a factory can
-///      stamp out one per Halo Class with CREATE2 at a predictable address.
-contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
+///      Deployed directly with constructor arguments, or by the HaloFactory as an EIP-1167
+///      clone (one per Term Halo Unit) whose immutable args are (usds, almProxy, rateLimits,
+///      firstTokenId) and whose roles, name and symbol are set once by `initialize` in the
+///      factory's transaction; a constructor given an all-zero Config deploys the locked template
+///      implementation. A clone reads its args from its own code, never from storage, so a
+///      claim reads no more storage than on a direct deployment.
+contract NFATFacility is NFATQueue, NFATUnits, AccessControl, Cloneable {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -60,6 +65,17 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
         IClaimRateLimits rateLimits;
     }
 
+    /// @notice A clone's roles and ERC-721 metadata (its other configuration is in its args).
+    struct Roles {
+        address admin;
+        address claimer;
+        address funder;
+        address pauser;
+        address writeDowner;
+        string name;
+        string symbol;
+    }
+
     IERC20 private immutable _usds;
     address private immutable _almProxy;
     IClaimRateLimits private immutable _rateLimits;
@@ -67,6 +83,11 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
     uint256 private _totalFunded;
 
     constructor(Config memory config) NFATUnits(config.name, config.symbol, config.firstTokenId) {
+        _disableInitializers();
+        bool implementation = address(config.usds) == address(0) && config.almProxy == address(0)
+            && config.admin == address(0) && config.claimer == address(0) && config.funder == address(0)
+            && config.pauser == address(0) && config.writeDowner == address(0) && address(config.rateLimits) == address(0);
+        if (implementation) return;
         if (
             address(config.usds) == address(0) || config.almProxy == address(0) || config.admin == address(0)
                 || config.claimer == address(0) || config.funder == address(0) || config.pauser == address(0)
@@ -81,6 +102,40 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
         _grantRole(FUNDER_ROLE, config.funder);
         _grantRole(PAUSER_ROLE, config.pauser);
         _grantRole(WRITE_DOWN_ROLE, config.writeDowner);
+    }
+
+    /// @notice A clone's one initialisation (the factory, in the deploying transaction).
+    function initialize(Roles calldata roles) external initializer onlyClone {
+        (IERC20 usds_, address almProxy_, IClaimRateLimits rateLimits_,) = _config();
+        if (
+            address(usds_) == address(0) || almProxy_ == address(0) || address(rateLimits_) == address(0)
+                || roles.admin == address(0) || roles.claimer == address(0) || roles.funder == address(0)
+                || roles.pauser == address(0) || roles.writeDowner == address(0)
+        ) revert ZeroAddress();
+        _initUnits(roles.name, roles.symbol);
+        _grantRole(DEFAULT_ADMIN_ROLE, roles.admin);
+        _grantRole(CLAIMER_ROLE, roles.claimer);
+        _grantRole(FUNDER_ROLE, roles.funder);
+        _grantRole(PAUSER_ROLE, roles.pauser);
+        _grantRole(WRITE_DOWN_ROLE, roles.writeDowner);
+    }
+
+    /// @dev (usds, almProxy, rateLimits, claim key): immutables, or a clone's args.
+    function _config() private view returns (IERC20, address, IClaimRateLimits, bytes32) {
+        if (!_isClone()) return (_usds, _almProxy, _rateLimits, _claimKey);
+        (IERC20 usds_, address almProxy_, IClaimRateLimits rateLimits_,) =
+            abi.decode(_cloneArgs(), (IERC20, address, IClaimRateLimits, uint256));
+        return (usds_, almProxy_, rateLimits_, RateLimitKeys.makeKey(LIMIT_NFAT_CLAIM, address(this)));
+    }
+
+    function _token() private view returns (IERC20 usds_) {
+        (usds_,,,) = _config();
+    }
+
+    function _firstTokenIdOf() internal view override returns (uint256) {
+        if (!_isClone()) return super._firstTokenIdOf();
+        (,,, uint256 first) = abi.decode(_cloneArgs(), (IERC20, address, IClaimRateLimits, uint256));
+        return first;
     }
 
     /// @notice CLAIMER_ROLE has at most one holder (lpha-nfat's pBEAM), stored in the slot every
@@ -124,13 +179,13 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
     function deposit(uint256 amount) external whenNotPaused returns (uint256 shares) {
         _requireWhitelistedIfEnabled(msg.sender);
         shares = _queueIn(msg.sender, amount);
-        _usds.safeTransferFrom(msg.sender, address(this), amount);
+        _token().safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @dev Deliberately not pausable: a queue is non-binding until claimed.
     function withdraw() external returns (uint256 amount) {
         amount = _queueOut(msg.sender);
-        _usds.safeTransfer(msg.sender, amount);
+        _token().safeTransfer(msg.sender, amount);
     }
 
     // ------------------------------------------------------------------ Halo
@@ -142,10 +197,11 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
         returns (uint256 tokenId)
     {
         _queueClaim(depositor, amount); // reverts ZeroAmount before the limit is touched
-        _rateLimits.triggerRateLimitDecrease(_claimKey, amount);
+        (IERC20 usds_, address almProxy_, IClaimRateLimits rateLimits_, bytes32 claimKey_) = _config();
+        rateLimits_.triggerRateLimitDecrease(claimKey_, amount);
         tokenId = _mintUnit(depositor, amount);
         emit Claimed(tokenId, depositor, amount);
-        _usds.safeTransfer(_almProxy, amount);
+        usds_.safeTransfer(almProxy_, amount);
     }
 
     /// @dev Not pausable: a repayment only ever adds USDS for the holder, so the brake never
@@ -166,7 +222,7 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
         _fundings[tokenId] = funding;
         _totalFunded += total;
         emit Funded(tokenId, _depositorOf(tokenId, holder), msg.sender, principalAmount, interestAmount);
-        _usds.safeTransferFrom(msg.sender, address(this), total);
+        _token().safeTransferFrom(msg.sender, address(this), total);
     }
 
     /// @notice Recognises a loss: `principalAmount` of the outstanding principal not covered by
@@ -211,7 +267,7 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
             delete _fundings[tokenId];
             emit Spent(tokenId, depositor, holder, paid, funding.principal, principalRemaining);
         }
-        _usds.safeTransfer(holder, paid);
+        _token().safeTransfer(holder, paid);
     }
 
     // ------------------------------------------------------------------ freezer and admin
@@ -242,8 +298,9 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
     ///         the facility's claims for good): the Configurator, admin of RateLimits, cannot
     ///         revoke it, so the facility's admin (the timelock) does it from here.
     function renounceRateLimitsController() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _rateLimits.renounceRole(_rateLimits.CONTROLLER(), address(this));
-        emit RateLimitsControllerRenounced(address(_rateLimits));
+        (,, IClaimRateLimits rateLimits_,) = _config();
+        rateLimits_.renounceRole(rateLimits_.CONTROLLER(), address(this));
+        emit RateLimitsControllerRenounced(address(rateLimits_));
     }
 
     function setWhitelistMode(bool enabled) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -266,23 +323,27 @@ contract NFATFacility is NFATQueue, NFATUnits, AccessControl {
     }
 
     function usds() external view returns (address) {
-        return address(_usds);
+        return address(_token());
     }
 
     function almProxy() external view returns (address) {
-        return _almProxy;
+        (, address almProxy_,,) = _config();
+        return almProxy_;
     }
 
     function rateLimits() external view returns (address) {
-        return address(_rateLimits);
+        (,, IClaimRateLimits rateLimits_,) = _config();
+        return address(rateLimits_);
     }
 
     function claimRateLimitKey() external view returns (bytes32) {
-        return _claimKey;
+        (,,, bytes32 claimKey_) = _config();
+        return claimKey_;
     }
 
     function claimCapacity() external view returns (uint256) {
-        return _rateLimits.getCurrentRateLimit(_claimKey);
+        (,, IClaimRateLimits rateLimits_, bytes32 claimKey_) = _config();
+        return rateLimits_.getCurrentRateLimit(claimKey_);
     }
 
     function totalFunded() external view returns (uint256) {

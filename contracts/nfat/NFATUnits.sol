@@ -44,7 +44,7 @@ abstract contract NFATUnits is ERC721, INFATFacility {
         address claimer;
     }
 
-    uint256 public immutable firstTokenId;
+    uint256 private immutable _firstTokenId;
     Slot0 internal _slot0;
     mapping(address account => bool) private _whitelisted;
     mapping(uint256 tokenId => Unit) internal _units;
@@ -56,10 +56,37 @@ abstract contract NFATUnits is ERC721, INFATFacility {
     ///      non-restricted receivers cost nothing extra.
     IIdentityNetwork[] private _identityNetworks;
     uint256 public constant MAX_IDENTITY_NETWORKS = 4;
+    /// @dev A clone's ERC-721 name and symbol (a direct deployment's live in ERC721's own slots).
+    string private _cloneName;
+    string private _cloneSymbol;
 
     constructor(string memory name_, string memory symbol_, uint256 firstTokenId_) ERC721(name_, symbol_) {
-        firstTokenId = firstTokenId_;
+        _firstTokenId = firstTokenId_;
         _slot0.nextTokenId = firstTokenId_.toUint64();
+    }
+
+    /// @dev A clone's counterpart of the constructor (its first tokenId comes from `_firstTokenIdOf`).
+    function _initUnits(string memory name_, string memory symbol_) internal {
+        _cloneName = name_;
+        _cloneSymbol = symbol_;
+        _slot0.nextTokenId = _firstTokenIdOf().toUint64();
+    }
+
+    /// @dev The first tokenId: an immutable, or a clone's immutable arg (the facility overrides).
+    function _firstTokenIdOf() internal view virtual returns (uint256) {
+        return _firstTokenId;
+    }
+
+    function firstTokenId() external view returns (uint256) {
+        return _firstTokenIdOf();
+    }
+
+    function name() public view override returns (string memory) {
+        return bytes(_cloneName).length != 0 ? _cloneName : super.name();
+    }
+
+    function symbol() public view override returns (string memory) {
+        return bytes(_cloneSymbol).length != 0 ? _cloneSymbol : super.symbol();
     }
 
     function nextTokenId() external view returns (uint256) {
@@ -121,7 +148,7 @@ abstract contract NFATUnits is ERC721, INFATFacility {
     ///      AlreadyRedeemed because redeem (or a write-down to zero) is the only way a unit is
     ///      ever burned.
     function _requireLive(uint256 tokenId) internal view returns (address holder) {
-        if (tokenId < firstTokenId || tokenId >= _slot0.nextTokenId) revert UnknownToken(tokenId);
+        if (tokenId < _firstTokenIdOf() || tokenId >= _slot0.nextTokenId) revert UnknownToken(tokenId);
         holder = _ownerOf(tokenId);
         if (holder == address(0)) revert AlreadyRedeemed(tokenId);
     }

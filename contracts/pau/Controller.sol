@@ -11,6 +11,7 @@ import {RateLimits} from "./RateLimits.sol";
 import {RateLimitKeys} from "./RateLimitKeys.sol";
 import {IPauFacilityQueue, IPauRedeemFunding} from "./interfaces/IPauFacilityQueue.sol";
 import {IAttestationGate} from "./interfaces/IAttestationGate.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 interface IPauPSM {
     function swapUSDSToUSDC(uint256 usdsAmount) external returns (uint256);
@@ -24,17 +25,20 @@ interface IPauPSM {
 ///         The freezer can remove a relayer; the admin (the Configurator) sets roles and
 ///         static parameters. Role members are enumerable so the Configurator's brake can
 ///         revoke every relayer in one call.
-contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
+/// @dev Deployed directly (constructor, immutables) or as a HaloFactory clone whose immutable
+///      args are (proxy, rateLimits, usds, usdc, psm, rescueRecipient) and whose admin is set by
+///      `initialize`; a constructor given only zero addresses deploys the locked template
+///      implementation.
+contract Controller is AccessControlEnumerable, ReentrancyGuardTransient, Cloneable {
     bytes32 public constant RELAYER = keccak256("RELAYER");
     bytes32 public constant FREEZER = keccak256("FREEZER");
 
-    ALMProxy public immutable proxy;
-    RateLimits public immutable rateLimits;
-    IERC20 public immutable usds;
-    IERC20 public immutable usdc;
-    IPauPSM public immutable psm;
-    /// @notice Where `rescueToken` sends tokens stuck in the proxy: a governance address.
-    address public immutable rescueRecipient;
+    ALMProxy private immutable _proxy;
+    RateLimits private immutable _rateLimits;
+    IERC20 private immutable _usds;
+    IERC20 private immutable _usdc;
+    IPauPSM private immutable _psm;
+    address private immutable _rescueRecipient;
 
     /// @notice Per ERC-4626 vault: minimum value of shares received per asset deposited (1e18 = 100%).
     ///         Zero means the vault is not onboarded for deposits.
@@ -84,18 +88,86 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
         IPauPSM psm_,
         address rescueRecipient_
     ) {
-        if (
-            admin == address(0) || address(proxy_) == address(0) || address(rateLimits_) == address(0)
-                || address(usds_) == address(0) || address(usdc_) == address(0) || address(psm_) == address(0)
-                || rescueRecipient_ == address(0)
-        ) revert ZeroAddress();
-        rescueRecipient = rescueRecipient_;
+        _disableInitializers();
+        bool implementation = admin == address(0) && address(proxy_) == address(0) && address(rateLimits_) == address(0)
+            && address(usds_) == address(0) && address(usdc_) == address(0) && address(psm_) == address(0)
+            && rescueRecipient_ == address(0);
+        if (implementation) return;
+        _requireConfig(proxy_, rateLimits_, usds_, usdc_, psm_, rescueRecipient_);
+        if (admin == address(0)) revert ZeroAddress();
+        _rescueRecipient = rescueRecipient_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        proxy = proxy_;
-        rateLimits = rateLimits_;
-        usds = usds_;
-        usdc = usdc_;
-        psm = psm_;
+        _proxy = proxy_;
+        _rateLimits = rateLimits_;
+        _usds = usds_;
+        _usdc = usdc_;
+        _psm = psm_;
+    }
+
+    /// @notice A clone's one initialisation: its admin (the Configurator). The rest of its
+    ///         configuration is in the clone's immutable args.
+    function initialize(address admin) external initializer onlyClone {
+        if (admin == address(0)) revert ZeroAddress();
+        (ALMProxy proxy_, RateLimits rateLimits_, IERC20 usds_, IERC20 usdc_, IPauPSM psm_, address rescueRecipient_) = _args();
+        _requireConfig(proxy_, rateLimits_, usds_, usdc_, psm_, rescueRecipient_);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    function proxy() public view returns (ALMProxy) {
+        if (!_isClone()) return _proxy;
+        (ALMProxy proxy_,,,,,) = _args();
+        return proxy_;
+    }
+
+    function rateLimits() public view returns (RateLimits) {
+        if (!_isClone()) return _rateLimits;
+        (, RateLimits rateLimits_,,,,) = _args();
+        return rateLimits_;
+    }
+
+    function usds() public view returns (IERC20) {
+        if (!_isClone()) return _usds;
+        (,, IERC20 usds_,,,) = _args();
+        return usds_;
+    }
+
+    function usdc() public view returns (IERC20) {
+        if (!_isClone()) return _usdc;
+        (,,, IERC20 usdc_,,) = _args();
+        return usdc_;
+    }
+
+    function psm() public view returns (IPauPSM) {
+        if (!_isClone()) return _psm;
+        (,,,, IPauPSM psm_,) = _args();
+        return psm_;
+    }
+
+    /// @notice Where `rescueToken` sends tokens stuck in the proxy: a governance address.
+    function rescueRecipient() public view returns (address) {
+        if (!_isClone()) return _rescueRecipient;
+        (,,,,, address rescueRecipient_) = _args();
+        return rescueRecipient_;
+    }
+
+    function _args() private view returns (ALMProxy, RateLimits, IERC20, IERC20, IPauPSM, address) {
+        return abi.decode(_cloneArgs(), (ALMProxy, RateLimits, IERC20, IERC20, IPauPSM, address));
+    }
+
+    function _requireConfig(
+        ALMProxy proxy_,
+        RateLimits rateLimits_,
+        IERC20 usds_,
+        IERC20 usdc_,
+        IPauPSM psm_,
+        address rescueRecipient_
+    ) private pure {
+        if (
+            address(proxy_) == address(0) || address(rateLimits_) == address(0) || address(usds_) == address(0)
+                || address(usdc_) == address(0) || address(psm_) == address(0) || rescueRecipient_ == address(0)
+        ) revert ZeroAddress();
     }
 
     // ---------------------------------------------------------------- admin and freezer
@@ -127,30 +199,30 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     ///         Admin only, i.e. an exact call governance approved through the timelock.
     function rescueToken(IERC20 token, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         _requireAmount(amount);
-        emit TokenRescued(address(token), rescueRecipient, _send(address(token), rescueRecipient, amount));
+        emit TokenRescued(address(token), rescueRecipient(), _send(address(token), rescueRecipient(), amount));
     }
 
     // ---------------------------------------------------------------- PSM
 
     function swapUSDSToUSDC(uint256 usdsAmount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(usdsAmount);
-        _approve(usds, address(psm), usdsAmount);
-        uint256 before = _balance(usds);
-        proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDSToUSDC, (usdsAmount)));
-        _approve(usds, address(psm), 0);
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDS_TO_USDC, before - _balance(usds));
+        _approve(usds(), address(psm()), usdsAmount);
+        uint256 before = _balance(usds());
+        proxy().doCall(address(psm()), abi.encodeCall(IPauPSM.swapUSDSToUSDC, (usdsAmount)));
+        _approve(usds(), address(psm()), 0);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDS_TO_USDC, before - _balance(usds()));
     }
 
     /// @dev Pairs with USDS → USDC: swapping back gives that capacity back.
     function swapUSDCToUSDS(uint256 usdcAmount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(usdcAmount);
-        _approve(usdc, address(psm), usdcAmount);
-        uint256 before = _balance(usds);
-        proxy.doCall(address(psm), abi.encodeCall(IPauPSM.swapUSDCToUSDS, (usdcAmount)));
-        _approve(usdc, address(psm), 0);
-        uint256 received = _balance(usds) - before;
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDC_TO_USDS, received);
-        rateLimits.triggerRateLimitIncrease(RateLimitKeys.LIMIT_USDS_TO_USDC, received);
+        _approve(usdc(), address(psm()), usdcAmount);
+        uint256 before = _balance(usds());
+        proxy().doCall(address(psm()), abi.encodeCall(IPauPSM.swapUSDCToUSDS, (usdcAmount)));
+        _approve(usdc(), address(psm()), 0);
+        uint256 received = _balance(usds()) - before;
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.LIMIT_USDC_TO_USDS, received);
+        rateLimits().triggerRateLimitIncrease(RateLimitKeys.LIMIT_USDS_TO_USDC, received);
     }
 
     // ---------------------------------------------------------------- transfers
@@ -160,7 +232,7 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     function transferAsset(address asset, address destination, uint256 amount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(amount);
         uint256 spent = _send(asset, destination, amount);
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination), spent);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_ASSET_TRANSFER, asset, destination), spent);
     }
 
     /// @notice A sleeve's off-ramp: sends `asset` to `destination` only while the registry holds a
@@ -178,7 +250,7 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
         uint256 total = sleeveOffRamped[sleeveId][round] + spent;
         if (total > attested) revert AttestedAmountExceeded(sleeveId, round, total, attested);
         sleeveOffRamped[sleeveId][round] = total;
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_SLEEVE_OFFRAMP, asset, destination), spent);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_SLEEVE_OFFRAMP, asset, destination), spent);
         emit SleeveOffRamped(sleeveId, round, destination, asset, spent, contentHash);
     }
 
@@ -193,7 +265,7 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     /// @dev Transfers `amount` of `asset` from the proxy; returns what actually left it.
     function _send(address asset, address destination, uint256 amount) private returns (uint256 spent) {
         uint256 before = _balance(IERC20(asset));
-        bytes memory result = proxy.doCall(asset, abi.encodeCall(IERC20.transfer, (destination, amount)));
+        bytes memory result = proxy().doCall(asset, abi.encodeCall(IERC20.transfer, (destination, amount)));
         if (result.length != 0 && !abi.decode(result, (bool))) revert TransferFailed(asset, destination);
         spent = before - _balance(IERC20(asset));
     }
@@ -216,14 +288,14 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
         _approve(asset, vault, assets);
         uint256 before = _balance(asset);
         uint256 sharesBefore = _balance(IERC20(vault));
-        proxy.doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy))));
+        proxy().doCall(vault, abi.encodeCall(IERC4626.deposit, (assets, address(proxy()))));
         _approve(asset, vault, 0); // a vault that took less must not keep an allowance
         uint256 spent = before - _balance(asset);
         shares = _balance(IERC20(vault)) - sharesBefore;
         if (spent * 1e18 > shares * maxExchangeRate) revert ExchangeRateTooHigh(vault, spent, shares);
         uint256 sharesValue = IERC4626(vault).convertToAssets(shares);
         if (sharesValue * 1e18 < spent * maxSlippage) revert SlippageTooHigh(vault, spent, sharesValue);
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), spent);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), spent);
     }
 
     /// @dev Pairs with deposit: what comes back restores deposit capacity. At most
@@ -238,12 +310,12 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
         IERC20 asset = IERC20(IERC4626(vault).asset());
         uint256 before = _balance(asset);
         uint256 sharesBefore = _balance(IERC20(vault));
-        proxy.doCall(vault, abi.encodeCall(IERC4626.withdraw, (assets, address(proxy), address(proxy))));
+        proxy().doCall(vault, abi.encodeCall(IERC4626.withdraw, (assets, address(proxy()), address(proxy()))));
         shares = sharesBefore - _balance(IERC20(vault));
         if (shares > maxSharesIn) revert SharesTooHigh(vault, shares, maxSharesIn);
         uint256 received = _balance(asset) - before;
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_WITHDRAW, vault), received);
-        rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), received);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_WITHDRAW, vault), received);
+        rateLimits().triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_4626_DEPOSIT, vault), received);
     }
 
     // ---------------------------------------------------------------- NFAT Facility (USDS)
@@ -251,18 +323,18 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     /// @notice Prime side: queues `amount` USDS in a Halo's facility.
     function depositToFacility(address facility, uint256 amount) external onlyRole(RELAYER) nonReentrant {
         _requireAmount(amount);
-        _approve(usds, facility, amount);
-        uint256 before = _balance(usds);
-        proxy.doCall(facility, abi.encodeCall(IPauFacilityQueue.deposit, (amount)));
-        _approve(usds, facility, 0);
+        _approve(usds(), facility, amount);
+        uint256 before = _balance(usds());
+        proxy().doCall(facility, abi.encodeCall(IPauFacilityQueue.deposit, (amount)));
+        _approve(usds(), facility, 0);
         bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility);
-        rateLimits.triggerRateLimitDecrease(key, before - _balance(usds));
+        rateLimits().triggerRateLimitDecrease(key, before - _balance(usds()));
     }
 
     /// @notice Prime side: takes back this proxy's queued USDS; restores deposit capacity.
     function withdrawFromFacility(address facility) external onlyRole(RELAYER) nonReentrant returns (uint256 received) {
         received = _usdsInflow(facility, abi.encodeCall(IPauFacilityQueue.withdraw, ()), RateLimitKeys.LIMIT_FACILITY_WITHDRAW);
-        rateLimits.triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility), received);
+        rateLimits().triggerRateLimitIncrease(RateLimitKeys.makeKey(RateLimitKeys.LIMIT_FACILITY_DEPOSIT, facility), received);
     }
 
     /// @notice Prime side: redeems NFAT `tokenId`, held by this proxy, for the USDS the Halo
@@ -285,18 +357,18 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     {
         uint256 total = principalAmount + interestAmount;
         _requireAmount(total);
-        _approve(usds, redeem, total);
-        uint256 before = _balance(usds);
-        proxy.doCall(redeem, abi.encodeCall(IPauRedeemFunding.fund, (tokenId, principalAmount, interestAmount)));
-        _approve(usds, redeem, 0);
-        uint256 spent = before - _balance(usds);
+        _approve(usds(), redeem, total);
+        uint256 before = _balance(usds());
+        proxy().doCall(redeem, abi.encodeCall(IPauRedeemFunding.fund, (tokenId, principalAmount, interestAmount)));
+        _approve(usds(), redeem, 0);
+        uint256 spent = before - _balance(usds());
         if (principalAmount != 0) {
             bytes32 principalKey = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND_PRINCIPAL, redeem);
-            rateLimits.triggerRateLimitDecrease(principalKey, principalAmount);
+            rateLimits().triggerRateLimitDecrease(principalKey, principalAmount);
         }
         if (spent > principalAmount) {
             bytes32 interestKey = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_REDEEM_FUND_INTEREST, redeem);
-            rateLimits.triggerRateLimitDecrease(interestKey, spent - principalAmount);
+            rateLimits().triggerRateLimitDecrease(interestKey, spent - principalAmount);
         }
     }
 
@@ -319,19 +391,19 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     {
         _requireAmount(amount);
         bytes4 selector = bytes4(data);
-        if (target == asset || target == address(proxy) || data.length < 4 || _grantsValue(selector)) {
+        if (target == asset || target == address(proxy()) || data.length < 4 || _grantsValue(selector)) {
             revert CallRefused(target, selector);
         }
         bytes32 key = RateLimitKeys.makeKey(RateLimitKeys.LIMIT_APPROVE_AND_CALL, asset, target, selector);
         _approve(IERC20(asset), target, amount);
         uint256 before = _balance(IERC20(asset));
-        result = proxy.doCall(target, data);
+        result = proxy().doCall(target, data);
         _approve(IERC20(asset), target, 0);
-        uint256 left = IERC20(asset).allowance(address(proxy), target);
+        uint256 left = IERC20(asset).allowance(address(proxy()), target);
         if (left != 0) revert AllowanceNotCleared(asset, target, left);
         uint256 spent = before - _balance(IERC20(asset));
         if (spent == 0) revert NothingSpent(key);
-        rateLimits.triggerRateLimitDecrease(key, spent);
+        rateLimits().triggerRateLimitDecrease(key, spent);
     }
 
     /// @dev Selectors that grant an allowance or move a token (or an NFAT) on their own.
@@ -352,11 +424,11 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     /// @dev Calls a facility that pays USDS to the proxy and consumes `action`'s key for that
     ///      facility by what arrived; nothing arriving is refused (nothing to account for).
     function _usdsInflow(address facility, bytes memory data, bytes32 action) private returns (uint256 received) {
-        uint256 before = _balance(usds);
-        proxy.doCall(facility, data);
-        received = _balance(usds) - before;
+        uint256 before = _balance(usds());
+        proxy().doCall(facility, data);
+        received = _balance(usds()) - before;
         _requireAmount(received);
-        rateLimits.triggerRateLimitDecrease(RateLimitKeys.makeKey(action, facility), received);
+        rateLimits().triggerRateLimitDecrease(RateLimitKeys.makeKey(action, facility), received);
     }
 
     function _requireAmount(uint256 amount) private pure {
@@ -364,11 +436,11 @@ contract Controller is AccessControlEnumerable, ReentrancyGuardTransient {
     }
 
     function _balance(IERC20 token) private view returns (uint256) {
-        return token.balanceOf(address(proxy));
+        return token.balanceOf(address(proxy()));
     }
 
     function _approve(IERC20 token, address spender, uint256 amount) private {
-        bytes memory result = proxy.doCall(address(token), abi.encodeCall(IERC20.approve, (spender, amount)));
+        bytes memory result = proxy().doCall(address(token), abi.encodeCall(IERC20.approve, (spender, amount)));
         if (result.length != 0 && !abi.decode(result, (bool))) revert ApproveFailed(address(token), spender);
     }
 }

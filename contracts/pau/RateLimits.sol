@@ -2,14 +2,17 @@
 pragma solidity ^0.8.24;
 
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @notice Per-key linear rate limits for one PAU. Available capacity refills from the last
 ///         consumed level at `slope` per second up to `maxAmount`; consuming more than is
 ///         available reverts. `maxAmount = type(uint256).max` means unlimited.
 /// @dev Storage is two slots per key: the configuration (max, slope) is only read by a
 ///      consume, and the state (lastAmount, lastUpdated) is the single slot it writes.
-///      Unlimited keys are never written on consume.
-contract RateLimits is AccessControlEnumerable {
+///      Unlimited keys are never written on consume. Deployed directly (`admin` non-zero) or
+///      as a HaloFactory clone (`initialize`); a constructor given the zero address deploys
+///      the locked template implementation.
+contract RateLimits is AccessControlEnumerable, Cloneable {
     bytes32 public constant CONTROLLER = keccak256("CONTROLLER");
 
     /// @notice Sentinel stored for "unlimited"; reported as type(uint256).max.
@@ -47,13 +50,22 @@ contract RateLimits is AccessControlEnumerable {
     event StoppedSet(bool stopped);
 
     constructor(address admin) {
-        if (admin == address(0)) revert ZeroAddress();
+        if (admin != address(0)) _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _disableInitializers();
+    }
+
+    /// @notice A clone's one initialisation: `admin` (the Configurator) and the first
+    ///         CONTROLLER (the PAU's Controller).
+    function initialize(address admin, address controller) external initializer onlyClone {
+        if (admin == address(0) || controller == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(CONTROLLER, controller);
     }
 
     /// @notice Revokes CONTROLLER from every holder and remembers them (the Configurator's
-    ///         instant brake). Bounded: only deployment grants CONTROLLER (the Configurator has
-    ///         no call that does).
+    ///         instant brake). Bounded: CONTROLLER is granted at deployment and otherwise only by
+    ///         the Configurator's timelocked `addRateLimitsController`, which stops at
+    ///         MAX_RATE_LIMITS_CONTROLLERS.
     function stop() external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (stopped) return;
         stopped = true;

@@ -45,7 +45,7 @@ function buildPaths(root: string): BuildPaths {
 export const compilerSettings = {
   optimizer: { enabled: true, runs: 200 },
   evmVersion: 'cancun',
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.immutableReferences'] } },
 } as const
 
 /**
@@ -73,9 +73,17 @@ type SolcMessage = {
 }
 type SolcOutput = {
   errors?: SolcMessage[]
-  contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
+  contracts?: Record<
+    string,
+    Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode?: { immutableReferences?: Record<string, Array<{ start: number; length: number }>> } } }>
+  >
 }
-export type BuiltContract = { name: string; sourceName: string; abi: unknown[]; bytecode: string }
+/**
+ * `immutableRanges`: [start, length] of every immutable in the runtime code, sorted. The
+ * HaloFactory's inventory masks them to compare a hand-deployed contract's code with a
+ * template implementation's (the same code with other constructor arguments).
+ */
+export type BuiltContract = { name: string; sourceName: string; abi: unknown[]; bytecode: string; immutableRanges: Array<[number, number]> }
 
 function listSolidityFiles(dir: string, limit = 10_000): string[] {
   if (!existsSync(dir)) return []
@@ -140,7 +148,9 @@ function runSolc(paths: BuildPaths, sources: Record<string, { content: string }>
   for (const [sourceName, contracts] of Object.entries(output.contracts ?? {})) {
     if (!isOwnSource(sourceName)) continue
     for (const [name, artifact] of Object.entries(contracts)) {
-      built.push({ name, sourceName, abi: artifact.abi, bytecode: `0x${artifact.evm.bytecode.object}` })
+      const references = Object.values(artifact.evm.deployedBytecode?.immutableReferences ?? {}).flat()
+      const immutableRanges = references.map((r): [number, number] => [r.start, r.length]).sort((a, b) => a[0] - b[0])
+      built.push({ name, sourceName, abi: artifact.abi, bytecode: `0x${artifact.evm.bytecode.object}`, immutableRanges })
     }
   }
   assertBuildable(built)
@@ -185,6 +195,9 @@ function moduleText(c: BuiltContract): string {
     `export const ${prefix}Abi = ${JSON.stringify(c.abi, null, 2)} as const`,
     ``,
     `export const ${prefix}Bytecode: Hex = '${c.bytecode}'`,
+    ``,
+    `/** [start, length] of each immutable in the runtime code. */`,
+    `export const ${prefix}ImmutableRanges = ${JSON.stringify(c.immutableRanges ?? [])} as const satisfies ReadonlyArray<readonly [number, number]>`,
     ``,
   ].join('\n')
 }

@@ -132,6 +132,8 @@ export type StartAnvilParameters = {
   blockTime?: number | undefined
   /** How long to wait for the node to answer. */
   startTimeoutMs?: number | undefined
+  /** Fork this chain's current state (`anvil --fork-url`): dry runs such as `halo day0`. */
+  forkUrl?: string | undefined
 }
 
 export type Anvil = {
@@ -159,6 +161,7 @@ async function startAnvilOnce(parameters: StartAnvilParameters & { port: number 
   const { port } = parameters
   const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', '--mnemonic', ANVIL_MNEMONIC]
   if (parameters.blockTime !== undefined) args.push('--block-time', String(parameters.blockTime))
+  if (parameters.forkUrl !== undefined) args.push('--fork-url', parameters.forkUrl)
   const binary = anvilBinary()
   const command = binary.endsWith('.mjs') ? process.execPath : binary
   const child = spawn(command, binary.endsWith('.mjs') ? [binary, ...args] : args, {

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
+import { register as registerArtifact } from './artifact.js'
+import { register as registerDay0 } from './day0.js'
+import { register as registerFactory } from './factory.js'
 import { register as registerBeacons } from './beacons.js'
 import { register as registerDashboard } from './dashboard.js'
 import { register as registerDemo } from './demo.js'
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerAgents(program)
+  registerArtifact(program)
+  registerDay0(program)
+  registerFactory(program)
   registerBeacons(program)
   registerDashboard(program)
   registerDemo(program)

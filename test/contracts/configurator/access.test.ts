@@ -74,6 +74,9 @@ const cases: Case[] = [
   // Freezers are an aBEAM power: added through the timelock, removed instantly; GovOps can do neither.
   { contract: 'configurator', fn: 'setFreezer', args: () => [s.pau, devnet.accounts.attacker.address], allowed: [] },
   { contract: 'configurator', fn: 'removeFreezer', args: () => [s.pau, devnet.accounts.freezer.address], allowed: ['aBEAM', 'council'] },
+  // RateLimits controllers (a factory unit's NFAT Facility): added through the timelock, removed instantly.
+  { contract: 'configurator', fn: 'addRateLimitsController', args: () => [s.pau, devnet.accounts.attacker.address], allowed: [] },
+  { contract: 'configurator', fn: 'removeRateLimitsController', args: () => [s.pau, s.controller], allowed: ['aBEAM', 'council'] },
   { contract: 'configurator', fn: 'grantRole', args: () => [B32, devnet.accounts.attacker.address], allowed: ['council'] },
   { contract: 'configurator', fn: 'revokeRole', args: () => [B32, devnet.accounts.council.address], allowed: ['council'] },
 ]

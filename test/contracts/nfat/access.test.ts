@@ -84,6 +84,11 @@ describe('access control: every external function refuses every unauthorized cal
     expect(await state()).toEqual(before)
   })
 
+  it('initialize: a directly deployed facility cannot be initialised by anyone, the admin included (clones: test/contracts/factory)', async () => {
+    const roles = { admin: devnet.accounts.attacker.address, claimer: devnet.accounts.attacker.address, funder: devnet.accounts.attacker.address, pauser: devnet.accounts.attacker.address, writeDowner: devnet.accounts.attacker.address, name: 'x', symbol: 'x' }
+    await expectRefusedForAll(everyone, 'initialize', [roles], /InvalidInitialization/)
+  })
+
   it('renounceRateLimitsController: DEFAULT_ADMIN_ROLE only', async () => {
     await expectRefusedForAll(except(devnet.accounts.govOps), 'renounceRateLimitsController', [], /AccessControlUnauthorizedAccount/)
   })

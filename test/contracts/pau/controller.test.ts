@@ -352,8 +352,24 @@ describe('PSM allowances, stuck tokens, constructor checks (finding 8)', () => {
       const broken = args.map((a, j) => (j === i ? ZERO : a)) as unknown as typeof args
       await expect(devnet.deploy({ abi: controllerAbi, bytecode: controllerBytecode }, broken), `argument ${i}`).rejects.toThrow(/ZeroAddress|reverted/)
     }
-    await expect(devnet.deploy({ abi: rateLimitsAbi, bytecode: rateLimitsBytecode }, [ZERO])).rejects.toThrow(/ZeroAddress|reverted/)
-    await expect(devnet.deploy({ abi: almProxyAbi, bytecode: almProxyBytecode }, [ZERO])).rejects.toThrow(/ZeroAddress|reverted/)
+  })
+
+  it('a zero admin deploys a locked template implementation: no admin, and nobody can initialise it', async () => {
+    const ADMIN_ROLE = `0x${'0'.repeat(64)}` as const
+    const implementations = [
+      await devnet.deploy({ abi: rateLimitsAbi, bytecode: rateLimitsBytecode }, [ZERO]),
+      await devnet.deploy({ abi: almProxyAbi, bytecode: almProxyBytecode }, [ZERO]),
+    ]
+    for (const implementation of implementations) {
+      for (const account of [ZERO, devnet.accounts.deployer.address, devnet.accounts.attacker.address]) {
+        expect(await devnet.publicClient.readContract({ address: implementation, abi: almProxyAbi, functionName: 'hasRole', args: [ADMIN_ROLE, account] })).toBe(false)
+      }
+      await expect(
+        devnet.write(devnet.accounts.attacker, { address: implementation, abi: rateLimitsAbi, functionName: 'initialize', args: [devnet.accounts.attacker.address, devnet.accounts.attacker.address] }),
+      ).rejects.toThrow(/InvalidInitialization/)
+    }
+    const controller = await devnet.deploy({ abi: controllerAbi, bytecode: controllerBytecode }, [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO])
+    await expect(devnet.write(devnet.accounts.attacker, { address: controller, abi: controllerAbi, functionName: 'initialize', args: [devnet.accounts.attacker.address] })).rejects.toThrow(/InvalidInitialization/)
   })
 })
 
@@ -416,11 +432,20 @@ describe('access control: every external function refuses every unauthorized cal
     }
   })
 
+  it('initialize: nobody (not even the admin) can initialise a directly deployed PAU contract (clones: test/contracts/factory)', async () => {
+    for (const name of [...outsiders, 'relayer'] as const) {
+      const as = devnet.accounts[name]
+      await expect(devnet.write(as, { address: s.controller, abi: controllerAbi, functionName: 'initialize', args: [as.address] })).rejects.toThrow(/InvalidInitialization/)
+      await expect(devnet.write(as, { address: s.proxy, abi: almProxyAbi, functionName: 'initialize', args: [as.address, as.address] })).rejects.toThrow(/InvalidInitialization/)
+      await expect(devnet.write(as, { address: s.rateLimits, abi: rateLimitsAbi, functionName: 'initialize', args: [as.address, as.address] })).rejects.toThrow(/InvalidInitialization/)
+    }
+  })
+
   it('the lists above cover every state-changing function of Controller, ALMProxy and RateLimits', () => {
     const covered: Record<string, string[]> = {
-      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'setMaxExchangeRate', 'setAttestationRegistry', 'rescueToken', 'grantRole', 'revokeRole', 'removeRelayer'],
-      ALMProxy: ['doCall', 'grantRole', 'revokeRole'],
-      RateLimits: ['setRateLimitData', 'removeRateLimit', 'stop', 'resume', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole'],
+      Controller: [...relayerCalls().map(([fn]) => fn), 'setMaxSlippage', 'setMaxExchangeRate', 'setAttestationRegistry', 'rescueToken', 'grantRole', 'revokeRole', 'removeRelayer', 'initialize'],
+      ALMProxy: ['doCall', 'grantRole', 'revokeRole', 'initialize'],
+      RateLimits: ['setRateLimitData', 'removeRateLimit', 'stop', 'resume', 'triggerRateLimitDecrease', 'triggerRateLimitIncrease', 'grantRole', 'revokeRole', 'initialize'],
     }
     const abis: Record<string, Abi> = { Controller: controllerAbi, ALMProxy: almProxyAbi, RateLimits: rateLimitsAbi }
     for (const [name, abi] of Object.entries(abis)) {

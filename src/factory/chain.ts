@@ -1,0 +1,217 @@
+/**
+ * The Halo Factory on chain, from TypeScript: deploy the template implementations, the
+ * template registry and the factory; build a Term template; predict, deploy and execute.
+ * Every function takes the clients and named parameters like the rest of src/chain/deploy/.
+ */
+import { decodeEventLog, parseEventLogs, stringToHex, type Account, type Address, type Hex } from 'viem'
+import {
+  almProxyAbi,
+  almProxyBytecode,
+  almProxyImmutableRanges,
+  beamTimeLockAbi,
+  controllerAbi,
+  controllerBytecode,
+  controllerImmutableRanges,
+  haloFactoryAbi,
+  haloFactoryBytecode,
+  haloTemplateRegistryAbi,
+  haloTemplateRegistryBytecode,
+  nfatFacilityAbi,
+  nfatFacilityBytecode,
+  nfatFacilityImmutableRanges,
+  rateLimitsAbi,
+  rateLimitsBytecode,
+  rateLimitsImmutableRanges,
+  allErrorsAbi,
+} from '../chain/generated/index.js'
+import { deployContract, writeAndWait, type ChainClients } from '../chain/devnet.js'
+import { FactoryError } from './errors.js'
+
+const ZERO = '0x0000000000000000000000000000000000000000' as const
+const ZERO_BYTES32 = `0x${'0'.repeat(64)}` as const
+
+export const KIND_TERM = 1
+export const KIND_PORTFOLIO = 2
+
+export type Range = { min: bigint; max: bigint }
+export type TemplateRanges = {
+  /** A unit's claim init (max per day), USDS base units. */
+  unitCapacity: Range
+  seniority: Range
+  yieldBps: Range
+  termSeconds: Range
+  /** Smallest and largest buybox ticket, USDS base units. */
+  buyboxTicket: Range
+  /** The class's standard inits (PSM swap keys), max per day. */
+  initRateLimit: Range
+}
+export type TemplateStruct = TemplateRanges & {
+  kind: number
+  classContracts: number
+  implementations: readonly Address[]
+  immutableRanges: readonly (readonly bigint[])[]
+}
+export type TermImplementations = { almProxy: Address; controller: Address; rateLimits: Address; nfatFacility: Address }
+
+export type ClassParams = { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; artifactHash: Hex }
+export type UnitParams = {
+  capacity: bigint
+  seniority: bigint
+  yieldBps: bigint
+  termSeconds: bigint
+  buyboxMinTicket: bigint
+  buyboxMaxTicket: bigint
+  firstTokenId: bigint
+  name: string
+  symbol: string
+  artifactHash: Hex
+}
+
+/** A template id is its name, at most 31 bytes, as bytes32 (readable on chain and in events). */
+export function templateIdOf(name: string): Hex {
+  if (new TextEncoder().encode(name).length > 31) throw new FactoryError(`template name ${name} is longer than 31 bytes`)
+  return stringToHex(name, { size: 32 })
+}
+
+/** (start << 128 | length) per immutable, as HaloTemplateRegistry takes them. */
+export function packRanges(ranges: ReadonlyArray<readonly [number, number]>): bigint[] {
+  return ranges.map(([start, length]) => (BigInt(start) << 128n) | BigInt(length))
+}
+
+/** A Term template: PAU (ALMProxy, Controller, RateLimits) per class, one NFAT Facility per unit. */
+export function termTemplate(implementations: TermImplementations, ranges: TemplateRanges): TemplateStruct {
+  return {
+    kind: KIND_TERM,
+    classContracts: 3,
+    implementations: [implementations.almProxy, implementations.controller, implementations.rateLimits, implementations.nfatFacility],
+    immutableRanges: [
+      packRanges(almProxyImmutableRanges),
+      packRanges(controllerImmutableRanges),
+      packRanges(rateLimitsImmutableRanges),
+      packRanges(nfatFacilityImmutableRanges),
+    ],
+    ...ranges,
+  }
+}
+
+/** The locked implementations of a Term template (constructors given only zero addresses). */
+export async function deployTermImplementations(clients: ChainClients, p: { deployer: Account }): Promise<TermImplementations> {
+  const account = p.deployer
+  const almProxy = await deployContract(clients, { abi: almProxyAbi, bytecode: almProxyBytecode, args: [ZERO], account })
+  const controller = await deployContract(clients, { abi: controllerAbi, bytecode: controllerBytecode, args: [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO], account })
+  const rateLimits = await deployContract(clients, { abi: rateLimitsAbi, bytecode: rateLimitsBytecode, args: [ZERO], account })
+  const nfatFacility = await deployContract(clients, {
+    abi: nfatFacilityAbi,
+    bytecode: nfatFacilityBytecode,
+    args: [{ usds: ZERO, almProxy: ZERO, admin: ZERO, claimer: ZERO, funder: ZERO, pauser: ZERO, writeDowner: ZERO, name: '', symbol: '', firstTokenId: 0n, rateLimits: ZERO }],
+    account,
+  })
+  return { almProxy, controller, rateLimits, nfatFacility }
+}
+
+export type DeployHaloFactoryParameters = {
+  deployer: Account
+  /** Council Beacon: appoints the registry's aBEAMs and makes the factory a timelock proposer. */
+  councilBeacon: Account
+  aBEAMs: readonly Address[]
+  configuratorUnit: { timelock: Address; beamState: Address; configurator: Address }
+  assets: { usds: Address; usdc: Address; psm: Address }
+}
+export type HaloFactoryDeployment = { registry: Address; factory: Address }
+
+/**
+ * Registry and factory for one Configurator Unit. The Council Beacon appoints the aBEAMs on the
+ * registry (instant template removal, inventory) and grants the factory PROPOSER on the
+ * BEAMTimeLock, the one role the factory holds: it schedules each deployment's batch.
+ */
+export async function deployHaloFactory(clients: ChainClients, p: DeployHaloFactoryParameters): Promise<HaloFactoryDeployment> {
+  const { timelock, beamState, configurator } = p.configuratorUnit
+  const registry = await deployContract(clients, { abi: haloTemplateRegistryAbi, bytecode: haloTemplateRegistryBytecode, args: [p.councilBeacon.address, timelock], account: p.deployer })
+  const factory = await deployContract(clients, {
+    abi: haloFactoryAbi,
+    bytecode: haloFactoryBytecode,
+    args: [registry, timelock, configurator, beamState, p.assets.usds, p.assets.usdc, p.assets.psm],
+    account: p.deployer,
+  })
+  const aBEAMRole = await clients.publicClient.readContract({ address: registry, abi: haloTemplateRegistryAbi, functionName: 'ABEAM_ROLE' })
+  for (const aBEAM of p.aBEAMs) {
+    await writeAndWait(clients, p.councilBeacon, { address: registry, abi: haloTemplateRegistryAbi, functionName: 'grantRole', args: [aBEAMRole, aBEAM] })
+  }
+  const proposer = await clients.publicClient.readContract({ address: timelock, abi: beamTimeLockAbi, functionName: 'PROPOSER_ROLE' })
+  await writeAndWait(clients, p.councilBeacon, { address: timelock, abi: beamTimeLockAbi, functionName: 'grantRole', args: [proposer, factory] })
+  return { registry, factory }
+}
+
+/** Reverts raised by the registry under the factory decode by name. */
+const factoryAbiWithErrors = [...haloFactoryAbi, ...allErrorsAbi] as const
+
+export type ClassAddresses = { pau: Address; controller: Address; rateLimits: Address }
+
+export async function predictClass(clients: ChainClients, p: { factory: Address; deployer: Address; templateId: Hex; params: ClassParams; salt: Hex }): Promise<ClassAddresses> {
+  const [pau, controller, rateLimits] = await clients.publicClient.readContract({
+    address: p.factory,
+    abi: factoryAbiWithErrors,
+    functionName: 'predictClass',
+    args: [p.deployer, p.templateId, p.params, p.salt],
+  })
+  return { pau, controller, rateLimits }
+}
+
+export async function predictUnit(clients: ChainClients, p: { factory: Address; deployer: Address; pau: Address; params: UnitParams; salt: Hex }): Promise<Address> {
+  return clients.publicClient.readContract({ address: p.factory, abi: factoryAbiWithErrors, functionName: 'predictUnit', args: [p.deployer, p.pau, unitArgs(p.params), p.salt] })
+}
+
+const unitArgs = (params: UnitParams) => ({ ...params, firstTokenId: params.firstTokenId })
+
+export type DeployedClass = ClassAddresses & { timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
+export type DeployedUnit = { unit: Address; pau: Address; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
+
+export async function deployClass(clients: ChainClients, p: { factory: Address; account: Account; templateId: Hex; params: ClassParams; salt: Hex }): Promise<DeployedClass> {
+  const receipt = await writeAndWait(clients, p.account, { address: p.factory, abi: haloFactoryAbi, functionName: 'deployClass', args: [p.templateId, p.params, p.salt] })
+  const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'HaloClassDeployed', logs: receipt.logs })
+  if (!log) throw new FactoryError('deployClass emitted no HaloClassDeployed', { details: `tx ${receipt.transactionHash}` })
+  const { pau, controller, rateLimits, timelockBatchId } = log.args
+  return { pau, controller, rateLimits, timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+}
+
+export async function deployUnit(clients: ChainClients, p: { factory: Address; account: Account; pau: Address; params: UnitParams; salt: Hex }): Promise<DeployedUnit> {
+  const receipt = await writeAndWait(clients, p.account, { address: p.factory, abi: haloFactoryAbi, functionName: 'deployUnit', args: [p.pau, unitArgs(p.params), p.salt] })
+  const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'HaloUnitDeployed', logs: receipt.logs })
+  if (!log) throw new FactoryError('deployUnit emitted no HaloUnitDeployed', { details: `tx ${receipt.transactionHash}` })
+  return { unit: log.args.unit, pau: log.args.pau, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+}
+
+/** A batch the timelock holds, rebuilt from its CallScheduled and CallSalt events. */
+export type ScheduledBatch = { id: Hex; targets: Address[]; values: bigint[]; payloads: Hex[]; predecessor: Hex; salt: Hex }
+
+export async function scheduledBatch(clients: ChainClients, p: { timelock: Address; id: Hex; fromBlock: bigint }): Promise<ScheduledBatch> {
+  const logs = await clients.publicClient.getLogs({ address: p.timelock, fromBlock: p.fromBlock, toBlock: 'latest' })
+  const calls: Array<{ index: bigint; target: Address; value: bigint; data: Hex; predecessor: Hex }> = []
+  let salt: Hex = ZERO_BYTES32
+  for (const log of logs) {
+    if (log.topics[1]?.toLowerCase() !== p.id.toLowerCase()) continue
+    const event = (() => {
+      try {
+        return decodeEventLog({ abi: beamTimeLockAbi, data: log.data, topics: log.topics })
+      } catch {
+        return undefined
+      }
+    })()
+    if (event?.eventName === 'CallScheduled') calls.push(event.args)
+    if (event?.eventName === 'CallSalt') salt = event.args.salt
+  }
+  if (calls.length === 0) throw new FactoryError(`no batch ${p.id} scheduled in the timelock`, { details: `timelock ${p.timelock} from block ${p.fromBlock}` })
+  calls.sort((a, b) => Number(a.index - b.index))
+  return { id: p.id, targets: calls.map((c) => c.target), values: calls.map((c) => c.value), payloads: calls.map((c) => c.data), predecessor: calls[0]!.predecessor, salt }
+}
+
+/** An aBEAM executes a factory batch once its delay has passed. */
+export async function executeBatch(clients: ChainClients, p: { timelock: Address; executor: Account; batch: ScheduledBatch }) {
+  const { batch } = p
+  return writeAndWait(clients, p.executor, {
+    address: p.timelock,
+    abi: beamTimeLockAbi,
+    functionName: 'executeBatch',
+    args: [batch.targets, batch.values, batch.payloads, batch.predecessor, batch.salt],
+  })
+}

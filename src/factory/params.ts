@@ -1,0 +1,57 @@
+/**
+ * JSON files the factory CLI reads (template ranges, class and unit parameters): amounts are
+ * integer strings in base units (no floats), addresses and hashes hex. Parsed once, here.
+ */
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import type { Address, Hex } from 'viem'
+import { InvalidInputError } from '../domain/errors.js'
+import type { ClassParams, TemplateRanges, UnitParams } from './chain.js'
+
+const integer = z.string().regex(/^(0|[1-9]\d*)$/, 'an integer string in base units').transform((v) => BigInt(v))
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((v) => v as Address)
+const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v as Hex)
+const range = z.strictObject({ min: integer, max: integer })
+const ZERO32 = `0x${'0'.repeat(64)}` as Hex
+
+export const templateRangesSchema = z.strictObject({
+  unitCapacity: range,
+  seniority: range,
+  yieldBps: range,
+  termSeconds: range,
+  buyboxTicket: range,
+  initRateLimit: range,
+}) satisfies z.ZodType<TemplateRanges>
+
+export const classParamsSchema = z.strictObject({
+  govOps: address,
+  beaconOperator: address,
+  freezer: address,
+  swapRateLimit: integer,
+  artifactHash: bytes32.default(ZERO32),
+}) satisfies z.ZodType<ClassParams, unknown>
+
+export const unitParamsSchema = z.strictObject({
+  capacity: integer,
+  seniority: integer,
+  yieldBps: integer,
+  termSeconds: integer,
+  buyboxMinTicket: integer,
+  buyboxMaxTicket: integer,
+  firstTokenId: integer,
+  name: z.string().min(1).max(100),
+  symbol: z.string().min(1).max(20),
+  artifactHash: bytes32.default(ZERO32),
+}) satisfies z.ZodType<UnitParams, unknown>
+
+export function readParams<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (cause) {
+    throw new InvalidInputError(`cannot read ${what} from ${file}`, { cause, details: (cause as Error).message })
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) throw new InvalidInputError(`${what} in ${file} is invalid`, { details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') })
+  return parsed.data
+}

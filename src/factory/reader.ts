@@ -1,0 +1,94 @@
+/**
+ * The reader of the Halo Factory's metadata events: every class and unit the factory deployed,
+ * from `fromBlock` up to head − finalityDepth (like lpha-nfat: nothing shallower than the
+ * finality depth is reported, so a reorg cannot produce a record that later disappears).
+ * Pure reads, no state: call it with any `fromBlock` to replay. The Prime allocator uses it to
+ * detect new units; ingestion (ingest.ts) turns the records into Synome records.
+ *
+ *   const { classes, units, toBlock } = await readFactoryDeployments({ publicClient, factory, fromBlock, finalityDepth: 2 })
+ *   // next call: fromBlock = toBlock + 1n
+ */
+import { getAbiItem, getAddress, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
+import { haloFactoryAbi } from '../chain/generated/index.js'
+import { finalizedLogs, type ChainEventRef } from '../beacons/shared/finality.js'
+import type { FactoryClassRecord, FactoryUnitRecord } from '../synome/commands/factory/records.js'
+
+const classEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloClassDeployed' })
+const unitEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloUnitDeployed' })
+
+export type ReadFactoryDeploymentsParameters = {
+  publicClient: PublicClient<Transport, Chain>
+  factory: Address
+  fromBlock: bigint
+  /** Blocks a log must be deep to count (lpha-nfat's default is 2). */
+  finalityDepth: number
+}
+
+export type FactoryDeployments = {
+  /** Last block read (head − finalityDepth); resume from toBlock + 1. */
+  toBlock: bigint
+  /** In chain order; each is the payload of `recordFactoryClass`. */
+  classes: FactoryClassRecord[]
+  /** In chain order; each is the payload of `recordFactoryUnit`. */
+  units: FactoryUnitRecord[]
+}
+
+const lower = (a: Address | Hex) => a.toLowerCase()
+const chainEvent = (ref: ChainEventRef) => ({ chainId: ref.chainId, txHash: lower(ref.txHash), logIndex: ref.logIndex, blockNumber: String(ref.blockNumber), blockHash: lower(ref.blockHash) })
+
+export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters): Promise<FactoryDeployments> {
+  const { publicClient, factory, fromBlock, finalityDepth } = p
+  const classLogs = await finalizedLogs({ publicClient, address: factory, event: classEvent, fromBlock, finalityDepth })
+  // one head for both reads: units never from later blocks than classes
+  const toBlock = classLogs.toBlock
+  const unitLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: unitEvent, fromBlock, toBlock, strict: true })).map((log) => ({
+    ref: { chainId: publicClient.chain.id, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash } satisfies ChainEventRef,
+    args: log.args,
+  }))
+  const classes = classLogs.logs.map(({ ref, args }) => {
+    const a = args as unknown as { pau: Address; templateId: Hex; deployer: Address; templateVersion: bigint; controller: Address; rateLimits: Address; params: { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; artifactHash: Hex }; salt: Hex; timelockBatchId: Hex; timelockDelaySeconds: bigint }
+    return {
+      pau: lower(a.pau),
+      controller: lower(a.controller),
+      rateLimits: lower(a.rateLimits),
+      factory: lower(getAddress(factory)),
+      templateId: lower(a.templateId),
+      templateVersion: Number(a.templateVersion),
+      deployer: lower(a.deployer),
+      govOps: lower(a.params.govOps),
+      beaconOperator: lower(a.params.beaconOperator),
+      freezer: lower(a.params.freezer),
+      swapRateLimit: String(a.params.swapRateLimit),
+      artifactHash: lower(a.params.artifactHash),
+      salt: lower(a.salt),
+      timelockBatchId: lower(a.timelockBatchId),
+      timelockDelaySeconds: String(a.timelockDelaySeconds),
+      chainEvent: chainEvent(ref),
+    } satisfies FactoryClassRecord
+  })
+  const units = unitLogs.map(({ ref, args }) => {
+    const a = args
+    return {
+      unit: lower(a.unit),
+      pau: lower(a.pau),
+      factory: lower(getAddress(factory)),
+      templateId: lower(a.templateId),
+      templateVersion: Number(a.templateVersion),
+      deployer: lower(a.deployer),
+      capacity: String(a.params.capacity),
+      seniority: String(a.params.seniority),
+      yieldBps: String(a.params.yieldBps),
+      termSeconds: String(a.params.termSeconds),
+      buyboxMinTicket: String(a.params.buyboxMinTicket),
+      buyboxMaxTicket: String(a.params.buyboxMaxTicket),
+      firstTokenId: String(a.params.firstTokenId),
+      name: a.params.name,
+      symbol: a.params.symbol,
+      artifactHash: lower(a.params.artifactHash),
+      salt: lower(a.salt),
+      timelockBatchId: lower(a.timelockBatchId),
+      chainEvent: chainEvent(ref),
+    } satisfies FactoryUnitRecord
+  })
+  return { toBlock, classes, units }
+}

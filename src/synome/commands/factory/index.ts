@@ -1,0 +1,98 @@
+import type { z } from 'zod'
+import { PreconditionFailedError } from '../../../domain/errors.js'
+import { defineCommand, type StateAccess } from '../types.js'
+import { registerCommand } from '../registry.js'
+import {
+  DAY0_REVIEW,
+  day0ReviewId,
+  day0ReviewSchema,
+  FACTORY_CLASS,
+  FACTORY_UNIT,
+  factoryClassSchema,
+  factoryUnitSchema,
+  type Day0ReviewRecord,
+  type FactoryClassRecord,
+  type FactoryUnitRecord,
+} from './records.js'
+
+/**
+ * Halo Factory commands. Ingestion (council role: these are the governance registry's records)
+ * is idempotent: the same event recorded again changes nothing and returns `unchanged`; a
+ * different record under the same address is refused (that address is a different deployment,
+ * which CREATE2 cannot produce: a reorg or a wrong chain). Pass FACTORY_COMMANDS to
+ * `createSynome({ commands })` or call registerFactoryCommands() once.
+ */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+async function putOnce(state: StateAccess, type: string, id: string, data: Record<string, unknown>, haloClass: string) {
+  const existing = await state.get(type, id)
+  if (existing) {
+    if (same(existing.data, data)) return { id, unchanged: true }
+    throw new PreconditionFailedError(`${type} ${id} is already recorded from another event`, { meta: { gate: 'FACTORY_RECORD_CONFLICT', type, id } })
+  }
+  state.put({ type, id, data, haloClass })
+  return { id, unchanged: false }
+}
+
+export const recordFactoryClass = defineCommand({
+  name: 'recordFactoryClass',
+  role: 'council',
+  summary: 'Record a Halo Class the factory deployed (from its HaloClassDeployed event); the same event again changes nothing',
+  schema: factoryClassSchema,
+  async target(_state, payload) {
+    return { type: FACTORY_CLASS, id: payload.pau }
+  },
+  async apply(state, payload) {
+    return putOnce(state, FACTORY_CLASS, payload.pau, payload satisfies FactoryClassRecord, payload.pau)
+  },
+})
+
+export const recordFactoryUnit = defineCommand({
+  name: 'recordFactoryUnit',
+  role: 'council',
+  summary: 'Record a Halo Unit the factory deployed (from its HaloUnitDeployed event); its class must be recorded first',
+  schema: factoryUnitSchema,
+  async target(_state, payload) {
+    return { type: FACTORY_UNIT, id: payload.unit }
+  },
+  async apply(state, payload) {
+    if (!(await state.get(FACTORY_CLASS, payload.pau))) {
+      throw new PreconditionFailedError(`Halo class ${payload.pau} is not recorded`, { meta: { gate: 'FACTORY_CLASS_MISSING', pau: payload.pau } })
+    }
+    return putOnce(state, FACTORY_UNIT, payload.unit, payload satisfies FactoryUnitRecord, payload.pau)
+  },
+})
+
+export const recordDay0Review = defineCommand({
+  name: 'recordDay0Review',
+  role: 'council',
+  summary: 'Record the daily human review sign-off of one of a new unit’s first settlement cycles (once per cycle)',
+  schema: day0ReviewSchema,
+  async target(_state, payload) {
+    return { type: DAY0_REVIEW, id: day0ReviewId(payload.unit, payload.cycle) }
+  },
+  async apply(state, payload, ctx) {
+    const unit = await state.get<FactoryUnitRecord>(FACTORY_UNIT, payload.unit)
+    if (!unit) throw new PreconditionFailedError(`Halo unit ${payload.unit} is not recorded`, { meta: { gate: 'FACTORY_UNIT_MISSING', unit: payload.unit } })
+    const id = day0ReviewId(payload.unit, payload.cycle)
+    if (await state.get(DAY0_REVIEW, id)) throw new PreconditionFailedError(`cycle ${payload.cycle} of ${payload.unit} is already signed off`, { meta: { gate: 'ALREADY_EXISTS', id } })
+    const record: Day0ReviewRecord = { ...payload, signedBy: ctx.actor, signedAt: ctx.time }
+    state.put({ type: DAY0_REVIEW, id, data: record, haloClass: unit.data.pau })
+    return { id }
+  },
+})
+
+export const FACTORY_COMMANDS = [recordFactoryClass, recordFactoryUnit, recordDay0Review] as const
+
+let registered = false
+export function registerFactoryCommands(): void {
+  if (registered) return
+  for (const handler of FACTORY_COMMANDS) registerCommand(handler)
+  registered = true
+}
+
+type FactoryCommand = (typeof FACTORY_COMMANDS)[number]
+declare module '../../client/types.js' {
+  interface SynomeCommands extends FactoryCommandPayloads {}
+}
+export type FactoryCommandPayloads = { [C in FactoryCommand as C['name']]: z.input<C['schema']> }

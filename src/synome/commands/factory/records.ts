@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { address, entityId } from '../schemas.js'
+
+/**
+ * Synome records of the Halo Factory (src/factory/ingest.ts writes them from the factory's
+ * metadata events; `halo day0` writes the review sign-offs). Amounts are integer strings in
+ * USDS base units (18 decimals); addresses lowercase.
+ *   factoryClass   `<pau>`            a Halo Class deployed by the factory (HaloClassDeployed)
+ *   factoryUnit    `<unit>`           a Halo Unit deployed by the factory (HaloUnitDeployed)
+ *   day0Review     `<unit>:<cycle>`   a human's daily review sign-off for one of the first N cycles
+ */
+export const FACTORY_CLASS = 'factoryClass'
+export const FACTORY_UNIT = 'factoryUnit'
+export const DAY0_REVIEW = 'day0Review'
+
+export const integerString = z.string().max(80).regex(/^(0|[1-9]\d*)$/, 'a non-negative integer string')
+const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex value').transform((h) => h.toLowerCase())
+
+/** Where the record came from: one log, final when read (finalityDepth blocks deep). */
+export const chainEventSchema = z.strictObject({
+  chainId: z.number().int().positive(),
+  txHash: bytes32,
+  logIndex: z.number().int().min(0),
+  blockNumber: integerString,
+  blockHash: bytes32,
+})
+
+export const factoryClassSchema = z.strictObject({
+  pau: address,
+  controller: address,
+  rateLimits: address,
+  factory: address,
+  templateId: bytes32,
+  templateVersion: z.number().int().positive(),
+  deployer: address,
+  govOps: address,
+  beaconOperator: address,
+  freezer: address,
+  swapRateLimit: integerString,
+  artifactHash: bytes32,
+  salt: bytes32,
+  timelockBatchId: bytes32,
+  timelockDelaySeconds: integerString,
+  chainEvent: chainEventSchema,
+})
+export type FactoryClassRecord = z.output<typeof factoryClassSchema>
+
+export const factoryUnitSchema = z.strictObject({
+  unit: address,
+  pau: address,
+  factory: address,
+  templateId: bytes32,
+  templateVersion: z.number().int().positive(),
+  deployer: address,
+  capacity: integerString,
+  seniority: integerString,
+  yieldBps: integerString,
+  termSeconds: integerString,
+  buyboxMinTicket: integerString,
+  buyboxMaxTicket: integerString,
+  firstTokenId: integerString,
+  name: z.string().max(200),
+  symbol: z.string().max(50),
+  artifactHash: bytes32,
+  salt: bytes32,
+  timelockBatchId: bytes32,
+  chainEvent: chainEventSchema,
+})
+export type FactoryUnitRecord = z.output<typeof factoryUnitSchema>
+
+export const day0ReviewSchema = z.strictObject({
+  unit: address,
+  /** 1-based settlement cycle of the unit's first N. */
+  cycle: z.number().int().min(1).max(365),
+  /** The cycle's UTC date. */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC date like 2026-12-01'),
+  reviewer: z.string().min(1).max(200),
+  outcome: z.enum(['ok', 'concern']),
+  notes: z.string().max(2000).default(''),
+})
+export type Day0ReviewRecord = z.output<typeof day0ReviewSchema> & { signedBy: string; signedAt: string }
+
+export const day0ReviewId = (unit: string, cycle: number) => `${unit.toLowerCase()}:${cycle}`
+export const factoryEntityId = entityId

@@ -1,0 +1,75 @@
+/**
+ * `halo factory …`, `halo artifact` and `halo day0` against a factory devnet: template add
+ * (schedule, execute), list and show; addresses equal to what deploy-class and deploy-unit then
+ * deploy; --dry-run sends nothing; inventory add; the unit artifact; day0 exits non-zero with
+ * its failures while the unit is not wired yet.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { almProxyImmutableRanges } from '../../src/chain/generated/index.js'
+import { deployFactoryStack, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
+import { useDevnet, type Devnet } from '../fixtures/devnet.js'
+import { runHalo } from '../support/cli.js'
+
+let devnet: Devnet
+let stack: FactoryStack
+const dir = mkdtempSync(join(tmpdir(), 'halo-factory-cli-'))
+const file = (name: string, value: unknown) => {
+  const path = join(dir, name)
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? String(v) : v)))
+  return path
+}
+const key = (i: number) => ['0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80', '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d', '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6'][i]!
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  stack = await deployFactoryStack(devnet, devnet.accounts, { delaySeconds: 60n, devnetTimelock: true })
+})
+
+describe('halo factory CLI', () => {
+  it('template approval, prediction, deployment, dry runs, inventory, artifact and day0', async () => {
+    void almProxyImmutableRanges
+    const base = ['--rpc', devnet.rpcUrl, '--factory', stack.factory, '--json']
+    const impl = stack.implementations
+    const ranges = file('ranges.json', TERM_TEMPLATE_RANGES)
+    const add = ['factory', 'template', 'add', 'term-cli', '--implementations', [impl.almProxy, impl.controller, impl.rateLimits, impl.nfatFacility].join(','), '--ranges', ranges, '--key', key(2), ...base]
+    expect((await runHalo(...add, '--dry-run')).code).toBe(0)
+    expect(JSON.parse((await runHalo(...add)).stdout)).toMatchObject({ executed: false })
+    await devnet.increaseTime(60n)
+    expect(JSON.parse((await runHalo(...add, '--execute')).stdout)).toMatchObject({ executed: true })
+    expect(JSON.parse((await runHalo('factory', 'template', 'list', ...base)).stdout)).toEqual([expect.objectContaining({ name: 'term-cli', version: '1', active: true })])
+    expect(JSON.parse((await runHalo('factory', 'template', 'show', 'term-cli', ...base)).stdout)).toMatchObject({ kind: 1, classContracts: 3 })
+
+    const { govOps, relayer, freezer, aBEAM } = devnet.accounts
+    const classParams = file('class.json', { govOps: govOps.address, beaconOperator: relayer.address, freezer: freezer.address, swapRateLimit: String(10n ** 25n) })
+    const predicted = JSON.parse((await runHalo('factory', 'addresses', 'class', '--template', 'term-cli', '--deployer', govOps.address, '--params', classParams, '--salt', 'cli-1', ...base)).stdout)
+    const blockBefore = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+    const dry = await runHalo('factory', 'deploy-class', '--template', 'term-cli', '--params', classParams, '--salt', 'cli-1', '--key', key(3), '--dry-run', ...base)
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, pau: predicted.pau })
+    expect(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(blockBefore) // a dry run sends nothing
+    const deployed = JSON.parse((await runHalo('factory', 'deploy-class', '--template', 'term-cli', '--params', classParams, '--salt', 'cli-1', '--key', key(3), ...base)).stdout)
+    expect(deployed).toMatchObject(predicted)
+
+    const unitParams = file('unit.json', { capacity: String(20n * 10n ** 24n), seniority: '0', yieldBps: '800', termSeconds: String(180 * 86_400), buyboxMinTicket: String(10n ** 24n), buyboxMaxTicket: String(20n * 10n ** 24n), firstTokenId: '500', name: 'CLI Unit', symbol: 'CLIU' })
+    const unitPredicted = JSON.parse((await runHalo('factory', 'addresses', 'unit', '--pau', deployed.pau, '--deployer', govOps.address, '--params', unitParams, '--salt', 'u-1', ...base)).stdout)
+    const unit = JSON.parse((await runHalo('factory', 'deploy-unit', '--pau', deployed.pau, '--params', unitParams, '--salt', 'u-1', '--key', key(3), ...base)).stdout)
+    expect(unit.unit).toBe(unitPredicted.unit)
+    const refused = await runHalo('factory', 'deploy-unit', '--pau', deployed.pau, '--params', unitParams, '--salt', 'u-2', '--key', key(0), ...base)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/NotClassGovOps/)
+
+    const inv = await runHalo('factory', 'inventory', 'add', 'cli-entry', '--template', 'term-cli', '--contracts', [deployed.pau, deployed.controller, deployed.rateLimits].join(','), '--beacon-operator', relayer.address, '--artifact-uri', 'https://example.org/a', '--key', key(2), ...base)
+    expect(JSON.parse(inv.stdout)).toEqual({ entry: 'cli-entry', conforming: false }) // clones are EIP-1167 proxies, not the implementation code
+    void aBEAM
+
+    const artifact = JSON.parse((await runHalo('artifact', 'unit', unit.unit, ...base)).stdout)
+    expect(artifact.markdown).toContain(unit.unit.toLowerCase())
+    expect(artifact.markdown).toContain('_To be completed by the Halo._')
+    const day0 = await runHalo('day0', unit.unit, '--artifact', file('artifact.md', artifact.markdown), ...base)
+    expect(day0.code).toBe(1)
+    const failures = JSON.parse(day0.stdout).failures.map((f: { item: string }) => f.item)
+    expect(failures).toEqual(expect.arrayContaining(['artifact', 'artifactHash', 'beacon', 'claim']))
+  })
+})
