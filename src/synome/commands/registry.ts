@@ -47,6 +47,17 @@ export function registerCommand(handler: CommandHandler): void {
   extensions.set(handler.name, handler as CommandHandler)
 }
 
+/**
+ * Register a module's commands (e.g. LCTS_COMMANDS) for every service started after. Calling it
+ * again with the same handlers is a no-op; another handler under a taken name is still refused.
+ */
+export function registerCommands(handlers: readonly CommandHandler[]): void {
+  for (const handler of handlers) {
+    if (extensions.get(handler.name) === handler) continue
+    registerCommand(handler)
+  }
+}
+
 /** name → handler for one service: built-ins, registered extensions, then per-instance extras. */
 export function buildRegistry(extra: readonly CommandHandler[] = []): ReadonlyMap<string, CommandHandler> {
   const map = new Map<string, CommandHandler>()

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import { finalizeRootEdit, proposeRootEdit, recordGuardianPrecedent, recordRootEditVote } from './governanceCommands.js'
 import { createAgent, graduateFolio, updateAgentProfile, upgradeHaloToPrime } from './registryCommands.js'
 
@@ -9,11 +9,8 @@ import { createAgent, graduateFolio, updateAgentProfile, upgradeHaloToPrime } fr
  */
 export const AGENT_COMMANDS = [createAgent, updateAgentProfile, upgradeHaloToPrime, graduateFolio, proposeRootEdit, recordRootEditVote, finalizeRootEdit, recordGuardianPrecedent] as const
 
-let registered = false
 export function registerAgentCommands(): void {
-  if (registered) return
-  for (const handler of AGENT_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(AGENT_COMMANDS)
 }
 
 type AgentCommand = (typeof AGENT_COMMANDS)[number]

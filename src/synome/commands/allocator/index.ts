@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { NotPermittedError, PreconditionFailedError } from '../../../domain/errors.js'
 import { defineCommand } from '../types.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import { ALLOCATOR_DECISION, allocatorDecisionSchema, type AllocatorDecisionRecord } from './records.js'
 
 /**
@@ -35,11 +35,8 @@ export const recordAllocatorDecision = defineCommand({
 
 export const ALLOCATOR_COMMANDS = [recordAllocatorDecision] as const
 
-let registered = false
 export function registerAllocatorCommands(): void {
-  if (registered) return
-  for (const handler of ALLOCATOR_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(ALLOCATOR_COMMANDS)
 }
 
 type AllocatorCommand = (typeof ALLOCATOR_COMMANDS)[number]

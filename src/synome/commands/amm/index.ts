@@ -3,7 +3,7 @@ import { PreconditionFailedError } from '../../../domain/errors.js'
 import { parseUnitsExact } from '../../../domain/money.js'
 import { AMM_ALERT_CODES, checkPoolReportArithmetic, checkPoolReportSuccession } from '../../../domain/trading/amm.js'
 import { refuseExisting } from '../helpers.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import { defineCommand } from '../types.js'
 import { AMM_ALERT, AMM_POOL, ammAlertId, ammAlertSchema, poolReportSchema, USDS_DECIMALS_AMM, type AmmAlertRecord, type PoolReportRecord } from './records.js'
 
@@ -68,11 +68,8 @@ export const raiseAmmAlert = defineCommand({
 
 export const AMM_COMMANDS = [recordAmmPoolReport, raiseAmmAlert] as const
 
-let registered = false
 export function registerAmmCommands(): void {
-  if (registered) return
-  for (const handler of AMM_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(AMM_COMMANDS)
 }
 
 type AmmCommand = (typeof AMM_COMMANDS)[number]

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { PreconditionFailedError } from '../../../domain/errors.js'
 import { defineCommand, type StateAccess } from '../types.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import {
   DAY0_REVIEW,
   day0ReviewId,
@@ -84,11 +84,8 @@ export const recordDay0Review = defineCommand({
 
 export const FACTORY_COMMANDS = [recordFactoryClass, recordFactoryUnit, recordDay0Review] as const
 
-let registered = false
 export function registerFactoryCommands(): void {
-  if (registered) return
-  for (const handler of FACTORY_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(FACTORY_COMMANDS)
 }
 
 type FactoryCommand = (typeof FACTORY_COMMANDS)[number]

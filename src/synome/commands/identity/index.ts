@@ -3,7 +3,7 @@ import { getAddress, type Address } from 'viem'
 import { assertAddressFree, assertNotRevoked } from '../../../domain/identity/attestation.js'
 import { PreconditionFailedError } from '../../../domain/errors.js'
 import { defineCommand, type StateAccess } from '../types.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import {
   IDENTITY_ADDRESS, IDENTITY_ENTITY, identityAttestationSchema, identityRevocationSchema, seconds,
   type IdentityAddressRecord, type IdentityEntityRecord,
@@ -74,11 +74,8 @@ export const revokeIdentityEntity = defineCommand({
 
 export const IDENTITY_COMMANDS = [recordIdentityAttestation, revokeIdentityEntity] as const
 
-let registered = false
 export function registerIdentityCommands(): void {
-  if (registered) return
-  for (const handler of IDENTITY_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(IDENTITY_COMMANDS)
 }
 
 type IdentityCommand = (typeof IDENTITY_COMMANDS)[number]

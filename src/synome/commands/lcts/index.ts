@@ -3,7 +3,7 @@ import { PreconditionFailedError } from '../../../domain/errors.js'
 import { refuseExisting } from '../helpers.js'
 import { entityId } from '../schemas.js'
 import { defineCommand } from '../types.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import { capacityInputsSchema, epoch, LCTS_CAPACITY_INPUTS, LCTS_SETTLEMENT, settlementSchema, type LctsCapacityInputsEntity, type LctsSettlementRecord } from './records.js'
 
 /**
@@ -47,11 +47,8 @@ export const recordLctsSettlement = defineCommand({
 
 export const LCTS_COMMANDS = [setLctsCapacityInputs, recordLctsSettlement] as const
 
-let registered = false
 export function registerLctsCommands(): void {
-  if (registered) return
-  for (const handler of LCTS_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(LCTS_COMMANDS)
 }
 
 type LctsCommand = (typeof LCTS_COMMANDS)[number]

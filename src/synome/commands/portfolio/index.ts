@@ -6,7 +6,7 @@ import { applyNavReport, assertBalanced, openBook, redeem, subscribe, type HaloB
 import { refuseExisting } from '../helpers.js'
 import { decimalString, entityId } from '../schemas.js'
 import { defineCommand, type StateAccess } from '../types.js'
-import { registerCommand } from '../registry.js'
+import { registerCommands } from '../registry.js'
 import { epoch } from '../lcts/records.js'
 import {
   bookOf, PORTFOLIO_BOOK, PORTFOLIO_UNIT, PORTFOLIO_CLASS, PORTFOLIO_DECIMALS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, recordOf, unitTermsSchema,
@@ -200,11 +200,8 @@ export const recordPortfolioSettlement = defineCommand({
 
 export const PORTFOLIO_COMMANDS = [createPortfolioClass, createPortfolioBook, recordPortfolioSettlement, recordPortfolioNavReport] as const
 
-let registered = false
 export function registerPortfolioCommands(): void {
-  if (registered) return
-  for (const handler of PORTFOLIO_COMMANDS) registerCommand(handler)
-  registered = true
+  registerCommands(PORTFOLIO_COMMANDS)
 }
 
 type PortfolioCommand = (typeof PORTFOLIO_COMMANDS)[number]
