@@ -37,6 +37,7 @@ import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { BaseError } from '../domain/errors.js'
 import { projectRoot } from './build.js'
+import { gasLimitWithHeadroom } from './gas.js'
 import { allErrorsAbi } from './generated/errors.js'
 
 export class DevnetError extends BaseError {
@@ -290,7 +291,8 @@ export async function writeAndWait<
   const abi = [...parameters.abi, ...allErrorsAbi]
   // 'pending': the simulation sees the next block's environment (a pinned timestamp included).
   const { request } = await clients.publicClient.simulateContract({ ...parameters, abi, account, blockTag: 'pending' } as never)
-  const hash = await clients.walletFor(account).writeContract(request as never)
+  const gas = gasLimitWithHeadroom(await clients.publicClient.estimateContractGas({ ...parameters, abi, account, blockTag: 'pending' } as never))
+  const hash = await clients.walletFor(account).writeContract({ ...(request as object), gas } as never)
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new DevnetError('transaction reverted', { details: `tx ${hash}` })
   return receipt

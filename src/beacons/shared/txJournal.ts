@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { keccak256, TransactionReceiptNotFoundError, type Address, type Chain, type Hex, type LocalAccount, type PublicClient, type Transport } from 'viem'
+import { gasLimitWithHeadroom } from '../../chain/gas.js'
 import { BaseError } from '../../domain/errors.js'
 import { crashPoint } from './crashPoints.js'
 import { JsonlJournal } from './jsonlJournal.js'
@@ -173,7 +174,8 @@ export class TxJournal {
     if (existing) return this.resolve(key)
     const { publicClient, account } = this.#params
     const nonce = await this.#nextNonce()
-    const prepared = await publicClient.prepareTransactionRequest({ account, chain: publicClient.chain, to: request.to, data: request.data, nonce, ...(request.gas ? { gas: request.gas } : {}) })
+    const gas = request.gas ?? gasLimitWithHeadroom(await publicClient.estimateGas({ account, to: request.to, data: request.data }))
+    const prepared = await publicClient.prepareTransactionRequest({ account, chain: publicClient.chain, to: request.to, data: request.data, nonce, gas })
     const raw = await account.signTransaction(prepared as never)
     const intent: TxIntent = { key, chainId: publicClient.chain.id, from: account.address, to: request.to, data: request.data, nonce, hash: keccak256(raw), raw, createdAt: (this.#params.clock?.() ?? new Date()).toISOString() }
     await this.#append({ kind: 'intent', ...intent })
