@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { chainRefusal } from '../chain/chainRefusal.js'
 import { isBaseError } from '../domain/errors.js'
 import { register as registerAgents } from './agents.js'
 import { register as registerArtifact } from './artifact.js'
@@ -13,6 +14,7 @@ import { register as registerStatus } from './status.js'
 import { register as registerUp } from './up.js'
 import { register as registerRisk } from './risk.js'
 import { register as registerSynome } from './synome.js'
+import { register as registerTimelock } from './timelock.js'
 
 /**
  * The `halo` command. Each user task is one subcommand, registered by the module that owns
@@ -36,6 +38,7 @@ export function buildProgram(): Command {
   registerUp(program)
   registerRisk(program)
   registerSynome(program)
+  registerTimelock(program)
   return program
 }
 
@@ -48,7 +51,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode
       return
     }
-    if (isBaseError(error)) {
+    const known = isBaseError(error) ? error : chainRefusal(error)
+    if (known) {
+      const error = known
       const json = argv.includes('--json')
       process.stderr.write(json ? `${JSON.stringify(error.toProblem())}\n` : `error [${error.code}]: ${error.shortMessage}${error.details ? `\n  ${error.details}` : ''}\n`)
       process.exitCode = 1
