@@ -11,7 +11,7 @@ import { toHex } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { publishRiskFramework } from '../beacons/council/index.js'
 import { projectRoot } from '../chain/build.js'
-import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
+import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, increaseTime, startAnvil, type Anvil } from '../chain/devnet.js'
 import { contractsFromStackState, startDashboard } from '../dashboard/start.js'
 import { createHttpClient } from '../synome/client/index.js'
 import { createSynome } from '../synome/create.js'
@@ -107,6 +107,10 @@ export async function startStack(p: StartStackParameters) {
     const accounts = devnetAccounts()
     const haloBank = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 19 })
     const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
+    // A new limit starts empty and fills at its slope (a day to its max): one day of chain time
+    // lets the first Prime's deposit be claimed at once (a 30M claim would otherwise wait 7.2 h).
+    progress('one day of chain time passes: every new rate limit fills to its max')
+    await increaseTime(clients, BigInt(DAY))
     state.contracts = {
       usds: deployment.usds,
       usdc: deployment.usdc,
