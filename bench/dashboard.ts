@@ -28,7 +28,7 @@ import { buildDashboard } from '../src/dashboard/build.js'
 import { createDashboardChain } from '../src/dashboard/chain.js'
 import { contractsFromStackState } from '../src/dashboard/start.js'
 import { startDashboardServer } from '../src/dashboard/server.js'
-import { deployTermHalo } from '../src/devnet/deployTermHalo.js'
+import { deployTermHaloByFactory } from '../src/devnet/termHalo.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION } from '../src/devnet/riskFramework.js'
 import { createHttpClient, createInProcessClient, createSynome, startSynomeServer, type SynomeService } from '../src/synome/index.js'
 
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const accounts = devnetAccounts()
   const clients = devnetClients(anvil)
   log('deploying the Term Halo on anvil (rate limits, timelock)…')
-  const deployment = await deployTermHalo(clients, { accounts, offRamp: accounts.freezer.address })
+  const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: accounts.freezer.address })
   const council = privateKeyToAccount(`0x${'c1'.repeat(32)}`)
   const nfat = privateKeyToAccount(`0x${'a1'.repeat(32)}`)
   let now = NOW

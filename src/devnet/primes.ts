@@ -14,7 +14,7 @@ import { ANVIL_MNEMONIC, increaseTime, writeAndWait, type DevnetAccounts, type D
 import { encodeCall, executeCall, scheduleCall, type TimelockCall } from '../chain/timelock.js'
 import { deployPau } from '../chain/deploy/deployPau.js'
 import type { RateLimitSetting } from '../domain/allocator/rampPlan.js'
-import type { TermHaloDeployment } from './deployTermHalo.js'
+import type { TermHaloDeployment } from './termHalo.js'
 
 export const DEVNET_PRIMES = ['spark', 'grove', 'keel'] as const
 /** Each devnet Prime's capital for Halo Units, in its ALMProxy: 10M USDS. */

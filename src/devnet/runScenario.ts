@@ -39,10 +39,12 @@ import { riskReportToJson } from '../domain/risk/report.js'
 import { isoTimestamp } from '../domain/sleeve.js'
 import { createInProcessClient } from '../synome/client/index.js'
 import { createSynome } from '../synome/create.js'
+import { FACTORY_COMMANDS } from '../synome/commands/factory/index.js'
+import { ingestFactoryEvents } from '../factory/ingest.js'
 import type { SynomeEvent } from '../synome/log/hash.js'
 import type { SleeveRecord, UnitRecord } from '../synome/records.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
-import { DEVNET_TIMELOCK_NOTE, deployTermHalo, type TermHaloDeployment } from './deployTermHalo.js'
+import { DEVNET_TIMELOCK_NOTE, deployTermHaloByFactory, type TermHaloDeployment } from './termHalo.js'
 import { writeDownShortfalls } from './govOpsWriteDowns.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import type { Scenario } from './scenario.js'
@@ -143,7 +145,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
     throw new ScenarioRunError('the demo needs an anvil-compatible devnet (anvil_setBalance, evm_mine)', { cause: cause as Error, details: (cause as Error).message.split('\n')[0] })
   }
 
-  const deployment = await deployTermHalo(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress })
+  const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress })
   for (const prime of primes.values()) await writeAndWait(clients, prime, { address: deployment.usds, abi: usdsAbi, functionName: 'approve', args: [deployment.facility, MAX_UINT256] })
 
   // Scenario day 0 10:00 lies one day after setup, so setup blocks never overtake it.
@@ -163,6 +165,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   const synome = await createSynome({
     dataDir: null,
     clock,
+    commands: [...FACTORY_COMMANDS],
     roles: [
       { address: relayer.address, role: 'nfat', haloClasses: [scenario.haloClass] },
       { address: attestor.address, role: 'attest', haloClasses: [scenario.haloClass] },
@@ -171,6 +174,8 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   })
   closers.push(() => synome.close())
   const councilClient = createInProcessClient({ service: synome, account: council, clock })
+  onProgress('lpha-council ingests the factory\'s metadata events into the Synome')
+  await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0 })
   await councilClient.send('registerHaloClass', { haloClass: scenario.haloClass, facility: deployment.facility, description: `Term Halo: ${scenario.name}` })
   onProgress(`lpha-council publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
   await publishRiskFramework({ client: councilClient, version: DEVNET_FRAMEWORK_VERSION, document: DEVNET_FRAMEWORK })

@@ -11,14 +11,16 @@ import { toHex } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { publishRiskFramework } from '../beacons/council/index.js'
 import { projectRoot } from '../chain/build.js'
-import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, startAnvil, type Anvil } from '../chain/devnet.js'
+import { ANVIL_MNEMONIC, DevnetError, devnetAccounts, increaseTime, startAnvil, type Anvil } from '../chain/devnet.js'
 import { contractsFromStackState, startDashboard } from '../dashboard/start.js'
 import { createHttpClient } from '../synome/client/index.js'
 import { createSynome } from '../synome/create.js'
+import { FACTORY_COMMANDS } from '../synome/commands/factory/index.js'
+import { ingestFactoryEvents } from '../factory/ingest.js'
 import { startSynomeServer } from '../synome/server.js'
 import type { SynomeService } from '../synome/service.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
-import { DEVNET_TIMELOCK_NOTE, deployTermHalo } from './deployTermHalo.js'
+import { DEVNET_TIMELOCK_NOTE, deployTermHaloByFactory } from './termHalo.js'
 import { freePort } from './ports.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import { readStackState, writeStackState, type StackState } from './stateFile.js'
@@ -104,7 +106,11 @@ export async function startStack(p: StartStackParameters) {
 
     const accounts = devnetAccounts()
     const haloBank = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 19 })
-    const deployment = await deployTermHalo(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
+    const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
+    // A new limit starts empty and fills at its slope (a day to its max): one day of chain time
+    // lets the first Prime's deposit be claimed at once (a 30M claim would otherwise wait 7.2 h).
+    progress('one day of chain time passes: every new rate limit fills to its max')
+    await increaseTime(clients, BigInt(DAY))
     state.contracts = {
       usds: deployment.usds,
       usdc: deployment.usdc,
@@ -118,6 +124,8 @@ export async function startStack(p: StartStackParameters) {
       facility: deployment.facility,
       attestationRegistry: deployment.attestationRegistry,
       offRamp: deployment.offRamp,
+      haloFactory: deployment.factory.factory,
+      templateRegistry: deployment.factory.registry,
     }
     state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: DEVNET_TIMELOCK_NOTE }
     save()
@@ -133,6 +141,7 @@ export async function startStack(p: StartStackParameters) {
       // delay and an operator may move further (anvil): no issuedAt window on this loopback
       // devnet. `halo synome serve` checks it (docs/synome.md, Operations).
       freshness: false,
+      commands: [...FACTORY_COMMANDS],
       roles: [
         { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
         { address: attestor.address, role: 'attest', haloClasses: [HALO_CLASS] },
@@ -148,8 +157,10 @@ export async function startStack(p: StartStackParameters) {
     state.synome.url = server.url
     save()
 
-    progress(`lpha-council registers ${HALO_CLASS} and publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
     const councilClient = createHttpClient({ url: server.url, account: council })
+    progress('lpha-council ingests the factory\'s metadata events (class and unit records) into the Synome')
+    await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0 })
+    progress(`lpha-council registers ${HALO_CLASS} and publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
     await councilClient.send('registerHaloClass', { haloClass: HALO_CLASS, facility: deployment.facility, description: 'Devnet Term Halo (senior secured)' })
     await publishRiskFramework({ client: councilClient, version: DEVNET_FRAMEWORK_VERSION, document: DEVNET_FRAMEWORK })
 

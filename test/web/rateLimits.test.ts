@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { beamStateAbi, beamTimeLockAbi, configuratorAbi, rateLimitsAbi } from '../../src/chain/generated/index.js'
 import { encodeCall, executeCall, scheduleCall, timelockOperationId } from '../../src/chain/timelock.js'
 import { contractsFromStackState, startDashboard } from '../../src/dashboard/start.js'
-import { deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
+import { deployTermHaloByFactory, type TermHaloDeployment } from '../../src/devnet/termHalo.js'
 import { formatUnitsExact } from '../../src/domain/money.js'
 import { LIMIT, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { createSynome } from '../../src/synome/create.js'
@@ -32,7 +32,7 @@ let pendingId: Hex
 beforeAll(async () => {
   devnet = await useDevnet()
   const { aBEAM, govOps } = devnet.accounts
-  deployment = await deployTermHalo(devnet, { accounts: devnet.accounts, offRamp: devnet.accounts.freezer.address })
+  deployment = await deployTermHaloByFactory(devnet, { accounts: devnet.accounts, offRamp: devnet.accounts.freezer.address })
   const { timelock, beamState, configurator } = deployment.configuratorUnit
   offRampKey = rateLimitKey(LIMIT.ASSET_TRANSFER, deployment.usdc, deployment.offRamp)
   // governance: a 10M USDC init with 100 USDC/s refill for the off-ramp key, through the timelock

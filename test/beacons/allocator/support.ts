@@ -12,7 +12,7 @@ import { parseAllocatorBeaconConfig, type AllocatorPolicyConfig } from '../../..
 import { depositKey } from '../../../src/beacons/allocator/chain.js'
 import { deployNfatFacility } from '../../../src/chain/deploy/deployNfatFacility.js'
 import { toHex } from 'viem'
-import { deployTermHalo, type TermHaloDeployment } from '../../../src/devnet/deployTermHalo.js'
+import { deployTermHaloByFactory, type TermHaloDeployment } from '../../../src/devnet/termHalo.js'
 import { DEVNET_FRAMEWORK } from '../../../src/devnet/riskFramework.js'
 import { deployPrimePaus, DEVNET_PRIME_FUNDS, DEVNET_PRIMES, DEVNET_UNIT_ARTIFACT, devnetAllocatorPolicy, onboardPrimeDeposit, type PrimePau } from '../../../src/devnet/primes.js'
 import { parseRatePerPeriod } from '../../../src/domain/allocator/rampPlan.js'
@@ -49,7 +49,7 @@ export type World = {
 
 export async function setupWorld(devnet: Devnet, extraRoles: readonly RoleGrant[] = []): Promise<World> {
   const { accounts } = devnet
-  const deployment = await deployTermHalo(devnet, { accounts, offRamp: accounts.bob.address })
+  const deployment = await deployTermHaloByFactory(devnet, { accounts, offRamp: accounts.bob.address })
   const primes = await deployPrimePaus(devnet, { base: deployment, accounts, primes: DEVNET_PRIMES, fundsPerPrime: DEVNET_PRIME_FUNDS })
   let chainTime = new Date(Number(await devnet.now()) * 1000)
   const refresh = async () => (chainTime = new Date(Number(await devnet.now()) * 1000))

@@ -1,17 +1,23 @@
 /**
- * The Term Halo that `halo up` and the demo deploy (src/devnet/deployTermHalo.ts):
+ * The Term Halo that `halo up` and the demo deploy through the Halo Factory (src/devnet/termHalo.ts):
+ * - it is the factory's: the class and the unit are the factory's clones at their predicted
+ *   addresses, their metadata events carry the hashes of the artifacts rendered before
+ *   deploying, and the factory holds no role on anything it deployed;
  * - keeps the facility's roles inside the cascade (issue 12, finding 7): the facility's admin
  *   is the BEAMTimeLock, not GovOps, so a stolen GovOps key cannot hand itself the claimer
  *   role; the funding keys are the principal and the interest key;
  * - makes every reverse key finite (finding 4): paired reverse paths refund their forward key,
  *   so with a reverse key at MAX a relayer could round-trip the PSM bounded only by gas; the
- *   defaults keep the Spark-compatible refund and stop round trips at REVERSE_KEY_MAX_USDS a day.
+ *   devnet's swap inits stop round trips at DEVNET_SWAP_LIMIT_USDS a day.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
 import { attestationRegistryAbi, controllerAbi, nfatFacilityAbi, rateLimitsAbi, usdcAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { attestationSleeveKey } from '../../src/chain/attestation.js'
-import { REVERSE_KEY_MAX_USDS, deployTermHalo, type TermHaloDeployment } from '../../src/devnet/deployTermHalo.js'
+import { DEVNET_SWAP_LIMIT_USDS as REVERSE_KEY_MAX_USDS, DEVNET_UNIT_CAPACITY_USDS, deployTermHaloByFactory, type TermHaloDeployment } from '../../src/devnet/termHalo.js'
+import { artifactHash } from '../../src/factory/artifact.js'
+import { readFactoryDeployments } from '../../src/factory/reader.js'
+import { haloFactoryAbi } from '../../src/chain/generated/index.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { slopeWithinDailyMax } from '../../src/domain/sorl.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
@@ -27,7 +33,7 @@ let halo: TermHaloDeployment
 
 beforeAll(async () => {
   devnet = await useDevnet()
-  halo = await deployTermHalo(devnet, { accounts: devnet.accounts, offRamp: devnet.accounts.bob.address })
+  halo = await deployTermHaloByFactory(devnet, { accounts: devnet.accounts, offRamp: devnet.accounts.bob.address })
 }, 120_000)
 
 const limitOf = async (key: `0x${string}`) => {
@@ -35,7 +41,23 @@ const limitOf = async (key: `0x${string}`) => {
   return { maxAmount, slope }
 }
 
-describe('deployTermHalo: facility roles in the cascade', () => {
+describe('devnet Term Halo: deployed by the Halo Factory', () => {
+  it('class and unit are the factory\'s, their metadata carries the hashes of the rendered artifacts, and the factory holds no role', async () => {
+    const { classes, units } = await readFactoryDeployments({ publicClient: devnet.publicClient, factory: halo.factory.factory, fromBlock: halo.fromBlock, finalityDepth: 0 })
+    expect(classes.map((c) => [c.pau, c.controller, c.rateLimits, c.artifactHash])).toEqual([[halo.almProxy.toLowerCase(), halo.pau.controller.toLowerCase(), halo.pau.rateLimits.toLowerCase(), artifactHash(halo.artifacts.halo)]])
+    expect(units.map((u) => [u.unit, u.pau, u.firstTokenId, u.artifactHash])).toEqual([[halo.facility.toLowerCase(), halo.almProxy.toLowerCase(), '42', artifactHash(halo.artifacts.unit)]])
+    expect(halo.artifacts.unit).toContain(halo.facility.toLowerCase()) // rendered from the predicted address
+    expect(await devnet.publicClient.readContract({ address: halo.factory.factory, abi: haloFactoryAbi, functionName: 'classOfUnit', args: [halo.facility] })).toBe(halo.almProxy)
+    for (const contract of [halo.almProxy, halo.pau.controller, halo.pau.rateLimits, halo.facility]) {
+      for (const role of [ADMIN, CLAIMER, WRITE_DOWN, PAUSER]) {
+        const held = await devnet.publicClient.readContract({ address: contract, abi: nfatFacilityAbi, functionName: 'hasRole', args: [role, halo.factory.factory] })
+        expect(held).toBe(false)
+      }
+    }
+  })
+})
+
+describe('devnet Term Halo: facility roles in the cascade', () => {
   const hasRole = (role: `0x${string}`, who: `0x${string}`) =>
     devnet.publicClient.readContract({ address: halo.facility, abi: nfatFacilityAbi, functionName: 'hasRole', args: [role, who] })
 
@@ -48,14 +70,15 @@ describe('deployTermHalo: facility roles in the cascade', () => {
     expect([await hasRole(CLAIMER, relayer.address), await hasRole(WRITE_DOWN, govOps.address), await hasRole(PAUSER, freezer.address)]).toEqual([true, true, true])
   })
 
-  it('funding is open on the two keys, principal and interest, and nothing else', async () => {
+  it('funding is open on the two keys, principal and interest, at the unit capacity, and nothing else', async () => {
     expect(halo.rateLimitKeys).toMatchObject({ fundPrincipal: rateLimitKey(LIMIT.REDEEM_FUND_PRINCIPAL, halo.facility), fundInterest: rateLimitKey(LIMIT.REDEEM_FUND_INTEREST, halo.facility) })
-    for (const key of [halo.rateLimitKeys.fundPrincipal!, halo.rateLimitKeys.fundInterest!]) expect((await limitOf(key)).maxAmount).toBe(UNLIMITED)
+    for (const key of [halo.rateLimitKeys.claim, halo.rateLimitKeys.fundPrincipal, halo.rateLimitKeys.fundInterest]) expect(await limitOf(key)).toEqual({ maxAmount: DEVNET_UNIT_CAPACITY_USDS, slope: DEVNET_UNIT_CAPACITY_USDS / DAY })
+    expect((await limitOf(halo.rateLimitKeys.offRamp)).maxAmount).toBe(UNLIMITED)
     expect(Object.keys(halo.rateLimitKeys).sort()).toEqual(['claim', 'fundInterest', 'fundPrincipal', 'offRamp', 'usdcToUsds', 'usdsToUsdc'])
   })
 })
 
-describe('deployTermHalo: the attestation registry is wired', () => {
+describe('devnet Term Halo: the attestation registry is wired', () => {
   it('the Controller gates on the deployed registry, lpha-attest is its only attestor and the aBEAM can revoke', async () => {
     const { attestor, relayer, govOps, aBEAM } = devnet.accounts
     const read = (functionName: 'isAttestor' | 'hasRole', args: readonly unknown[]) =>
@@ -67,7 +90,7 @@ describe('deployTermHalo: the attestation registry is wired', () => {
   })
 })
 
-describe('deployTermHalo: the off-ramp is gated by the attestation registry', () => {
+describe('devnet Term Halo: the off-ramp is gated by the attestation registry', () => {
   it("lpha-nfat's key alone cannot off-ramp without an on-chain attestation", async () => {
     const { relayer, deployer, attestor } = devnet.accounts
     const snapshot = await devnet.testClient.snapshot()
@@ -95,9 +118,9 @@ describe('deployTermHalo: the off-ramp is gated by the attestation registry', ()
   })
 })
 
-describe('deployTermHalo: reverse keys are finite', () => {
+describe('devnet Term Halo: reverse keys are finite', () => {
   it('every reverse key is finite and refills at most its max per day', async () => {
-    const reverse = await limitOf(halo.rateLimitKeys.usdcToUsds!)
+    const reverse = await limitOf(halo.rateLimitKeys.usdcToUsds)
     expect(reverse).toEqual({ maxAmount: REVERSE_KEY_MAX_USDS, slope: REVERSE_KEY_MAX_USDS / DAY })
     expect(reverse.maxAmount).not.toBe(UNLIMITED)
     expect(slopeWithinDailyMax(reverse.maxAmount, reverse.slope)).toBe(true)
