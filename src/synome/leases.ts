@@ -103,7 +103,7 @@ async function verifyLeaseRequest(request: SignedLeaseRequest, chainId: number):
   return recovered.toLowerCase()
 }
 
-function leaseFromRow(row: SqlRow): Lease {
+export function leaseFromRow(row: SqlRow): Lease {
   return {
     signer: String(row.signer),
     name: String(row.name),
@@ -182,7 +182,12 @@ export class LeaseStore {
    */
   async fence(tx: SqlExecutor, actor: string, token: LeaseToken | undefined): Promise<void> {
     const rows = await tx.query('SELECT * FROM beacon_leases WHERE signer = $1 ORDER BY name FOR SHARE', [actor.toLowerCase()])
-    checkFence({ leases: rows.map(leaseFromRow), token, now: this.clock() })
+    this.checkFence(rows.map(leaseFromRow), token)
+  }
+
+  /** The same fence on lease rows the caller read FOR SHARE in its transaction (a command batch reads its signers' rows once). */
+  checkFence(leases: readonly Lease[], token: LeaseToken | undefined): void {
+    checkFence({ leases, token, now: this.clock() })
   }
 
   /** Append one journal line at exactly the next `seq`, fenced by the request's lease epoch. */

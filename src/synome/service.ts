@@ -14,7 +14,7 @@ import { LeaseStore } from './leases.js'
 import type { LeaseToken } from '../domain/lease.js'
 import { toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
-import { INSERT_EVENT, eventFromRow, eventParams } from './log/rows.js'
+import { eventFromRow } from './log/rows.js'
 import { SynomeReads } from './reads.js'
 import type { RoleRecord } from './records.js'
 import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
@@ -22,7 +22,8 @@ import { CheckpointWriter, consistencyProofOf, inclusionProofOf, latestCheckpoin
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
 import { checkEntityInvariants } from './invariants.js'
-import { TransactionState, type BatchEntityCache } from './state.js'
+import { TransactionState } from './state.js'
+import { AppendBatch, type Head } from './batch.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
 export type CommandResult = {
@@ -57,8 +58,6 @@ export type SynomeServiceOptions = {
   groupCommit?: GroupCommitOptions | undefined
 }
 
-/** The chain head a batch appends after (undefined = empty log). */
-type Head = { position: number; hash: string } | undefined
 type Pending = { handler: CommandHandler; envelope: Envelope; lease: LeaseToken | undefined }
 
 /**
@@ -148,7 +147,9 @@ export class SynomeService extends SynomeReads {
       if (Number(row?.n) > 0) return
       const payload = toJsonValue({ grants: grants.map((g) => ({ address: g.address.toLowerCase(), role: g.role, haloClasses: [...g.haloClasses] })) })
       const time = isoTimestamp(this.clock())
-      await this.append(tx, bootstrapRoles, undefined, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
+      const batch = await AppendBatch.open(tx, [{ actor: BOOTSTRAP, idempotencyKey: BOOTSTRAP }])
+      await this.append(batch, bootstrapRoles, { command: bootstrapRoles.name, payload, payloadHash: payloadHash(payload), signature: '0x', idempotencyKey: BOOTSTRAP, issuedAt: time, expectedVersion: null, actor: BOOTSTRAP })
+      await batch.write()
     })
   }
 
@@ -181,32 +182,33 @@ export class SynomeService extends SynomeReads {
   /**
    * One batch in one transaction under the append lock: each command in order sees the effects
    * of the ones before it (replays, versions, gates), gets the next position and chains to the
-   * previous hash. A refused command is one outcome; the others still commit. When the
-   * transaction itself fails, nothing of the batch is applied and each command is retried
-   * alone, so one command's statement error fails only that command.
+   * previous hash. A refused command is one outcome; the others still commit. Set-based: one
+   * statement reads what every command needs (head, leases, key uses, roles — AppendBatch.open),
+   * one writes every row (AppendBatch.write); in between, a command costs a statement only for
+   * an entity no command of the batch read before. When the transaction itself fails, nothing
+   * of the batch is applied and each command is retried alone, so one command's statement error
+   * fails only that command.
    */
   private async appendBatch(items: readonly Pending[]): Promise<BatchOutcome<CommandResult>[]> {
     let outcomes: BatchOutcome<CommandResult>[]
     try {
       outcomes = await this.sql.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
-        const [last] = await tx.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
-        let head: Head = last ? { position: Number(last.position), hash: String(last.hash) } : undefined
+        const batch = await AppendBatch.open(tx, items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey })))
         const done: BatchOutcome<CommandResult>[] = []
-        const entities: BatchEntityCache = new Map()
         for (const item of items) {
           try {
-            // The fencing gate, in the batch's transaction (see LeaseStore.fence): a deposed beacon
-            // instance's command is refused, a replay of its old key included; the batch goes on.
-            await this.leases.fence(tx, item.envelope.actor, item.lease)
-            const result = await this.append(tx, item.handler, head, item.envelope, undefined, entities)
-            if (!result.replayed) head = { position: result.position, hash: result.hash }
-            done.push({ ok: true, value: result })
+            // The fencing gate, per command, on the lease rows the batch holds FOR SHARE (see
+            // LeaseStore.fence): a deposed beacon instance's command is refused, a replay of its
+            // old key included; the batch goes on.
+            this.leases.checkFence(await batch.leasesOf(item.envelope.actor), item.lease)
+            done.push({ ok: true, value: await this.append(batch, item.handler, item.envelope) })
           } catch (error) {
             if (!isRefusal(error)) throw error
             done.push({ ok: false, error })
           }
         }
+        await batch.write()
         return done
       })
     } catch (error) {
@@ -238,18 +240,19 @@ export class SynomeService extends SynomeReads {
 
   /**
    * The one append path (commands, bootstrap, restore). Runs inside the caller's transaction
-   * after it took the append lock; `head` is the last event before this one (the caller tracks
-   * it across a batch). `fixed` replays a stored event at its position and time.
+   * after it took the append lock; the batch tracks the head across its commands and writes
+   * their rows. `fixed` replays a stored event at its position and time.
    */
-  private async append(tx: SqlExecutor, handler: CommandHandler, head: Head, envelope: Envelope, fixed?: SynomeEvent, entities?: BatchEntityCache): Promise<CommandResult> {
-    const replay = await this.replayOf(tx, envelope)
+  private async append(batch: AppendBatch, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+    const head = batch.head
+    const replay = await this.replayOf(batch, envelope)
     if (replay) return replay
     // After the replay check (a retried key gets its first result however old), before anything
     // else: a restore replays stored events at their own time, and bootstrap is not signed.
     if (!fixed && envelope.actor !== BOOTSTRAP && this.freshness) checkCommandFreshness({ issuedAt: new Date(envelope.issuedAt), now: this.clock(), window: this.freshness })
     const payload = handler.schema.safeParse(envelope.payload)
     if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
-    const state = new TransactionState(tx, entities)
+    const state = new TransactionState(batch.tx, batch)
     const target = await handler.target(state, payload.data)
     const role = envelope.actor === BOOTSTRAP ? handler.role : await this.authorise(state, handler, envelope.actor, target)
     const current = (await state.get(target.type, target.id))?.version ?? 0
@@ -284,7 +287,7 @@ export class SynomeService extends SynomeReads {
       prevHash: head ? head.hash : GENESIS_HASH,
     }
     const hash = eventHash(event)
-    await tx.query(INSERT_EVENT, eventParams({ ...event, hash }))
+    batch.addEvent({ ...event, hash })
     return { ...stored, hash, replayed: false }
   }
 
@@ -293,10 +296,9 @@ export class SynomeService extends SynomeReads {
    * result again; the same signer reusing its key for anything else is a 409. Another signer's
    * use of the same key string is unrelated (so nobody can squat a beacon's predictable keys).
    */
-  private async replayOf(tx: SqlExecutor, envelope: Envelope): Promise<CommandResult | undefined> {
-    const [row] = await tx.query('SELECT * FROM events WHERE actor = $1 AND idempotency_key = $2', [envelope.actor, envelope.idempotencyKey])
-    if (!row) return undefined
-    const first = eventFromRow(row)
+  private async replayOf(batch: AppendBatch, envelope: Envelope): Promise<CommandResult | undefined> {
+    const first = await batch.firstUseOf(envelope.actor, envelope.idempotencyKey)
+    if (!first) return undefined
     if (first.command !== envelope.command || first.payloadHash !== envelope.payloadHash) {
       throw new IdempotencyConflictError(`idempotency key ${envelope.idempotencyKey} was used for a different command`, {
         meta: { idempotencyKey: envelope.idempotencyKey, position: first.position, command: first.command },
@@ -348,15 +350,15 @@ export class SynomeService extends SynomeReads {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
       const [row] = await tx.query('SELECT count(*)::int AS n FROM events')
       if (Number(row?.n) > 0) throw new PreconditionFailedError('restore needs an empty store', { meta: { gate: 'STORE_NOT_EMPTY', events: Number(row?.n) } })
-      let head: Head
+      const batch = await AppendBatch.open(tx, events.map((e) => ({ actor: e.actor, idempotencyKey: e.idempotencyKey })))
       for (const event of events) {
         const handler = event.command === bootstrapRoles.name && event.actor === BOOTSTRAP ? bootstrapRoles : this.registry.get(event.command)
         if (!handler) throw new InvalidInputError(`backup has unknown command ${event.command} at ${event.position}`)
         const envelope: Envelope = { ...event, actor: event.actor }
-        const replayed = await this.append(tx, handler, head, envelope, event)
+        const replayed = await this.append(batch, handler, envelope, event)
         if (replayed.hash !== event.hash) throw new StoreError(`backup event ${event.position} does not replay to its stored result`, { meta: { position: event.position } })
-        head = { position: replayed.position, hash: replayed.hash }
       }
+      await batch.write()
     })
     return { events: events.length, head: checked.head }
   }

@@ -3,6 +3,7 @@ import { isoTimestamp } from '../domain/sleeve.js'
 import { toJsonValue } from './log/canonical.js'
 import type { EntityRecord, EntityWrite, StateAccess } from './commands/types.js'
 import type { SqlExecutor, SqlRow } from './sql/sql.js'
+import type { AppendBatch } from './batch.js'
 
 /** Map a row of `entities` to an EntityRecord. */
 export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
@@ -22,7 +23,8 @@ export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
   }
 }
 
-const key = (type: string, id: string) => `${type}\u0001${id}`
+export const entityKey = (type: string, id: string) => `${type}\u0001${id}`
+const key = entityKey
 
 /**
  * Entities read or written by earlier commands of one group-commit batch (same transaction,
@@ -34,7 +36,8 @@ export type BatchEntityCache = Map<string, EntityRecord<unknown> | undefined>
 
 /**
  * StateAccess over one transaction. Writes are staged in memory (reads see them) and flushed
- * by `flush` after the handler succeeded, so a refused command never touches a table.
+ * by `flush` after the handler succeeded, so a refused command never touches a table; `flush`
+ * hands the rows to the batch, which writes the whole batch's rows in one statement.
  */
 export class TransactionState implements StateAccess {
   readonly staged = new Map<string, EntityWrite>()
@@ -42,7 +45,7 @@ export class TransactionState implements StateAccess {
   private readonly cache = new Map<string, EntityRecord<unknown> | undefined>()
   constructor(
     private readonly tx: SqlExecutor,
-    private readonly batch?: BatchEntityCache,
+    private readonly batch: AppendBatch,
   ) {}
 
   async get<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
@@ -67,6 +70,7 @@ export class TransactionState implements StateAccess {
       where.push(`${column} = $${params.length}`)
     }
     params.push(limit)
+    await this.batch.beforeQuery()
     const rows = await this.tx.query(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY created_position, id LIMIT $${params.length}`, params)
     const found = new Map(rows.map((row) => [String(row.id), entityFromRow<T>(row)]))
     for (const write of this.staged.values()) {
@@ -83,6 +87,7 @@ export class TransactionState implements StateAccess {
   async latest<T>(type: string): Promise<EntityRecord<T> | undefined> {
     const staged = [...this.staged.values()].filter((w) => w.type === type).at(-1)
     if (staged) return this.get<T>(type, staged.id)
+    await this.batch.beforeQuery()
     const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 ORDER BY created_position DESC, id DESC LIMIT 1', [type])
     return row ? entityFromRow<T>(row) : undefined
   }
@@ -96,27 +101,14 @@ export class TransactionState implements StateAccess {
     return this.stored<T>(type, id)
   }
 
-  /** Write the staged entities and their new versions at `position`. Returns type/id/version of each. */
+  /** Stage the staged entities' new versions at `position` in the batch (written with it). Returns type/id/version of each. */
   async flush(position: number, time: Date): Promise<{ type: string; id: string; version: number }[]> {
     const written: { type: string; id: string; version: number }[] = []
     for (const write of this.staged.values()) {
       const stored = await this.stored(write.type, write.id)
       const version = (stored?.version ?? 0) + 1
-      const data = JSON.stringify(write.data)
       const columns = { ...(stored ? { haloClass: stored.haloClass, sleeveId: stored.sleeveId, prime: stored.prime, state: stored.state } : {}), ...this.columns(write) }
-      // the projection row and its version row in one statement
-      await this.tx.query(
-        `WITH projected AS (
-           INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
-           VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $9, $10::jsonb)
-           ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, halo_class = EXCLUDED.halo_class,
-             sleeve_id = EXCLUDED.sleeve_id, prime = EXCLUDED.prime, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, data = EXCLUDED.data
-           RETURNING type)
-         INSERT INTO entity_versions (type, id, version, position, time, data) VALUES ($1, $2, $3, $4, $9, $10::jsonb)`,
-        [write.type, write.id, version, position, columns.haloClass ?? null, columns.sleeveId ?? null, columns.prime ?? null, columns.state ?? null, time, data],
-      )
-      written.push({ type: write.type, id: write.id, version })
-      this.batch?.set(key(write.type, write.id), {
+      const record: EntityRecord<unknown> = {
         type: write.type,
         id: write.id,
         version,
@@ -129,7 +121,10 @@ export class TransactionState implements StateAccess {
         createdAt: stored?.createdAt ?? isoTimestamp(time),
         updatedAt: isoTimestamp(time),
         data: toJsonValue(write.data),
-      })
+      }
+      written.push({ type: write.type, id: write.id, version })
+      this.batch.addEntityVersion(record, isoTimestamp(time))
+      this.batch.entities.set(key(write.type, write.id), { ...record, data: structuredClone(record.data) })
     }
     return written
   }
@@ -137,8 +132,8 @@ export class TransactionState implements StateAccess {
   private async stored<T>(type: string, id: string): Promise<EntityRecord<T> | undefined> {
     const k = key(type, id)
     if (this.cache.has(k)) return this.cache.get(k) as EntityRecord<T> | undefined
-    if (this.batch?.has(k)) {
-      const shared = this.batch.get(k)
+    if (this.batch.entities.has(k)) {
+      const shared = this.batch.entities.get(k)
       const record = shared && { ...shared, data: structuredClone(shared.data) }
       this.cache.set(k, record)
       return record as EntityRecord<T> | undefined
@@ -146,7 +141,7 @@ export class TransactionState implements StateAccess {
     const [row] = await this.tx.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [type, id])
     const record = row ? entityFromRow<T>(row) : undefined
     this.cache.set(k, record as EntityRecord<unknown> | undefined)
-    this.batch?.set(k, record && { ...record, data: structuredClone(record.data) })
+    this.batch.entities.set(k, record && { ...record, data: structuredClone(record.data) })
     return record
   }
 

@@ -17,7 +17,7 @@ import type { Sql, SqlExecutor } from '../../src/synome/sql/sql.js'
 import { storeBackends, useStore } from '../fixtures/store.js'
 import { accounts, bootstrapRoles, clientsFor, HALO_CLASS, testClock, unitPayload } from './support.js'
 
-/** The store's SQL with test controls: hold the next transaction, crash after n event inserts, fail one command's insert. */
+/** The store's SQL with test controls: hold the next transaction, crash after n statements writing events, fail the write of one command's events. */
 function controlledSql(base: Sql) {
   const control = {
     gate: undefined as Promise<void> | undefined,
@@ -30,8 +30,9 @@ function controlledSql(base: Sql) {
   const wrap = (tx: SqlExecutor): SqlExecutor => ({
     async query(text, params = []) {
       if (control.crashed) throw new Error('server connection lost (injected crash)')
-      if (text.startsWith('INSERT INTO events')) {
-        if (control.failInsertOfKey !== undefined && params.includes(control.failInsertOfKey)) throw new Error('value too long for type (injected statement error)')
+      // a batch writes its events (with its entity rows) in one statement, the keys in a jsonb parameter
+      if (text.includes('INSERT INTO events')) {
+        if (control.failInsertOfKey !== undefined && params.some((p) => typeof p === 'string' && p.includes(`"${control.failInsertOfKey}"`))) throw new Error('value too long for type (injected statement error)')
         if (control.crashAfterInserts !== undefined && ++inserts > control.crashAfterInserts) {
           control.crashed = true
           throw new Error('server connection lost (injected crash)')
@@ -190,8 +191,8 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     const signed = await Promise.all([0, 1, 2, 3].map((i) => c.nfat.sign('createSleeve', { sleeveId: `sleeve-c${i}`, haloClass: HALO_CLASS })))
     const before = await store.snapshot()
     const head = await synome.head()
-    // the blocker's batch commits; the batch of four dies after its second event insert
-    control.crashAfterInserts = 3
+    // the blocker's batch commits; the batch of four dies at its write (one statement for all its rows)
+    control.crashAfterInserts = 1
     const outcomes = await inOneBatch(signed)
     for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('injected crash') } })
     expect(await store.sql.query('SELECT position FROM events WHERE position > $1', [head.position + 1])).toHaveLength(0)

@@ -22,27 +22,3 @@ export function eventFromRow(row: SqlRow): SynomeEvent {
     hash: String(row.hash),
   }
 }
-
-export const INSERT_EVENT = `INSERT INTO events (position, time, actor, role, command, payload, payload_hash, signature, idempotency_key, issued_at, expected_version, entity_type, entity_id, result, prev_hash, hash)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)`
-
-export function eventParams(event: SynomeEvent): unknown[] {
-  return [
-    event.position,
-    new Date(event.time),
-    event.actor,
-    event.role,
-    event.command,
-    JSON.stringify(event.payload),
-    event.payloadHash,
-    event.signature,
-    event.idempotencyKey,
-    event.issuedAt,
-    event.expectedVersion,
-    event.entityType,
-    event.entityId,
-    JSON.stringify(event.result),
-    event.prevHash,
-    event.hash,
-  ]
-}

@@ -118,6 +118,19 @@ CREATE TABLE beacon_journal (
 )
 `,
   },
+  {
+    // Filtered lists (issue 19): a filter on two columns walked one column's index in
+    // created_position order and discarded the rows of the other — a Prime with no ACTIVE unit
+    // scanned that Prime's whole range. Composite indexes in the list's own order (the query and
+    // its ORDER BY are unchanged, so results and pages are the same), and creation time per
+    // state for a state + created range filter.
+    id: 5,
+    sql: `
+CREATE INDEX entities_halo_class_state ON entities (type, halo_class, state, created_position, id);
+CREATE INDEX entities_prime_state ON entities (type, prime, state, created_position, id);
+CREATE INDEX entities_state_created_at ON entities (type, state, created_at)
+`,
+  },
 ]
 
 /** Apply pending migrations; safe to call from several processes (advisory lock). */
