@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { parseRatePerPeriod } from '../../domain/allocator/rampPlan.js'
 import { InvalidInputError } from '../../domain/errors.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { addressSchema as address, hex32Schema as hex32, httpPortSchema, parseBeaconConfig, readConfigFile, synomeConfigSchema } from '../shared/runtime.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
 import type { AllocatorPolicy } from './policy.js'
 
@@ -10,8 +11,6 @@ import type { AllocatorPolicy } from './policy.js'
  * relayer, pBEAM, of the Prime's PAU — never its cBEAM) may come from HALO_ALLOCATOR_PRIVATE_KEY
  * instead of the file (the environment wins).
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key')
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 20-byte hex address') as unknown as z.ZodType<`0x${string}`>
 const amount = z.string().regex(/^(0|[1-9]\d*)(\.\d{1,18})?$/, 'a USDS amount as an exact decimal string like "50000000"')
 const rate = z.string().regex(/^\d+(\.\d+)?[KMB]?\/(day|hour)$/i, 'a rate like 100K/day')
 const bps = z.number().int().min(0).max(10_000)
@@ -37,12 +36,16 @@ export const allocatorBeaconConfigSchema = z.strictObject({
   prime: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({ configurator: address, almProxy: address, controller: address, rateLimits: address, usds: address, finalityDepth: z.number().int().min(0).default(2) }),
   policy: allocatorPolicySchema,
   stateDir: z.string().min(1).default('./data/allocator'),
   intervalSeconds: z.number().positive().default(30),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
+  /** Run as one of several instances; only the lease holder acts (src/beacons/shared/ha.ts, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type AllocatorBeaconConfig = z.output<typeof allocatorBeaconConfigSchema>
@@ -63,20 +66,9 @@ export function policyOf(config: z.output<typeof allocatorPolicySchema>): Alloca
 }
 
 export function parseAllocatorBeaconConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): AllocatorBeaconConfig {
-  const result = allocatorBeaconConfigSchema.safeParse(raw)
-  if (!result.success) throw new InvalidInputError('allocator config does not validate', { details: z.prettifyError(result.error), meta: { fields: result.error.issues.map((i) => i.path.join('.')) } })
-  const config = result.data
-  if (env.HALO_ALLOCATOR_PRIVATE_KEY) config.privateKey = env.HALO_ALLOCATOR_PRIVATE_KEY
-  if (!config.privateKey) throw new InvalidInputError('no allocator key: set HALO_ALLOCATOR_PRIVATE_KEY or privateKey in the config')
-  return config
+  return parseBeaconConfig(allocatorBeaconConfigSchema, raw, { keyEnv: 'HALO_ALLOCATOR_PRIVATE_KEY', what: 'allocator config', env })
 }
 
 export function loadAllocatorBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): AllocatorBeaconConfig {
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the allocator config', { details: path, cause })
-  }
-  return parseAllocatorBeaconConfig(raw, env)
+  return parseAllocatorBeaconConfig(readConfigFile(path, 'allocator config'), env)
 }

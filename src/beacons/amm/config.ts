@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { addressSchema as address, hex32Schema as hex32, httpPortSchema, parseBeaconConfig, readConfigFile, synomeConfigSchema } from '../shared/runtime.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../domain/money.js'
 import { validateAmmPolicy, type AmmPolicy } from '../../domain/trading/amm.js'
 
@@ -9,8 +10,6 @@ import { validateAmmPolicy, type AmmPolicy } from '../../domain/trading/amm.js'
  * decimal strings (the asset's own decimals for asset amounts, USDS's 18 for USDS). The key may
  * come from HALO_AMM_PRIVATE_KEY instead of the file (the environment wins).
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key')
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 20-byte hex address') as unknown as z.ZodType<`0x${string}`>
 const decimal = z.string().max(80).regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'an exact decimal string like "100000"')
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
 
@@ -19,7 +18,7 @@ export const ammBeaconConfigSchema = z.strictObject({
   haloClass: id,
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({
     pool: address,
@@ -42,6 +41,10 @@ export const ammBeaconConfigSchema = z.strictObject({
   stateDir: z.string().min(1).default('./data/lpha-amm'),
   clock: z.union([z.literal('wall'), z.strictObject({ chainOffsetSeconds: z.number().int() })]).default({ chainOffsetSeconds: 0 }),
   intervalSeconds: z.number().positive().default(30),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
+  /** Run as one of several instances; only the lease holder acts (src/beacons/shared/ha.ts, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type AmmBeaconConfig = z.output<typeof ammBeaconConfigSchema>
@@ -60,20 +63,9 @@ export function policyOf(config: AmmBeaconConfig, assetDecimals: number): AmmPol
 }
 
 export function parseAmmBeaconConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): AmmBeaconConfig {
-  const result = ammBeaconConfigSchema.safeParse(raw)
-  if (!result.success) throw new InvalidInputError('beacon config does not validate', { details: z.prettifyError(result.error) })
-  const config = result.data
-  if (env.HALO_AMM_PRIVATE_KEY) config.privateKey = env.HALO_AMM_PRIVATE_KEY
-  if (!config.privateKey) throw new InvalidInputError('no beacon key: set HALO_AMM_PRIVATE_KEY or privateKey in the config')
-  return config
+  return parseBeaconConfig(ammBeaconConfigSchema, raw, { keyEnv: 'HALO_AMM_PRIVATE_KEY', what: 'beacon config', env })
 }
 
 export function loadAmmBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): AmmBeaconConfig {
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the beacon config', { details: path, cause })
-  }
-  return parseAmmBeaconConfig(raw, env)
+  return parseAmmBeaconConfig(readConfigFile(path, 'beacon config'), env)
 }

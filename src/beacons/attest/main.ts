@@ -1,31 +1,21 @@
-import { readFileSync } from 'node:fs'
 import pino, { type Logger } from 'pino'
-import { createPublicClient, http } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import type { Address } from 'viem'
 import { z } from 'zod'
+import { createAttestationRegistry } from '../../chain/attestation.js'
 import { InvalidInputError } from '../../domain/errors.js'
-import { createHttpClient, createInProcessClient, resolveSynomeToken, type SynomeClient } from '../../synome/client/index.js'
-import { createSynome } from '../../synome/create.js'
-import { haConfigSchema, startBeaconHa } from '../shared/ha.js'
-import { runTickLoop } from '../shared/tickLoop.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { hex32Schema as hex32, httpPortSchema, parseBeaconConfig, readConfigFile, runBeacon, startBeaconRuntime, synomeConfigSchema } from '../shared/runtime.js'
 import { evidenceSchemas } from './policy.js'
 import { attestTick, type AttestIdentity, type AttestOnChain } from './reconcile.js'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Address } from 'viem'
-import { createAttestationRegistry } from '../../chain/attestation.js'
-import { chainFor } from '../../chain/clients.js'
-import { TxJournal } from '../shared/txJournal.js'
 
 /**
  * `halo beacon attest --config file.json`: lpha-attest in rule mode (devnets). The key comes
  * from HALO_ATTEST_PRIVATE_KEY or the file; it should hold only the attest role.
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/)
 export const attestBeaconConfigSchema = z.strictObject({
   haloClass: z.string().min(1),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url(), /** bearer token (env HALO_SYNOME_TOKEN wins) */ token: z.string().min(1).optional() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   idPrefix: z.string().min(1).default('att-'),
   firstNumber: z.number().int().nonnegative().default(1),
@@ -39,77 +29,51 @@ export const attestBeaconConfigSchema = z.strictObject({
   /** The on-chain attestation registry lpha-attest records PRE_DEPLOYMENT on with its key (absent: Synome only). */
   onChain: z.strictObject({ rpcUrl: z.url(), registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/), stateDir: z.string().min(1).default('./data/lpha-attest'), finalityDepth: z.number().int().min(0).default(2) }).optional(),
   intervalSeconds: z.number().positive().default(60),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
   /** Run as one of several instances; only the lease holder posts (src/beacons/shared/ha.ts). */
   ha: haConfigSchema.optional(),
 })
 export type AttestBeaconConfig = z.output<typeof attestBeaconConfigSchema>
 
 export function loadAttestBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): AttestBeaconConfig {
-  let raw: unknown
+  return parseBeaconConfig(attestBeaconConfigSchema, readConfigFile(path, 'attestor config'), { keyEnv: 'HALO_ATTEST_PRIVATE_KEY', what: 'attestor config', env, meta: { path } })
+}
+
+export type AttestBeacon = { tick(): Promise<Awaited<ReturnType<typeof attestTick>>>; httpPort: number | undefined; close(): Promise<void> }
+
+export async function startAttestBeacon(config: AttestBeaconConfig, log: Logger = pino({ name: 'lpha-attest' })): Promise<AttestBeacon> {
+  const clockRpcUrl = config.clock === 'wall' ? undefined : config.clock.rpcUrl
+  if (clockRpcUrl && config.onChain && clockRpcUrl !== config.onChain.rpcUrl) throw new InvalidInputError('clock.rpcUrl and onChain.rpcUrl name different chains', { meta: { field: 'clock.rpcUrl' } })
+  const rt = await startBeaconRuntime({
+    config: { ...config, rpcUrl: config.onChain?.rpcUrl ?? clockRpcUrl, clock: config.clock === 'wall' ? 'wall' : { chainOffsetSeconds: config.clock.chainOffsetSeconds }, stateDir: config.onChain?.stateDir },
+    leaseName: `lpha-attest:${config.haloClass}`,
+    log,
+  })
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the attestor config', { details: path, cause })
+    const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
+    // Under HA the registry transactions' journal is the Synome's shared one, fenced by the lease,
+    // so a new leader resolves the old leader's in-flight record instead of sending another.
+    const onChain: AttestOnChain | undefined = config.onChain
+      ? { registry: createAttestationRegistry(rt.chain(), config.onChain.registry as Address), txs: rt.txJournal({ file: 'txs.jsonl', name: 'attest-registry-txs', finalityDepth: config.onChain.finalityDepth }) }
+      : undefined
+    const tick = async () => attestTick({ synome: rt.reader, identity, rules: config.rules, now: await rt.now(), log, onChain })
+    return { tick: rt.gate(tick, () => []), httpPort: await rt.serveHttp(), close: rt.close }
+  } catch (error) {
+    await rt.close()
+    throw error
   }
-  const result = attestBeaconConfigSchema.safeParse(raw)
-  if (!result.success) throw new InvalidInputError('attestor config does not validate', { details: z.prettifyError(result.error), meta: { path } })
-  if (env.HALO_ATTEST_PRIVATE_KEY) result.data.privateKey = env.HALO_ATTEST_PRIVATE_KEY
-  if (!result.data.privateKey) throw new InvalidInputError('no attestor key: set HALO_ATTEST_PRIVATE_KEY or privateKey in the config')
-  return result.data
 }
 
 export async function runAttestBeacon(config: AttestBeaconConfig, options: { once?: boolean; log?: Logger } = {}): Promise<void> {
   const log = options.log ?? pino({ name: 'lpha-attest' })
-  const account = privateKeyToAccount(config.privateKey as `0x${string}`)
-  let current = new Date()
-  const chainClient = config.clock === 'wall' ? undefined : createPublicClient({ transport: http(config.clock.rpcUrl) })
-  const now = async () => {
-    if (config.clock === 'wall' || !chainClient) return (current = new Date())
-    const block = await chainClient.getBlock({ blockTag: 'latest' })
-    return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
-  }
-  let synome: SynomeClient
-  let leaseClient: SynomeClient | undefined
-  let close = async () => {}
-  if ('url' in config.synome) {
-    const httpParameters = { url: config.synome.url, token: resolveSynomeToken({ config: config.synome.token }), account, chainId: config.synomeChainId, clock: () => current }
-    synome = createHttpClient(httpParameters)
-    if (config.ha) leaseClient = createHttpClient({ ...httpParameters, timeoutMs: Math.max(250, Math.round(config.ha.renewIntervalSeconds * 1000)) })
-  } else {
-    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
-    close = () => service.close()
-    synome = createInProcessClient({ service, account, clock: () => current })
-  }
-  const identity: AttestIdentity = { haloClass: config.haloClass, idPrefix: config.idPrefix, firstNumber: config.firstNumber }
-  const ha = config.ha ? await startBeaconHa({ config: config.ha, defaultLeaseName: `lpha-attest:${config.haloClass}`, synome, leaseClient, log }) : undefined
-  let onChain: AttestOnChain | undefined
-  if (config.onChain) {
-    const publicClient = createPublicClient({ chain: await chainFor(config.onChain.rpcUrl), transport: http(config.onChain.rpcUrl) })
-    mkdirSync(config.onChain.stateDir, { recursive: true })
-    // Under HA the registry transactions' journal is the Synome's shared one, fenced by the lease,
-    // so a new leader resolves the old leader's in-flight record instead of sending another.
-    const journal = ha ? { store: ha.journalStore('attest-registry-txs'), beforeBroadcast: () => void ha.keeper.assertToken() } : { path: join(config.onChain.stateDir, 'txs.jsonl') }
-    const txs = new TxJournal({ ...journal, account, publicClient, finalityDepth: config.onChain.finalityDepth, clock: () => current })
-    ha?.register(txs)
-    onChain = { registry: createAttestationRegistry(publicClient, config.onChain.registry as Address), txs }
-    const closeSynome = close
-    close = async () => {
-      txs.close()
-      await closeSynome()
-    }
-  }
-  const acting = ha?.synome ?? synome
-  const tick = async () => attestTick({ synome: acting, identity, rules: config.rules, now: await now(), log, onChain })
-  try {
-    await runTickLoop({
-      tick: ha ? ha.gate(tick, () => []) : tick,
-      summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
-      intervalSeconds: config.intervalSeconds,
-      once: options.once,
-      log,
-    })
-  } finally {
-    await ha?.close()
-    await close()
-  }
+  await runBeacon({
+    start: () => startAttestBeacon(config, log),
+    name: 'lpha-attest',
+    fields: { haloClass: config.haloClass },
+    summarise: (report) => ({ fields: { posted: report.filter((r) => r.type).length }, failed: false }),
+    intervalSeconds: config.intervalSeconds,
+    once: options.once,
+    log,
+  })
 }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { addressSchema as address, hex32Schema as hex32, httpPortSchema, parseBeaconConfig, readConfigFile, synomeConfigSchema } from '../shared/runtime.js'
 import { IDENTITY_MAX_BATCH } from '../../domain/identity/sync.js'
 
 /**
@@ -8,14 +9,12 @@ import { IDENTITY_MAX_BATCH } from '../../domain/identity/sync.js'
  * Halo class `networkId` and its IdentityRegistry). The key may come from
  * HALO_IDENTITY_PRIVATE_KEY instead of the file (the environment wins).
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key')
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 20-byte hex address') as unknown as z.ZodType<`0x${string}`>
 
 export const identityBeaconConfigSchema = z.strictObject({
   networkId: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/),
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({
     registry: address,
@@ -27,25 +26,18 @@ export const identityBeaconConfigSchema = z.strictObject({
   stateDir: z.string().min(1).default('./data/lpha-identity'),
   clock: z.union([z.literal('wall'), z.strictObject({ chainOffsetSeconds: z.number().int() })]).default({ chainOffsetSeconds: 0 }),
   intervalSeconds: z.number().positive().default(30),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
+  /** Run as one of several instances; only the lease holder acts (src/beacons/shared/ha.ts, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type IdentityBeaconConfig = z.output<typeof identityBeaconConfigSchema>
 
 export function parseIdentityBeaconConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): IdentityBeaconConfig {
-  const result = identityBeaconConfigSchema.safeParse(raw)
-  if (!result.success) throw new InvalidInputError('beacon config does not validate', { details: z.prettifyError(result.error) })
-  const config = result.data
-  if (env.HALO_IDENTITY_PRIVATE_KEY) config.privateKey = env.HALO_IDENTITY_PRIVATE_KEY
-  if (!config.privateKey) throw new InvalidInputError('no beacon key: set HALO_IDENTITY_PRIVATE_KEY or privateKey in the config')
-  return config
+  return parseBeaconConfig(identityBeaconConfigSchema, raw, { keyEnv: 'HALO_IDENTITY_PRIVATE_KEY', what: 'beacon config', env })
 }
 
 export function loadIdentityBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): IdentityBeaconConfig {
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the beacon config', { details: path, cause })
-  }
-  return parseIdentityBeaconConfig(raw, env)
+  return parseIdentityBeaconConfig(readConfigFile(path, 'beacon config'), env)
 }

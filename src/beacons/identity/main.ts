@@ -1,15 +1,11 @@
-import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
-import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
 import { BaseError } from '../../domain/errors.js'
 import type { IdentityBatch } from '../../domain/identity/sync.js'
-import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
-import { IDENTITY_ENTITY, identityEntityOf, registerIdentityCommands, type IdentityEntityRecord } from '../../synome/commands/identity/index.js'
-import { createSynome } from '../../synome/create.js'
+import type { SynomeClient } from '../../synome/client/index.js'
+import { IDENTITY_COMMANDS, IDENTITY_ENTITY, identityEntityOf, type IdentityEntityRecord } from '../../synome/commands/identity/index.js'
+import type { LeaseKeeperStatus } from '../shared/ha.js'
+import { runBeacon, startBeaconRuntime } from '../shared/runtime.js'
 import { listAll } from '../shared/synomeReads.js'
-import { runTickLoop } from '../shared/tickLoop.js'
-import { TxJournal } from '../shared/txJournal.js'
 import { batchCalldata, syncIdentityOnce, type IdentitySender } from './chain.js'
 import type { IdentityBeaconConfig } from './config.js'
 
@@ -28,86 +24,56 @@ export class IdentitySyncError extends BaseError {
 /** Attempts per (chain state, batch) when a mined batch reverted (e.g. the update rate filled in between). */
 const MAX_ATTEMPTS = 3
 
-export type IdentityTickReport = { entities: number; pending: number; batches: Array<Pick<IdentityBatch, 'kind'> & { accounts: number }> }
-export type IdentityBeacon = { tick(): Promise<IdentityTickReport>; close(): Promise<void> }
-
-async function chainFor(rpcUrl: string): Promise<Chain> {
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 2 }) })
-  const id = await probe.getChainId()
-  return defineChain({ id, name: `chain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
-}
+/** `standby`: another instance holds the lease (HA); this one did nothing. */
+export type IdentityTickReport = { entities: number; pending: number; batches: Array<Pick<IdentityBatch, 'kind'> & { accounts: number }>; standby?: true }
+export type IdentityBeacon = { tick(): Promise<IdentityTickReport>; httpPort: number | undefined; lease(): LeaseKeeperStatus | undefined; close(): Promise<void> }
 
 export async function startIdentityBeacon(config: IdentityBeaconConfig, log: Logger = pino({ name: 'lpha-identity' }), options: { synome?: SynomeClient } = {}): Promise<IdentityBeacon> {
-  const account = privateKeyToAccount(config.privateKey as `0x${string}`)
-  const chain = await chainFor(config.rpcUrl)
-  const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 2 }), pollingInterval: 100 })
-  let current = new Date()
-  const now = async () => {
-    if (config.clock === 'wall') return (current = new Date())
-    const block = await publicClient.getBlock({ blockTag: 'latest' })
-    return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
-  }
-  await now()
-  const closers: Array<() => Promise<void> | void> = []
-  let synome: SynomeClient
-  if (options.synome) synome = options.synome
-  else if ('url' in config.synome) synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
-  else {
-    // registered, not passed: the CLI registers them already, and a handler may be added once
-    registerIdentityCommands()
-    const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId })
-    closers.push(() => service.close())
-    synome = createInProcessClient({ service, account, clock: () => current })
-  }
-  const txs = new TxJournal({ path: join(config.stateDir, 'identity-txs.jsonl'), account, publicClient, finalityDepth: config.chain.finalityDepth, clock: () => current, receiptTimeoutMs: 5_000 })
-  closers.push(() => txs.close())
-
-  const send: IdentitySender = async (batch, key) => {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const attemptKey = `${key}#${attempt}`
-      const known = txs.get(attemptKey)
-      if (known && (known.status === 'reverted' || known.status === 'replaced')) continue
-      const state = await txs.send(attemptKey, { to: config.chain.registry, data: batchCalldata(batch) })
-      if (state.status === 'mined' || state.status === 'final') return
-      if (state.status === 'pending') throw new IdentitySyncError('a batch is not mined yet; the next tick resolves it', { details: `${attemptKey} ${state.hash}` })
-      log.warn({ key: attemptKey, status: state.status }, 'identity batch did not land')
+  const rt = await startBeaconRuntime({ config, leaseName: `lpha-identity:${config.networkId}`, log, synome: options.synome, commands: IDENTITY_COMMANDS })
+  try {
+    const publicClient = rt.chain()
+    const txs = rt.txJournal({ file: 'identity-txs.jsonl', name: 'txs', finalityDepth: config.chain.finalityDepth, receiptTimeoutMs: 5_000 })
+    const send: IdentitySender = async (batch, key) => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const attemptKey = `${key}#${attempt}`
+        const known = txs.get(attemptKey)
+        if (known && (known.status === 'reverted' || known.status === 'replaced')) continue
+        const state = await txs.send(attemptKey, { to: config.chain.registry, data: batchCalldata(batch) })
+        if (state.status === 'mined' || state.status === 'final') return
+        if (state.status === 'pending') throw new IdentitySyncError('a batch is not mined yet; the next tick resolves it', { details: `${attemptKey} ${state.hash}` })
+        log.warn({ key: attemptKey, status: state.status }, 'identity batch did not land')
+      }
+      throw new IdentitySyncError(`a batch failed ${MAX_ATTEMPTS} times from one registry state`, { details: key })
     }
-    throw new IdentitySyncError(`a batch failed ${MAX_ATTEMPTS} times from one registry state`, { details: key })
-  }
 
-  async function tick(): Promise<IdentityTickReport> {
-    await txs.checkReorgs()
-    const open = (await txs.recover()).filter((s) => s.status === 'pending')
-    if (open.length > 0) return { entities: 0, pending: open.length, batches: [] }
-    const at = await now()
-    const records = await listAll<IdentityEntityRecord>(synome, { type: IDENTITY_ENTITY, haloClass: config.networkId })
-    const entities = records.map((r) => identityEntityOf(r.data))
-    const sent = await syncIdentityOnce({ clients: { publicClient }, registry: config.chain.registry, fromBlock: config.chain.fromBlock, entities, now: BigInt(Math.floor(at.getTime() / 1000)), maxBatch: config.maxBatch, send })
-    return { entities: entities.length, pending: 0, batches: sent.map((b) => ({ kind: b.kind, accounts: b.accounts.length })) }
-  }
+    async function tick(): Promise<IdentityTickReport> {
+      await txs.checkReorgs()
+      const open = (await txs.recover()).filter((s) => s.status === 'pending')
+      if (open.length > 0) return { entities: 0, pending: open.length, batches: [] }
+      const at = await rt.now()
+      const records = await listAll<IdentityEntityRecord>(rt.reader, { type: IDENTITY_ENTITY, haloClass: config.networkId })
+      const entities = records.map((r) => identityEntityOf(r.data))
+      const sent = await syncIdentityOnce({ clients: { publicClient }, registry: config.chain.registry, fromBlock: config.chain.fromBlock, entities, now: BigInt(Math.floor(at.getTime() / 1000)), maxBatch: config.maxBatch, send })
+      return { entities: entities.length, pending: 0, batches: sent.map((b) => ({ kind: b.kind, accounts: b.accounts.length })) }
+    }
 
-  return {
-    tick,
-    async close() {
-      for (const close of closers.reverse()) await close()
-    },
+    return { tick: rt.gate(tick, () => ({ entities: 0, pending: 0, batches: [], standby: true })), httpPort: await rt.serveHttp(), lease: rt.lease, close: rt.close }
+  } catch (error) {
+    await rt.close()
+    throw error
   }
 }
 
 /** Tick forever (bounded only by signals) or once; one failed tick is logged, not fatal. */
 export async function runIdentityBeacon(config: IdentityBeaconConfig, options: { once?: boolean; log?: Logger } = {}): Promise<void> {
   const log = options.log ?? pino({ name: 'lpha-identity', level: process.env.LOG_LEVEL ?? 'info' })
-  const beacon = await startIdentityBeacon(config, log)
-  log.info({ networkId: config.networkId }, 'lpha-identity started')
-  try {
-    await runTickLoop({
-      tick: () => beacon.tick(),
-      summarise: (report) => ({ fields: { entities: report.entities, pending: report.pending, batches: report.batches }, failed: report.pending > 0 }),
-      intervalSeconds: config.intervalSeconds,
-      once: options.once,
-      log,
-    })
-  } finally {
-    await beacon.close()
-  }
+  await runBeacon({
+    start: () => startIdentityBeacon(config, log),
+    name: 'lpha-identity',
+    fields: { networkId: config.networkId },
+    summarise: (report) => ({ fields: { entities: report.entities, pending: report.pending, batches: report.batches, ...(report.standby ? { standby: true } : {}) }, failed: report.pending > 0 }),
+    intervalSeconds: config.intervalSeconds,
+    once: options.once,
+    log,
+  })
 }

@@ -13,10 +13,19 @@ export type RunTickLoopParameters<R> = {
   stopSignal?: AbortSignal | undefined
 }
 
+/** Doublings of the wait after ticks that threw in a row: at most 2^3 = 8 intervals between attempts. */
+export const MAX_BACKOFF_DOUBLINGS = 3
+
+/** The wait before the next tick: one interval, doubled per further tick that threw in a row (bounded). */
+export function tickDelaySeconds(intervalSeconds: number, thrownInARow: number): number {
+  return intervalSeconds * 2 ** Math.min(Math.max(thrownInARow - 1, 0), MAX_BACKOFF_DOUBLINGS)
+}
+
 /**
  * The loop every beacon process runs: tick, log, wait, again — until SIGTERM/SIGINT, or once.
  * A tick that throws (RPC or Synome down) is logged and retried next interval, never fatal:
- * the next tick observes the world afresh. The wait is cut short by a signal, so a supervisor's
+ * the next tick observes the world afresh; ticks that keep throwing back off (tickDelaySeconds),
+ * so a beacon does not hammer a dead RPC or Synome. The wait is cut short by a signal, so a supervisor's
  * stop never has to wait out an interval (or resort to SIGKILL).
  */
 export async function runTickLoop<R>(p: RunTickLoopParameters<R>): Promise<void> {
@@ -25,16 +34,19 @@ export async function runTickLoop<R>(p: RunTickLoopParameters<R>): Promise<void>
   p.stopSignal?.addEventListener('abort', stop, { once: true })
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
+  let thrownInARow = 0
   try {
     while (!stopping.signal.aborted) {
       const failed = await p.tick().then(
         (report) => {
+          thrownInARow = 0
           const { fields, failed } = p.summarise(report)
           p.log.info(fields, 'tick done')
           return failed
         },
         (error: unknown) => {
-          p.log.error({ err: error }, 'tick failed')
+          thrownInARow += 1
+          p.log.error({ err: error, thrownInARow, retryInSeconds: tickDelaySeconds(p.intervalSeconds, thrownInARow) }, 'tick failed')
           return true
         },
       )
@@ -42,7 +54,7 @@ export async function runTickLoop<R>(p: RunTickLoopParameters<R>): Promise<void>
         if (failed) process.exitCode = 1
         return
       }
-      await sleep(p.intervalSeconds * 1000, undefined, { signal: stopping.signal }).catch(() => undefined)
+      await sleep(tickDelaySeconds(p.intervalSeconds, thrownInARow) * 1000, undefined, { signal: stopping.signal }).catch(() => undefined)
     }
   } finally {
     p.stopSignal?.removeEventListener('abort', stop)

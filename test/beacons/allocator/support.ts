@@ -7,7 +7,8 @@ import { keccak256, type Address, type Hex } from 'viem'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startAllocatorBeacon, type AllocatorBeacon } from '../../../src/beacons/allocator/main.js'
+import { startAllocatorBeacon } from '../../../src/beacons/allocator/main.js'
+import type { AllocatorTickReport } from '../../../src/beacons/allocator/reconcile.js'
 import { parseAllocatorBeaconConfig, type AllocatorPolicyConfig } from '../../../src/beacons/allocator/config.js'
 import { depositKey } from '../../../src/beacons/allocator/chain.js'
 import { deployNfatFacility } from '../../../src/chain/deploy/deployNfatFacility.js'
@@ -31,13 +32,16 @@ export const POLICY: AllocatorPolicyConfig = devnetAllocatorPolicy
 /** The devnet framework plus the risk model the Unit Artifact names (8% risk weight). */
 export const FRAMEWORK = { ...DEVNET_FRAMEWORK, capitalFormula: { riskModels: { 'senior-secured': { kind: 'risk-weight' as const, riskWeight: '0.08', category: 'senior-secured' } }, categoryCaps: {} } }
 
+export type InProcessAllocator = { tick(): Promise<AllocatorTickReport>; close(): Promise<void> }
+
 export type World = {
   deployment: TermHaloDeployment
   primes: PrimePau[]
   synome: SynomeService
   council: SynomeClient
   nfat: SynomeClient
-  allocators: Map<string, AllocatorBeacon>
+  /** In-process allocators (no HA: every tick acts and reports). */
+  allocators: Map<string, InProcessAllocator>
   stateDir: string
   chainTime: () => Date
   /** A second NFAT Facility on the Halo PAU (for units that are not properly onboarded). */
@@ -69,7 +73,7 @@ export async function setupWorld(devnet: Devnet, extraRoles: readonly RoleGrant[
   const nfat = createInProcessClient({ service: synome, account: accounts.relayer, clock: () => chainTime })
   await council.send('publishRiskFramework', { version: 'devnet-alloc-1', document: FRAMEWORK })
   const stateDir = mkdtempSync(join(tmpdir(), 'allocator-'))
-  const allocators = new Map<string, AllocatorBeacon>()
+  const allocators = new Map<string, InProcessAllocator>()
   for (const p of primes) {
     const config = parseAllocatorBeaconConfig({
       prime: p.prime,
@@ -83,7 +87,7 @@ export async function setupWorld(devnet: Devnet, extraRoles: readonly RoleGrant[
     const client = createInProcessClient({ service: synome, account: p.allocator, clock: () => chainTime })
     const beacon = await startAllocatorBeacon(config, pino({ level: 'silent' }), { synome: client })
     // Every tick reads chain time first, so the Synome clock follows the chain.
-    allocators.set(p.prime, { tick: async () => (await refresh(), beacon.tick()), close: beacon.close })
+    allocators.set(p.prime, { tick: async () => (await refresh(), (await beacon.tick())!), close: beacon.close })
   }
   return {
     deployment,

@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runTickLoop } from '../../../src/beacons/shared/tickLoop.js'
+import { MAX_BACKOFF_DOUBLINGS, runTickLoop, tickDelaySeconds } from '../../../src/beacons/shared/tickLoop.js'
 
 const log = pino({ level: 'silent' })
 
@@ -48,5 +48,12 @@ describe('beacon tick loop', () => {
     process.exitCode = undefined
     await runTickLoop({ tick: () => Promise.reject(new Error('Synome down')), summarise: () => ({ fields: {}, failed: false }), intervalSeconds: 3600, once: true, log })
     expect(process.exitCode).toBe(1)
+  })
+})
+
+describe('beacon tick loop backoff', () => {
+  it('waits one interval after a tick, doubling per further tick that threw in a row, at most 8 intervals', () => {
+    expect([0, 1, 2, 3, 4, 5, 50].map((n) => tickDelaySeconds(2, n))).toEqual([2, 2, 4, 8, 16, 16, 16])
+    expect(tickDelaySeconds(0.5, 4)).toBe(0.5 * 2 ** MAX_BACKOFF_DOUBLINGS)
   })
 })
