@@ -10,8 +10,10 @@ import { loadAmmBeaconConfig } from '../beacons/amm/config.js'
 import { runAmmBeacon } from '../beacons/amm/main.js'
 import { loadIdentityBeaconConfig } from '../beacons/identity/config.js'
 import { runIdentityBeacon } from '../beacons/identity/main.js'
-import { loadLctsBeaconConfig } from '../beacons/lcts/config.js'
+import { parseLctsBeaconConfig } from '../beacons/lcts/config.js'
 import { runLctsBeacon } from '../beacons/lcts/main.js'
+import { isPortfolioBeaconConfig, parsePortfolioBeaconConfig } from '../beacons/lcts/portfolioConfig.js'
+import { runPortfolioBeacon } from '../beacons/lcts/portfolioMain.js'
 import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
 import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
@@ -59,11 +61,14 @@ export function register(program: Command): void {
     })
   beacon
     .command('lcts')
-    .description('lpha-lcts: lock an LCTS pair at 13:00 UTC, settle it by 16:00 UTC with capacity from netting and the Council’s inputs, record each settlement')
-    .requiredOption('--config <file>', 'beacon config (JSON; see docs/lcts.md)')
+    .description('lpha-lcts: lock an LCTS pair at 13:00 UTC and settle it by 16:00 UTC, or ("kind": "portfolioClass") run a Portfolio Halo Class’s daily NAV + settlement cycle')
+    .requiredOption('--config <file>', 'beacon config (JSON; see docs/lcts.md, docs/portfolio.md)')
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
-      await runLctsBeacon(loadLctsBeaconConfig(options.config), { once: options.once })
+      const raw = readJson(options.config, 'the beacon config')
+      // "kind": "portfolioClass" is a Portfolio Halo Class (docs/portfolio.md); otherwise one LCTS pair
+      if (isPortfolioBeaconConfig(raw)) await runPortfolioBeacon(parsePortfolioBeaconConfig(raw), { once: options.once })
+      else await runLctsBeacon(parseLctsBeaconConfig(raw), { once: options.once })
     })
   beacon
     .command('identity')

@@ -22,15 +22,15 @@ import { TxJournal } from '../../src/beacons/shared/txJournal.js'
 import { usdsAbi } from '../../src/chain/generated/index.js'
 import { readChainBook } from '../../src/chain/portfolio.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
-import { applyNavReport, openBook, redeem, subscribe, type HaloBook } from '../../src/domain/portfolio/book.js'
+import type { HaloBook } from '../../src/domain/portfolio/book.js'
 import { createDevnetAssetManager } from '../../src/portfolio/manager/simulator.js'
 import type { AssetManager } from '../../src/portfolio/manager/adapter.js'
 import { createInProcessClient } from '../../src/synome/client/index.js'
-import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../src/synome/commands/portfolio/index.js'
+import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../src/synome/commands/portfolio/index.js'
 import { createSynome } from '../../src/synome/create.js'
 import type { SynomeService } from '../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
-import { actions, balanceOf, deployWorld, usd, type PortfolioWorld } from './world.js'
+import { actions, balanceOf, deployWorld, replayBookFromSynome, usd, type PortfolioWorld } from './world.js'
 
 const DAY = 86_400_000
 const START = Date.parse('2027-01-04T00:00:00Z')
@@ -226,21 +226,10 @@ describe('lpha-lcts for a Portfolio Halo Class: 60 simulated days', () => {
     const byChainId = (id: string) => (id === String(senior.unitId) ? 'clo-senior' : 'clo-junior')
     const chainAsSynome: HaloBook = { ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: byChainId(u.unitId) })) }
     expect(chainAsSynome).toEqual(record)
-    const navs = (await synome.list<{ reportedAssets: string; reportedAt: string }>({ type: PORTFOLIO_NAV_REPORT, limit: 1000 })).items.map((r) => ({ at: Date.parse(r.data.reportedAt), kind: 'nav' as const, data: r.data }))
-    const settlements = (await synome.list<{ unitId: string; settledAt: string; subscribed: string; redeemedShares: string }>({ type: PORTFOLIO_SETTLEMENT, limit: 1000 })).items.map((r) => ({ at: Date.parse(r.data.settledAt), kind: 'settle' as const, data: r.data }))
-    expect(navs.length).toBeGreaterThan(50)
-    expect(settlements.length).toBe(120)
-    let model = openBook({ bookId: 'clo', openedAt: new Date(opened.lastReportMs), accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'target', rateBps: 500n } }, { unitId: 'clo-junior', rank: 1, yield: { kind: 'residual' } }] })
-    for (const e of [...navs, ...settlements].sort((x, y) => x.at - y.at)) {
-      if (e.kind === 'nav') model = applyNavReport({ book: model, reportedAssets: parseUnitsExact(e.data.reportedAssets, 18, 'a'), reportedAt: new Date(e.at) }).book
-      else {
-        const subscribed = parseUnitsExact(e.data.subscribed, 18, 's')
-        const shares = parseUnitsExact(e.data.redeemedShares, 18, 'r')
-        if (subscribed > 0n) model = subscribe({ book: model, unitId: e.data.unitId, amount: subscribed, at: new Date(e.at) }).book
-        if (shares > 0n) model = redeem({ book: model, unitId: e.data.unitId, shares, at: new Date(e.at) }).book
-      }
-    }
-    expect(model).toEqual(record)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs: opened.lastReportMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'target', rateBps: 500n } }, { unitId: 'clo-junior', rank: 1, yield: { kind: 'residual' } }] })
+    expect(replay.navReports).toBeGreaterThan(50)
+    expect(replay.settlements).toBe(120)
+    expect(replay.model).toEqual(record)
     // yield: both tranches gained, the junior more per share (residual over a 5% senior on an 8% book)
     const price = (id: bigint) => a.navPerShare(id)
     const seniorPrice = await price(senior.unitId)

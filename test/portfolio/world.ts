@@ -12,7 +12,10 @@ import { deployDevnetAssets, type DeployDevnetAssetsReturnType } from '../../src
 import { deployPau, type DeployPauReturnType } from '../../src/chain/deploy/deployPau.js'
 import { deployPortfolioClass, type DeployPortfolioClassReturnType, type PortfolioBookParameters, type PortfolioUnitDeployment } from '../../src/chain/deploy/deployPortfolioClass.js'
 import { readChainBook } from '../../src/chain/portfolio.js'
+import { parseUnitsExact } from '../../src/domain/money.js'
+import { applyNavReport, openBook, redeem, subscribe, type HaloBook } from '../../src/domain/portfolio/book.js'
 import { LIMIT, rateLimitKey } from '../../src/domain/rateLimits.js'
+import { PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT } from '../../src/synome/commands/portfolio/records.js'
 import type { Devnet } from '../fixtures/devnet.js'
 
 export const usd = (amount: string) => parseUnits(amount, 18)
@@ -119,4 +122,30 @@ export function actions(devnet: Devnet, w: PortfolioWorld) {
     book: (bookId: bigint) => readChainBook(devnet.publicClient, w.haloClass, bookId),
     navPerShare: (unitId: bigint) => devnet.publicClient.readContract({ address: w.haloClass, abi: portfolioHaloClassAbi, functionName: 'navPerShareWad', args: [unitId] }),
   }
+}
+
+type NavRecordData = { reportedAssets: string; reportedAt: string }
+type SettlementRecordData = { unitId: string; settledAt: string; subscribed: string; redeemedShares: string }
+
+/**
+ * The pure model of a book replayed from the Synome's records alone: its NAV reports and unit
+ * settlements in time order through applyNavReport / subscribe / redeem (src/domain/portfolio).
+ */
+export async function replayBookFromSynome(
+  synome: { list<T>(q: { type: string; limit: number }): Promise<{ items: { data: T }[] }> },
+  book: { bookId: string; openedAtMs: number; accrualSeconds: number; units: Parameters<typeof openBook>[0]['units'] },
+): Promise<{ model: HaloBook; navReports: number; settlements: number }> {
+  const navs = (await synome.list<NavRecordData & { bookId: string }>({ type: PORTFOLIO_NAV_REPORT, limit: 1000 })).items.filter((r) => r.data.bookId === book.bookId).map((r) => ({ at: Date.parse(r.data.reportedAt), kind: 'nav' as const, data: r.data }))
+  const settlements = (await synome.list<SettlementRecordData & { bookId: string }>({ type: PORTFOLIO_SETTLEMENT, limit: 1000 })).items.filter((r) => r.data.bookId === book.bookId).map((r) => ({ at: Date.parse(r.data.settledAt), kind: 'settle' as const, data: r.data }))
+  let model = openBook({ bookId: book.bookId, openedAt: new Date(book.openedAtMs), accrualSeconds: book.accrualSeconds, units: book.units })
+  for (const e of [...navs, ...settlements].sort((x, y) => x.at - y.at)) {
+    if (e.kind === 'nav') model = applyNavReport({ book: model, reportedAssets: parseUnitsExact(e.data.reportedAssets, 18, 'a'), reportedAt: new Date(e.at) }).book
+    else {
+      const subscribed = parseUnitsExact(e.data.subscribed, 18, 's')
+      const shares = parseUnitsExact(e.data.redeemedShares, 18, 'r')
+      if (subscribed > 0n) model = subscribe({ book: model, unitId: e.data.unitId, amount: subscribed, at: new Date(e.at) }).book
+      if (shares > 0n) model = redeem({ book: model, unitId: e.data.unitId, shares, at: new Date(e.at) }).book
+    }
+  }
+  return { model, navReports: navs.length, settlements: settlements.length }
 }

@@ -312,8 +312,11 @@ async function deployAndRequest(deps: PortfolioCycleDeps, epoch: string, report:
   const pending = manager.pendingRedemptions(config.bookId).reduce((s, r) => s + r.amount, 0n)
   const cash = await balance(deps, config.almProxy)
   const need = queuedValue - pending - cash
-  if (need > 0n) {
-    manager.requestRedemption({ redemptionId: `${config.bookId}:${epoch}`, bookId: config.bookId, amount: need, at: now })
+  // one request per epoch: a later tick of the same epoch (a restart) sees a price accrued a little further, not a new need
+  const redemptionId = `${config.bookId}:${epoch}`
+  const asked = [...manager.pendingRedemptions(config.bookId), ...manager.returnedRedemptions(config.bookId)].some((r) => r.redemptionId === redemptionId)
+  if (need > 0n && !asked) {
+    manager.requestRedemption({ redemptionId, bookId: config.bookId, amount: need, at: now })
     report.steps.push('redemption requested')
   }
 }

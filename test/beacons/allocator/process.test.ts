@@ -4,25 +4,21 @@
  * broadcasting it, a restarted process converges — the Prime's queue holds exactly its target,
  * one transaction per deposit, none sent twice.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import { toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { projectRoot } from '../../../src/chain/build.js'
 import { nfatFacilityAbi } from '../../../src/chain/generated/index.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
-import { createSynomeApp } from '../../../src/synome/http/app.js'
 import { ALLOCATOR_DECISION, type AllocatorDecisionRecord } from '../../../src/synome/commands/allocator/records.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 import { ARTIFACT, IRL, onboardPrimeDeposit, POLICY, setupWorld, type World } from './support.js'
 
 let devnet: Devnet
 let w: World
-let server: ReturnType<typeof serve>
+let server: Awaited<ReturnType<typeof serveSynomeHttp>>
 let dir: string
 let configFile: string
 let facility: Address
@@ -30,32 +26,15 @@ const usds = (v: string) => parseUnitsExact(v, USDS_DECIMALS)
 
 function writeConfig(perUnitCap: string) {
   const spark = w.primes.find((p) => p.prime === 'spark')!
-  const { port } = server.address() as AddressInfo
   writeFileSync(configFile, JSON.stringify({
-    prime: 'spark', rpcUrl: devnet.rpcUrl, privateKey: toHex(spark.allocator.getHdKey().privateKey!), synome: { url: `http://127.0.0.1:${port}` },
+    prime: 'spark', rpcUrl: devnet.rpcUrl, privateKey: toHex(spark.allocator.getHdKey().privateKey!), synome: { url: server.url },
     chain: { configurator: w.deployment.configuratorUnit.configurator, almProxy: spark.almProxy, controller: spark.controller, rateLimits: spark.rateLimits, usds: w.deployment.usds, finalityDepth: 0 },
     policy: { ...POLICY, perUnitCap }, stateDir: dir,
   }))
 }
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
-function runProcess(crashAt = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'allocator', '--prime', 'spark', '--config', configFile, '--once'], {
-      cwd: projectRoot,
-      env: { ...process.env, HALO_CRASH_AT: crashAt, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.once('error', reject)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stderr })
-    })
-  })
-}
+
+const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'allocator', '--prime', 'spark', '--config', configFile, '--once'], { crashAt })
 
 const spark = () => w.primes.find((p) => p.prime === 'spark')!
 const queued = () => devnet.publicClient.readContract({ address: facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [spark().almProxy] })
@@ -65,9 +44,7 @@ beforeAll(async () => {
   devnet = await useDevnet()
   w = await setupWorld(devnet)
   facility = w.deployment.facility
-  server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const srv = serve({ fetch: createSynomeApp(w.synome).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
-  })
+  server = await serveSynomeHttp(w.synome)
   dir = mkdtempSync(join(tmpdir(), 'allocator-process-'))
   configFile = join(dir, 'allocator.json')
   await w.council.send('registerHaloClass', { haloClass: 'facility-A', facility, metadata: { artifact: ARTIFACT, inventory: { codeHash: await w.codeHash(facility) } } })
@@ -76,7 +53,7 @@ beforeAll(async () => {
   await devnet.increaseTime(3600n)
 }, 180_000)
 afterAll(async () => {
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  await server?.close()
   await w?.close()
   if (w) rmSync(w.stateDir, { recursive: true, force: true })
   if (dir) rmSync(dir, { recursive: true, force: true })
@@ -87,7 +64,7 @@ describe('halo beacon allocator (a real process)', () => {
     writeConfig('1000')
     const before = await allocatorTxs()
     const killed = await runProcess('tx-intent#1')
-    expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('crash-point tx-intent#1: SIGKILL') })
+    expectKilledAt(killed, 'tx-intent#1')
     expect(await queued()).toBe(0n)
     expect(await allocatorTxs()).toBe(before)
     const run = await runProcess()

@@ -4,22 +4,18 @@
  * a close before broadcasting it, and right after writing the pool report. Each restart
  * converges with every transaction sent once and the Synome's report written once.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import { getAbiItem, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { projectRoot } from '../../../src/chain/build.js'
 import { tradingPoolAbi } from '../../../src/chain/generated/index.js'
 import { WAD } from '../../../src/domain/trading/index.js'
 import { AMM_COMMANDS, AMM_POOL, type PoolReportRecord } from '../../../src/synome/commands/amm/index.js'
 import { createSynome } from '../../../src/synome/create.js'
-import { createSynomeApp } from '../../../src/synome/http/app.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { expectClean as clean, expectKilledAt as killedAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 import { DAY, createTradingWorld, tb, usds, type TradingWorld } from '../../contracts/trading/pool.js'
 
 const CLASS = 'tbill-class'
@@ -28,35 +24,16 @@ const POOL_ID = 'tbill-usds'
 let devnet: Devnet
 let world: TradingWorld
 let synome: SynomeService
-let server: ReturnType<typeof serve>
+let server: Awaited<ReturnType<typeof serveSynomeHttp>>
 let dir: string
 let configFile: string
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
-function runProcess(crashAt = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'amm', '--config', configFile, '--once'], {
-      cwd: projectRoot,
-      env: { ...process.env, HALO_CRASH_AT: crashAt, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.once('error', reject)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stderr })
-    })
-  })
-}
 
 async function events(name: 'RedemptionRequested' | 'RedemptionClosed' | 'PriceSynced') {
   return devnet.publicClient.getLogs({ address: world.pool, event: getAbiItem({ abi: tradingPoolAbi, name }) as never, fromBlock: 0n, toBlock: 'latest' })
 }
 const reportRecord = () => synome.get<PoolReportRecord>(AMM_POOL, POOL_ID)
-const killedAt = (run: Run, point: string) => expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining(`crash-point ${point}: SIGKILL`) })
-const clean = (run: Run) => expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'amm', '--config', configFile, '--once'], { crashAt })
 
 beforeAll(async () => {
   devnet = await useDevnet()
@@ -66,10 +43,7 @@ beforeAll(async () => {
   await world.approveTrader(devnet.accounts.alice)
   const { relayer } = devnet.accounts
   synome = await createSynome({ dataDir: null, freshness: false, commands: [...AMM_COMMANDS], roles: [{ address: relayer.address, role: 'amm', haloClasses: [CLASS] }] })
-  server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const srv = serve({ fetch: createSynomeApp(synome).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
-  })
-  const { port } = server.address() as AddressInfo
+  server = await serveSynomeHttp(synome)
   dir = mkdtempSync(join(tmpdir(), 'lpha-amm-proc-'))
   configFile = join(dir, 'lpha-amm.json')
   writeFileSync(
@@ -79,7 +53,7 @@ beforeAll(async () => {
       haloClass: CLASS,
       rpcUrl: devnet.rpcUrl,
       privateKey: toHex(relayer.getHdKey().privateKey!),
-      synome: { url: `http://127.0.0.1:${port}` },
+      synome: { url: server.url },
       chain: { pool: world.pool, fromBlock: 0, finalityDepth: 0 },
       policy: { redeemThreshold: '50000' },
       stateDir: dir,
@@ -88,7 +62,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  await server?.close()
   await synome?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })

@@ -5,27 +5,23 @@
  * with every address changed exactly once on chain and no extra transaction; an expiry and a
  * revocation each remove every linked address within one tick.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { getAbiItem, getAddress, keccak256, parseEther, toHex, type Address } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startIdentityBeacon } from '../../../src/beacons/identity/main.js'
 import { parseIdentityBeaconConfig } from '../../../src/beacons/identity/config.js'
-import { projectRoot } from '../../../src/chain/build.js'
 import { deployIdentityRegistry } from '../../../src/chain/deploy/deployIdentityRegistry.js'
 import { identityRegistryAbi } from '../../../src/chain/generated/index.js'
 import { createInProcessClient } from '../../../src/synome/client/index.js'
 import { IDENTITY_COMMANDS } from '../../../src/synome/commands/identity/index.js'
 import { createSynome } from '../../../src/synome/create.js'
-import { createSynomeApp } from '../../../src/synome/http/app.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { expectClean, expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 
 const NETWORK = 'idn-swiss'
 const beaconKey = keccak256(toHex('lpha-identity-0'))
@@ -39,7 +35,7 @@ let devnet: Devnet
 let registry: Address
 let fromBlock: bigint
 let synome: SynomeService
-let server: ReturnType<typeof serve>
+let server: Awaited<ReturnType<typeof serveSynomeHttp>>
 let dir: string
 let configFile: string
 const DAY_MS = 86_400_000
@@ -55,24 +51,8 @@ async function setTime(iso: string) {
   await devnet.testClient.mine({ blocks: 1 })
 }
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
-function runProcess(crashAt = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'identity', '--config', configFile, '--once'], {
-      cwd: projectRoot,
-      env: { ...process.env, HALO_CRASH_AT: crashAt, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.once('error', reject)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stderr })
-    })
-  })
-}
+
+const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'identity', '--config', configFile, '--once'], { crashAt })
 
 async function registryEvents() {
   const events = [getAbiItem({ abi: identityRegistryAbi, name: 'MemberAdded' }), getAbiItem({ abi: identityRegistryAbi, name: 'MemberRemoved' })]
@@ -92,18 +72,15 @@ beforeAll(async () => {
   await setTime(day(0))
   dir = mkdtempSync(join(tmpdir(), 'lpha-identity-'))
   synome = await createSynome({ dataDir: null, clock: () => chainNow, commands: [...IDENTITY_COMMANDS], roles: [{ address: networkAttestor.address, role: 'attest', haloClasses: [NETWORK] }] })
-  server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const srv = serve({ fetch: createSynomeApp(synome).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
-  })
-  const { port } = server.address() as AddressInfo
+  server = await serveSynomeHttp(synome)
   configFile = join(dir, 'lpha-identity.json')
   writeFileSync(configFile, JSON.stringify({
-    networkId: NETWORK, rpcUrl: devnet.rpcUrl, privateKey: beaconKey, synome: { url: `http://127.0.0.1:${port}` },
+    networkId: NETWORK, rpcUrl: devnet.rpcUrl, privateKey: beaconKey, synome: { url: server.url },
     chain: { registry, fromBlock: fromBlock.toString(), finalityDepth: 0 }, maxBatch: 2, stateDir: dir, clock: { chainOffsetSeconds: 0 },
   }))
 }, 120_000)
 afterAll(async () => {
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  await server?.close()
   await synome?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
@@ -118,10 +95,10 @@ describe('halo beacon identity (a real process)', () => {
     await attestor().send('recordIdentityAttestation', attestation('beta', BETA, day(365)))
     const txsBefore = await beaconTxs()
     const killed = await runProcess('tx-broadcast#2')
-    expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('crash-point tx-broadcast#2: SIGKILL') })
+    expectKilledAt(killed, 'tx-broadcast#2')
     expect((await registryEvents()).added.length).toBeLessThan(6)
     const run = await runProcess()
-    expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+    expectClean(run)
     for (const a of [...ACME, ...BETA]) expect(await isMember(a)).toBe(true)
     const { added } = await registryEvents()
     expect([...added].sort()).toEqual([...ACME, ...BETA].sort())
@@ -136,10 +113,10 @@ describe('halo beacon identity (a real process)', () => {
     await setTime(day(9))
     const txsBefore = await beaconTxs()
     const killed = await runProcess('tx-intent#1')
-    expect({ signal: killed.signal, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', stderr: expect.stringContaining('crash-point tx-intent#1: SIGKILL') })
+    expectKilledAt(killed, 'tx-intent#1')
     expect((await registryEvents()).removed).toEqual([])
     const run = await runProcess()
-    expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
+    expectClean(run)
     for (const a of ACME) expect(await isMember(a)).toBe(false)
     expect(await isMember(BETA[0]!)).toBe(true)
     expect([...(await registryEvents()).removed].sort()).toEqual([...ACME].sort())

@@ -5,12 +5,9 @@
  * lock and settle. Afterwards the Synome's settlement records, replayed with the users'
  * operations through the pure queue model, give the chain's state exactly.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { keccak256, parseUnits, toHex, type Account, type Address } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -18,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLctsBeacon, type LctsBeacon } from '../../../src/beacons/lcts/main.js'
 import { parseLctsBeaconConfig } from '../../../src/beacons/lcts/config.js'
 import { settlementRecords } from '../../../src/beacons/lcts/reconcile.js'
-import { projectRoot } from '../../../src/chain/build.js'
 import { lctsQueueAbi } from '../../../src/chain/generated/index.js'
 import { tokensToValue, valueToTokens } from '../../../src/domain/lcts/capacity.js'
 import * as model from '../../../src/domain/lcts/queue.js'
@@ -26,9 +22,9 @@ import { parseUnitsExact } from '../../../src/domain/money.js'
 import { createInProcessClient } from '../../../src/synome/client/index.js'
 import { LCTS_COMMANDS } from '../../../src/synome/commands/lcts/index.js'
 import { createSynome } from '../../../src/synome/create.js'
-import { createSynomeApp } from '../../../src/synome/http/app.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 import { approve, balanceOf, deploySrUsds, extraAccounts, fundSusds, positionOf, readQueue, t, type SrUsds } from '../../contracts/lcts/pair.js'
 
 const DAYS = 30
@@ -82,24 +78,8 @@ async function inProcessBeacon(): Promise<LctsBeacon> {
   return startLctsBeacon(config, pino({ level: 'silent' }), { synome: client })
 }
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; stderr: string }
-function runProcess(configFile: string, crashAt = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'lcts', '--config', configFile, '--once'], {
-      cwd: projectRoot,
-      env: { ...process.env, HALO_CRASH_AT: crashAt, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.once('error', reject)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stderr })
-    })
-  })
-}
+
+const runProcess = (configFile: string, crashAt = '') => runHaloProcess(['beacon', 'lcts', '--config', configFile, '--once'], { crashAt })
 
 /** A deterministic PRNG so the 30 days are the same every run (and a failure reproduces). */
 function prng(seed: number) {
@@ -145,12 +125,9 @@ describe('lpha-lcts: 30 simulated days of srUSDS', () => {
   it('locks and settles every weekday, skips weekends, falls back on a missing input, survives SIGKILLs, and the Synome replays to the chain', async () => {
     const rand = prng(13)
     const councilClient = createInProcessClient({ service: synome, account: council, clock: () => chainNow })
-    const app = createSynomeApp(synome)
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv))
-    })
+    const server = await serveSynomeHttp(synome)
     const configFile = join(dir, 'lpha-lcts.json')
-    writeFileSync(configFile, JSON.stringify(beaconConfig({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })))
+    writeFileSync(configFile, JSON.stringify(beaconConfig({ url: server.url })))
     let beacon = await inProcessBeacon()
     const lockedRefusals: string[] = []
     try {
@@ -217,7 +194,7 @@ describe('lpha-lcts: 30 simulated days of srUSDS', () => {
       }
     } finally {
       await beacon.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await server.close()
     }
 
     const records = await settlementRecords(synome, PAIR)
