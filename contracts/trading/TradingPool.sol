@@ -9,6 +9,9 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {INavOracle} from "./interfaces/INavOracle.sol";
 import {IIssuerRedemption} from "./interfaces/IIssuerRedemption.sol";
 import {IPoolRateLimits} from "./interfaces/IPoolRateLimits.sol";
+import {ILCTSConverter} from "../lcts/interfaces/ILCTSConverter.sol";
+import {ILCTSRateSource} from "../lcts/interfaces/ILCTSRateSource.sol";
+import {LCTSToken} from "../lcts/LCTSToken.sol";
 
 /// @title TradingPool
 /// @notice One Trading Halo Unit: a USDS/asset pool that trades at the asset's oracle NAV
@@ -21,7 +24,16 @@ import {IPoolRateLimits} from "./interfaces/IPoolRateLimits.sol";
 /// @dev The pricing rule is src/domain/trading/pricing.ts (tests use it as the oracle). The
 ///      book (asset held) is this contract's own balance, so one pool's inventory never
 ///      backs another's; `pendingRedemption` is the part of the book at the issuer.
-contract TradingPool is AccessControl, ReentrancyGuard {
+///      Primes' capital: once wired (`wireShares`), the pool is the Holding System of its LCTS
+///      share token — the converter of an LCTSQueue pair (USDS → shares, shares → USDS) and the
+///      token's rate source — and converts at its share value
+///        value = USDS held + floor((asset held + pending not yet paid) × NAV ÷ 10^dec)
+///        shares minted = floor(USDS in × supply ÷ value before), 1:1 into an empty pool
+///        USDS paid     = floor(shares in × value ÷ supply)
+///      (src/domain/trading/shares.ts), within the SUBSCRIBE / UNSUBSCRIBE keys. Spread earned
+///      stays in the pool and raises the value of every share; capital then leaves only through
+///      the RedeemQueue, never `returnCapital`.
+contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRateSource {
     using SafeERC20 for IERC20;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("AMM_OPERATOR");
@@ -33,7 +45,13 @@ contract TradingPool is AccessControl, ReentrancyGuard {
     bytes32 public constant LIMIT_AMM_POOL_SELL = keccak256("LIMIT_AMM_POOL_SELL");
     bytes32 public constant LIMIT_AMM_REDEEM = keccak256("LIMIT_AMM_REDEEM");
     bytes32 public constant LIMIT_AMM_RETURN = keccak256("LIMIT_AMM_RETURN");
+    /// @notice USDS entering the pool through its SubscribeQueue, and leaving through its RedeemQueue.
+    bytes32 public constant LIMIT_AMM_SUBSCRIBE = keccak256("LIMIT_AMM_SUBSCRIBE");
+    bytes32 public constant LIMIT_AMM_UNSUBSCRIBE = keccak256("LIMIT_AMM_UNSUBSCRIBE");
+    /// @notice Bound on the issuer redemptions open at once (the share value checks each one).
+    uint256 public constant MAX_OPEN_REDEMPTIONS = 16;
     uint256 private constant BPS = 10_000;
+    uint256 private constant WAD = 1e18;
 
     /// @notice Governance parameters of the pool's asset.
     struct Params {
@@ -55,12 +73,20 @@ contract TradingPool is AccessControl, ReentrancyGuard {
     bytes32 private immutable _sellKey;
     bytes32 private immutable _redeemKey;
     bytes32 private immutable _returnKey;
+    bytes32 private immutable _subscribeKey;
+    bytes32 private immutable _unsubscribeKey;
 
     Params private _params;
     uint256 public referencePriceWad;
     uint256 public pendingRedemption;
     bool public paused;
     mapping(uint256 requestId => uint256 amount) public pendingOf;
+    uint256[] private _openRequests;
+    mapping(uint256 requestId => uint256 indexPlusOne) private _openIndexPlusOne;
+    /// @notice The pool's LCTS share token and its queue pair (zero until wired).
+    LCTSToken public shareToken;
+    address public subscribeQueue;
+    address public redeemQueue;
 
     error ZeroAddress();
     error ZeroAmount();
@@ -74,6 +100,13 @@ contract TradingPool is AccessControl, ReentrancyGuard {
     error SlippageExceeded(uint256 amount, uint256 bound);
     error UnknownRedemption(uint256 requestId);
     error RedemptionNotSettled(uint256 requestId);
+    error TooManyOpenRedemptions(uint256 open);
+    error AlreadyWired();
+    error NotHoldingSystem(address token);
+    error NotAQueue(address caller);
+    error PoolValueZero();
+    error ZeroShares(uint256 usdsIn);
+    error CapitalIsShares();
 
     event SoldToPool(address indexed trader, address indexed to, uint256 assetIn, uint256 usdsOut, uint256 priceWad);
     event BoughtFromPool(address indexed trader, address indexed to, uint256 assetOut, uint256 usdsIn, uint256 priceWad);
@@ -84,6 +117,11 @@ contract TradingPool is AccessControl, ReentrancyGuard {
     event CapitalReturned(uint256 amount);
     event Paused(address indexed by);
     event Unpaused(address indexed by);
+    event SharesWired(address token, address subscribeQueue, address redeemQueue);
+    /// @notice A SubscribeQueue settlement: USDS in, shares minted, at the pool value before it.
+    event SharesSubscribed(uint256 usdsIn, uint256 sharesOut, uint256 valueBefore, uint256 supplyBefore);
+    /// @notice A RedeemQueue settlement: shares burnt, USDS out, at the pool value before it.
+    event SharesRedeemed(uint256 sharesIn, uint256 usdsOut, uint256 valueBefore, uint256 supplyBefore);
 
     constructor(
         IERC20 usds_,
@@ -109,6 +147,8 @@ contract TradingPool is AccessControl, ReentrancyGuard {
         _sellKey = keccak256(abi.encode(LIMIT_AMM_POOL_SELL, address(asset_), address(this)));
         _redeemKey = keccak256(abi.encode(LIMIT_AMM_REDEEM, address(asset_), address(this)));
         _returnKey = keccak256(abi.encode(LIMIT_AMM_RETURN, address(asset_), address(this)));
+        _subscribeKey = keccak256(abi.encode(LIMIT_AMM_SUBSCRIBE, address(asset_), address(this)));
+        _unsubscribeKey = keccak256(abi.encode(LIMIT_AMM_UNSUBSCRIBE, address(asset_), address(this)));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(OPERATOR_ROLE, operator);
         _grantRole(PAUSER_ROLE, pauser);
@@ -167,6 +207,7 @@ contract TradingPool is AccessControl, ReentrancyGuard {
         if (amount == 0) revert ZeroAmount();
         uint256 held = asset.balanceOf(address(this));
         if (amount > held) revert InsufficientInventory(held, amount);
+        if (_openRequests.length >= MAX_OPEN_REDEMPTIONS) revert TooManyOpenRedemptions(_openRequests.length);
         rateLimits.triggerRateLimitDecrease(_redeemKey, amount);
         IIssuerRedemption issuer = _params.issuer;
         asset.forceApprove(address(issuer), amount);
@@ -174,6 +215,8 @@ contract TradingPool is AccessControl, ReentrancyGuard {
         if (pendingOf[requestId] != 0) revert UnknownRedemption(requestId);
         pendingOf[requestId] = amount;
         pendingRedemption += amount;
+        _openRequests.push(requestId);
+        _openIndexPlusOne[requestId] = _openRequests.length;
         emit RedemptionRequested(requestId, amount);
     }
 
@@ -184,18 +227,104 @@ contract TradingPool is AccessControl, ReentrancyGuard {
         if (!_params.issuer.isSettled(requestId)) revert RedemptionNotSettled(requestId);
         delete pendingOf[requestId];
         pendingRedemption -= amount;
+        uint256 index = _openIndexPlusOne[requestId] - 1;
+        uint256 last = _openRequests[_openRequests.length - 1];
+        _openRequests[index] = last;
+        _openIndexPlusOne[last] = index + 1;
+        _openRequests.pop();
+        delete _openIndexPlusOne[requestId];
         emit RedemptionClosed(requestId, amount);
     }
 
     /// @notice Returns USDS to the Halo Class PAU's ALMProxy, the only destination.
     function returnCapital(uint256 amount) external onlyRole(OPERATOR_ROLE) nonReentrant {
         if (amount == 0) revert ZeroAmount();
+        if (address(shareToken) != address(0)) revert CapitalIsShares();
         rateLimits.triggerRateLimitDecrease(_returnKey, amount);
         usds.safeTransfer(almProxy, amount);
         emit CapitalReturned(amount);
     }
 
+    // ---------------------------------------------------------------- LCTS shares (the queues)
+
+    /// @inheritdoc ILCTSConverter
+    /// @dev The queue has already sent `amount` (USDS from the SubscribeQueue, shares from the
+    ///      RedeemQueue); the pool values itself with that amount excluded (subscribe) or the
+    ///      shares still in the supply (redeem), so a settlement never moves value between holders.
+    function convert(uint256 amount) external nonReentrant returns (uint256 out) {
+        LCTSToken token = shareToken;
+        uint256 supply = token.totalSupply();
+        if (msg.sender == subscribeQueue && msg.sender != address(0)) {
+            uint256 valueBefore = poolValue() - amount;
+            if (supply == 0) {
+                out = amount;
+            } else {
+                if (valueBefore == 0) revert PoolValueZero();
+                out = (amount * supply) / valueBefore;
+            }
+            if (out == 0) revert ZeroShares(amount);
+            rateLimits.triggerRateLimitDecrease(_subscribeKey, amount);
+            token.mint(msg.sender, out);
+            emit SharesSubscribed(amount, out, valueBefore, supply);
+        } else if (msg.sender == redeemQueue && msg.sender != address(0)) {
+            uint256 value = poolValue();
+            out = (amount * value) / supply;
+            uint256 liquidity = usds.balanceOf(address(this));
+            if (out > liquidity) revert InsufficientLiquidity(liquidity, out);
+            rateLimits.triggerRateLimitDecrease(_unsubscribeKey, out);
+            token.burn(amount);
+            usds.safeTransfer(msg.sender, out);
+            emit SharesRedeemed(amount, out, value, supply);
+        } else {
+            revert NotAQueue(msg.sender);
+        }
+    }
+
+    /// @inheritdoc ILCTSRateSource
+    /// @notice USDS per 1e18 shares now (1e18 before the first subscription), rounded down.
+    function exchangeRateWad() external view returns (uint256) {
+        uint256 supply = address(shareToken) == address(0) ? 0 : shareToken.totalSupply();
+        return supply == 0 ? WAD : (poolValue() * WAD) / supply;
+    }
+
+    /// @notice The pool's value in USDS: USDS held plus the book (held and at the issuer, not yet
+    ///         paid) at the oracle NAV, rounded down once. Reverts like a swap when the oracle is
+    ///         stale or deviating or the pool is paused, so no settlement happens at a bad price.
+    function poolValue() public view returns (uint256) {
+        Params memory p = _params;
+        uint256 priceWad = _checkedPrice(p);
+        uint256 inventory = asset.balanceOf(address(this));
+        uint256 open = _openRequests.length;
+        for (uint256 i = 0; i < open; i++) {
+            uint256 requestId = _openRequests[i];
+            // a paid request is already in the USDS balance until someone closes it
+            if (!p.issuer.isSettled(requestId)) inventory += pendingOf[requestId];
+        }
+        return usds.balanceOf(address(this)) + (inventory * priceWad) / _assetScale;
+    }
+
+    /// @notice The issuer redemptions not yet closed (at most MAX_OPEN_REDEMPTIONS).
+    function openRedemptions() external view returns (uint256[] memory) {
+        return _openRequests;
+    }
+
+    function shareKeys() external view returns (bytes32 subscribeKey, bytes32 unsubscribeKey) {
+        return (_subscribeKey, _unsubscribeKey);
+    }
+
     // ---------------------------------------------------------------- governance
+
+    /// @notice One-time wiring of the pool's LCTS share token (minted and burnt only by this
+    ///         pool) and its queue pair (each with this pool as converter).
+    function wireShares(LCTSToken token, address subscribeQueue_, address redeemQueue_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(shareToken) != address(0)) revert AlreadyWired();
+        if (address(token) == address(0) || subscribeQueue_ == address(0) || redeemQueue_ == address(0)) revert ZeroAddress();
+        if (token.holdingSystem() != address(this)) revert NotHoldingSystem(address(token));
+        shareToken = token;
+        subscribeQueue = subscribeQueue_;
+        redeemQueue = redeemQueue_;
+        emit SharesWired(address(token), subscribeQueue_, redeemQueue_);
+    }
 
     /// @notice Spreads, bounds, oracle, issuer and the reference price (the timelock).
     function setParams(Params calldata params_, uint256 referencePriceWad_) external onlyRole(DEFAULT_ADMIN_ROLE) {

@@ -1,6 +1,6 @@
 import { encodeFunctionData, erc20Abi, getAbiItem, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
-import { rateLimitsAbi, tradingPoolAbi } from '../../chain/generated/index.js'
-import type { AmmObservation, OpenRedemption, PoolTrade } from '../../domain/trading/amm.js'
+import { lctsQueueAbi, rateLimitsAbi, tradingPoolAbi } from '../../chain/generated/index.js'
+import type { AmmObservation, LctsQueueObservation, OpenRedemption, PoolTrade, QueueSide, SharesObservation } from '../../domain/trading/amm.js'
 
 /**
  * What lpha-amm reads from and sends to one TradingPool. Every read of one observation is
@@ -21,7 +21,19 @@ const issuerAbi = [
   { type: 'function', name: 'isSettled', stateMutability: 'view', inputs: [{ name: 'requestId', type: 'uint256' }], outputs: [{ type: 'bool' }] },
 ] as const
 
-export type PoolStatic = { usds: Address; asset: Address; assetDecimals: number; almProxy: Address; rateLimits: Address; keys: { redeem: Hex; return: Hex } }
+export type PoolShares = { token: Address; subscribeQueue: Address; redeemQueue: Address; keys: { subscribe: Hex; unsubscribe: Hex } }
+export type PoolStatic = {
+  usds: Address
+  asset: Address
+  assetDecimals: number
+  almProxy: Address
+  rateLimits: Address
+  keys: { redeem: Hex; return: Hex }
+  /** The pool's LCTS shares, once wired (read again until they are). */
+  shares: PoolShares | undefined
+}
+const ZERO = '0x0000000000000000000000000000000000000000'
+const QUEUE_STATUS = ['DORMANT', 'ACTIVE', 'LOCKED'] as const
 
 export type PoolSnapshot = {
   blockNumber: bigint
@@ -31,6 +43,8 @@ export type PoolSnapshot = {
   /** RedemptionRequested / CapitalReturned events so far: the per-state keys of the next redeem / return. */
   redemptionsRequested: number
   capitalReturns: number
+  /** SharesSubscribed / SharesRedeemed events so far: the per-state keys of the next lock and settle of each queue. */
+  conversions: Record<QueueSide, number>
   issuer: Address
 }
 
@@ -39,7 +53,11 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
   let statics: PoolStatic | undefined
 
   async function poolStatic(): Promise<PoolStatic> {
-    if (statics) return statics
+    if (statics?.shares) return statics
+    if (statics) {
+      statics = { ...statics, shares: await readShares() }
+      return statics
+    }
     const [usds, asset, almProxy, rateLimits, keys] = await Promise.all([
       publicClient.readContract({ ...pool, functionName: 'usds' }),
       publicClient.readContract({ ...pool, functionName: 'asset' }),
@@ -48,11 +66,32 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
       publicClient.readContract({ ...pool, functionName: 'rateLimitKeys' }),
     ])
     const assetDecimals = await publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'decimals' })
-    statics = { usds, asset, assetDecimals, almProxy, rateLimits, keys: { redeem: keys[2], return: keys[3] } }
+    statics = { usds, asset, assetDecimals, almProxy, rateLimits, keys: { redeem: keys[2], return: keys[3] }, shares: await readShares() }
     return statics
   }
 
-  async function logs<const N extends 'RedemptionRequested' | 'RedemptionClosed' | 'SoldToPool' | 'BoughtFromPool' | 'CapitalReturned'>(name: N, toBlock: bigint) {
+  async function readShares(): Promise<PoolShares | undefined> {
+    const [token, subscribeQueue, redeemQueue, shareKeys] = await Promise.all([
+      publicClient.readContract({ ...pool, functionName: 'shareToken' }),
+      publicClient.readContract({ ...pool, functionName: 'subscribeQueue' }),
+      publicClient.readContract({ ...pool, functionName: 'redeemQueue' }),
+      publicClient.readContract({ ...pool, functionName: 'shareKeys' }),
+    ])
+    if (token === ZERO) return undefined
+    return { token, subscribeQueue, redeemQueue, keys: { subscribe: shareKeys[0], unsubscribe: shareKeys[1] } }
+  }
+
+  async function queueAt(queue: Address, blockNumber: bigint): Promise<LctsQueueObservation> {
+    const at = { address: queue, abi: lctsQueueAbi, blockNumber } as const
+    const [status, generationId, totalUnderlying] = await Promise.all([
+      publicClient.readContract({ ...at, functionName: 'status' }),
+      publicClient.readContract({ ...at, functionName: 'currentGenerationId' }),
+      publicClient.readContract({ ...at, functionName: 'totalUnderlying' }),
+    ])
+    return { status: QUEUE_STATUS[status] ?? 'DORMANT', generationId, totalUnderlying }
+  }
+
+  async function logs<const N extends 'RedemptionRequested' | 'RedemptionClosed' | 'SoldToPool' | 'BoughtFromPool' | 'CapitalReturned' | 'SharesSubscribed' | 'SharesRedeemed'>(name: N, toBlock: bigint) {
     const event = getAbiItem({ abi: tradingPoolAbi, name } as never)
     const out: unknown[] = []
     let from = config.fromBlock
@@ -84,13 +123,26 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
         publicClient.readContract({ address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getCurrentRateLimit', args: [s.keys.return], ...at }),
       ])
       const [priceWad, updatedAt] = await publicClient.readContract({ address: params.oracle, abi: oracleAbi, functionName: 'latestPrice', ...at })
-      const [requested, closed, sold, bought, returned] = await Promise.all([
+      const [requested, closed, sold, bought, returned, subscribed, redeemed] = await Promise.all([
         logs('RedemptionRequested', block.number),
         logs('RedemptionClosed', block.number),
         logs('SoldToPool', block.number),
         logs('BoughtFromPool', block.number),
         logs('CapitalReturned', block.number),
+        s.shares ? logs('SharesSubscribed', block.number) : Promise.resolve([]),
+        s.shares ? logs('SharesRedeemed', block.number) : Promise.resolve([]),
       ])
+      let shares: SharesObservation | undefined
+      if (s.shares) {
+        const [supply, subscribeQueue, redeemQueue, subscribeAvailable, unsubscribeAvailable] = await Promise.all([
+          publicClient.readContract({ address: s.shares.token, abi: erc20Abi, functionName: 'totalSupply', ...at }),
+          queueAt(s.shares.subscribeQueue, block.number),
+          queueAt(s.shares.redeemQueue, block.number),
+          publicClient.readContract({ address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getCurrentRateLimit', args: [s.shares.keys.subscribe], ...at }),
+          publicClient.readContract({ address: s.rateLimits, abi: rateLimitsAbi, functionName: 'getCurrentRateLimit', args: [s.shares.keys.unsubscribe], ...at }),
+        ])
+        shares = { supply, assetDecimals: s.assetDecimals, subscribe: subscribeQueue, redeem: redeemQueue, available: { subscribe: subscribeAvailable, unsubscribe: unsubscribeAvailable } }
+      }
       const closedIds = new Set(closed.map((l) => l.args.requestId as bigint))
       const openRequests: OpenRedemption[] = []
       for (const l of requested) {
@@ -115,6 +167,7 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
         trades,
         redemptionsRequested: requested.length,
         capitalReturns: returned.length,
+        conversions: { subscribe: subscribed.length, redeem: redeemed.length },
         observation: {
           now: block.timestamp,
           paused,
@@ -126,6 +179,7 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
           pendingRedemption,
           openRequests,
           available: { redeem: redeemAvailable, return: returnAvailable },
+          shares,
         },
       }
     },
@@ -138,6 +192,8 @@ export function createAmmChain(publicClient: PublicClient<Transport, Chain>, con
     closeCall: (requestId: bigint) => ({ to: config.pool, data: encodeFunctionData({ abi: tradingPoolAbi, functionName: 'closeRedemption', args: [requestId] }) }),
     syncCall: () => ({ to: config.pool, data: encodeFunctionData({ abi: tradingPoolAbi, functionName: 'syncPrice' }) }),
     redeemCall: (amount: bigint) => ({ to: config.pool, data: encodeFunctionData({ abi: tradingPoolAbi, functionName: 'requestRedemption', args: [amount] }) }),
+    lockCall: (queue: Address) => ({ to: queue, data: encodeFunctionData({ abi: lctsQueueAbi, functionName: 'lock' }) }),
+    settleCall: (queue: Address, capacity: bigint) => ({ to: queue, data: encodeFunctionData({ abi: lctsQueueAbi, functionName: 'settle', args: [capacity] }) }),
     returnCall: (amount: bigint) => ({ to: config.pool, data: encodeFunctionData({ abi: tradingPoolAbi, functionName: 'returnCapital', args: [amount] }) }),
   }
 }

@@ -5,7 +5,7 @@ import { planAmmCycle, poolReportFigures, type AmmAction, type AmmAlert, type Am
 import type { SynomeClient } from '../../synome/client/index.js'
 import { AMM_ALERT, AMM_POOL, ammAlertId, type PoolReportRecord } from '../../synome/commands/amm/records.js'
 import type { TxJournal, TxState } from '../shared/txJournal.js'
-import type { AmmChain, PoolSnapshot } from './chain.js'
+import type { AmmChain, PoolShares, PoolSnapshot } from './chain.js'
 
 /**
  * One lpha-amm tick for one pool: resolve every journaled transaction first (a transaction
@@ -55,10 +55,17 @@ function actionKey(poolId: string, action: AmmAction, snap: PoolSnapshot): strin
       return `amm:${poolId}:redeem:${snap.redemptionsRequested}`
     case 'returnCapital':
       return `amm:${poolId}:return:${snap.capitalReturns}`
+    case 'lockQueue':
+    case 'settleQueue': {
+      // a queue converts once per settle, so (generation, conversions so far) names one lock and one settle
+      const q = snap.observation.shares![action.side]
+      return `amm:${poolId}:lcts-${action.kind === 'lockQueue' ? 'lock' : 'settle'}:${action.side}:${q.generationId}:${snap.conversions[action.side]}`
+    }
   }
 }
 
-function callOf(chain: AmmChain, action: AmmAction) {
+function callOf(chain: AmmChain, shares: PoolShares | undefined, action: AmmAction) {
+  const queueOf = (side: 'subscribe' | 'redeem') => (side === 'subscribe' ? shares!.subscribeQueue : shares!.redeemQueue)
   switch (action.kind) {
     case 'closeRedemption':
       return chain.closeCall(action.requestId)
@@ -68,6 +75,10 @@ function callOf(chain: AmmChain, action: AmmAction) {
       return chain.redeemCall(action.amount)
     case 'returnCapital':
       return chain.returnCall(action.amount)
+    case 'lockQueue':
+      return chain.lockCall(queueOf(action.side))
+    case 'settleQueue':
+      return chain.settleCall(queueOf(action.side), action.capacity)
   }
 }
 
@@ -91,7 +102,8 @@ export async function reconcileAmmTick(deps: AmmReconcileDeps): Promise<AmmTickR
     report.pending = open.length
     return report
   }
-  const decimals = (await chain.poolStatic()).assetDecimals
+  const statics = await chain.poolStatic()
+  const decimals = statics.assetDecimals
   const policy = deps.policy(decimals)
   let alerts: AmmAlert[] = []
   let lastSnap: PoolSnapshot | undefined
@@ -103,13 +115,15 @@ export async function reconcileAmmTick(deps: AmmReconcileDeps): Promise<AmmTickR
     if (plan.actions.length === 0) break
     for (const action of plan.actions) {
       const key = actionKey(poolId, action, snap)
-      const state = await sendOnce(txs, key, callOf(chain, action))
+      const state = await sendOnce(txs, key, callOf(chain, statics.shares, action))
       if (state === 'exhausted') {
         report.errors.push(`${key}: reverted ${MAX_ATTEMPTS} times`)
         log.error({ poolId, key }, 'lpha-amm action keeps reverting; an operator should look')
         break rounds
       }
-      report.actions.push(`${action.kind}${'amount' in action ? ` ${action.amount}` : ''}${'requestId' in action ? ` #${action.requestId}` : ''}`)
+      report.actions.push(
+        `${action.kind}${'side' in action ? ` ${action.side}` : ''}${'amount' in action ? ` ${action.amount}` : ''}${'capacity' in action ? ` ${action.capacity}` : ''}${'requestId' in action ? ` #${action.requestId}` : ''}`,
+      )
       log.info({ poolId, key, status: state.status, hash: state.hash }, `lpha-amm ${action.kind}`)
       if (state.status === 'reverted') {
         report.errors.push(`${key}: reverted (${state.hash})`)

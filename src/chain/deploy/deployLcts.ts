@@ -44,16 +44,36 @@ export async function deployLctsPair(clients: ChainClients, p: DeployLctsPairPar
   const token = p.restricted
     ? await deployContract(clients, { abi: restrictedLCTSTokenAbi, bytecode: restrictedLCTSTokenBytecode, args: [p.name, p.symbol, holdingSystem, admin.address, [...p.restricted.identityNetworks]], account: admin })
     : await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: [p.name, p.symbol, holdingSystem], account: admin })
-  const queue = (underlying: Address, reward: Address, dust: bigint) =>
-    deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [underlying, reward, dust, admin.address, pbeam], account: admin })
-  const subscribeQueue = await queue(asset, token, p.subscribeDustThreshold ?? 0n)
-  const redeemQueue = await queue(token, asset, p.redeemDustThreshold ?? 0n)
-  for (const q of [subscribeQueue, redeemQueue]) {
-    await writeAndWait(clients, admin, { address: q, abi: lctsQueueAbi, functionName: 'setConverter', args: [holdingSystem] })
-  }
+  const { subscribeQueue, redeemQueue } = await deployLctsQueuePair(clients, {
+    admin,
+    pbeam,
+    asset,
+    token,
+    converter: holdingSystem,
+    subscribeDustThreshold: p.subscribeDustThreshold,
+    redeemDustThreshold: p.redeemDustThreshold,
+  })
   await writeAndWait(clients, admin, { address: holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'wire', args: [token, subscribeQueue, redeemQueue] })
   for (const account of p.restricted ? [subscribeQueue, redeemQueue, ...(p.restricted.admitted ?? [])] : []) {
     await writeAndWait(clients, admin, { address: token, abi: restrictedLCTSTokenAbi, functionName: 'setAdmitted', args: [account, true] })
   }
   return { holdingSystem, token, subscribeQueue, redeemQueue, asset }
+}
+
+/**
+ * The two queues of an LCTS pair (asset → token, token → asset), each settling against
+ * `converter`: a Holding System, or a Trading Halo pool that holds its own backing.
+ */
+export async function deployLctsQueuePair(
+  clients: ChainClients,
+  p: { admin: Account; pbeam: Address; asset: Address; token: Address; converter: Address; subscribeDustThreshold?: bigint | undefined; redeemDustThreshold?: bigint | undefined },
+): Promise<{ subscribeQueue: Address; redeemQueue: Address }> {
+  const queue = (underlying: Address, reward: Address, dust: bigint) =>
+    deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [underlying, reward, dust, p.admin.address, p.pbeam], account: p.admin })
+  const subscribeQueue = await queue(p.asset, p.token, p.subscribeDustThreshold ?? 0n)
+  const redeemQueue = await queue(p.token, p.asset, p.redeemDustThreshold ?? 0n)
+  for (const q of [subscribeQueue, redeemQueue]) {
+    await writeAndWait(clients, p.admin, { address: q, abi: lctsQueueAbi, functionName: 'setConverter', args: [p.converter] })
+  }
+  return { subscribeQueue, redeemQueue }
 }

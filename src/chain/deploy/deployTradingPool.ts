@@ -1,5 +1,7 @@
 import type { Account, Address } from 'viem'
 import {
+  lctsTokenAbi,
+  lctsTokenBytecode,
   devnetIssuerAbi,
   devnetIssuerBytecode,
   devnetNavOracleAbi,
@@ -9,7 +11,8 @@ import {
   tradingPoolAbi,
   tradingPoolBytecode,
 } from '../generated/index.js'
-import { deployContract, type ChainClients } from '../devnet.js'
+import { deployContract, writeAndWait, type ChainClients } from '../devnet.js'
+import { deployLctsQueuePair } from './deployLcts.js'
 
 export type TradingPoolParams = {
   oracle: Address
@@ -49,6 +52,26 @@ export function deployTradingPool(clients: ChainClients, p: DeployTradingPoolPar
     account: p.deployer,
     args: [p.usds, p.asset, p.pau.proxy, p.pau.rateLimits, p.admin, p.operator, p.pauser, p.params, p.referencePriceWad],
   })
+}
+
+export type TradingPoolShares = { token: Address; subscribeQueue: Address; redeemQueue: Address }
+
+/**
+ * The Unit's LCTS shares: a share token minted and burnt only by the pool, and an LCTS queue
+ * pair (USDS → shares, shares → USDS) settling against the pool at its share value. `admin` is
+ * the pool's admin (it wires the shares once) and keeps the queues' DEFAULT_ADMIN_ROLE; `pbeam`
+ * (lpha-amm's key) locks and settles the queues. Dust thresholds are 0 so a settlement never
+ * converts more than lpha-amm's capacity. The pool still needs limits under the `subscribe` and
+ * `unsubscribe` keys of `poolRateLimitKeys(asset, pool)` before anything converts.
+ */
+export async function deployTradingPoolShares(
+  clients: ChainClients,
+  p: { admin: Account; pbeam: Address; pool: Address; usds: Address; name: string; symbol: string },
+): Promise<TradingPoolShares> {
+  const token = await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: [p.name, p.symbol, p.pool], account: p.admin })
+  const { subscribeQueue, redeemQueue } = await deployLctsQueuePair(clients, { admin: p.admin, pbeam: p.pbeam, asset: p.usds, token, converter: p.pool })
+  await writeAndWait(clients, p.admin, { address: p.pool, abi: tradingPoolAbi, functionName: 'wireShares', args: [token, subscribeQueue, redeemQueue] })
+  return { token, subscribeQueue, redeemQueue }
 }
 
 export type DeployDevnetTBillReturnType = { tbill: Address; oracle: Address; issuer: Address }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.js'
 import { exceedsDeviation, type AssetParams, type OracleReading } from './pricing.js'
+import { inventoryValueOf, poolValueOf, redeemCapacityShares } from './shares.js'
 
 /**
  * lpha-amm's rules (reference `halo-agents/trading-halo.md`, "lpha-amm"): each cycle, from one
@@ -70,6 +71,21 @@ export type AmmObservation = {
   openRequests: readonly OpenRedemption[]
   /** What the redeem and return keys allow now (RateLimits.getCurrentRateLimit). */
   available: { redeem: bigint; return: bigint }
+  /** The pool's LCTS shares (absent until the admin wires them). */
+  shares?: SharesObservation | undefined
+}
+
+export type QueueSide = 'subscribe' | 'redeem'
+export type LctsQueueObservation = { status: 'DORMANT' | 'ACTIVE' | 'LOCKED'; generationId: bigint; totalUnderlying: bigint }
+
+export type SharesObservation = {
+  supply: bigint
+  assetDecimals: number
+  /** USDS waiting in the SubscribeQueue, shares waiting in the RedeemQueue. */
+  subscribe: LctsQueueObservation
+  redeem: LctsQueueObservation
+  /** What the SUBSCRIBE (USDS in) and UNSUBSCRIBE (USDS out) keys allow now. */
+  available: { subscribe: bigint; unsubscribe: bigint }
 }
 
 export type AmmAction =
@@ -77,6 +93,8 @@ export type AmmAction =
   | { kind: 'syncPrice'; priceWad: bigint }
   | { kind: 'requestRedemption'; amount: bigint }
   | { kind: 'returnCapital'; amount: bigint }
+  | { kind: 'lockQueue'; side: QueueSide }
+  | { kind: 'settleQueue'; side: QueueSide; capacity: bigint }
 
 export type AmmPlan = { actions: AmmAction[]; alerts: AmmAlert[] }
 
@@ -175,7 +193,48 @@ export function planAmmCycle(o: AmmObservation, policy: AmmPolicy): AmmPlan {
       alerts.push(alertOf('AMM_RATE_LIMIT_BINDING', `return-${day}`, 'the return key holds back part of the USDS above the ceiling', { wanted: String(excess), available: String(o.available.return) }))
     }
   }
+
+  if (o.shares && fresh && !o.paused && !exceedsDeviation(o.oracle.priceWad, o.referencePriceWad, o.params.maxDeviationBps)) {
+    for (const step of planShareSettlements(o, o.shares)) {
+      if (step.kind === 'alert') alerts.push(alertOf('AMM_RATE_LIMIT_BINDING', `${step.side}-${day}`, `the ${step.side === 'subscribe' ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} key (or the pool's USDS) holds back part of the ${step.side} queue`, step.details))
+      else actions.push(step)
+    }
+  }
   return { actions, alerts }
+}
+
+/**
+ * The pool's LCTS queues: lock a queue with something to convert, settle a locked one at the
+ * most its key (and, for redemptions, the pool's USDS) allows. One settlement per cycle: the
+ * next is planned from a fresh observation, since each one moves the value and the supply.
+ * Never at a price the pool would refuse (the caller checks the oracle and the pause first), and
+ * never with capacity 0: a locked queue waits for its key to refill.
+ */
+function planShareSettlements(
+  o: AmmObservation,
+  sh: SharesObservation,
+): Array<Extract<AmmAction, { kind: 'lockQueue' | 'settleQueue' }> | { kind: 'alert'; side: QueueSide; details: Record<string, string> }> {
+  const pendingUnpaid = o.openRequests.filter((r) => !r.settled).reduce((sum, r) => sum + r.amount, 0n)
+  const value = poolValueOf({ usdsHeld: o.usdsHeld, assetHeld: o.assetHeld, pendingUnpaid, priceWad: o.oracle.priceWad, assetDecimals: sh.assetDecimals })
+  const min = (a: bigint, b: bigint) => (a < b ? a : b)
+  const usdsOutLimit = min(sh.available.unsubscribe, o.usdsHeld)
+  const capacityOf = (side: QueueSide) =>
+    side === 'subscribe' ? min(sh.subscribe.totalUnderlying, sh.available.subscribe) : min(sh.redeem.totalUnderlying, redeemCapacityShares(usdsOutLimit, value, sh.supply))
+  const out: ReturnType<typeof planShareSettlements> = []
+  let settling = false
+  for (const side of ['subscribe', 'redeem'] as const) {
+    const q = sh[side]
+    if (q.status === 'DORMANT' || q.totalUnderlying === 0n) continue
+    const capacity = capacityOf(side)
+    if (capacity < q.totalUnderlying) out.push({ kind: 'alert', side, details: { queued: String(q.totalUnderlying), capacity: String(capacity) } })
+    if (capacity === 0n) continue
+    if (q.status === 'ACTIVE') out.push({ kind: 'lockQueue', side })
+    else if (!settling) {
+      out.push({ kind: 'settleQueue', side, capacity })
+      settling = true
+    }
+  }
+  return out
 }
 
 // ------------------------------------------------------------------ the pool report
@@ -203,7 +262,7 @@ const pow10 = (decimals: number) => 10n ** BigInt(decimals)
 /** The figures lpha-amm reports and the Synome re-checks (one rule for both). */
 export function poolReportFigures(p: { usdsHeld: bigint; assetHeld: bigint; pendingRedemption: bigint; priceWad: bigint; assetDecimals: number; trades: readonly PoolTrade[] }): PoolReportFigures {
   const scale = pow10(p.assetDecimals)
-  const inventoryValue = ((p.assetHeld + p.pendingRedemption) * p.priceWad) / scale
+  const inventoryValue = inventoryValueOf(p.assetHeld + p.pendingRedemption, p.priceWad, p.assetDecimals)
   let spreadScaled = 0n
   let volumeUsds = 0n
   for (const t of p.trades) {

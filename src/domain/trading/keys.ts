@@ -14,9 +14,13 @@ export const LIMIT_AMM = {
   REDEEM: keccak256(toBytes('LIMIT_AMM_REDEEM')),
   /** USDS returned to the PAU's ALMProxy. */
   RETURN: keccak256(toBytes('LIMIT_AMM_RETURN')),
+  /** USDS entering the pool through its LCTS SubscribeQueue (a Prime's capital in). */
+  SUBSCRIBE: keccak256(toBytes('LIMIT_AMM_SUBSCRIBE')),
+  /** USDS leaving the pool through its LCTS RedeemQueue (a Prime's capital out). */
+  UNSUBSCRIBE: keccak256(toBytes('LIMIT_AMM_UNSUBSCRIBE')),
 } as const
 
-export type PoolRateLimitKeys = { poolBuy: Hex; poolSell: Hex; redeem: Hex; return: Hex }
+export type PoolRateLimitKeys = { poolBuy: Hex; poolSell: Hex; redeem: Hex; return: Hex; subscribe: Hex; unsubscribe: Hex }
 
 export function poolRateLimitKeys(asset: Address, pool: Address): PoolRateLimitKeys {
   return {
@@ -24,5 +28,7 @@ export function poolRateLimitKeys(asset: Address, pool: Address): PoolRateLimitK
     poolSell: rateLimitKey(LIMIT_AMM.POOL_SELL, asset, pool),
     redeem: rateLimitKey(LIMIT_AMM.REDEEM, asset, pool),
     return: rateLimitKey(LIMIT_AMM.RETURN, asset, pool),
+    subscribe: rateLimitKey(LIMIT_AMM.SUBSCRIBE, asset, pool),
+    unsubscribe: rateLimitKey(LIMIT_AMM.UNSUBSCRIBE, asset, pool),
   }
 }

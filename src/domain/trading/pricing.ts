@@ -44,6 +44,8 @@ export type TradeRefusalReason =
   | 'SlippageExceeded'
   | 'RateLimitExceeded'
   | 'AssetNotOnboarded'
+  | 'PoolValueZero'
+  | 'ZeroShares'
 
 export class TradeRefusedError extends BaseError {
   override name = 'TradeRefusedError'

@@ -93,8 +93,9 @@ describe("attacks on lpha-amm's key", () => {
 
   it('lpha-amm cannot add a pair: the asset is fixed at deployment and no function takes another token', () => {
     const takesAddress = tradingPoolAbi.filter((f) => f.type === 'function' && f.stateMutability !== 'view' && f.inputs.some((i) => i.type === 'address'))
-    // Only the admin's role functions and setParams (whose struct holds oracle and issuer) take addresses; the swaps' `to` is the recipient.
-    expect(takesAddress.map((f) => (f as { name: string }).name).sort()).toEqual(['buyFromPool', 'grantRole', 'renounceRole', 'revokeRole', 'sellToPool'])
+    // Only the admin's role functions, wireShares (the admin's, once: test/contracts/trading/shares.test.ts) and setParams
+    // (whose struct holds oracle and issuer) take addresses; the swaps' `to` is the recipient.
+    expect(takesAddress.map((f) => (f as { name: string }).name).sort()).toEqual(['buyFromPool', 'grantRole', 'renounceRole', 'revokeRole', 'sellToPool', 'wireShares'])
   })
 
   it('lpha-amm cannot return capital beyond its rate limit, and returned USDS only ever lands at the PAU', async () => {

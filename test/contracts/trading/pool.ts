@@ -6,14 +6,14 @@
  * relayer is lpha-amm's key (pool OPERATOR and PAU relayer), freezer pauses, deployer is the
  * issuer (posts NAV, mints), alice and bob trade.
  */
-import type { Address, Hex } from 'viem'
+import type { Account, Address, Hex } from 'viem'
 import type { HDAccount } from 'viem/accounts'
-import { controllerAbi, devnetIssuerAbi, devnetNavOracleAbi, devnetTBillAbi, rateLimitsAbi, tradingPoolAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { controllerAbi, devnetIssuerAbi, devnetNavOracleAbi, devnetTBillAbi, lctsQueueAbi, lctsTokenAbi, rateLimitsAbi, tradingPoolAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { deployDevnetAssets } from '../../../src/chain/deploy/deployDevnetAssets.js'
-import { deployDevnetTBill, deployTradingPool, type TradingPoolParams } from '../../../src/chain/deploy/deployTradingPool.js'
+import { deployDevnetTBill, deployTradingPool, deployTradingPoolShares, type TradingPoolParams } from '../../../src/chain/deploy/deployTradingPool.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
 import { LIMIT, UNLIMITED, rateLimitKey, type RateLimitData } from '../../../src/domain/rateLimits.js'
-import { WAD, poolRateLimitKeys, type AssetParams, type PoolRateLimitKeys } from '../../../src/domain/trading/index.js'
+import { WAD, poolRateLimitKeys, shareValue, type AssetParams, type PoolRateLimitKeys, type ShareValue } from '../../../src/domain/trading/index.js'
 import type { Devnet } from '../../fixtures/devnet.js'
 import { deployHaloPau } from '../nfat/facility.js'
 
@@ -30,6 +30,10 @@ export type WorldOptions = {
   maxDeviationBps?: number
   maxOracleAgeSeconds?: number
   limits?: Partial<Record<keyof PoolRateLimitKeys, LimitSetting>>
+  /** Wire LCTS shares for the Primes' capital (lpha-amm's key, the relayer, settles the queues). */
+  shares?: boolean
+  /** A second pool over the same USDS, T-bill, oracle, issuer and class PAU as this world's. */
+  beside?: Pick<TradingWorld, 'usds' | 'pau' | 'tbill' | 'oracle' | 'issuer'>
 }
 
 export type TradingWorld = Awaited<ReturnType<typeof createTradingWorld>>
@@ -75,6 +79,9 @@ export async function createTradingWorld(devnet: Devnet, options: WorldOptions =
   }
   const read = devnet.publicClient
   const at = { address: pool, abi: tradingPoolAbi } as const
+  const shares = options.shares
+    ? await deployTradingPoolShares(devnet, { admin: govOps, pbeam: relayer.address, pool, usds: assets.usds, name: 'T-bill pool share', symbol: 'TBP' })
+    : undefined
   const assetParams: AssetParams = {
     assetDecimals: 6,
     bidSpreadBps: BigInt(params.bidSpreadBps),
@@ -121,10 +128,57 @@ export async function createTradingWorld(devnet: Devnet, options: WorldOptions =
     closeRedemption: (requestId: bigint) => devnet.write(devnet.accounts.bob, { ...at, functionName: 'closeRedemption', args: [requestId] }),
     pending: () => read.readContract({ ...at, functionName: 'pendingRedemption' }),
     reference: () => read.readContract({ ...at, functionName: 'referencePriceWad' }),
+    /** The pool's value and share supply as the domain rule computes them from the chain's state. */
+    async shareValue(): Promise<ShareValue> {
+      const [usdsHeld, assetHeld, open, [priceWad], supply] = await Promise.all([
+        world.usdsOf(pool),
+        world.tbillOf(pool),
+        read.readContract({ ...at, functionName: 'openRedemptions' }),
+        read.readContract({ address: t.oracle, abi: devnetNavOracleAbi, functionName: 'latestPrice' }),
+        shares ? read.readContract({ address: shares.token, abi: lctsTokenAbi, functionName: 'totalSupply' }) : Promise.resolve(0n),
+      ])
+      let pendingUnpaid = 0n
+      for (const id of open) {
+        const settled = await read.readContract({ address: t.issuer, abi: devnetIssuerAbi, functionName: 'isSettled', args: [id] })
+        if (!settled) pendingUnpaid += await read.readContract({ ...at, functionName: 'pendingOf', args: [id] })
+      }
+      return shareValue({ usdsHeld, assetHeld, pendingUnpaid, priceWad, assetDecimals: 6 }, supply)
+    },
     async rateLimit(key: Hex): Promise<RateLimitData> {
       const [maxAmount, slope, lastAmount, lastUpdated] = await read.readContract({ ...limitsAt, functionName: 'getRateLimitData', args: [key] })
       return { maxAmount, slope, lastAmount, lastUpdated }
     },
   }
-  return world
+  return { ...world, shares: shares ? sharesOf(devnet, world, shares) : undefined }
+}
+
+/** A Prime's way in and out of the pool: the LCTS queues; lpha-amm's key locks and settles them. */
+function sharesOf(devnet: Devnet, world: { usds: Address; mintUsds: (to: Address, amount: bigint) => Promise<unknown> }, s: { token: Address; subscribeQueue: Address; redeemQueue: Address }) {
+  const { relayer } = devnet.accounts
+  const read = devnet.publicClient
+  const queueOf = (side: 'subscribe' | 'redeem') => (side === 'subscribe' ? s.subscribeQueue : s.redeemQueue)
+  return {
+    ...s,
+    /** The Prime queues `amount` USDS (minted to it first) for shares. */
+    async subscribe(prime: Account, amount: bigint) {
+      await world.mintUsds(prime.address, amount)
+      await devnet.write(prime, { address: world.usds, abi: usdsAbi, functionName: 'approve', args: [s.subscribeQueue, amount] })
+      return devnet.write(prime, { address: s.subscribeQueue, abi: lctsQueueAbi, functionName: 'deposit', args: [amount] })
+    },
+    /** The Prime queues `shares` for USDS. */
+    async redeem(prime: Account, shares: bigint) {
+      await devnet.write(prime, { address: s.token, abi: lctsTokenAbi, functionName: 'approve', args: [s.redeemQueue, shares] })
+      return devnet.write(prime, { address: s.redeemQueue, abi: lctsQueueAbi, functionName: 'deposit', args: [shares] })
+    },
+    lock: (side: 'subscribe' | 'redeem') => devnet.write(relayer, { address: queueOf(side), abi: lctsQueueAbi, functionName: 'lock' }),
+    settle: (side: 'subscribe' | 'redeem', capacity: bigint = MAX) => devnet.write(relayer, { address: queueOf(side), abi: lctsQueueAbi, functionName: 'settle', args: [capacity] }),
+    /** Lock and settle one side in full (what lpha-amm does when its keys allow everything). */
+    async settleAll(side: 'subscribe' | 'redeem') {
+      await devnet.write(relayer, { address: queueOf(side), abi: lctsQueueAbi, functionName: 'lock' })
+      return devnet.write(relayer, { address: queueOf(side), abi: lctsQueueAbi, functionName: 'settle', args: [MAX] })
+    },
+    claim: (side: 'subscribe' | 'redeem', prime: Account) => devnet.write(relayer, { address: queueOf(side), abi: lctsQueueAbi, functionName: 'claimFor', args: [prime.address] }),
+    sharesOf: (who: Address) => read.readContract({ address: s.token, abi: lctsTokenAbi, functionName: 'balanceOf', args: [who] }),
+    supply: () => read.readContract({ address: s.token, abi: lctsTokenAbi, functionName: 'totalSupply' }),
+  }
 }

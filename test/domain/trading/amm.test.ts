@@ -11,9 +11,14 @@ import {
   checkPoolReportSuccession,
   planAmmCycle,
   poolReportFigures,
+  redeemCapacityShares,
+  shareValue,
+  sharesForSubscription,
+  usdsForRedemption,
   validateAmmPolicy,
   type AmmObservation,
   type AmmPolicy,
+  type SharesObservation,
 } from '../../../src/domain/trading/index.js'
 
 const usds = (v: string) => parseUnitsExact(v, 18)
@@ -153,5 +158,55 @@ describe('the pool report', () => {
     expect(checkPoolReportSuccession(prev, { ...prev, asOfBlock: 10n })?.gate).toBe('REPORT_NOT_NEWER')
     expect(checkPoolReportSuccession(prev, { ...prev, asOfBlock: 11n, haloClass: 'other' })?.gate).toBe('OTHER_CLASS')
     expect(checkPoolReportSuccession(prev, { ...prev, asOfBlock: 11n, pool: '0xcc' })?.gate).toBe('POOL_MISMATCH')
+  })
+})
+
+describe('the pool’s LCTS queues (planShareSettlements through planAmmCycle)', () => {
+  const queue = (status: 'DORMANT' | 'ACTIVE' | 'LOCKED', totalUnderlying: bigint) => ({ status, generationId: 1n, totalUnderlying })
+  const shares = (over: Partial<SharesObservation> = {}): SharesObservation => ({
+    supply: usds('1000000'),
+    assetDecimals: 6,
+    subscribe: queue('DORMANT', 0n),
+    redeem: queue('DORMANT', 0n),
+    available: { subscribe: usds('10000000'), unsubscribe: usds('10000000') },
+    ...over,
+  })
+
+  it('locks an ACTIVE queue, settles a LOCKED one (one settlement per cycle), at most its key allows', () => {
+    const o = observation({ usdsHeld: usds('1000050'), shares: shares({ subscribe: queue('LOCKED', usds('500')), redeem: queue('LOCKED', usds('600000')) }) })
+    expect(planAmmCycle(o, policy).actions).toEqual([{ kind: 'settleQueue', side: 'subscribe', capacity: usds('500') }])
+    const redeemOnly = observation({ usdsHeld: usds('1000050'), shares: shares({ redeem: queue('LOCKED', usds('600000')), available: { subscribe: 0n, unsubscribe: usds('700000') } }) })
+    expect(planAmmCycle(redeemOnly, policy).actions).toEqual([{ kind: 'settleQueue', side: 'redeem', capacity: usds('600000') }])
+    const active = observation({ shares: shares({ subscribe: queue('ACTIVE', usds('1')) }) })
+    expect(planAmmCycle(active, policy).actions).toEqual([{ kind: 'lockQueue', side: 'subscribe' }])
+  })
+
+  it('a redemption is capped by the UNSUBSCRIBE key and the pool’s USDS, in shares at the share value; capacity 0 sends nothing and alerts', () => {
+    // value 1,000,050 over 1M shares; 700K USDS available → floor(700K × 1M ÷ 1,000,050) shares
+    const o = observation({ usdsHeld: usds('1000050'), shares: shares({ redeem: queue('LOCKED', usds('1000000')), available: { subscribe: 0n, unsubscribe: usds('700000') } }) })
+    const plan = planAmmCycle(o, policy)
+    expect(plan.actions).toEqual([{ kind: 'settleQueue', side: 'redeem', capacity: redeemCapacityShares(usds('700000'), usds('1000050'), usds('1000000')) }])
+    expect(usdsForRedemption(redeemCapacityShares(usds('700000'), usds('1000050'), usds('1000000')), usds('1000050'), usds('1000000'))).toBeLessThanOrEqual(usds('700000'))
+    expect(plan.alerts.map((a) => a.code)).toContain('AMM_RATE_LIMIT_BINDING')
+    const spent = observation({ shares: shares({ redeem: queue('LOCKED', usds('1')), available: { subscribe: 0n, unsubscribe: 0n } }) })
+    expect(planAmmCycle(spent, policy).actions).toEqual([])
+  })
+
+  it('no lock or settle at a stale or deviating oracle or while paused', () => {
+    const s = shares({ subscribe: queue('ACTIVE', usds('1')) })
+    expect(planAmmCycle(observation({ shares: s, paused: true }), policy).actions).toEqual([])
+    expect(planAmmCycle(observation({ shares: s, oracle: { priceWad: WAD, updatedAt: NOW - DAY - 1n } }), policy).actions).toEqual([])
+    expect(planAmmCycle(observation({ shares: s, oracle: { priceWad: (WAD * 102n) / 100n, updatedAt: NOW } }), policy).actions).toEqual([])
+  })
+
+  it('share value: the T-bill story numbers, and a paid-but-unclosed request is not counted', () => {
+    expect(shareValue({ usdsHeld: usds('900050'), assetHeld: 0n, pendingUnpaid: tb('100000'), priceWad: WAD, assetDecimals: 6 }, usds('1000000'))).toEqual({
+      poolValue: usds('1000050'),
+      supply: usds('1000000'),
+      shareValueWad: usds('1.00005'),
+    })
+    expect(usdsForRedemption(usds('600000'), usds('1000050'), usds('1000000'))).toBe(usds('600030'))
+    expect(sharesForSubscription(usds('100'), 0n, 0n)).toBe(usds('100'))
+    expect(() => sharesForSubscription(1n, usds('2'), 1n)).toThrow(/too small/)
   })
 })
