@@ -100,6 +100,7 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient, Cloneable {
         if (admin == address(0) || pbeam == address(0) || address(converter_) == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(LCTS_PBEAM, pbeam);
+        nextGenerationId = 1; // a clone's storage starts empty: the declaration's initialiser ran only in the implementation
         converter = converter_;
         emit ConverterSet(address(converter_));
     }
