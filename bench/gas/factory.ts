@@ -1,5 +1,6 @@
 /**
- * Halo Factory section: deploying a Term class (PAU: ALMProxy, Controller, RateLimits) and one
+ * Halo Factory section (Portfolio rows: a class with its PortfolioHaloClass, an extra one-unit book
+ * beside the same contracts from deployPortfolioClass). Deploying a Term class (PAU: ALMProxy, Controller, RateLimits) and one
  * extra Term unit (an NFAT Facility) through the factory (EIP-1167 clones, initialised, plus the
  * timelock batch it schedules), beside deploying the same contracts directly with their
  * constructors (and, for the class, deployPau's role wiring) in the same run. Target (issue 15):
@@ -10,7 +11,8 @@ import { keccak256, stringToHex } from 'viem'
 import { deployNfatFacility } from '../../src/chain/deploy/deployNfatFacility.js'
 import { deployPau } from '../../src/chain/deploy/deployPau.js'
 import type { DevnetClients } from '../../src/chain/devnet.js'
-import { deployClass, deployUnit } from '../../src/factory/chain.js'
+import { deployBook, deployClass, deployUnit, type PortfolioUnitParams } from '../../src/factory/chain.js'
+import { deployPortfolioClass } from '../../src/chain/deploy/deployPortfolioClass.js'
 import { deployFactoryStack } from '../../src/factory/devnet.js'
 import type { GasContext, GasRow, GasSection } from './section.js'
 
@@ -25,7 +27,7 @@ async function gasOfBlocks(clients: DevnetClients, fromBlock: bigint, toBlock: b
 }
 
 export const section: GasSection = {
-  title: 'Halo Factory (a Term class and an extra unit, clones vs direct deployment)',
+  title: 'Halo Factory (a Term and a Portfolio class and an extra unit of each, clones vs direct deployment)',
   async run(ctx: GasContext): Promise<GasRow[]> {
     const { clients, accounts } = ctx
     const { deployer, govOps, relayer, freezer } = accounts
@@ -72,9 +74,32 @@ export const section: GasSection = {
     })
     const directUnitGas = await gasOfBlocks(clients, beforeUnit, await head())
 
+    // Portfolio: class (PAU + PortfolioHaloClass) and an extra one-unit book (token + LCTS queue pair)
+    await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
+    const manager = keccak256(stringToHex('bench manager')).slice(0, 42) as Address
+    const pcls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.portfolioTemplateId, params: { ...classParams, managerEndpoint: manager }, salt: stack.nextSalt() })
+    const portfolioClassGas = await gasOfBlocks(clients, pcls.blockNumber, pcls.blockNumber)
+    const book = (i: number) => ({ accrualSeconds: 0n, units: [{ capacity: M(20n), rank: 0, yieldBps: 0n, dustThreshold: 0n, name: `Bench Portfolio Unit ${i}`, symbol: `BPU${i}`, artifactHash: keccak256(stringToHex(`bench portfolio unit ${i}`)) as Hex } satisfies PortfolioUnitParams] })
+    await deployBook(clients, { factory: stack.factory, account: govOps, pau: pcls.pau, book: book(1), salt: stack.nextSalt() }) // warm-up
+    const pbook = await deployBook(clients, { factory: stack.factory, account: govOps, pau: pcls.pau, book: book(2), salt: stack.nextSalt() })
+    const portfolioUnitGas = await gasOfBlocks(clients, pbook.blockNumber, pbook.blockNumber)
+
+    // direct: a PAU and a class with no book, then the same class with one extra one-unit book (token, queues, wiring, addBook)
+    const beforePortfolio = (await head()) + 1n
+    const ppau = await deployPau(clients, { deployer, configurator: stack.configurator, proxyAdmin: stack.timelock, usds: stack.usds, usdc: stack.usdc, psm: stack.psm })
+    const beforeClassOnly = (await head()) + 1n
+    await deployPortfolioClass(clients, { admin: deployer, settler: relayer.address, usds: stack.usds, almProxy: ppau.proxy, books: [] })
+    const classOnlyGas = await gasOfBlocks(clients, beforeClassOnly, await head())
+    const directPortfolioClassGas = await gasOfBlocks(clients, beforePortfolio, await head())
+    const beforeBook = (await head()) + 1n
+    await deployPortfolioClass(clients, { admin: deployer, settler: relayer.address, usds: stack.usds, almProxy: ppau.proxy, books: [{ accrualSeconds: 0, units: [{ name: 'Bench Portfolio Unit direct', symbol: 'BPUD', rank: 0 }] }] })
+    const directBookGas = (await gasOfBlocks(clients, beforeBook, await head())) - classOnlyGas
+
     return [
       { action: 'Term class via factory (3 clones + init + timelock batch)', gas: classGas, baseline: { action: 'PAU deployed directly (deployPau)', gas: directClassGas } },
       { action: 'extra Term unit via factory (NFAT Facility clone + init + batch)', gas: unitGas, baseline: { action: 'NFAT Facility deployed directly', gas: directUnitGas } },
+      { action: 'Portfolio class via factory (4 clones + init + timelock batch)', gas: portfolioClassGas, baseline: { action: 'PAU + PortfolioHaloClass deployed directly', gas: directPortfolioClassGas } },
+      { action: 'extra Portfolio unit via factory (token + 2 queue clones + init + addBook batch)', gas: portfolioUnitGas, baseline: { action: 'token + 2 queues + wiring + addBook directly', gas: directBookGas } },
     ]
   },
 }

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ILCTSConverter} from "./interfaces/ILCTSConverter.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @title LCTSQueue
 /// @notice One Liquidity Constrained Token Standard queue (reference/smart-contracts/lcts.md).
@@ -23,7 +24,11 @@ import {ILCTSConverter} from "./interfaces/ILCTSConverter.sol";
 ///      rewardPerToken is kept at RAY (1e27): one settlement's truncation then costs the whole
 ///      generation at most totalShares ÷ 1e27 reward units (≤ 1 for any real supply).
 ///      Positions are internal accounting, not tokens: they cannot be transferred.
-contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
+///      Deployed directly (constructor, immutables) or as a HaloFactory clone (a Portfolio Halo
+///      Unit's queue) whose (underlying, reward, dustThreshold) are its immutable args and whose
+///      roles and converter are set once by `initialize`; a constructor given a zero admin
+///      deploys the locked template implementation.
+contract LCTSQueue is AccessControl, ReentrancyGuardTransient, Cloneable {
     using SafeERC20 for IERC20;
 
     bytes32 public constant LCTS_PBEAM = keccak256("LCTS_PBEAM");
@@ -41,10 +46,9 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
         uint256 rewardDebtRay;
     }
 
-    IERC20 public immutable underlying;
-    IERC20 public immutable reward;
-    /// @notice Underlying below which a settled generation converts the rest and finalizes.
-    uint256 public immutable dustThreshold;
+    IERC20 private immutable _underlying;
+    IERC20 private immutable _reward;
+    uint256 private immutable _dustThreshold;
 
     ILCTSConverter public converter;
 
@@ -79,12 +83,47 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
     event GenerationOpened(uint256 indexed generationId);
     event ConverterSet(address converter);
 
+    error ZeroAddress();
+
     constructor(IERC20 underlying_, IERC20 reward_, uint256 dustThreshold_, address admin, address pbeam) {
-        underlying = underlying_;
-        reward = reward_;
-        dustThreshold = dustThreshold_;
+        _disableInitializers();
+        _underlying = underlying_;
+        _reward = reward_;
+        _dustThreshold = dustThreshold_;
+        if (admin == address(0)) return; // the template implementation: no roles, no use
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(LCTS_PBEAM, pbeam);
+    }
+
+    /// @notice A clone's one initialisation (the HaloFactory, in the deploying transaction).
+    function initialize(address admin, address pbeam, ILCTSConverter converter_) external initializer onlyClone {
+        if (admin == address(0) || pbeam == address(0) || address(converter_) == address(0)) revert ZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(LCTS_PBEAM, pbeam);
+        nextGenerationId = 1; // a clone's storage starts empty: the declaration's initialiser ran only in the implementation
+        converter = converter_;
+        emit ConverterSet(address(converter_));
+    }
+
+    /// @notice The token deposited (USDS into a subscribe queue, unit shares into a redeem queue).
+    function underlying() public view returns (IERC20) {
+        if (!_isClone()) return _underlying;
+        (IERC20 u,,) = abi.decode(_cloneArgs(), (IERC20, IERC20, uint256));
+        return u;
+    }
+
+    /// @notice The token a settlement pays out.
+    function reward() public view returns (IERC20) {
+        if (!_isClone()) return _reward;
+        (, IERC20 r,) = abi.decode(_cloneArgs(), (IERC20, IERC20, uint256));
+        return r;
+    }
+
+    /// @notice Underlying below which a settled generation converts the rest and finalizes.
+    function dustThreshold() public view returns (uint256) {
+        if (!_isClone()) return _dustThreshold;
+        (,, uint256 d) = abi.decode(_cloneArgs(), (IERC20, IERC20, uint256));
+        return d;
     }
 
     /// @notice The converter settle() pays the underlying to (e.g. the srUSDS Holding System).
@@ -120,7 +159,7 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
         uint256 total = totalUnderlying;
         convertAmount = capacity < total ? capacity : total;
         // dust rule: once something converts, a remainder below the threshold converts with it
-        if (convertAmount > 0 && total - convertAmount < dustThreshold) convertAmount = total;
+        if (convertAmount > 0 && total - convertAmount < dustThreshold()) convertAmount = total;
         remainingUnderlying = total - convertAmount;
         finalizes = remainingUnderlying == 0;
     }
@@ -180,8 +219,8 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
         p.shares = uint192(newShares);
         if (p.rewardDebtRay != rpt) p.rewardDebtRay = rpt;
         emit Deposited(msg.sender, generationId, amount, shares);
-        underlying.safeTransferFrom(msg.sender, address(this), amount);
-        if (paid != 0) reward.safeTransfer(msg.sender, paid);
+        underlying().safeTransferFrom(msg.sender, address(this), amount);
+        if (paid != 0) reward().safeTransfer(msg.sender, paid);
     }
 
     /// @notice Claim the caller's rewards (see claimFor).
@@ -217,8 +256,8 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
             totalUnderlying = total - underlyingOut;
         }
         emit Exited(msg.sender, generationId, underlyingOut, paid);
-        if (underlyingOut != 0) underlying.safeTransfer(msg.sender, underlyingOut);
-        if (paid != 0) reward.safeTransfer(msg.sender, paid);
+        if (underlyingOut != 0) underlying().safeTransfer(msg.sender, underlyingOut);
+        if (paid != 0) reward().safeTransfer(msg.sender, paid);
     }
 
     // ------------------------------------------------------------------ LCTS pBEAM
@@ -244,10 +283,10 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
         (, converted, remaining, finalizes) = previewSettle(capacity);
         uint256 rpt = rewardPerTokenRay;
         if (converted != 0) {
-            underlying.safeTransfer(address(converter_), converted);
-            uint256 before = reward.balanceOf(address(this));
+            underlying().safeTransfer(address(converter_), converted);
+            uint256 before = reward().balanceOf(address(this));
             rewardIn = converter_.convert(converted);
-            uint256 received = reward.balanceOf(address(this)) - before;
+            uint256 received = reward().balanceOf(address(this)) - before;
             if (received < rewardIn) revert ConverterUnderpaid(rewardIn, received);
             rpt += Math.mulDiv(rewardIn, RAY, totalShares);
         }
@@ -279,7 +318,7 @@ contract LCTSQueue is AccessControl, ReentrancyGuardTransient {
             p.rewardDebtRay = rpt;
         }
         emit Claimed(user, generationId, paid);
-        if (paid != 0) reward.safeTransfer(user, paid);
+        if (paid != 0) reward().safeTransfer(user, paid);
     }
 
     function _clearCurrent() private {

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -10,6 +9,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ILCTSConverter} from "../lcts/interfaces/ILCTSConverter.sol";
 import {LCTSQueue} from "../lcts/LCTSQueue.sol";
 import {PortfolioUnitToken} from "./PortfolioUnitToken.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @title PortfolioHaloClass
 /// @notice A Portfolio (Passthrough) Halo Class (seed 000, halo-class-book-unit.md): units that
@@ -42,8 +42,10 @@ import {PortfolioUnitToken} from "./PortfolioUnitToken.sol";
 ///           unaccrued gain first and hits the price at once.
 ///         Subscriptions mint floor(amount × 1e18 ÷ price) shares, redemptions pay
 ///         floor(shares × price ÷ 1e18): rounding stays with the unit's remaining holders.
-/// @dev Every loop is bounded by MAX_UNITS_PER_BOOK. Cloneable: state is set by `initialize`.
-contract PortfolioHaloClass is Initializable, AccessControl, ReentrancyGuardTransient, ILCTSConverter {
+/// @dev Every loop is bounded by MAX_UNITS_PER_BOOK. Deployed directly (constructor) or as a
+///      HaloFactory clone initialised once by `initialize` in the factory's transaction; a
+///      constructor given only zero addresses deploys the locked template implementation.
+contract PortfolioHaloClass is AccessControl, ReentrancyGuardTransient, ILCTSConverter, Cloneable {
     using SafeERC20 for IERC20;
 
     /// @notice lpha-lcts's key: locks and settles units, reports NAV.
@@ -139,7 +141,17 @@ contract PortfolioHaloClass is Initializable, AccessControl, ReentrancyGuardTran
     event Redeemed(uint256 indexed unitId, uint256 shares, uint256 amountPaid, uint256 navPerShareWad);
     event UnitSettled(uint256 indexed unitId, uint256 subscribed, uint256 sharesMinted, uint256 redeemedShares, uint256 amountPaid, uint256 toProxy);
 
-    function initialize(address admin, address settler, IERC20 usds_, address almProxy_) external initializer {
+    constructor(address admin, address settler, IERC20 usds_, address almProxy_) {
+        _disableInitializers();
+        if (admin == address(0) && settler == address(0) && address(usds_) == address(0) && almProxy_ == address(0)) return; // the template
+        _setUp(admin, settler, usds_, almProxy_);
+    }
+
+    function initialize(address admin, address settler, IERC20 usds_, address almProxy_) external initializer onlyClone {
+        _setUp(admin, settler, usds_, almProxy_);
+    }
+
+    function _setUp(address admin, address settler, IERC20 usds_, address almProxy_) private {
         if (admin == address(0) || settler == address(0) || address(usds_) == address(0) || almProxy_ == address(0)) revert ZeroAddress();
         usds = usds_;
         almProxy = almProxy_;

@@ -2,14 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @title PortfolioUnitToken
 /// @notice The ERC-20 share of one Portfolio Halo Unit. Only its Portfolio Halo Class mints and
 ///         burns, and the class does so only inside a settlement of the unit's own LCTS queues
-///         (see PortfolioHaloClass.convert). Cloneable: name, symbol and class are set once by
-///         `initialize` (a factory clones and initializes in one transaction).
-contract PortfolioUnitToken is ERC20, Initializable {
+///         (see PortfolioHaloClass.convert). Deployed directly (constructor) or as a
+///         HaloFactory clone whose name, symbol and class are set once by `initialize` in the
+///         factory's transaction; a constructor given the zero class deploys the locked template
+///         implementation.
+contract PortfolioUnitToken is ERC20, Cloneable {
     string private _tokenName;
     string private _tokenSymbol;
     /// @notice The Portfolio Halo Class that mints and burns this unit's shares.
@@ -18,10 +20,17 @@ contract PortfolioUnitToken is ERC20, Initializable {
     error NotHaloClass(address caller);
     error ZeroAddress();
 
-    constructor() ERC20("", "") {}
+    constructor(string memory name_, string memory symbol_, address haloClass_) ERC20("", "") {
+        _disableInitializers();
+        _setUp(name_, symbol_, haloClass_);
+    }
 
-    function initialize(string calldata name_, string calldata symbol_, address haloClass_) external initializer {
+    function initialize(string calldata name_, string calldata symbol_, address haloClass_) external initializer onlyClone {
         if (haloClass_ == address(0)) revert ZeroAddress();
+        _setUp(name_, symbol_, haloClass_);
+    }
+
+    function _setUp(string memory name_, string memory symbol_, address haloClass_) private {
         _tokenName = name_;
         _tokenSymbol = symbol_;
         haloClass = haloClass_;

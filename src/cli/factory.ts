@@ -5,7 +5,7 @@ import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { deployClass, deployUnit, predictClass, predictUnit, templateIdOf, termTemplate } from '../factory/chain.js'
+import { classArgs, deployClass, deployUnit, predictClass, predictUnit, templateIdOf, termTemplate } from '../factory/chain.js'
 import { classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
 import { FactoryError } from '../factory/errors.js'
 import { signer } from './risk.js'
@@ -130,7 +130,7 @@ export function register(program: Command): void {
       const account = signer(f.key)
       const p = { factory: address, account, templateId: templateIdOf(f.template), params: readParams(f.params, classParamsSchema, 'class parameters'), salt: saltOf(f.salt) }
       if (f.dryRun) {
-        await clients.publicClient.simulateContract({ address, abi: [...haloFactoryAbi, ...allErrorsAbi], functionName: 'deployClass', args: [p.templateId, p.params, p.salt], account })
+        await clients.publicClient.simulateContract({ address, abi: [...haloFactoryAbi, ...allErrorsAbi], functionName: 'deployClass', args: [p.templateId, classArgs(p.params), p.salt], account })
         const predicted = await predictClass(clients, { ...p, deployer: account.address })
         return out(f.json ? json({ dryRun: true, ...predicted }) : `dry run: would deploy\n${Object.entries(predicted).map(([k, v]) => `  ${k.padEnd(11)} ${v}`).join('\n')}`)
       }

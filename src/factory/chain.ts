@@ -16,9 +16,18 @@ import {
   haloFactoryBytecode,
   haloTemplateRegistryAbi,
   haloTemplateRegistryBytecode,
+  lctsQueueAbi,
+  lctsQueueBytecode,
+  lctsQueueImmutableRanges,
   nfatFacilityAbi,
   nfatFacilityBytecode,
   nfatFacilityImmutableRanges,
+  portfolioHaloClassAbi,
+  portfolioHaloClassBytecode,
+  portfolioHaloClassImmutableRanges,
+  portfolioUnitTokenAbi,
+  portfolioUnitTokenBytecode,
+  portfolioUnitTokenImmutableRanges,
   rateLimitsAbi,
   rateLimitsBytecode,
   rateLimitsImmutableRanges,
@@ -52,8 +61,34 @@ export type TemplateStruct = TemplateRanges & {
   immutableRanges: readonly (readonly bigint[])[]
 }
 export type TermImplementations = { almProxy: Address; controller: Address; rateLimits: Address; nfatFacility: Address }
+export type PortfolioImplementations = { almProxy: Address; controller: Address; rateLimits: Address; portfolioHaloClass: Address; portfolioUnitToken: Address; lctsQueue: Address }
 
-export type ClassParams = { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; artifactHash: Hex }
+export type ClassParams = {
+  govOps: Address
+  /** Term: lpha-nfat's pBEAM (claimer). Portfolio: lpha-lcts's key (the class's settler). */
+  beaconOperator: Address
+  freezer: Address
+  /** The class's standard inits, max per day: the PSM swap keys; Portfolio also its two transfer keys. */
+  swapRateLimit: bigint
+  /** Portfolio: where the asset manager takes USDS. Term: the zero address (omit it). */
+  managerEndpoint?: Address | undefined
+  artifactHash: Hex
+}
+/** One unit of a Portfolio book (a tranche): template ranges unitCapacity, seniority, yieldBps, buyboxTicket. */
+export type PortfolioUnitParams = {
+  /** The unit's maximum NAV (lpha-lcts's subscription capacity), USDS base units. */
+  capacity: bigint
+  /** 0 = most senior; the book's most junior rank is residual (yieldBps 0). */
+  rank: number
+  yieldBps: bigint
+  dustThreshold: bigint
+  name: string
+  symbol: string
+  artifactHash: Hex
+}
+/** A Portfolio book: its accrual window (template range termSeconds) and 1–8 units. */
+export type PortfolioBookParams = { accrualSeconds: bigint; units: readonly PortfolioUnitParams[] }
+export type PortfolioUnitAddresses = { token: Address; subscribeQueue: Address; redeemQueue: Address }
 export type UnitParams = {
   capacity: bigint
   seniority: bigint
@@ -92,6 +127,34 @@ export function termTemplate(implementations: TermImplementations, ranges: Templ
     ],
     ...ranges,
   }
+}
+
+/** A Portfolio template: PAU and PortfolioHaloClass per class; per unit a PortfolioUnitToken and two LCTS queues (one implementation). */
+export function portfolioTemplate(implementations: PortfolioImplementations, ranges: TemplateRanges): TemplateStruct {
+  return {
+    kind: KIND_PORTFOLIO,
+    classContracts: 4,
+    implementations: [implementations.almProxy, implementations.controller, implementations.rateLimits, implementations.portfolioHaloClass, implementations.portfolioUnitToken, implementations.lctsQueue],
+    immutableRanges: [
+      packRanges(almProxyImmutableRanges),
+      packRanges(controllerImmutableRanges),
+      packRanges(rateLimitsImmutableRanges),
+      packRanges(portfolioHaloClassImmutableRanges),
+      packRanges(portfolioUnitTokenImmutableRanges),
+      packRanges(lctsQueueImmutableRanges),
+    ],
+    ...ranges,
+  }
+}
+
+/** The locked implementations of a Portfolio template; the PAU ones are shared with a Term template when given. */
+export async function deployPortfolioImplementations(clients: ChainClients, p: { deployer: Account; pau?: Pick<TermImplementations, 'almProxy' | 'controller' | 'rateLimits'> }): Promise<PortfolioImplementations> {
+  const account = p.deployer
+  const pau = p.pau ?? (await deployTermImplementations(clients, p))
+  const portfolioHaloClass = await deployContract(clients, { abi: portfolioHaloClassAbi, bytecode: portfolioHaloClassBytecode, args: [ZERO, ZERO, ZERO, ZERO], account })
+  const portfolioUnitToken = await deployContract(clients, { abi: portfolioUnitTokenAbi, bytecode: portfolioUnitTokenBytecode, args: ['', '', ZERO], account })
+  const lctsQueue = await deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [ZERO, ZERO, 0n, ZERO, ZERO], account })
+  return { almProxy: pau.almProxy, controller: pau.controller, rateLimits: pau.rateLimits, portfolioHaloClass, portfolioUnitToken, lctsQueue }
 }
 
 /** The locked implementations of a Term template (constructors given only zero addresses). */
@@ -145,16 +208,34 @@ export async function deployHaloFactory(clients: ChainClients, p: DeployHaloFact
 /** Reverts raised by the registry under the factory decode by name. */
 const factoryAbiWithErrors = [...haloFactoryAbi, ...allErrorsAbi] as const
 
-export type ClassAddresses = { pau: Address; controller: Address; rateLimits: Address }
+/** `haloClass`: the PortfolioHaloClass of a Portfolio class (absent for Term). */
+export type ClassAddresses = { pau: Address; controller: Address; rateLimits: Address; haloClass?: Address }
+
+/** The contract's ClassParams (managerEndpoint zero when omitted). */
+export const classArgs = (params: ClassParams) => ({ ...params, managerEndpoint: params.managerEndpoint ?? ZERO })
+const withHaloClass = (haloClass: Address) => (haloClass === ZERO ? {} : { haloClass })
 
 export async function predictClass(clients: ChainClients, p: { factory: Address; deployer: Address; templateId: Hex; params: ClassParams; salt: Hex }): Promise<ClassAddresses> {
-  const [pau, controller, rateLimits] = await clients.publicClient.readContract({
+  const [pau, controller, rateLimits, haloClass] = await clients.publicClient.readContract({
     address: p.factory,
     abi: factoryAbiWithErrors,
     functionName: 'predictClass',
-    args: [p.deployer, p.templateId, p.params, p.salt],
+    args: [p.deployer, p.templateId, classArgs(p.params), p.salt],
   })
-  return { pau, controller, rateLimits }
+  return { pau, controller, rateLimits, ...withHaloClass(haloClass) }
+}
+
+const bookArgs = (units: readonly PortfolioUnitParams[]) => units.map((u) => ({ ...u }))
+
+/** The addresses of a Portfolio book's units (token and queue pair each), in the order given. */
+export async function predictBook(clients: ChainClients, p: { factory: Address; deployer: Address; pau: Address; book: PortfolioBookParams; salt: Hex }): Promise<PortfolioUnitAddresses[]> {
+  const units = await clients.publicClient.readContract({
+    address: p.factory,
+    abi: factoryAbiWithErrors,
+    functionName: 'predictBook',
+    args: [p.deployer, p.pau, p.book.accrualSeconds, bookArgs(p.book.units), p.salt],
+  })
+  return units.map((u) => ({ token: u.token, subscribeQueue: u.subscribeQueue, redeemQueue: u.redeemQueue }))
 }
 
 export async function predictUnit(clients: ChainClients, p: { factory: Address; deployer: Address; pau: Address; params: UnitParams; salt: Hex }): Promise<Address> {
@@ -164,14 +245,24 @@ export async function predictUnit(clients: ChainClients, p: { factory: Address; 
 const unitArgs = (params: UnitParams) => ({ ...params, firstTokenId: params.firstTokenId })
 
 export type DeployedClass = ClassAddresses & { timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
+export type DeployedBook = { pau: Address; haloClass: Address; units: PortfolioUnitAddresses[]; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
 export type DeployedUnit = { unit: Address; pau: Address; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
 
 export async function deployClass(clients: ChainClients, p: { factory: Address; account: Account; templateId: Hex; params: ClassParams; salt: Hex }): Promise<DeployedClass> {
-  const receipt = await writeAndWait(clients, p.account, { address: p.factory, abi: haloFactoryAbi, functionName: 'deployClass', args: [p.templateId, p.params, p.salt] })
+  const receipt = await writeAndWait(clients, p.account, { address: p.factory, abi: haloFactoryAbi, functionName: 'deployClass', args: [p.templateId, classArgs(p.params), p.salt] })
   const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'HaloClassDeployed', logs: receipt.logs })
   if (!log) throw new FactoryError('deployClass emitted no HaloClassDeployed', { details: `tx ${receipt.transactionHash}` })
-  const { pau, controller, rateLimits, timelockBatchId } = log.args
-  return { pau, controller, rateLimits, timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+  const { pau, controller, rateLimits, haloClass, timelockBatchId } = log.args
+  return { pau, controller, rateLimits, ...withHaloClass(haloClass), timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+}
+
+/** GovOps adds a book of units to a Portfolio class; the timelock batch (after the class's) runs addBook. */
+export async function deployBook(clients: ChainClients, p: { factory: Address; account: Account; pau: Address; book: PortfolioBookParams; salt: Hex }): Promise<DeployedBook> {
+  const receipt = await writeAndWait(clients, p.account, { address: p.factory, abi: haloFactoryAbi, functionName: 'deployBook', args: [p.pau, p.book.accrualSeconds, bookArgs(p.book.units), p.salt] })
+  const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'PortfolioBookDeployed', logs: receipt.logs })
+  if (!log) throw new FactoryError('deployBook emitted no PortfolioBookDeployed', { details: `tx ${receipt.transactionHash}` })
+  const units = log.args.units.map((u) => ({ token: u.token, subscribeQueue: u.subscribeQueue, redeemQueue: u.redeemQueue }))
+  return { pau: log.args.pau, haloClass: log.args.haloClass, units, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
 }
 
 export async function deployUnit(clients: ChainClients, p: { factory: Address; account: Account; pau: Address; params: UnitParams; salt: Hex }): Promise<DeployedUnit> {

@@ -1,6 +1,6 @@
 /**
- * A devnet the Halo Factory deploys into: devnet assets, a Configurator Unit, the Term template
- * implementations, the registry and the factory, and the Term template approved through the
+ * A devnet the Halo Factory deploys into: devnet assets, a Configurator Unit, the Term and
+ * Portfolio template implementations, the registry and the factory, and the Term template approved through the
  * timelock (aBEAM schedules, chain time passes the delay, aBEAM executes). Used by tests,
  * `bench:gas` and the CLI's devnet commands; nothing here deploys a PAU or a facility.
  */
@@ -10,7 +10,7 @@ import { increaseTime, type DevnetAccounts, type DevnetClients } from '../chain/
 import { deployConfiguratorUnit } from '../chain/deploy/deployConfiguratorUnit.js'
 import { deployDevnetAssets } from '../chain/deploy/deployDevnetAssets.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
-import { deployHaloFactory, deployTermImplementations, templateIdOf, termTemplate, type TemplateRanges, type TemplateStruct } from './chain.js'
+import { deployHaloFactory, deployPortfolioImplementations, deployTermImplementations, portfolioTemplate, templateIdOf, termTemplate, type TemplateRanges, type TemplateStruct } from './chain.js'
 
 const USDS = 10n ** 18n
 const M = (n: bigint) => n * 1_000_000n * USDS
@@ -30,6 +30,21 @@ export const TERM_TEMPLATE_RANGES: TemplateRanges = {
 }
 export const TERM_TEMPLATE_NAME = 'term-nfat'
 
+/**
+ * The devnet Portfolio template's ranges: units of 1M–100M USDS capacity (maximum NAV),
+ * seniority (rank) 0–3, senior targets up to 20%, book accrual windows (termSeconds) of 0–30
+ * days, queue dust thresholds (buyboxTicket) of 0–1,000 USDS, class inits 1M–50M.
+ */
+export const PORTFOLIO_TEMPLATE_RANGES: TemplateRanges = {
+  unitCapacity: { min: M(1n), max: M(100n) },
+  seniority: { min: 0n, max: 3n },
+  yieldBps: { min: 0n, max: 2_000n },
+  termSeconds: { min: 0n, max: 30n * DAY },
+  buyboxTicket: { min: 0n, max: 1_000n * USDS },
+  initRateLimit: { min: M(1n), max: M(50n) },
+}
+export const PORTFOLIO_TEMPLATE_NAME = 'portfolio-lcts'
+
 export type FactoryStack = Awaited<ReturnType<typeof deployFactoryStack>>
 
 export async function deployFactoryStack(clients: DevnetClients, accounts: DevnetAccounts, p: { delaySeconds?: bigint; devnetTimelock?: boolean } = {}) {
@@ -42,6 +57,9 @@ export async function deployFactoryStack(clients: DevnetClients, accounts: Devne
   const { registry, factory } = await deployHaloFactory(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], configuratorUnit: unit, assets })
   const templateId = templateIdOf(TERM_TEMPLATE_NAME)
   const template = termTemplate(implementations, TERM_TEMPLATE_RANGES)
+  const portfolioImplementations = await deployPortfolioImplementations(clients, { deployer, pau: implementations })
+  const portfolioTemplateId = templateIdOf(PORTFOLIO_TEMPLATE_NAME)
+  const portfolio = portfolioTemplate(portfolioImplementations, PORTFOLIO_TEMPLATE_RANGES)
 
   let saltCounter = 0n
   const nextSalt = (): Hex => keccak256(stringToHex(`factory-devnet:${fromBlock}:${++saltCounter}`))
@@ -57,5 +75,5 @@ export async function deployFactoryStack(clients: DevnetClients, accounts: Devne
     await increaseTime(clients, delaySeconds)
     await executeCall(clients, { timelock: unit.timelock, executor: aBEAM, call })
   }
-  return { ...assets, ...unit, implementations, registry, factory, templateId, template, fromBlock, delaySeconds, nextSalt, scheduleTemplate, approveTemplate }
+  return { ...assets, ...unit, implementations, registry, factory, templateId, template, portfolioImplementations, portfolioTemplateId, portfolioTemplate: portfolio, fromBlock, delaySeconds, nextSalt, scheduleTemplate, approveTemplate }
 }

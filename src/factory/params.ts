@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import type { Address, Hex } from 'viem'
 import { InvalidInputError } from '../domain/errors.js'
-import type { ClassParams, TemplateRanges, UnitParams } from './chain.js'
+import type { ClassParams, PortfolioBookParams, TemplateRanges, UnitParams } from './chain.js'
 
 const integer = z.string().regex(/^(0|[1-9]\d*)$/, 'an integer string in base units').transform((v) => BigInt(v))
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((v) => v as Address)
@@ -28,6 +28,8 @@ export const classParamsSchema = z.strictObject({
   beaconOperator: address,
   freezer: address,
   swapRateLimit: integer,
+  /** Portfolio only: the asset manager's endpoint. */
+  managerEndpoint: address.optional(),
   artifactHash: bytes32.default(ZERO32),
 }) satisfies z.ZodType<ClassParams, unknown>
 
@@ -43,6 +45,26 @@ export const unitParamsSchema = z.strictObject({
   symbol: z.string().min(1).max(20),
   artifactHash: bytes32.default(ZERO32),
 }) satisfies z.ZodType<UnitParams, unknown>
+
+/** A Portfolio book: its accrual window and its units (tranches), e.g.
+ *  { "accrualSeconds": "86400", "units": [{ "capacity": "…", "rank": 0, "yieldBps": "500", "dustThreshold": "0", "name": "Senior", "symbol": "SR" }, …] } */
+export const bookParamsSchema = z.strictObject({
+  accrualSeconds: integer,
+  units: z
+    .array(
+      z.strictObject({
+        capacity: integer,
+        rank: z.number().int().min(0).max(255),
+        yieldBps: integer,
+        dustThreshold: integer,
+        name: z.string().min(1).max(100),
+        symbol: z.string().min(1).max(20),
+        artifactHash: bytes32.default(ZERO32),
+      }),
+    )
+    .min(1)
+    .max(8),
+}) satisfies z.ZodType<PortfolioBookParams, unknown>
 
 export function readParams<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
   let raw: unknown

@@ -4,9 +4,9 @@
  * USDS → unit shares, unit shares → USDS) with a PortfolioUnitToken. The class is LCTS pBEAM
  * and converter of every queue and the minter of every unit token; `settler` (lpha-lcts's key)
  * gets SETTLER on the class. `admin` keeps DEFAULT_ADMIN_ROLE on the class (adds books) and
- * on the queues (their converter). The contracts are initializable so a factory can clone
- * them; this helper deploys each one and initializes it in the next transaction from the same
- * key (a devnet and test path: on a public chain use the factory, which does both in one).
+ * on the queues (their converter). This helper deploys each contract with its constructor (a
+ * devnet and test path); the Halo Factory deploys the same contracts as clones from a Portfolio
+ * template (src/factory/chain.ts `deployClass` + `deployBook`).
  */
 import { parseEventLogs, type Account, type Address } from 'viem'
 import {
@@ -47,14 +47,12 @@ export type DeployPortfolioClassReturnType = { haloClass: Address; books: { book
 
 export async function deployPortfolioClass(clients: ChainClients, p: DeployPortfolioClassParameters): Promise<DeployPortfolioClassReturnType> {
   const { admin } = p
-  const haloClass = await deployContract(clients, { abi: portfolioHaloClassAbi, bytecode: portfolioHaloClassBytecode, account: admin })
-  await writeAndWait(clients, admin, { address: haloClass, abi: portfolioHaloClassAbi, functionName: 'initialize', args: [admin.address, p.settler, p.usds, p.almProxy] })
+  const haloClass = await deployContract(clients, { abi: portfolioHaloClassAbi, bytecode: portfolioHaloClassBytecode, args: [admin.address, p.settler, p.usds, p.almProxy], account: admin })
   const books: DeployPortfolioClassReturnType['books'] = []
   for (const book of p.books) {
     const configs = []
     for (const unit of book.units) {
-      const token = await deployContract(clients, { abi: portfolioUnitTokenAbi, bytecode: portfolioUnitTokenBytecode, account: admin })
-      await writeAndWait(clients, admin, { address: token, abi: portfolioUnitTokenAbi, functionName: 'initialize', args: [unit.name, unit.symbol, haloClass] })
+      const token = await deployContract(clients, { abi: portfolioUnitTokenAbi, bytecode: portfolioUnitTokenBytecode, args: [unit.name, unit.symbol, haloClass], account: admin })
       const queue = (underlying: Address, reward: Address, dust: bigint) =>
         deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [underlying, reward, dust, admin.address, haloClass], account: admin })
       const subscribeQueue = await queue(p.usds, token, unit.subscribeDustThreshold ?? 0n)
