@@ -127,3 +127,10 @@ export function executeParameters(timelock: Address, operation: ScheduledOperati
 export async function executeOperation(clients: ChainClients, p: { timelock: Address; executor: Account; operation: ScheduledOperation }) {
   return writeAndWait(clients, p.executor, executeParameters(p.timelock, p.operation) as never)
 }
+
+/** Execute the operation `id` scheduled from `fromBlock` (the factory's batches, an init). */
+export async function executeScheduled(clients: ChainClients, p: { timelock: Address; executor: Account; id: Hex; fromBlock: bigint }) {
+  const operation = (await scheduledOperations(clients, { timelock: p.timelock, fromBlock: p.fromBlock })).find((o) => o.id.toLowerCase() === p.id.toLowerCase())
+  if (!operation) throw new RangeError(`no operation ${p.id} scheduled in ${p.timelock} from block ${p.fromBlock}`)
+  return executeOperation(clients, { timelock: p.timelock, executor: p.executor, operation })
+}

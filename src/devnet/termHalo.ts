@@ -26,11 +26,11 @@ import { encodeFunctionData, getAddress, type Address, type Hex } from 'viem'
 import { attestationRegistryAbi, beamStateAbi, configuratorAbi, controllerAbi } from '../chain/generated/index.js'
 import { deployAttestationRegistry } from '../chain/deploy/deployAttestationRegistry.js'
 import { increaseTime, writeAndWait, type DevnetAccounts, type DevnetClients } from '../chain/devnet.js'
-import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
+import { encodeCall, executeCall, executeScheduled, scheduleCall } from '../chain/timelock.js'
 import { LIMIT, UNLIMITED, rateLimitKey } from '../domain/rateLimits.js'
 import { SORL_DEFAULTS } from '../domain/sorl.js'
 import { artifactHash, renderHaloArtifact, renderUnitArtifact } from '../factory/artifact.js'
-import { deployClass, deployUnit, executeBatch, predictClass, predictUnit, scheduledBatch, termTemplate, type ClassParams, type UnitParams } from '../factory/chain.js'
+import { deployClass, deployUnit, predictClass, predictUnit, termTemplate, type ClassParams, type UnitParams } from '../factory/chain.js'
 import { deployFactoryStack, TERM_TEMPLATE_NAME, TERM_TEMPLATE_RANGES } from '../factory/devnet.js'
 
 /** Devnet timelock delay: one minute of chain time instead of the production 14 days. */
@@ -152,8 +152,7 @@ export async function deployTermHaloByFactory(clients: DevnetClients, parameters
   progress(`the timelock delay passes (${delaySeconds} s chain time); aBEAM executes the class batch, the unit batch and its calls`)
   await increaseTime(clients, delaySeconds)
   for (const id of [haloClass.timelockBatchId, unit.timelockBatchId]) {
-    const batch = await scheduledBatch(clients, { timelock, id, fromBlock })
-    await executeBatch(clients, { timelock, executor: aBEAM, batch })
+    await executeScheduled(clients, { timelock, executor: aBEAM, id, fromBlock })
   }
   for (const call of governance) await executeCall(clients, { timelock, executor: aBEAM, call })
 

@@ -3,7 +3,7 @@
  * template registry and the factory; build a Term template; predict, deploy and execute.
  * Every function takes the clients and named parameters like the rest of src/chain/deploy/.
  */
-import { decodeEventLog, parseEventLogs, stringToHex, type Account, type Address, type Hex } from 'viem'
+import { parseEventLogs, stringToHex, type Account, type Address, type Hex } from 'viem'
 import {
   almProxyAbi,
   almProxyBytecode,
@@ -37,7 +37,6 @@ import { deployContract, writeAndWait, type ChainClients } from '../chain/devnet
 import { FactoryError } from './errors.js'
 
 const ZERO = '0x0000000000000000000000000000000000000000' as const
-const ZERO_BYTES32 = `0x${'0'.repeat(64)}` as const
 
 export const KIND_TERM = 1
 export const KIND_PORTFOLIO = 2
@@ -270,39 +269,4 @@ export async function deployUnit(clients: ChainClients, p: { factory: Address; a
   const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'HaloUnitDeployed', logs: receipt.logs })
   if (!log) throw new FactoryError('deployUnit emitted no HaloUnitDeployed', { details: `tx ${receipt.transactionHash}` })
   return { unit: log.args.unit, pau: log.args.pau, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
-}
-
-/** A batch the timelock holds, rebuilt from its CallScheduled and CallSalt events. */
-export type ScheduledBatch = { id: Hex; targets: Address[]; values: bigint[]; payloads: Hex[]; predecessor: Hex; salt: Hex }
-
-export async function scheduledBatch(clients: ChainClients, p: { timelock: Address; id: Hex; fromBlock: bigint }): Promise<ScheduledBatch> {
-  const logs = await clients.publicClient.getLogs({ address: p.timelock, fromBlock: p.fromBlock, toBlock: 'latest' })
-  const calls: Array<{ index: bigint; target: Address; value: bigint; data: Hex; predecessor: Hex }> = []
-  let salt: Hex = ZERO_BYTES32
-  for (const log of logs) {
-    if (log.topics[1]?.toLowerCase() !== p.id.toLowerCase()) continue
-    const event = (() => {
-      try {
-        return decodeEventLog({ abi: beamTimeLockAbi, data: log.data, topics: log.topics })
-      } catch {
-        return undefined
-      }
-    })()
-    if (event?.eventName === 'CallScheduled') calls.push(event.args)
-    if (event?.eventName === 'CallSalt') salt = event.args.salt
-  }
-  if (calls.length === 0) throw new FactoryError(`no batch ${p.id} scheduled in the timelock`, { details: `timelock ${p.timelock} from block ${p.fromBlock}` })
-  calls.sort((a, b) => Number(a.index - b.index))
-  return { id: p.id, targets: calls.map((c) => c.target), values: calls.map((c) => c.value), payloads: calls.map((c) => c.data), predecessor: calls[0]!.predecessor, salt }
-}
-
-/** An aBEAM executes a factory batch once its delay has passed. */
-export async function executeBatch(clients: ChainClients, p: { timelock: Address; executor: Account; batch: ScheduledBatch }) {
-  const { batch } = p
-  return writeAndWait(clients, p.executor, {
-    address: p.timelock,
-    abi: beamTimeLockAbi,
-    functionName: 'executeBatch',
-    args: [batch.targets, batch.values, batch.payloads, batch.predecessor, batch.salt],
-  })
 }

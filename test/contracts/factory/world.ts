@@ -5,7 +5,8 @@
  */
 import { keccak256, stringToHex, type Address, type Hex } from 'viem'
 import { beamStateAbi, configuratorAbi } from '../../../src/chain/generated/index.js'
-import { executeBatch, scheduledBatch, type ClassParams, type UnitParams } from '../../../src/factory/chain.js'
+import { type ClassParams, type UnitParams } from '../../../src/factory/chain.js'
+import { executeScheduled } from '../../../src/chain/timelock.js'
 import { deployFactoryStack, TERM_TEMPLATE_RANGES } from '../../../src/factory/devnet.js'
 import type { Devnet } from '../../fixtures/devnet.js'
 
@@ -46,8 +47,7 @@ export async function deployFactoryWorld(devnet: Devnet) {
   })
   /** The aBEAM executes a factory batch after its delay. */
   const executeFactoryBatch = async (id: Hex) => {
-    const batch = await scheduledBatch(devnet, { timelock: unit.timelock, id, fromBlock })
-    await executeBatch(devnet, { timelock: unit.timelock, executor: aBEAM, batch })
+    await executeScheduled(devnet, { timelock: unit.timelock, executor: aBEAM, id, fromBlock })
   }
   const pauRegistered = async (pau: Address) => {
     const [, , registered] = await devnet.publicClient.readContract({ address: unit.configurator, abi: configuratorAbi, functionName: 'pauContracts', args: [pau] })
