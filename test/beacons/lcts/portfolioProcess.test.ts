@@ -14,7 +14,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { usdsAbi } from '../../../src/chain/generated/index.js'
 import { readChainBook } from '../../../src/chain/portfolio.js'
-import type { HaloBook } from '../../../src/domain/portfolio/book.js'
+import { navPerShareWad, type HaloBook } from '../../../src/domain/portfolio/book.js'
 import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../../src/synome/commands/portfolio/index.js'
 import { createInProcessClient } from '../../../src/synome/client/index.js'
 import { createSynome } from '../../../src/synome/create.js'
@@ -102,7 +102,7 @@ afterAll(async () => {
 })
 
 describe('halo beacon lcts, kind portfolioClass (a real process)', () => {
-  it('settles a Prime’s subscription and mints its unit shares', { timeout: 300_000 }, async () => {
+  it('settles a Prime’s subscription, mints its unit shares, applies the manager’s NAV; Synome = chain = pure model', { timeout: 300_000 }, async () => {
     const unit = w.units[0]!
     const prime = w.primes[0]!
     await setTime(START + 9 * HOUR)
@@ -123,5 +123,31 @@ describe('halo beacon lcts, kind portfolioClass (a real process)', () => {
     expect(shares).toBe(usd('10000'))
     expect(await balanceOf(devnet, w.usds, w.manager.address)).toBe(usd('10000'))
     expect(await balanceOf(devnet, w.usds, w.classPau.proxy)).toBe(0n)
+
+    // day 1: the manager's report (with yield) is applied on chain and recorded; the epoch settles nothing
+    await setTime(START + DAY + 13 * HOUR)
+    expectClean(await runProcess())
+    const day1 = await settlement(1)
+    expect({ subscribed: day1.subscribed, redeemedShares: day1.redeemedShares }).toEqual({ subscribed: '0', redeemedShares: '0' })
+    const navs = (await synome.list<{ bookId: string; reportedAssets: string; reportedAt: string; units: { unitId: string; nav: string }[] }>({ type: PORTFOLIO_NAV_REPORT, limit: 100 })).items.map((r) => r.data)
+    const chain = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+    // the simulator's day-1 report: 10 000 at 8 % a year for one day (floored to the base unit)
+    const reported = usd('10000') + (usd('10000') * 800n) / (10_000n * 365n)
+    expect(reported).toBe(usd('10002.191780821917808219'))
+    expect(navs.map((n) => ({ reportedAssets: n.reportedAssets, reportedAt: n.reportedAt, units: n.units }))).toEqual([
+      { reportedAssets: '10002.191780821917808219', reportedAt: new Date(START + DAY).toISOString(), units: [{ unitId: 'clo-senior', nav: '10002.191780821917808219' }] },
+    ])
+    expect({ assets: chain.assets, lastReportMs: chain.lastReportMs, nav: chain.units[0]!.nav, shares: chain.units[0]!.shares }).toEqual({ assets: reported, lastReportMs: START + DAY, nav: reported, shares: usd('10000') })
+    const record = bookOf((await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'clo')).data)
+    const chainAsSynome: HaloBook = { ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: 'clo-senior' })) }
+    expect(chainAsSynome).toEqual(record)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' } }] })
+    expect({ navReports: replay.navReports, settlements: replay.settlements }).toEqual({ navReports: navs.length, settlements: 2 })
+    expect(replay.model).toEqual(record)
+    // the contract's price now = the pure model's at the same chain time (the gain accrues over the day)
+    const block = await devnet.publicClient.getBlock({ blockTag: 'latest' })
+    const modelPrice = navPerShareWad(replay.model, 'clo-senior', new Date(Number(block.timestamp) * 1000))
+    expect(await a.navPerShare(unit.unitId)).toBe(modelPrice)
+    expect(modelPrice > 10n ** 18n && modelPrice < reported / 10_000n).toBe(true)
   })
 })
