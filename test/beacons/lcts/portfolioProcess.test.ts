@@ -4,15 +4,18 @@
  * the devnet manager (durable simulator) as the NAV source. A Prime subscribes through its own
  * PAU; the process (`--once`, one tick a run) settles the subscription and mints the unit
  * shares on day 0, applies the manager's NAV report on day 1; the Synome's records equal the
- * chain and the pure model replayed from them.
+ * chain and the pure model replayed from them. On day 2 the process SIGKILLs itself at
+ * `ledger-write#1` (the unit locked, the decision journaled, nothing settled); restarts settle
+ * the epoch once (one lock, one settle, one deploy to the manager) and converge to the model.
+ * The two tests share one chain and run in order.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { keccak256, toHex } from 'viem'
+import { getAbiItem, keccak256, toHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { usdsAbi } from '../../../src/chain/generated/index.js'
+import { portfolioHaloClassAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { readChainBook } from '../../../src/chain/portfolio.js'
 import { navPerShareWad, type HaloBook } from '../../../src/domain/portfolio/book.js'
 import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../../src/synome/commands/portfolio/index.js'
@@ -21,7 +24,7 @@ import { createSynome } from '../../../src/synome/create.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { actions, balanceOf, deployWorld, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
-import { expectClean, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
+import { expectClean, expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -149,5 +152,40 @@ describe('halo beacon lcts, kind portfolioClass (a real process)', () => {
     const modelPrice = navPerShareWad(replay.model, 'clo-senior', new Date(Number(block.timestamp) * 1000))
     expect(await a.navPerShare(unit.unitId)).toBe(modelPrice)
     expect(modelPrice > 10n ** 18n && modelPrice < reported / 10_000n).toBe(true)
+  })
+
+  it('SIGKILLed after journaling the day-2 decision (units locked, nothing settled), a restart settles once and converges', { timeout: 300_000 }, async () => {
+    const unit = w.units[0]!
+    const prime = w.primes[0]!
+    const settledEvents = () => devnet.publicClient.getLogs({ address: w.haloClass, event: getAbiItem({ abi: portfolioHaloClassAbi, name: 'UnitSettled' }) as never, fromBlock: 0n, toBlock: 'latest' })
+    const lockedEvents = () => devnet.publicClient.getLogs({ address: w.haloClass, event: getAbiItem({ abi: portfolioHaloClassAbi, name: 'UnitLocked' }) as never, fromBlock: 0n, toBlock: 'latest' })
+    expect(await settledEvents()).toHaveLength(2)
+    await setTime(START + 2 * DAY + 9 * HOUR)
+    await a.subscribe(prime, unit, usd('5000'))
+    await setTime(START + 2 * DAY + 13 * HOUR)
+    expectKilledAt(await runProcess('ledger-write#1'), 'ledger-write#1')
+    // the lock is on chain, the settle is not, the Synome has no day-2 settlement
+    expect(await lockedEvents()).toHaveLength(3)
+    expect(await settledEvents()).toHaveLength(2)
+    await expect(synome.get(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(2)}`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expectClean(await runProcess())
+    expectClean(await runProcess())
+    expect(await lockedEvents()).toHaveLength(3)
+    expect(await settledEvents()).toHaveLength(3)
+    const day2 = (await synome.get<SettlementData>(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(2)}`)).data
+    expect(day2.subscribed).toBe('5000')
+    // the manager got the day's 5 000 once (10 000 on day 0 + 5 000)
+    expect(await balanceOf(devnet, w.usds, w.manager.address)).toBe(usd('15000'))
+    await a.claim(unit.subscribeQueue, prime.pau.proxy)
+    const chain = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+    const record = bookOf((await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'clo')).data)
+    expect({ ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: 'clo-senior' })) }).toEqual(record)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' } }] })
+    expect({ navReports: replay.navReports, settlements: replay.settlements }).toEqual({ navReports: 2, settlements: 3 })
+    expect(replay.model).toEqual(record)
+    // every share minted is the Prime's, and more than 5 000 USDS buy fewer than 5 000 shares now (NAV > 1)
+    const held = await balanceOf(devnet, unit.token, prime.pau.proxy)
+    expect(held).toBe(chain.units[0]!.shares)
+    expect(held > usd('14000') && held < usd('15000')).toBe(true)
   })
 })
