@@ -1,0 +1,191 @@
+/**
+ * `halo beacon lcts --config <file>` with `"kind": "portfolioClass"` as a real OS process
+ * against anvil and a Synome served over HTTP: a Portfolio class with one book and one unit,
+ * the devnet manager (durable simulator) as the NAV source. A Prime subscribes through its own
+ * PAU; the process (`--once`, one tick a run) settles the subscription and mints the unit
+ * shares on day 0, applies the manager's NAV report on day 1; the Synome's records equal the
+ * chain and the pure model replayed from them. On day 2 the process SIGKILLs itself at
+ * `ledger-write#1` (the unit locked, the decision journaled, nothing settled); restarts settle
+ * the epoch once (one lock, one settle, one deploy to the manager) and converge to the model.
+ * The two tests share one chain and run in order.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getAbiItem, keccak256, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { portfolioHaloClassAbi, usdsAbi } from '../../../src/chain/generated/index.js'
+import { readChainBook } from '../../../src/chain/portfolio.js'
+import { navPerShareWad, type HaloBook } from '../../../src/domain/portfolio/book.js'
+import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../../src/synome/commands/portfolio/index.js'
+import { createInProcessClient } from '../../../src/synome/client/index.js'
+import { createSynome } from '../../../src/synome/create.js'
+import type { SynomeService } from '../../../src/synome/service.js'
+import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { actions, balanceOf, deployWorld, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
+import { expectClean, expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
+
+const DAY = 86_400_000
+const HOUR = 3_600_000
+const START = Date.parse('2027-01-04T00:00:00Z')
+const settlerKey = keccak256(toHex('portfolio-lpha-lcts')) // world.ts key('lpha-lcts')
+const managerKey = keccak256(toHex('portfolio-manager')) // world.ts key('manager')
+const council = privateKeyToAccount(keccak256(toHex('portfolio-council')))
+
+let devnet: Devnet
+let w: PortfolioWorld
+let a: ReturnType<typeof actions>
+let synome: SynomeService
+let server: Awaited<ReturnType<typeof serveSynomeHttp>>
+let dir: string
+let configFile: string
+let openedAtMs: number
+let chainNow = new Date(START)
+
+async function setTime(ms: number) {
+  chainNow = new Date(ms)
+  await devnet.testClient.setNextBlockTimestamp({ timestamp: BigInt(Math.floor(ms / 1000)) })
+  await devnet.testClient.mine({ blocks: 1 })
+}
+
+const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'lcts', '--config', configFile, '--once'], { crashAt, timeoutMs: 90_000 })
+const epochOf = (day: number) => new Date(START + day * DAY).toISOString().slice(0, 10)
+type SettlementData = { subscribed: string; redeemedShares: string; settledAt: string; decision: { halted: boolean; subscribeQueued: string } }
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  await setTime(START - DAY - HOUR)
+  w = await deployWorld(devnet, { primes: 1, primeLimit: usd('50000'), books: [{ accrualSeconds: 86_400, units: [{ name: 'CLO Senior', symbol: 'CLO-S', rank: 0 }] }] })
+  a = actions(devnet, w)
+  await a.mint(w.primes[0]!.pau.proxy, usd('100000'))
+  synome = await createSynome({
+    dataDir: null,
+    clock: () => chainNow,
+    commands: [...PORTFOLIO_COMMANDS],
+    roles: [
+      { address: w.settler.address.toLowerCase(), role: 'lcts', haloClasses: ['*'] },
+      { address: council.address.toLowerCase(), role: 'council', haloClasses: ['*'] },
+    ],
+  })
+  server = await serveSynomeHttp(synome)
+  const opened = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+  openedAtMs = opened.lastReportMs
+  chainNow = new Date(openedAtMs)
+  const councilClient = createInProcessClient({ service: synome, account: council, clock: () => chainNow })
+  await councilClient.send('createPortfolioClass', { classId: 'clo', name: 'CLO' }, { idempotencyKey: 'class' })
+  await councilClient.send('createPortfolioBook', { classId: 'clo', bookId: 'clo', accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' }, warningSignals: {} }] }, { idempotencyKey: 'book' })
+  dir = mkdtempSync(join(tmpdir(), 'lpha-lcts-portfolio-proc-'))
+  configFile = join(dir, 'portfolio.json')
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      kind: 'portfolioClass',
+      classId: 'clo',
+      bookId: 'clo',
+      chainBookId: 0,
+      rpcUrl: devnet.rpcUrl,
+      privateKey: settlerKey,
+      synome: { url: server.url },
+      chain: { haloClass: w.haloClass, usds: w.usds, finalityDepth: 0 },
+      pau: { controller: w.classPau.controller, rateLimits: w.classPau.rateLimits, almProxy: w.classPau.proxy },
+      managerEndpoint: w.manager.address,
+      units: [{ unitId: 'clo-senior', chainUnitId: Number(w.units[0]!.unitId), maxNav: '500000' }],
+      manager: { kind: 'simulator', openedAt: new Date(START).toISOString(), annualYieldBps: 800, redemptionDelaySeconds: 86_400, endpointPrivateKey: managerKey },
+      settleWindowSeconds: 3600,
+      stateDir: dir,
+    }),
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await server?.close()
+  await synome?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('halo beacon lcts, kind portfolioClass (a real process)', () => {
+  it('settles a Prime’s subscription, mints its unit shares, applies the manager’s NAV; Synome = chain = pure model', { timeout: 300_000 }, async () => {
+    const unit = w.units[0]!
+    const prime = w.primes[0]!
+    await setTime(START + 9 * HOUR)
+    await a.subscribe(prime, unit, usd('10000'))
+    await setTime(START + 13 * HOUR)
+    expectClean(await runProcess())
+
+    const settlement = async (day: number) => (await synome.get<SettlementData>(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(day)}`)).data
+    const day0 = await settlement(0)
+    expect(day0.subscribed).toBe('10000')
+    expect(day0.redeemedShares).toBe('0')
+    expect(day0.decision.subscribeQueued).toBe('10000')
+    await a.claim(unit.subscribeQueue, prime.pau.proxy)
+    const shares = await balanceOf(devnet, unit.token, prime.pau.proxy)
+    const supply = await devnet.publicClient.readContract({ address: unit.token, abi: usdsAbi, functionName: 'totalSupply' })
+    expect(supply).toBe(shares)
+    // the book opened at NAV 1 per share: 10 000 USDS buy exactly 10 000 shares; the PAU's cash went to the manager
+    expect(shares).toBe(usd('10000'))
+    expect(await balanceOf(devnet, w.usds, w.manager.address)).toBe(usd('10000'))
+    expect(await balanceOf(devnet, w.usds, w.classPau.proxy)).toBe(0n)
+
+    // day 1: the manager's report (with yield) is applied on chain and recorded; the epoch settles nothing
+    await setTime(START + DAY + 13 * HOUR)
+    expectClean(await runProcess())
+    const day1 = await settlement(1)
+    expect({ subscribed: day1.subscribed, redeemedShares: day1.redeemedShares }).toEqual({ subscribed: '0', redeemedShares: '0' })
+    const navs = (await synome.list<{ bookId: string; reportedAssets: string; reportedAt: string; units: { unitId: string; nav: string }[] }>({ type: PORTFOLIO_NAV_REPORT, limit: 100 })).items.map((r) => r.data)
+    const chain = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+    // the simulator's day-1 report: 10 000 at 8 % a year for one day (floored to the base unit)
+    const reported = usd('10000') + (usd('10000') * 800n) / (10_000n * 365n)
+    expect(reported).toBe(usd('10002.191780821917808219'))
+    expect(navs.map((n) => ({ reportedAssets: n.reportedAssets, reportedAt: n.reportedAt, units: n.units }))).toEqual([
+      { reportedAssets: '10002.191780821917808219', reportedAt: new Date(START + DAY).toISOString(), units: [{ unitId: 'clo-senior', nav: '10002.191780821917808219' }] },
+    ])
+    expect({ assets: chain.assets, lastReportMs: chain.lastReportMs, nav: chain.units[0]!.nav, shares: chain.units[0]!.shares }).toEqual({ assets: reported, lastReportMs: START + DAY, nav: reported, shares: usd('10000') })
+    const record = bookOf((await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'clo')).data)
+    const chainAsSynome: HaloBook = { ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: 'clo-senior' })) }
+    expect(chainAsSynome).toEqual(record)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' } }] })
+    expect({ navReports: replay.navReports, settlements: replay.settlements }).toEqual({ navReports: navs.length, settlements: 2 })
+    expect(replay.model).toEqual(record)
+    // the contract's price now = the pure model's at the same chain time (the gain accrues over the day)
+    const block = await devnet.publicClient.getBlock({ blockTag: 'latest' })
+    const modelPrice = navPerShareWad(replay.model, 'clo-senior', new Date(Number(block.timestamp) * 1000))
+    expect(await a.navPerShare(unit.unitId)).toBe(modelPrice)
+    expect(modelPrice > 10n ** 18n && modelPrice < reported / 10_000n).toBe(true)
+  })
+
+  it('SIGKILLed after journaling the day-2 decision (units locked, nothing settled), a restart settles once and converges', { timeout: 300_000 }, async () => {
+    const unit = w.units[0]!
+    const prime = w.primes[0]!
+    const settledEvents = () => devnet.publicClient.getLogs({ address: w.haloClass, event: getAbiItem({ abi: portfolioHaloClassAbi, name: 'UnitSettled' }) as never, fromBlock: 0n, toBlock: 'latest' })
+    const lockedEvents = () => devnet.publicClient.getLogs({ address: w.haloClass, event: getAbiItem({ abi: portfolioHaloClassAbi, name: 'UnitLocked' }) as never, fromBlock: 0n, toBlock: 'latest' })
+    expect(await settledEvents()).toHaveLength(2)
+    await setTime(START + 2 * DAY + 9 * HOUR)
+    await a.subscribe(prime, unit, usd('5000'))
+    await setTime(START + 2 * DAY + 13 * HOUR)
+    expectKilledAt(await runProcess('ledger-write#1'), 'ledger-write#1')
+    // the lock is on chain, the settle is not, the Synome has no day-2 settlement
+    expect(await lockedEvents()).toHaveLength(3)
+    expect(await settledEvents()).toHaveLength(2)
+    await expect(synome.get(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(2)}`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expectClean(await runProcess())
+    expectClean(await runProcess())
+    expect(await lockedEvents()).toHaveLength(3)
+    expect(await settledEvents()).toHaveLength(3)
+    const day2 = (await synome.get<SettlementData>(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(2)}`)).data
+    expect(day2.subscribed).toBe('5000')
+    // the manager got the day's 5 000 once (10 000 on day 0 + 5 000)
+    expect(await balanceOf(devnet, w.usds, w.manager.address)).toBe(usd('15000'))
+    await a.claim(unit.subscribeQueue, prime.pau.proxy)
+    const chain = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+    const record = bookOf((await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'clo')).data)
+    expect({ ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: 'clo-senior' })) }).toEqual(record)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' } }] })
+    expect({ navReports: replay.navReports, settlements: replay.settlements }).toEqual({ navReports: 2, settlements: 3 })
+    expect(replay.model).toEqual(record)
+    // every share minted is the Prime's, and more than 5 000 USDS buy fewer than 5 000 shares now (NAV > 1)
+    const held = await balanceOf(devnet, unit.token, prime.pau.proxy)
+    expect(held).toBe(chain.units[0]!.shares)
+    expect(held > usd('14000') && held < usd('15000')).toBe(true)
+  })
+})
