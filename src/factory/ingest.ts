@@ -22,7 +22,7 @@ import { chainEventKey } from '../beacons/shared/finality.js'
 import { NotFoundError } from '../domain/errors.js'
 import { readFactoryDeployments } from './reader.js'
 import { FactoryError } from './errors.js'
-import type { FactoryBookRecord, FactoryClassRecord } from '../synome/commands/factory/records.js'
+import { FACTORY_CLASS, type FactoryBookRecord, type FactoryClassRecord } from '../synome/commands/factory/records.js'
 import { PORTFOLIO_BOOK, PORTFOLIO_CLASS, type PortfolioBookRecord, type PortfolioClassRecord, type warningSignalsSchema } from '../synome/commands/portfolio/records.js'
 import type { PortfolioCommandPayloads } from '../synome/commands/portfolio/index.js'
 import '../synome/commands/factory/index.js'
@@ -85,7 +85,7 @@ export async function ingestFactoryEvents(p: IngestFactoryParameters): Promise<I
   const portfolioClasses = classes.filter((c): c is FactoryClassRecord & { haloClass: string } => c.haloClass !== undefined)
   for (const { book, payload } of portfolioBooks) {
     if (!classes.some((c) => c.pau === book.pau && c.haloClass === book.haloClass)) {
-      const held = await maybeGet<FactoryClassRecord>(synome, 'factoryClass', book.pau)
+      const held = await maybeGet<FactoryClassRecord>(synome, FACTORY_CLASS, book.pau)
       if (held?.haloClass !== book.haloClass) throw new FactoryError(`factory book ${book.bookId}: its Portfolio class ${book.pau} is neither in the range nor recorded`)
     }
     const existing = await maybeGet<PortfolioBookRecord>(synome, PORTFOLIO_BOOK, payload.bookId)

@@ -233,7 +233,7 @@ describe('ingestion into the Synome', () => {
     expect(shallow).toMatchObject({ classes: 1, books: 0, written: 2 })
   })
 
-  it('refused, writing nothing: a unit without warning signals, a Synome book of the same id with other terms, a junior rank with a target yield', async () => {
+  it('refused, writing nothing: a unit without warning signals, a Synome book or class of the same id with other terms, a junior rank with a target yield', async () => {
     const { service, writer } = await freshSynome()
     const start = (await service.head()).position
     await expect(ingest(writer, { [bookParams.units[0]!.artifactHash]: signals[bookParams.units[0]!.artifactHash]! })).rejects.toThrow(FactoryError)
@@ -248,6 +248,13 @@ describe('ingestion into the Synome', () => {
     const held = (await service.head()).position
     await expect(ingest(writer)).rejects.toThrow(/already recorded with other terms/)
     expect((await service.head()).position).toBe(held)
+
+    // a Portfolio class of the same id under another name
+    const { service: s3, writer: w3 } = await freshSynome()
+    await w3.send('createPortfolioClass', { classId: haloClass, name: 'hand-made class' })
+    const s3Position = (await s3.head()).position
+    await expect(ingest(w3)).rejects.toThrow(/already recorded under another name/)
+    expect((await s3.head()).position).toBe(s3Position)
 
     // the factory refuses such a book on chain; ingestion refuses it too
     const [record] = (await readFactoryDeployments({ publicClient: devnet.publicClient, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })).books
