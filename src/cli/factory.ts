@@ -5,8 +5,8 @@ import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { classArgs, deployClass, deployUnit, predictClass, predictUnit, templateIdOf, termTemplate } from '../factory/chain.js'
-import { classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
+import { classArgs, deployBook, deployClass, deployUnit, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioUnitAddresses } from '../factory/chain.js'
+import { bookParamsSchema, classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
 import { FactoryError } from '../factory/errors.js'
 import { signer } from './risk.js'
 
@@ -21,6 +21,9 @@ const rpcOf = (f: Flags) => f.rpc ?? process.env.HALO_RPC_URL ?? DEFAULT_RPC
 const out = (text: string) => void process.stdout.write(`${text}\n`)
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)
 const saltOf = (text: string): Hex => keccak256(stringToHex(text))
+
+const bookLines = (units: readonly PortfolioUnitAddresses[]) =>
+  units.map((u, i) => `  unit ${i}: token ${u.token}, subscribe queue ${u.subscribeQueue}, redeem queue ${u.redeemQueue}`).join('\n')
 
 function factoryOf(f: Flags): Address {
   const value = f.factory ?? process.env.HALO_FACTORY
@@ -102,12 +105,12 @@ export function register(program: Command): void {
     }))
 
   common(factory.command('addresses <kind>'), false)
-    .description('predict the addresses of a class (kind "class") or unit (kind "unit") before deploying')
+    .description('predict the addresses of a class (kind "class"), a Term unit (kind "unit") or a Portfolio book (kind "book") before deploying')
     .requiredOption('--deployer <address>', 'who will send the deployment')
-    .requiredOption('--params <file>', 'class or unit parameters (JSON)')
+    .requiredOption('--params <file>', 'class, unit or book parameters (JSON)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
     .option('--template <name>', 'template (class)')
-    .option('--pau <address>', 'class PAU (unit)')
+    .option('--pau <address>', 'class PAU (unit, book)')
     .action(guard(async (kind: string, f: Flags & { deployer: Address; params: string; salt: string; template?: string; pau?: Address }) => {
       const { clients, factory: address } = await context(f)
       if (kind === 'class') {
@@ -115,7 +118,11 @@ export function register(program: Command): void {
         const predicted = await predictClass(clients, { factory: address, deployer: f.deployer, templateId: templateIdOf(f.template), params: readParams(f.params, classParamsSchema, 'class parameters'), salt: saltOf(f.salt) })
         return out(f.json ? json(predicted) : Object.entries(predicted).map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n'))
       }
-      if (kind !== 'unit' || !f.pau) throw new InvalidInputError('kind is "class" (with --template) or "unit" (with --pau)')
+      if (kind === 'book' && f.pau) {
+        const units = await predictBook(clients, { factory: address, deployer: f.deployer, pau: f.pau, book: readParams(f.params, bookParamsSchema, 'book parameters'), salt: saltOf(f.salt) })
+        return out(f.json ? json({ units }) : bookLines(units))
+      }
+      if (kind !== 'unit' || !f.pau) throw new InvalidInputError('kind is "class" (with --template), "unit" or "book" (with --pau)')
       const unit = await predictUnit(clients, { factory: address, deployer: f.deployer, pau: f.pau, params: readParams(f.params, unitParamsSchema, 'unit parameters'), salt: saltOf(f.salt) })
       out(f.json ? json({ unit }) : `unit ${unit}`)
     }))
@@ -154,6 +161,24 @@ export function register(program: Command): void {
       }
       const deployed = await deployUnit(clients, p)
       out(f.json ? json(deployed) : `unit deployed: ${deployed.unit}\n  timelock batch ${deployed.timelockBatchId} (after the class batch)`)
+    }))
+
+  common(factory.command('deploy-book'), true)
+    .description('deploy a Portfolio book (per unit a token and an LCTS queue pair) into a Portfolio class (its GovOps only); schedules its addBook batch')
+    .requiredOption('--pau <address>', 'the Portfolio class PAU')
+    .requiredOption('--params <file>', 'book parameters (JSON: accrualSeconds, units)')
+    .requiredOption('--salt <text>', 'your salt (hashed)')
+    .action(guard(async (f: Flags & { pau: Address; params: string; salt: string }) => {
+      const { clients, factory: address } = await context(f)
+      const account = signer(f.key)
+      const p = { factory: address, account, pau: f.pau, book: readParams(f.params, bookParamsSchema, 'book parameters'), salt: saltOf(f.salt) }
+      if (f.dryRun) {
+        await clients.publicClient.simulateContract({ address, abi: [...haloFactoryAbi, ...allErrorsAbi], functionName: 'deployBook', args: [p.pau, p.book.accrualSeconds, p.book.units.map((u) => ({ ...u })), p.salt], account })
+        const units = await predictBook(clients, { ...p, deployer: account.address })
+        return out(f.json ? json({ dryRun: true, units }) : `dry run: would deploy\n${bookLines(units)}`)
+      }
+      const deployed = await deployBook(clients, p)
+      out(f.json ? json(deployed) : `book deployed into ${deployed.haloClass}:\n${bookLines(deployed.units)}\n  timelock batch ${deployed.timelockBatchId} (runs addBook, after the class batch)`)
     }))
 
   const inventory = factory.command('inventory').description('pre-factory Halo inventory (hand-deployed classes and units)')

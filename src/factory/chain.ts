@@ -244,7 +244,8 @@ export async function predictUnit(clients: ChainClients, p: { factory: Address; 
 const unitArgs = (params: UnitParams) => ({ ...params, firstTokenId: params.firstTokenId })
 
 export type DeployedClass = ClassAddresses & { timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
-export type DeployedBook = { pau: Address; haloClass: Address; units: PortfolioUnitAddresses[]; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
+/** `salt`: the book's effective salt (bound to deployer, class and parameters; the event's, part of the Synome book id). */
+export type DeployedBook = { pau: Address; haloClass: Address; units: PortfolioUnitAddresses[]; salt: Hex; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
 export type DeployedUnit = { unit: Address; pau: Address; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
 
 export async function deployClass(clients: ChainClients, p: { factory: Address; account: Account; templateId: Hex; params: ClassParams; salt: Hex }): Promise<DeployedClass> {
@@ -261,7 +262,7 @@ export async function deployBook(clients: ChainClients, p: { factory: Address; a
   const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'PortfolioBookDeployed', logs: receipt.logs })
   if (!log) throw new FactoryError('deployBook emitted no PortfolioBookDeployed', { details: `tx ${receipt.transactionHash}` })
   const units = log.args.units.map((u) => ({ token: u.token, subscribeQueue: u.subscribeQueue, redeemQueue: u.redeemQueue }))
-  return { pau: log.args.pau, haloClass: log.args.haloClass, units, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+  return { pau: log.args.pau, haloClass: log.args.haloClass, units, salt: log.args.salt, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
 }
 
 export async function deployUnit(clients: ChainClients, p: { factory: Address; account: Account; pau: Address; params: UnitParams; salt: Hex }): Promise<DeployedUnit> {

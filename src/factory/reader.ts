@@ -5,16 +5,22 @@
  * Pure reads, no state: call it with any `fromBlock` to replay. The Prime allocator uses it to
  * detect new units; ingestion (ingest.ts) turns the records into Synome records.
  *
- *   const { classes, units, toBlock } = await readFactoryDeployments({ publicClient, factory, fromBlock, finalityDepth: 2 })
+ * Portfolio: a class's record names its PortfolioHaloClass (`haloClass`) and manager endpoint;
+ * each PortfolioBookDeployed is a book record with its units' parameters and addresses.
+ *
+ *   const { classes, units, books, toBlock } = await readFactoryDeployments({ publicClient, factory, fromBlock, finalityDepth: 2 })
  *   // next call: fromBlock = toBlock + 1n
  */
 import { getAbiItem, getAddress, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
 import { haloFactoryAbi } from '../chain/generated/index.js'
+import { FactoryError } from './errors.js'
 import { finalizedLogs, type ChainEventRef } from '../beacons/shared/finality.js'
-import type { FactoryClassRecord, FactoryUnitRecord } from '../synome/commands/factory/records.js'
+import { factoryBookId, type FactoryBookRecord, type FactoryClassRecord, type FactoryUnitRecord } from '../synome/commands/factory/records.js'
 
 const classEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloClassDeployed' })
 const unitEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloUnitDeployed' })
+const bookEvent = getAbiItem({ abi: haloFactoryAbi, name: 'PortfolioBookDeployed' })
+const ZERO = '0x0000000000000000000000000000000000000000'
 
 export type ReadFactoryDeploymentsParameters = {
   publicClient: PublicClient<Transport, Chain>
@@ -31,6 +37,8 @@ export type FactoryDeployments = {
   classes: FactoryClassRecord[]
   /** In chain order; each is the payload of `recordFactoryUnit`. */
   units: FactoryUnitRecord[]
+  /** In chain order; each is the payload of `recordFactoryBook`. */
+  books: FactoryBookRecord[]
 }
 
 const lower = (a: Address | Hex) => a.toLowerCase()
@@ -41,12 +49,11 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
   const classLogs = await finalizedLogs({ publicClient, address: factory, event: classEvent, fromBlock, finalityDepth })
   // one head for both reads: units never from later blocks than classes
   const toBlock = classLogs.toBlock
-  const unitLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: unitEvent, fromBlock, toBlock, strict: true })).map((log) => ({
-    ref: { chainId: publicClient.chain.id, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash } satisfies ChainEventRef,
-    args: log.args,
-  }))
+  const refOf = (log: { transactionHash: Hex; logIndex: number; blockNumber: bigint; blockHash: Hex }): ChainEventRef => ({ chainId: publicClient.chain.id, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash })
+  const unitLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: unitEvent, fromBlock, toBlock, strict: true })).map((log) => ({ ref: refOf(log), args: log.args }))
+  const bookLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: bookEvent, fromBlock, toBlock, strict: true })).map((log) => ({ ref: refOf(log), args: log.args }))
   const classes = classLogs.logs.map(({ ref, args }) => {
-    const a = args as unknown as { pau: Address; templateId: Hex; deployer: Address; templateVersion: bigint; controller: Address; rateLimits: Address; params: { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; artifactHash: Hex }; salt: Hex; timelockBatchId: Hex; timelockDelaySeconds: bigint }
+    const a = args as unknown as { pau: Address; templateId: Hex; deployer: Address; templateVersion: bigint; controller: Address; rateLimits: Address; haloClass: Address; params: { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; managerEndpoint: Address; artifactHash: Hex }; salt: Hex; timelockBatchId: Hex; timelockDelaySeconds: bigint }
     return {
       pau: lower(a.pau),
       controller: lower(a.controller),
@@ -63,6 +70,8 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
       salt: lower(a.salt),
       timelockBatchId: lower(a.timelockBatchId),
       timelockDelaySeconds: String(a.timelockDelaySeconds),
+      ...(a.haloClass === ZERO ? {} : { haloClass: lower(a.haloClass) }),
+      ...(a.params.managerEndpoint === ZERO ? {} : { managerEndpoint: lower(a.params.managerEndpoint) }),
       chainEvent: chainEvent(ref),
     } satisfies FactoryClassRecord
   })
@@ -90,5 +99,33 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
       chainEvent: chainEvent(ref),
     } satisfies FactoryUnitRecord
   })
-  return { toBlock, classes, units }
+  const books = bookLogs.map(({ ref, args: a }) => {
+    if (a.params.length !== a.units.length) throw new FactoryError(`PortfolioBookDeployed names ${a.params.length} unit parameters and ${a.units.length} unit addresses`, { details: `tx ${ref.txHash}` })
+    return {
+      bookId: factoryBookId(a.haloClass, a.salt),
+      pau: lower(a.pau),
+      haloClass: lower(a.haloClass),
+      factory: lower(getAddress(factory)),
+      templateId: lower(a.templateId),
+      templateVersion: Number(a.templateVersion),
+      deployer: lower(a.deployer),
+      accrualSeconds: String(a.accrualSeconds),
+      units: a.params.map((u, i) => ({
+        token: lower(a.units[i]!.token),
+        subscribeQueue: lower(a.units[i]!.subscribeQueue),
+        redeemQueue: lower(a.units[i]!.redeemQueue),
+        capacity: String(u.capacity),
+        rank: u.rank,
+        yieldBps: String(u.yieldBps),
+        dustThreshold: String(u.dustThreshold),
+        name: u.name,
+        symbol: u.symbol,
+        artifactHash: lower(u.artifactHash),
+      })),
+      salt: lower(a.salt),
+      timelockBatchId: lower(a.timelockBatchId),
+      chainEvent: chainEvent(ref),
+    } satisfies FactoryBookRecord
+  })
+  return { toBlock, classes, units, books }
 }

@@ -2,14 +2,15 @@
  * `halo factory …`, `halo artifact` and `halo day0` against a factory devnet: template add
  * (schedule, execute), list and show; addresses equal to what deploy-class and deploy-unit then
  * deploy; --dry-run sends nothing; inventory add; the unit artifact; day0 exits non-zero with
- * its failures while the unit is not wired yet.
+ * its failures while the unit is not wired yet; a Portfolio book: addresses book equal to what
+ * deploy-book deploys, --dry-run sends nothing, a caller other than GovOps exits 1.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { almProxyImmutableRanges } from '../../src/chain/generated/index.js'
-import { deployFactoryStack, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
+import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { runHalo } from '../support/cli.js'
 
@@ -71,5 +72,37 @@ describe('halo factory CLI', () => {
     expect(day0.code).toBe(1)
     const failures = JSON.parse(day0.stdout).failures.map((f: { item: string }) => f.item)
     expect(failures).toEqual(expect.arrayContaining(['artifact', 'artifactHash', 'beacon', 'claim']))
+  })
+
+  it('Portfolio book: addresses book, deploy-book --dry-run (sends nothing) and deploy-book at the predicted addresses; refused for another caller', async () => {
+    const base = ['--rpc', devnet.rpcUrl, '--factory', stack.factory, '--json']
+    await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
+    const { govOps, relayer, freezer } = devnet.accounts
+    const classParams = file('portfolio-class.json', { govOps: govOps.address, beaconOperator: relayer.address, freezer: freezer.address, swapRateLimit: String(10n ** 25n), managerEndpoint: `0x${'ab'.repeat(20)}` })
+    const cls = JSON.parse((await runHalo('factory', 'deploy-class', '--template', PORTFOLIO_TEMPLATE_NAME, '--params', classParams, '--salt', 'pf-1', '--key', key(3), ...base)).stdout)
+    expect(cls.haloClass).toMatch(/^0x[0-9a-fA-F]{40}$/)
+    const M = (n: bigint) => String(n * 10n ** 24n)
+    const bookParams = file('book.json', {
+      accrualSeconds: '86400',
+      units: [
+        { capacity: M(80n), rank: 0, yieldBps: '500', dustThreshold: '0', name: 'CLI Senior', symbol: 'CSR' },
+        { capacity: M(20n), rank: 1, yieldBps: '0', dustThreshold: '0', name: 'CLI Junior', symbol: 'CJR' },
+      ],
+    })
+    const predicted = JSON.parse((await runHalo('factory', 'addresses', 'book', '--pau', cls.pau, '--deployer', govOps.address, '--params', bookParams, '--salt', 'b-1', ...base)).stdout)
+    expect(predicted.units).toHaveLength(2)
+    const blockBefore = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+    const dry = await runHalo('factory', 'deploy-book', '--pau', cls.pau, '--params', bookParams, '--salt', 'b-1', '--key', key(3), '--dry-run', ...base)
+    expect(JSON.parse(dry.stdout)).toEqual({ dryRun: true, units: predicted.units })
+    expect(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(blockBefore) // a dry run sends nothing
+    const deployed = JSON.parse((await runHalo('factory', 'deploy-book', '--pau', cls.pau, '--params', bookParams, '--salt', 'b-1', '--key', key(3), ...base)).stdout)
+    expect(deployed).toMatchObject({ pau: cls.pau, haloClass: cls.haloClass, units: predicted.units })
+    expect(deployed.timelockBatchId).toMatch(/^0x[0-9a-f]{64}$/)
+    const refused = await runHalo('factory', 'deploy-book', '--pau', cls.pau, '--params', bookParams, '--salt', 'b-2', '--key', key(0), ...base)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/NotClassGovOps/)
+    const reused = await runHalo('factory', 'deploy-book', '--pau', cls.pau, '--params', bookParams, '--salt', 'b-1', '--key', key(3), '--dry-run', ...base)
+    expect(reused.code).toBe(1)
+    expect(reused.stderr).toMatch(/SaltAlreadyUsed/)
   })
 })

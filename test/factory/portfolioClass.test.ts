@@ -4,14 +4,23 @@
  * queue pair each) land at their predicted addresses; after the timelock delay the PAU is
  * registered with lpha-lcts's inits and the book exists; every role of every contract has
  * its intended holder and the factory none; an LCTS subscribe → lock → settle → NAV report →
- * redeem flow runs against the factory-deployed units. The onboarding sequence (template
- * approval → a Prime's first subscription) is counted in transactions and chain time.
+ * redeem flow runs against the factory-deployed units; the Synome ingests the class and the
+ * book (finality-aware, replayable, refusing what does not fit). The onboarding sequence
+ * (template approval → a Prime's first subscription) is counted in transactions and chain time.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { privateKeyToAccount } from 'viem/accounts'
 import { keccak256, stringToHex, type Address, type Hex } from 'viem'
 import { configuratorAbi, controllerAbi, haloFactoryAbi, lctsQueueAbi, portfolioHaloClassAbi, portfolioUnitTokenAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { deployBook, deployClass, predictBook, predictClass, type DeployedBook, type DeployedClass, type PortfolioBookParams } from '../../src/factory/chain.js'
 import { readChainBook } from '../../src/chain/portfolio.js'
+import { ingestFactoryEvents, portfolioBookOf, portfolioClassName, type WarningSignals } from '../../src/factory/ingest.js'
+import { FactoryError } from '../../src/factory/errors.js'
+import { readFactoryDeployments } from '../../src/factory/reader.js'
+import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
+import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord } from '../../src/synome/commands/factory/records.js'
+import { PORTFOLIO_BOOK, PORTFOLIO_CLASS, PORTFOLIO_COMMANDS, PORTFOLIO_UNIT } from '../../src/synome/commands/portfolio/index.js'
+import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { LIMIT, rateLimitKey } from '../../src/domain/rateLimits.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { deployFactoryWorld, DAY, DELAY, M, USDS, type FactoryWorld } from '../contracts/factory/world.js'
@@ -21,6 +30,8 @@ let devnet: Devnet
 let w: FactoryWorld
 let cls: DeployedClass
 let book: DeployedBook
+const synomes: SynomeService[] = []
+const council = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d') // anvil #1 (the devnet council)
 let onboarding: { txs: number; chainSeconds: bigint; timelockSeconds: bigint }
 const manager = `0x${keccak256(stringToHex('portfolio manager endpoint')).slice(26)}` as Address
 const SETTLER = keccak256(stringToHex('PORTFOLIO_SETTLER'))
@@ -156,6 +167,112 @@ describe('a Portfolio class with a senior and a junior unit, deployed by the fac
     expect(paid).toBeGreaterThanOrEqual(808n * USDS)
     expect(await balance(w.usds, haloClass)).toBe(0n)
     expect(await balance(w.usds, cls.pau)).toBe(1_010n * USDS - paid)
+  })
+})
+
+const signals: Record<Hex, WarningSignals> = {
+  [bookParams.units[0]!.artifactHash]: { navDrop: { maxDropBps: 200 }, navReport: { maxAgeSeconds: 172_800 } },
+  [bookParams.units[1]!.artifactHash]: { navReport: { maxAgeSeconds: 172_800 }, redemption: { maxDelaySeconds: 604_800 } },
+}
+
+async function freshSynome() {
+  const service = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS, ...PORTFOLIO_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
+  synomes.push(service)
+  return { service, writer: createInProcessClient({ service, account: council }) }
+}
+afterAll(async () => {
+  for (const s of synomes) await s.close()
+})
+
+const ingest = (writer: ReturnType<typeof createInProcessClient>, warningSignals: Record<Hex, WarningSignals> = signals) =>
+  ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: 2, warningSignals })
+
+// before 'refusals', which deploys a second book
+describe('ingestion into the Synome', () => {
+  it('records the class and the book with its units at the factory’s addresses and parameters; a replay from block 0 writes nothing', async () => {
+    const { service, writer } = await freshSynome()
+    const first = await ingest(writer)
+    // factoryClass + portfolioClass + factoryBook + portfolioBook
+    expect(first).toMatchObject({ classes: 1, units: 0, books: 1, written: 4 })
+    const position = (await service.head()).position
+    const again = await ingest(writer)
+    expect(again).toMatchObject({ classes: 1, units: 0, books: 1, written: 0 })
+    expect((await service.head()).position).toBe(position)
+
+    const haloClass = cls.haloClass!.toLowerCase()
+    const lower = (a: string) => a.toLowerCase()
+    expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).toMatchObject({ haloClass, managerEndpoint: lower(manager), controller: lower(cls.controller), rateLimits: lower(cls.rateLimits), templateId: lower(w.portfolioTemplateId) })
+    expect((await service.get(PORTFOLIO_CLASS, haloClass)).data).toMatchObject({ classId: haloClass, name: portfolioClassName(haloClass) })
+
+    const bookId = factoryBookId(haloClass, book.salt)
+    const [senior, junior] = book.units as [DeployedBook['units'][number], DeployedBook['units'][number]]
+    const factoryBook = (await service.get<FactoryBookRecord>(FACTORY_BOOK, bookId)).data
+    expect(factoryBook).toMatchObject({ pau: lower(cls.pau), haloClass, accrualSeconds: '0', salt: lower(book.salt), timelockBatchId: lower(book.timelockBatchId) })
+    expect(factoryBook.units).toEqual([
+      { token: lower(senior.token), subscribeQueue: lower(senior.subscribeQueue), redeemQueue: lower(senior.redeemQueue), capacity: '80000000000000000000000000', rank: 0, yieldBps: '500', dustThreshold: '0', name: 'Portfolio Senior', symbol: 'PF-SR', artifactHash: bookParams.units[0]!.artifactHash },
+      { token: lower(junior.token), subscribeQueue: lower(junior.subscribeQueue), redeemQueue: lower(junior.redeemQueue), capacity: '20000000000000000000000000', rank: 1, yieldBps: '0', dustThreshold: '0', name: 'Portfolio Junior', symbol: 'PF-JR', artifactHash: bookParams.units[1]!.artifactHash },
+    ])
+    const portfolioBook = (await service.get(PORTFOLIO_BOOK, bookId)).data
+    expect(portfolioBook).toMatchObject({ classId: haloClass, bookId, accrualSeconds: 0, assets: '0' })
+    expect((portfolioBook as { units: unknown[] }).units).toMatchObject([
+      { unitId: lower(senior.token), rank: 0, yield: { kind: 'target', rateBps: 500 }, warningSignals: signals[bookParams.units[0]!.artifactHash], shares: '0', nav: '0' },
+      { unitId: lower(junior.token), rank: 1, yield: { kind: 'residual' }, warningSignals: signals[bookParams.units[1]!.artifactHash], shares: '0', nav: '0' },
+    ])
+    expect((await service.get(PORTFOLIO_UNIT, lower(junior.token))).data).toEqual({ unitId: lower(junior.token), bookId, classId: haloClass })
+
+    // replaying from the book's block alone (the class already held) also writes nothing
+    const fromBook = await ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: book.blockNumber, finalityDepth: 2, warningSignals: signals })
+    expect(fromBook).toMatchObject({ classes: 0, books: 1, written: 0 })
+    expect((await service.head()).position).toBe(position)
+  })
+
+  it('a book too shallow for the finality depth is not read yet', async () => {
+    const { writer } = await freshSynome()
+    const head = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+    const shallow = await ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: Number(head - book.blockNumber) + 1, warningSignals: signals })
+    expect(shallow).toMatchObject({ classes: 1, books: 0, written: 2 })
+  })
+
+  it('refused, writing nothing: a unit without warning signals, a Synome book or class of the same id with other terms, a junior rank with a target yield', async () => {
+    const { service, writer } = await freshSynome()
+    const start = (await service.head()).position
+    await expect(ingest(writer, { [bookParams.units[0]!.artifactHash]: signals[bookParams.units[0]!.artifactHash]! })).rejects.toThrow(FactoryError)
+    await expect(ingest(writer, {})).rejects.toThrow(/no warning signals for unit/)
+    expect((await service.head()).position).toBe(start)
+
+    // the Synome already holds the class and, under the book's id, a book with other terms
+    const haloClass = cls.haloClass!.toLowerCase()
+    const bookId = factoryBookId(haloClass, book.salt)
+    await writer.send('createPortfolioClass', { classId: haloClass, name: portfolioClassName(haloClass) })
+    await writer.send('createPortfolioBook', { classId: haloClass, bookId, accrualSeconds: 0, units: [{ unitId: 'other-unit', rank: 0, yield: { kind: 'residual' }, warningSignals: {} }] })
+    const held = (await service.head()).position
+    await expect(ingest(writer)).rejects.toThrow(/already recorded with other terms/)
+    expect((await service.head()).position).toBe(held)
+
+    // a Portfolio class of the same id under another name
+    const { service: s3, writer: w3 } = await freshSynome()
+    await w3.send('createPortfolioClass', { classId: haloClass, name: 'hand-made class' })
+    const s3Position = (await s3.head()).position
+    await expect(ingest(w3)).rejects.toThrow(/already recorded under another name/)
+    expect((await s3.head()).position).toBe(s3Position)
+
+    // the factory refuses such a book on chain; ingestion refuses it too
+    const [record] = (await readFactoryDeployments({ publicClient: devnet.publicClient, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })).books
+    const juniorTarget = { ...record!, units: record!.units.map((u) => (u.rank === 1 ? { ...u, yieldBps: '100' } : u)) }
+    expect(() => portfolioBookOf(juniorTarget, signals)).toThrow(/most junior rank and names a target yield of 100 bps/)
+  })
+
+  it('recordFactoryBook refuses a book whose class is not recorded or names another PortfolioHaloClass', async () => {
+    const { service, writer } = await freshSynome()
+    const read = await readFactoryDeployments({ publicClient: devnet.publicClient, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })
+    const record = read.books[0]!
+    await expect(writer.send('recordFactoryBook', record)).rejects.toMatchObject({ meta: { gate: 'FACTORY_CLASS_MISSING' } })
+    await writer.send('recordFactoryClass', read.classes[0]!)
+    const position = (await service.head()).position
+    const other = `0x${'11'.repeat(20)}`
+    await expect(writer.send('recordFactoryBook', { ...record, haloClass: other, bookId: factoryBookId(other, record.salt) })).rejects.toMatchObject({ meta: { gate: 'FACTORY_CLASS_MISMATCH' } })
+    await expect(writer.send('recordFactoryBook', { ...record, bookId: 'some-other-id' })).rejects.toMatchObject({ meta: { gate: 'FACTORY_BOOK_ID' } })
+    expect((await service.head()).position).toBe(position)
   })
 })
 

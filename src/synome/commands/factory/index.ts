@@ -6,11 +6,15 @@ import {
   DAY0_REVIEW,
   day0ReviewId,
   day0ReviewSchema,
+  FACTORY_BOOK,
   FACTORY_CLASS,
   FACTORY_UNIT,
+  factoryBookId,
+  factoryBookSchema,
   factoryClassSchema,
   factoryUnitSchema,
   type Day0ReviewRecord,
+  type FactoryBookRecord,
   type FactoryClassRecord,
   type FactoryUnitRecord,
 } from './records.js'
@@ -63,6 +67,27 @@ export const recordFactoryUnit = defineCommand({
   },
 })
 
+export const recordFactoryBook = defineCommand({
+  name: 'recordFactoryBook',
+  role: 'council',
+  summary: 'Record a Portfolio book the factory deployed (from its PortfolioBookDeployed event); its Portfolio class must be recorded first',
+  schema: factoryBookSchema,
+  async target(_state, payload) {
+    return { type: FACTORY_BOOK, id: payload.bookId }
+  },
+  async apply(state, payload) {
+    const cls = await state.get<FactoryClassRecord>(FACTORY_CLASS, payload.pau)
+    if (!cls) throw new PreconditionFailedError(`Halo class ${payload.pau} is not recorded`, { meta: { gate: 'FACTORY_CLASS_MISSING', pau: payload.pau } })
+    if (cls.data.haloClass !== payload.haloClass) {
+      throw new PreconditionFailedError(`book ${payload.bookId} names PortfolioHaloClass ${payload.haloClass}, class ${payload.pau} has ${cls.data.haloClass ?? 'none'}`, { meta: { gate: 'FACTORY_CLASS_MISMATCH', pau: payload.pau } })
+    }
+    if (payload.bookId !== factoryBookId(payload.haloClass, payload.salt)) {
+      throw new PreconditionFailedError(`book id ${payload.bookId} is not <haloClass>:<salt>`, { meta: { gate: 'FACTORY_BOOK_ID', bookId: payload.bookId } })
+    }
+    return putOnce(state, FACTORY_BOOK, payload.bookId, payload satisfies FactoryBookRecord, payload.pau)
+  },
+})
+
 export const recordDay0Review = defineCommand({
   name: 'recordDay0Review',
   role: 'council',
@@ -82,7 +107,7 @@ export const recordDay0Review = defineCommand({
   },
 })
 
-export const FACTORY_COMMANDS = [recordFactoryClass, recordFactoryUnit, recordDay0Review] as const
+export const FACTORY_COMMANDS = [recordFactoryClass, recordFactoryUnit, recordFactoryBook, recordDay0Review] as const
 
 export function registerFactoryCommands(): void {
   registerCommands(FACTORY_COMMANDS)

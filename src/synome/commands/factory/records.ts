@@ -7,10 +7,14 @@ import { address, entityId } from '../schemas.js'
  * USDS base units (18 decimals); addresses lowercase.
  *   factoryClass   `<pau>`            a Halo Class deployed by the factory (HaloClassDeployed)
  *   factoryUnit    `<unit>`           a Halo Unit deployed by the factory (HaloUnitDeployed)
+ *   factoryBook    `<bookId>`         a Portfolio book deployed by the factory (PortfolioBookDeployed);
+ *                                     bookId = `<haloClass>:<salt>` (the chain's book index is assigned
+ *                                     later, when the timelock batch runs addBook)
  *   day0Review     `<unit>:<cycle>`   a human's daily review sign-off for one of the first N cycles
  */
 export const FACTORY_CLASS = 'factoryClass'
 export const FACTORY_UNIT = 'factoryUnit'
+export const FACTORY_BOOK = 'factoryBook'
 export const DAY0_REVIEW = 'day0Review'
 
 export const integerString = z.string().max(80).regex(/^(0|[1-9]\d*)$/, 'a non-negative integer string')
@@ -41,6 +45,9 @@ export const factoryClassSchema = z.strictObject({
   salt: bytes32,
   timelockBatchId: bytes32,
   timelockDelaySeconds: integerString,
+  /** Portfolio: the class's PortfolioHaloClass and the manager's USDS endpoint (absent for Term). */
+  haloClass: address.optional(),
+  managerEndpoint: address.optional(),
   chainEvent: chainEventSchema,
 })
 export type FactoryClassRecord = z.output<typeof factoryClassSchema>
@@ -67,6 +74,36 @@ export const factoryUnitSchema = z.strictObject({
   chainEvent: chainEventSchema,
 })
 export type FactoryUnitRecord = z.output<typeof factoryUnitSchema>
+
+export const factoryBookUnitSchema = z.strictObject({
+  token: address,
+  subscribeQueue: address,
+  redeemQueue: address,
+  capacity: integerString,
+  rank: z.number().int().min(0).max(16),
+  yieldBps: integerString,
+  dustThreshold: integerString,
+  name: z.string().max(200),
+  symbol: z.string().max(50),
+  artifactHash: bytes32,
+})
+export const factoryBookSchema = z.strictObject({
+  bookId: entityId,
+  pau: address,
+  haloClass: address,
+  factory: address,
+  templateId: bytes32,
+  templateVersion: z.number().int().positive(),
+  deployer: address,
+  accrualSeconds: integerString,
+  units: z.array(factoryBookUnitSchema).min(1).max(8),
+  salt: bytes32,
+  timelockBatchId: bytes32,
+  chainEvent: chainEventSchema,
+})
+export type FactoryBookRecord = z.output<typeof factoryBookSchema>
+/** The Synome id of a factory Portfolio book (its chain index is only known once addBook ran). */
+export const factoryBookId = (haloClass: string, salt: string) => `${haloClass.toLowerCase()}:${salt.toLowerCase()}`
 
 export const day0ReviewSchema = z.strictObject({
   unit: address,
