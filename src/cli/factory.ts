@@ -7,7 +7,6 @@ import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
 import { classArgs, deployBook, deployClass, deployUnit, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioUnitAddresses } from '../factory/chain.js'
 import { bookParamsSchema, classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
-import { FactoryError } from '../factory/errors.js'
 import { signer } from './risk.js'
 
 /**
@@ -47,19 +46,6 @@ async function context(f: Flags) {
   return { clients, factory, registry, timelock, read }
 }
 
-/** A chain revert (viem's error) becomes a FactoryError naming the contract's error, so `halo` prints it and exits 1. */
-function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await fn(...args)
-    } catch (error) {
-      if (error instanceof FactoryError || !(error instanceof Error) || !('shortMessage' in error)) throw error
-      const name = (error as { cause?: { data?: { errorName?: string } } }).cause?.data?.errorName
-      throw new FactoryError(name ? `the chain refused: ${name}` : String(error.shortMessage), { cause: error })
-    }
-  }
-}
-
 export function register(program: Command): void {
   const factory = program.command('factory').description('Halo Factory: templates, class and unit deployment, address prediction, pre-factory inventory')
   const template = factory.command('template').description('template registry (approval through the BEAMTimeLock)')
@@ -69,7 +55,7 @@ export function register(program: Command): void {
     .requiredOption('--implementations <almProxy,controller,rateLimits,nfatFacility>', 'the Term implementations')
     .requiredOption('--ranges <file>', 'parameter ranges (JSON, integer strings)')
     .option('--execute', 'execute the scheduled approval (after the delay)')
-    .action(guard(async (name: string, f: Flags & { implementations: string; ranges: string; execute?: boolean }) => {
+    .action(async (name: string, f: Flags & { implementations: string; ranges: string; execute?: boolean }) => {
       const { clients, registry, timelock, read } = await context(f)
       const [almProxy, controller, rateLimits, nfatFacility] = f.implementations.split(',') as Address[]
       if (!almProxy || !controller || !rateLimits || !nfatFacility) throw new InvalidInputError('--implementations takes four addresses')
@@ -80,12 +66,12 @@ export function register(program: Command): void {
       const account = signer(f.key)
       const receipt = f.execute ? await executeCall(clients, { timelock, executor: account, call }) : await scheduleCall(clients, { timelock, proposer: account, call, delaySeconds })
       out(f.json ? json({ templateId: templateIdOf(name), tx: receipt.transactionHash, executed: Boolean(f.execute) }) : `${f.execute ? 'executed' : 'scheduled'} template ${name} (tx ${receipt.transactionHash})`)
-    }))
+    })
 
   common(template.command('list'), false)
     .description('templates approved or changed (TemplateSet events), with version and whether active')
     .option('--from-block <n>', 'first block to scan', '0')
-    .action(guard(async (f: Flags & { fromBlock: string }) => {
+    .action(async (f: Flags & { fromBlock: string }) => {
       const { clients, registry, read } = await context(f)
       const logs = parseEventLogs({ abi: haloTemplateRegistryAbi, eventName: 'TemplateSet', logs: await clients.publicClient.getLogs({ address: registry, fromBlock: BigInt(f.fromBlock), toBlock: 'latest' }) })
       const ids = [...new Set(logs.map((l) => l.args.templateId))]
@@ -94,15 +80,15 @@ export function register(program: Command): void {
         return { templateId: id, name: Buffer.from(id.slice(2), 'hex').toString('utf8').replace(/\0+$/, ''), version, active }
       }))
       out(f.json ? json(rows) : rows.map((r) => `${r.name.padEnd(32)} v${r.version} ${r.active ? 'active' : 'removed'}`).join('\n') || 'no templates')
-    }))
+    })
 
   common(template.command('show <name>'), false)
     .description('one template: kind, implementations, code hashes, ranges')
-    .action(guard(async (name: string, f: Flags) => {
+    .action(async (name: string, f: Flags) => {
       const { registry, read } = await context(f)
       const [t, version, active, codeHashes] = await read<[Record<string, unknown>, bigint, boolean, Hex[]]>(registry, haloTemplateRegistryAbi, 'templateOf', [templateIdOf(name)])
       out(json({ name, version, active, ...t, codeHashes }))
-    }))
+    })
 
   common(factory.command('addresses <kind>'), false)
     .description('predict the addresses of a class (kind "class"), a Term unit (kind "unit") or a Portfolio book (kind "book") before deploying')
@@ -111,7 +97,7 @@ export function register(program: Command): void {
     .requiredOption('--salt <text>', 'your salt (hashed)')
     .option('--template <name>', 'template (class)')
     .option('--pau <address>', 'class PAU (unit, book)')
-    .action(guard(async (kind: string, f: Flags & { deployer: Address; params: string; salt: string; template?: string; pau?: Address }) => {
+    .action(async (kind: string, f: Flags & { deployer: Address; params: string; salt: string; template?: string; pau?: Address }) => {
       const { clients, factory: address } = await context(f)
       if (kind === 'class') {
         if (!f.template) throw new InvalidInputError('--template is required for a class')
@@ -125,14 +111,14 @@ export function register(program: Command): void {
       if (kind !== 'unit' || !f.pau) throw new InvalidInputError('kind is "class" (with --template), "unit" or "book" (with --pau)')
       const unit = await predictUnit(clients, { factory: address, deployer: f.deployer, pau: f.pau, params: readParams(f.params, unitParamsSchema, 'unit parameters'), salt: saltOf(f.salt) })
       out(f.json ? json({ unit }) : `unit ${unit}`)
-    }))
+    })
 
   common(factory.command('deploy-class'), true)
     .description('deploy a Halo Class (PAU clones) from a template; schedules its registration batch in the timelock')
     .requiredOption('--template <name>', 'approved template')
     .requiredOption('--params <file>', 'class parameters (JSON)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
-    .action(guard(async (f: Flags & { template: string; params: string; salt: string }) => {
+    .action(async (f: Flags & { template: string; params: string; salt: string }) => {
       const { clients, factory: address } = await context(f)
       const account = signer(f.key)
       const p = { factory: address, account, templateId: templateIdOf(f.template), params: readParams(f.params, classParamsSchema, 'class parameters'), salt: saltOf(f.salt) }
@@ -143,14 +129,14 @@ export function register(program: Command): void {
       }
       const deployed = await deployClass(clients, p)
       out(f.json ? json(deployed) : `class deployed: pau ${deployed.pau}, controller ${deployed.controller}, rateLimits ${deployed.rateLimits}\n  timelock batch ${deployed.timelockBatchId} (an aBEAM executes it after the delay)`)
-    }))
+    })
 
   common(factory.command('deploy-unit'), true)
     .description('deploy a Halo Unit (NFAT Facility clone) into a class (its GovOps only); schedules its batch')
     .requiredOption('--pau <address>', 'the class PAU')
     .requiredOption('--params <file>', 'unit parameters (JSON)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
-    .action(guard(async (f: Flags & { pau: Address; params: string; salt: string }) => {
+    .action(async (f: Flags & { pau: Address; params: string; salt: string }) => {
       const { clients, factory: address } = await context(f)
       const account = signer(f.key)
       const p = { factory: address, account, pau: f.pau, params: readParams(f.params, unitParamsSchema, 'unit parameters'), salt: saltOf(f.salt) }
@@ -161,14 +147,14 @@ export function register(program: Command): void {
       }
       const deployed = await deployUnit(clients, p)
       out(f.json ? json(deployed) : `unit deployed: ${deployed.unit}\n  timelock batch ${deployed.timelockBatchId} (after the class batch)`)
-    }))
+    })
 
   common(factory.command('deploy-book'), true)
     .description('deploy a Portfolio book (per unit a token and an LCTS queue pair) into a Portfolio class (its GovOps only); schedules its addBook batch')
     .requiredOption('--pau <address>', 'the Portfolio class PAU')
     .requiredOption('--params <file>', 'book parameters (JSON: accrualSeconds, units)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
-    .action(guard(async (f: Flags & { pau: Address; params: string; salt: string }) => {
+    .action(async (f: Flags & { pau: Address; params: string; salt: string }) => {
       const { clients, factory: address } = await context(f)
       const account = signer(f.key)
       const p = { factory: address, account, pau: f.pau, book: readParams(f.params, bookParamsSchema, 'book parameters'), salt: saltOf(f.salt) }
@@ -179,7 +165,7 @@ export function register(program: Command): void {
       }
       const deployed = await deployBook(clients, p)
       out(f.json ? json(deployed) : `book deployed into ${deployed.haloClass}:\n${bookLines(deployed.units)}\n  timelock batch ${deployed.timelockBatchId} (runs addBook, after the class batch)`)
-    }))
+    })
 
   const inventory = factory.command('inventory').description('pre-factory Halo inventory (hand-deployed classes and units)')
   common(inventory.command('add <entry>'), true)
@@ -190,7 +176,7 @@ export function register(program: Command): void {
     .requiredOption('--artifact-uri <uri>', 'where its artifact is published')
     .option('--artifact-hash <hex>', 'keccak256 of the artifact', `0x${'0'.repeat(64)}`)
     .option('--unit', 'a unit (default: a class)')
-    .action(guard(async (entry: string, f: Flags & { template: string; contracts: string; beaconOperator: Address; artifactUri: string; artifactHash: Hex; unit?: boolean }) => {
+    .action(async (entry: string, f: Flags & { template: string; contracts: string; beaconOperator: Address; artifactUri: string; artifactHash: Hex; unit?: boolean }) => {
       const { clients, registry, read } = await context(f)
       const args = [templateIdOf(entry), templateIdOf(f.template), Boolean(f.unit), f.contracts.split(',') as Address[], f.beaconOperator, f.artifactUri, f.artifactHash] as const
       const account = signer(f.key)
@@ -199,5 +185,5 @@ export function register(program: Command): void {
       await writeAndWait(clients, account, { address: registry, abi: haloTemplateRegistryAbi, functionName: 'registerInventory', args })
       const stored = await read<{ conforming: boolean }>(registry, haloTemplateRegistryAbi, 'inventoryOf', [templateIdOf(entry)])
       out(f.json ? json({ entry, conforming: stored.conforming }) : `registered ${entry}: ${stored.conforming ? 'conforming' : 'NON-conforming'}`)
-    }))
+    })
 }
