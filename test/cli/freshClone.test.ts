@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { projectRoot } from '../../src/chain/build.js'
 
 /**
- * The newcomer's path: a fresh clone has no src/chain/generated (gitignored, built) and no
- * solc cache; `npm install` runs no build script. Every `halo` command must still work.
+ * The newcomer's path without the install hook: a fresh clone has no src/chain/generated
+ * (gitignored, built) and no solc cache, as after `npm install --ignore-scripts` (a plain
+ * `npm install` runs the project's `postinstall` build). Every `halo` command must still work.
  * The clone is the tracked files of this checkout copied to a temp dir, node_modules linked.
  */
 describe('a fresh clone after npm install', () => {
