@@ -38,6 +38,13 @@ async function putOnce(state: StateAccess, type: string, id: string, data: Recor
   return { id, unchanged: false }
 }
 
+/** The factory class a unit or book belongs to; refused (FACTORY_CLASS_MISSING) until it is recorded. */
+async function requireFactoryClass(state: StateAccess, pau: string) {
+  const record = await state.get<FactoryClassRecord>(FACTORY_CLASS, pau)
+  if (!record) throw new PreconditionFailedError(`Halo class ${pau} is not recorded`, { meta: { gate: 'FACTORY_CLASS_MISSING', pau } })
+  return record
+}
+
 export const recordFactoryClass = defineCommand({
   name: 'recordFactoryClass',
   role: 'council',
@@ -60,9 +67,7 @@ export const recordFactoryUnit = defineCommand({
     return { type: FACTORY_UNIT, id: payload.unit }
   },
   async apply(state, payload) {
-    if (!(await state.get(FACTORY_CLASS, payload.pau))) {
-      throw new PreconditionFailedError(`Halo class ${payload.pau} is not recorded`, { meta: { gate: 'FACTORY_CLASS_MISSING', pau: payload.pau } })
-    }
+    await requireFactoryClass(state, payload.pau)
     return putOnce(state, FACTORY_UNIT, payload.unit, payload satisfies FactoryUnitRecord, payload.pau)
   },
 })
@@ -76,8 +81,7 @@ export const recordFactoryBook = defineCommand({
     return { type: FACTORY_BOOK, id: payload.bookId }
   },
   async apply(state, payload) {
-    const cls = await state.get<FactoryClassRecord>(FACTORY_CLASS, payload.pau)
-    if (!cls) throw new PreconditionFailedError(`Halo class ${payload.pau} is not recorded`, { meta: { gate: 'FACTORY_CLASS_MISSING', pau: payload.pau } })
+    const cls = await requireFactoryClass(state, payload.pau)
     if (cls.data.haloClass !== payload.haloClass) {
       throw new PreconditionFailedError(`book ${payload.bookId} names PortfolioHaloClass ${payload.haloClass}, class ${payload.pau} has ${cls.data.haloClass ?? 'none'}`, { meta: { gate: 'FACTORY_CLASS_MISMATCH', pau: payload.pau } })
     }
