@@ -7,8 +7,9 @@
  *                           [--queries 400] [--json]
  *
  * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL).
- * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress,
- *   with @noble/curves (viem's own secp256k1) called directly, and over 2 worker threads.
+ * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress
+ *   (pure JS), over 2 worker threads running viem, and with libsecp256k1 (the native binding
+ *   src/chain/recoverTypedDataAddress.ts uses: what the Synome runs).
  * - signed commands/s: createSleeve + sweepUnit commands signed beforehand (signing is the
  *   client's cost), then executed through the service: signature check, role, gates, event,
  *   hash chain and projection. Sequential, then `writers` concurrent writers: concurrent
@@ -25,9 +26,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { secp256k1 } from '@noble/curves/secp256k1'
-import { hashTypedData, hexToBytes, keccak256, recoverTypedDataAddress, type Hex } from 'viem'
+import { recoverTypedDataAddress as viemRecoverTypedDataAddress, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { NATIVE_SECP256K1, recoverTypedDataAddress } from '../src/chain/recoverTypedDataAddress.js'
 import type { RoleGrant } from '../src/domain/roles.js'
 import { createInProcessClient } from '../src/synome/client/inProcess.js'
 import { createSynome } from '../src/synome/create.js'
@@ -89,19 +90,15 @@ const { parentPort } = require('node:worker_threads')
 const { recoverTypedDataAddress } = require('viem')
 parentPort.on('message', async (batch) => parentPort.postMessage(await Promise.all(batch.map((m) => recoverTypedDataAddress(m)))))`
 
-/** ms per signature: viem's recoverTypedDataAddress, @noble/curves directly, and 2 worker threads running viem. */
+/** ms per signature: viem's recoverTypedDataAddress, 2 worker threads running viem, and libsecp256k1 (ours). */
 async function signatureCost(signed: readonly SignedCommand[]) {
   const perSig = (ms: number) => ms / signed.length
   let t = performance.now()
-  for (const c of signed) await recoverTypedDataAddress({ ...typedDataOf(c), signature: c.signature })
+  for (const c of signed) await viemRecoverTypedDataAddress({ ...typedDataOf(c), signature: c.signature })
   const viemMs = perSig(performance.now() - t)
   t = performance.now()
-  for (const c of signed) {
-    const sig = hexToBytes(c.signature)
-    const point = secp256k1.Signature.fromCompact(sig.slice(0, 64)).addRecoveryBit(sig[64]! - 27).recoverPublicKey(hashTypedData(typedDataOf(c)).slice(2))
-    keccak256(point.toRawBytes(false).slice(1))
-  }
-  const nobleMs = perSig(performance.now() - t)
+  for (const c of signed) recoverTypedDataAddress({ ...typedDataOf(c), signature: c.signature })
+  const nativeMs = perSig(performance.now() - t)
   const workers = [0, 1].map(() => new Worker(RECOVER_WORKER, { eval: true }))
   try {
     const messages = signed.map((c) => ({ ...typedDataOf(c), signature: c.signature as Hex }))
@@ -111,7 +108,7 @@ async function signatureCost(signed: readonly SignedCommand[]) {
     const half = Math.ceil(messages.length / 2)
     await Promise.all([run(workers[0]!, messages.slice(0, half)), run(workers[1]!, messages.slice(half))])
     const workersMs = perSig(performance.now() - t)
-    return { viemMs, nobleMs, workersMs }
+    return { viemMs, nativeMs, workersMs }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }
@@ -210,7 +207,7 @@ async function main() {
     const concurrent = await Promise.all(writers.map((w, i) => signBatch(w, `w${i}`, perWriter)))
 
     const signatures = await signatureCost(sequential.slice(0, 400))
-    log(`signature recovery per command: viem ${signatures.viemMs.toFixed(2)} ms, @noble/curves directly ${signatures.nobleMs.toFixed(2)} ms, 2 worker threads ${signatures.workersMs.toFixed(2)} ms`)
+    log(`signature recovery per command: viem ${signatures.viemMs.toFixed(2)} ms, 2 worker threads running viem ${signatures.workersMs.toFixed(2)} ms, libsecp256k1 ${signatures.nativeMs.toFixed(3)} ms (${NATIVE_SECP256K1 ? 'native binding' : 'pure-JS fallback: the binding did not load'}; the Synome's)`)
 
     let started = performance.now()
     for (const signed of sequential) await synome.execute(signed)
@@ -257,7 +254,7 @@ async function main() {
 
     Object.assign(results, {
       rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc) },
-      signatureRecoveryMs: { viem: +signatures.viemMs.toFixed(3), nobleDirect: +signatures.nobleMs.toFixed(3), twoWorkers: +signatures.workersMs.toFixed(3) },
+      signatureRecoveryMs: { viem: +signatures.viemMs.toFixed(3), twoWorkers: +signatures.workersMs.toFixed(3), libsecp256k1: +signatures.nativeMs.toFixed(4), native: NATIVE_SECP256K1 },
       signedCommandsPerSecond: {
         sequential: Math.round(seqRate),
         concurrent: Math.round(concRate),

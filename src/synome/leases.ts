@@ -1,4 +1,5 @@
-import { recoverTypedDataAddress, type Address, type Hex, type LocalAccount } from 'viem'
+import { type Address, type Hex, type LocalAccount } from 'viem'
+import { recoverTypedDataAddress } from '../chain/recoverTypedDataAddress.js'
 import { z } from 'zod'
 import { checkCommandFreshness, DEFAULT_FRESHNESS_WINDOW } from '../domain/commandFreshness.js'
 import { BadSignatureError, InvalidInputError, PreconditionFailedError } from '../domain/errors.js'
@@ -95,7 +96,7 @@ export async function signLeaseRequest({ account, chainId = DEFAULT_SYNOME_CHAIN
 async function verifyLeaseRequest(request: SignedLeaseRequest, chainId: number): Promise<string> {
   let recovered: Address
   try {
-    recovered = await recoverTypedDataAddress({ ...typedData(request, chainId), signature: request.signature as Hex })
+    recovered = recoverTypedDataAddress({ ...typedData(request, chainId), signature: request.signature as Hex })
   } catch (cause) {
     throw new BadSignatureError('lease request signature does not verify', { cause })
   }

@@ -1,4 +1,5 @@
-import { keccak256, recoverTypedDataAddress, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem'
+import { keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem'
+import { recoverTypedDataAddress } from '../chain/recoverTypedDataAddress.js'
 import { z } from 'zod'
 import { BadSignatureError, InvalidInputError } from '../domain/errors.js'
 import { canonicalJson } from './log/canonical.js'
@@ -89,7 +90,7 @@ export async function signCommand({ account, chainId = DEFAULT_SYNOME_CHAIN_ID, 
 export async function verifyCommandSignature(signed: SignedCommand, chainId = DEFAULT_SYNOME_CHAIN_ID): Promise<Address> {
   let recovered: Address
   try {
-    recovered = await recoverTypedDataAddress({ ...typedData(signed, chainId), signature: signed.signature })
+    recovered = recoverTypedDataAddress({ ...typedData(signed, chainId), signature: signed.signature })
   } catch (cause) {
     throw new BadSignatureError('signature does not verify', { cause, details: String((cause as Error).message).split('\n')[0] })
   }

@@ -1,4 +1,5 @@
-import { recoverTypedDataAddress, type Hex, type LocalAccount } from 'viem'
+import { type Hex, type LocalAccount } from 'viem'
+import { recoverTypedDataAddress } from '../../chain/recoverTypedDataAddress.js'
 import { InvalidInputError } from '../../domain/errors.js'
 import type { ManagerReport } from '../../domain/portfolio/managerReport.js'
 import { DEFAULT_SYNOME_CHAIN_ID } from '../../synome/signing.js'
@@ -52,8 +53,8 @@ export async function recoverManagerSigner(report: ManagerReport, signature: Hex
   const domain = domainOf(chainId)
   try {
     const address = report.kind === 'navReport'
-      ? await recoverTypedDataAddress({ domain, types: { NavReport: MANAGER_REPORT_TYPES.NavReport }, primaryType: 'NavReport', message: report.message, signature })
-      : await recoverTypedDataAddress({ domain, types: { RedemptionReturned: MANAGER_REPORT_TYPES.RedemptionReturned }, primaryType: 'RedemptionReturned', message: report.message, signature })
+      ? recoverTypedDataAddress({ domain, types: { NavReport: MANAGER_REPORT_TYPES.NavReport }, primaryType: 'NavReport', message: report.message, signature })
+      : recoverTypedDataAddress({ domain, types: { RedemptionReturned: MANAGER_REPORT_TYPES.RedemptionReturned }, primaryType: 'RedemptionReturned', message: report.message, signature })
     return address.toLowerCase()
   } catch {
     return null

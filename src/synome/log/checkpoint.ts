@@ -1,4 +1,5 @@
-import { recoverTypedDataAddress, type Address, type Hex, type LocalAccount } from 'viem'
+import { type Address, type Hex, type LocalAccount } from 'viem'
+import { recoverTypedDataAddress } from '../../chain/recoverTypedDataAddress.js'
 import { BaseError, InvalidInputError } from '../../domain/errors.js'
 import { SYNOME_DOMAIN_NAME, SYNOME_DOMAIN_VERSION } from '../signing.js'
 import { verifyChain, GENESIS_HASH, type SynomeEvent } from './hash.js'
@@ -85,7 +86,7 @@ export async function verifyCheckpointSignature(checkpoint: Checkpoint, trusted:
   const { signer, signature, ...body } = checkpoint
   let recovered: Address | undefined
   try {
-    recovered = await recoverTypedDataAddress({ ...typedData(body, chainId), signature })
+    recovered = recoverTypedDataAddress({ ...typedData(body, chainId), signature })
   } catch (cause) {
     throw new LogVerificationError('CHECKPOINT_BAD_SIGNATURE', 'checkpoint signature does not recover', { cause, meta: { treeSize: body.treeSize } })
   }
