@@ -117,6 +117,8 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data-dir <dir>', `PGlite data directory (default ${DEFAULT_DATA_DIR})`)
     .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL)')
+    .option('--read-database-url <url>', 'a streaming replica of the PostgreSQL primary serving the read API (env READ_DATABASE_URL); writes stay on the primary')
+    .option('--replica-wait-ms <ms>', 'longest wait for the replica to apply the position a reader wrote (then STORE_UNAVAILABLE, retryable)', '2000')
     .option('--roles <file>', 'bootstrap writer roles for an empty store (env HALO_SYNOME_ROLES)')
     .option('--chain-id <n>', 'chainId of the EIP-712 signing domain (default 31337)')
     .option('--tokens <file>', 'bearer tokens, one per reader (env HALO_SYNOME_TOKENS; see `halo synome token`); required off loopback')
@@ -129,8 +131,9 @@ export function register(program: Command): void {
     .option('--batch-max <n>', 'group commit: most commands appended in one transaction (1…1000)', '128')
     .option('--batch-linger-ms <ms>', 'group commit: while commands queue, wait this long to fill a batch (0…100; a lone writer never waits)', '0')
     .option('--json', 'print the listening address as JSON')
-    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; checkpointKey?: string; checkpointEvery: string; checkpointSeconds: string; batchMax: string; batchLingerMs: string; json?: boolean }) => {
+    .action(async (options: { port: string; host: string; dataDir?: string; databaseUrl?: string; roles?: string; chainId?: string; tokens?: string; maxCommandAge: string; maxCommandLead: string; commandFreshness: boolean; checkpointKey?: string; checkpointEvery: string; checkpointSeconds: string; batchMax: string; batchLingerMs: string; readDatabaseUrl?: string; replicaWaitMs: string; json?: boolean }) => {
       const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
+      const readDatabaseUrl = options.readDatabaseUrl ?? process.env.READ_DATABASE_URL
       const roles = readRoles(options.roles)
       const tokensFile = options.tokens ?? process.env.HALO_SYNOME_TOKENS
       const tokens = tokensFile ? readTokensFile(tokensFile) : undefined
@@ -140,12 +143,12 @@ export function register(program: Command): void {
         ? { account: signer(checkpointKey), everyEntries: intOption(options.checkpointEvery, 'checkpoint-every'), everySeconds: intOption(options.checkpointSeconds, 'checkpoint-seconds') }
         : undefined
       const groupCommit = { maxBatch: intOption(options.batchMax, 'batch-max'), lingerMs: intOption(options.batchLingerMs, 'batch-linger-ms') }
-      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, roles, chainId: chainIdOf(options), freshness, checkpoint, groupCommit })
+      const service = await createSynome({ dataDir: options.dataDir, databaseUrl, readDatabaseUrl, replicaWaitMs: intOption(options.replicaWaitMs, 'replica-wait-ms'), roles, chainId: chainIdOf(options), freshness, checkpoint, groupCommit })
       const server = await startSynomeServer({ service, port: intOption(options.port, 'port') ?? 8787, hostname: options.host, tokens, logError: (e) => process.stderr.write(`synome: internal error: ${(e as Error).stack ?? String(e)}\n`) }).catch(async (error: unknown) => {
         await service.close()
         throw error
       })
-      const store = databaseUrl ? 'postgresql' : `pglite ${options.dataDir ?? DEFAULT_DATA_DIR}`
+      const store = databaseUrl ? `postgresql${readDatabaseUrl ? ', reads from a replica' : ''}` : `pglite ${options.dataDir ?? DEFAULT_DATA_DIR}`
       const head = await service.head()
       const access = tokens ? `${tokens.length} bearer token(s)` : 'no tokens (loopback only)'
       print(options.json, { url: server.url, store, head, tokens: tokens?.map((t) => t.name) ?? [] }, () => `Synome listening on ${server.url} (${store}, ${head.position} events, ${access})${head.position === 0 ? '\n  empty store without roles: pass --roles <file> so someone can write' : ''}`)

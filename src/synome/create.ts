@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../domain/errors.js'
 import type { FreshnessWindow } from '../domain/commandFreshness.js'
 import type { RoleGrant } from '../domain/roles.js'
 import type { CommandHandler } from './commands/types.js'
@@ -31,6 +32,13 @@ export type CreateSynomeParameters = {
   checkpoint?: CheckpointOptions | undefined
   /** Group commit: most commands per transaction, linger while others wait, queue bound. */
   groupCommit?: GroupCommitOptions | undefined
+  /**
+   * A PostgreSQL streaming replica of `databaseUrl` serving the read API (docs/synome.md,
+   * "Read replicas"); writes stay on the primary. PostgreSQL only.
+   */
+  readDatabaseUrl?: string | undefined
+  /** Longest wait for the replica to apply a position a reader asks for (default 2,000 ms). */
+  replicaWaitMs?: number | undefined
 }
 
 export const DEFAULT_DATA_DIR = './data/synome'
@@ -43,12 +51,15 @@ export const DEFAULT_DATA_DIR = './data/synome'
  *   const client = createInProcessClient({ service: synome, account })
  */
 export async function createSynome(parameters: CreateSynomeParameters = {}): Promise<SynomeService> {
+  if (parameters.readDatabaseUrl && !parameters.databaseUrl) throw new InvalidInputError('a read replica (readDatabaseUrl) needs a PostgreSQL primary (databaseUrl)')
   const { sql, release } = await openSql(parameters)
+  const readSql = parameters.readDatabaseUrl ? createPgSql({ databaseUrl: parameters.readDatabaseUrl, maxConnections: parameters.maxConnections }) : undefined
   let service: SynomeService
   try {
-    service = await SynomeService.open({ sql, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, leaseClock: parameters.leaseClock, checkpoint: parameters.checkpoint, groupCommit: parameters.groupCommit })
+    service = await SynomeService.open({ sql, readSql, replicaWaitMs: parameters.replicaWaitMs, clock: parameters.clock, roles: parameters.roles, chainId: parameters.chainId, commands: parameters.commands, freshness: parameters.freshness, leaseClock: parameters.leaseClock, checkpoint: parameters.checkpoint, groupCommit: parameters.groupCommit })
   } catch (error) {
     await sql.close().catch(() => {})
+    await readSql?.close().catch(() => {})
     release()
     throw error
   }

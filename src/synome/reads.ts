@@ -1,4 +1,5 @@
 import { InvalidInputError, NotFoundError } from '../domain/errors.js'
+import { StoreUnavailableError } from './errors.js'
 import { isoTimestamp } from '../domain/sleeve.js'
 import type { EntityRecord } from './commands/types.js'
 import type { SynomeEvent } from './log/hash.js'
@@ -76,19 +77,68 @@ function pageSize(limit: number | undefined, fallback: number): number {
   return limit
 }
 
-/** The read side: projections for latest state and lists, entity_versions for history and as-of, events for followers. */
+export type SynomeReadsOptions = {
+  /**
+   * A PostgreSQL streaming replica for the read API (get, as-of, history, list, events, head).
+   * Writes, gates, leases, checkpoints and verify-log stay on the primary (`sql`).
+   */
+  readSql?: Sql | undefined
+  /** Longest wait for the replica to apply a position a reader asks for (default 2,000 ms, at most 30,000). */
+  replicaWaitMs?: number | undefined
+}
+
+/** Between two looks at the replica's head while a reader waits for a position. */
+const REPLICA_POLL_MS = 20
+
+/**
+ * The read side: projections for latest state and lists, entity_versions for history and
+ * as-of, events for followers — from the primary, or from a read replica. A replica is a
+ * consistent prefix of the log (physical streaming replication applies commits in order, and
+ * positions commit in order), so `events after N` never skips and an as-of read answers from
+ * the versions applied so far; `awaitReadPosition(n)` is how a reader that wrote position n
+ * (the HTTP client does it for every read) gets read-your-writes.
+ */
 export class SynomeReads {
-  constructor(readonly sql: Sql) {}
+  /** Where the read API's queries go: the replica when there is one, else the primary. */
+  protected readonly reader: Sql
+  readonly readReplica: boolean
+  private readonly replicaWaitMs: number
+
+  constructor(readonly sql: Sql, options: SynomeReadsOptions = {}) {
+    this.reader = options.readSql ?? sql
+    this.readReplica = options.readSql !== undefined
+    const wait = options.replicaWaitMs ?? 2_000
+    if (!Number.isSafeInteger(wait) || wait < 0 || wait > 30_000) throw new InvalidInputError('replicaWaitMs must be an integer in 0…30000', { meta: { replicaWaitMs: wait } })
+    this.replicaWaitMs = wait
+  }
+
+  /**
+   * Resolves once the read API sees every event up to `minPosition` (at once on the primary,
+   * which has every acknowledged position); on a replica waits at most `replicaWaitMs`, then
+   * refuses with STORE_UNAVAILABLE (retryable) rather than answer from an older state.
+   */
+  async awaitReadPosition(minPosition: number): Promise<void> {
+    if (!Number.isSafeInteger(minPosition) || minPosition < 0) throw new InvalidInputError('minPosition must be a non-negative integer', { meta: { field: 'minPosition' } })
+    if (!this.readReplica) return
+    const rounds = Math.ceil(this.replicaWaitMs / REPLICA_POLL_MS)
+    let applied = 0
+    for (let round = 0; round <= rounds; round++) {
+      applied = (await this.head()).position
+      if (applied >= minPosition) return
+      if (round < rounds) await new Promise((r) => setTimeout(r, REPLICA_POLL_MS))
+    }
+    throw new StoreUnavailableError(`the read replica has not applied position ${minPosition} yet`, { details: `replica head ${applied} after ${this.replicaWaitMs} ms; retry`, meta: { retryable: true, minPosition, applied } })
+  }
 
   async get<T = Record<string, unknown>>(type: string, id: string): Promise<EntityRecord<T>> {
-    const [row] = await this.sql.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [text(type, 'type'), text(id, 'id')])
+    const [row] = await this.reader.query('SELECT * FROM entities WHERE type = $1 AND id = $2', [text(type, 'type'), text(id, 'id')])
     if (!row) throw new NotFoundError(`${type} ${id} does not exist`, { meta: { type, id } })
     return entityFromRow<T>(row)
   }
 
   /** The entity as it was at `time` (the last version written at or before it). */
   async getAsOf<T = Record<string, unknown>>(type: string, id: string, time: string): Promise<EntityVersion<T>> {
-    const [row] = await this.sql.query(
+    const [row] = await this.reader.query(
       `SELECT v.*, e.actor, e.role, e.command, e.payload FROM entity_versions v JOIN events e ON e.position = v.position
        WHERE v.type = $1 AND v.id = $2 AND v.time <= $3 ORDER BY v.version DESC LIMIT 1`,
       [text(type, 'type'), text(id, 'id'), parseTime(time, 'asOf')],
@@ -98,7 +148,7 @@ export class SynomeReads {
   }
 
   async history<T = Record<string, unknown>>(type: string, id: string, options: { afterVersion?: number; limit?: number } = {}): Promise<EntityVersion<T>[]> {
-    const rows = await this.sql.query(
+    const rows = await this.reader.query(
       `SELECT v.*, e.actor, e.role, e.command, e.payload FROM entity_versions v JOIN events e ON e.position = v.position
        WHERE v.type = $1 AND v.id = $2 AND v.version > $3 ORDER BY v.version LIMIT $4`,
       [text(type, 'type'), text(id, 'id'), options.afterVersion ?? 0, pageSize(options.limit, MAX_PAGE)],
@@ -129,7 +179,7 @@ export class SynomeReads {
     }
     const limit = pageSize(filter.limit, 100)
     params.push(limit + 1)
-    const rows = await this.sql.query(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY created_position, id LIMIT $${params.length}`, params)
+    const rows = await this.reader.query(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY created_position, id LIMIT $${params.length}`, params)
     const items = rows.slice(0, limit).map((row) => entityFromRow<T>(row))
     return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)! as EntityRecord) : null }
   }
@@ -142,14 +192,14 @@ export class SynomeReads {
   async events(options: { after?: number; limit?: number } = {}): Promise<EventsResult> {
     const after = options.after ?? 0
     if (!Number.isSafeInteger(after) || after < 0) throw new InvalidInputError('after must be a non-negative integer', { meta: { field: 'after' } })
-    const rows = await this.sql.query('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2', [after, pageSize(options.limit, 100)])
+    const rows = await this.reader.query('SELECT * FROM events WHERE position > $1 ORDER BY position LIMIT $2', [after, pageSize(options.limit, 100)])
     const events = rows.map(eventFromRow)
     return { events, next: events.at(-1)?.position ?? after }
   }
 
   /** Position and hash of the newest event. */
   async head(): Promise<{ position: number; hash: string | null }> {
-    const [row] = await this.sql.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
+    const [row] = await this.reader.query('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1')
     return row ? { position: Number(row.position), hash: String(row.hash) } : { position: 0, hash: null }
   }
 }

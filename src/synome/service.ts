@@ -56,6 +56,9 @@ export type SynomeServiceOptions = {
   checkpoint?: CheckpointOptions | undefined
   /** Batch size, linger and queue bound of the group commit (src/synome/groupCommit.ts). */
   groupCommit?: GroupCommitOptions | undefined
+  /** A read replica for the read API, and how long a reader may wait for it (src/synome/reads.ts). */
+  readSql?: Sql | undefined
+  replicaWaitMs?: number | undefined
 }
 
 type Pending = { handler: CommandHandler; envelope: Envelope; lease: LeaseToken | undefined }
@@ -111,7 +114,7 @@ export class SynomeService extends SynomeReads {
   readonly groupCommit: GroupCommitter<Pending, CommandResult>
 
   constructor(options: SynomeServiceOptions) {
-    super(options.sql)
+    super(options.sql, { readSql: options.readSql, replicaWaitMs: options.replicaWaitMs })
     this.clock = options.clock ?? (() => new Date())
     this.freshness = options.freshness ?? DEFAULT_FRESHNESS_WINDOW
     this.chainId = options.chainId ?? DEFAULT_SYNOME_CHAIN_ID
@@ -378,6 +381,7 @@ export class SynomeService extends SynomeReads {
     await this.groupCommit.close()
     await this.checkpointWriter?.close()
     await this.sql.close()
+    if (this.readReplica) await this.reader.close()
   }
 }
 

@@ -4,7 +4,9 @@ import { LeaseFencedError, LeaseHeldError, LeaseLostError, LeaseReplayError } fr
 import type { LeaseView } from '../leases.js'
 import { IdempotencyConflictError, StoreError, StoreUnavailableError } from '../errors.js'
 import { UnauthenticatedError } from '../http/auth.js'
+import { MIN_POSITION_HEADER } from '../http/headers.js'
 import type { ListFilter } from '../reads.js'
+import type { CommandResult } from '../service.js'
 import { createClient } from './createClient.js'
 import type { CreateClientParameters, SynomeClient, SynomeTransport } from './types.js'
 
@@ -52,8 +54,12 @@ function errorFromProblem(status: number, body: unknown): BaseError {
 export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_000, token, ...parameters }: CreateHttpClientParameters): SynomeClient {
   const base = url.replace(/\/+$/, '')
   const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+  // Read-your-writes when the server reads from a replica: every read names the newest
+  // position this client's commands were acknowledged at (MIN_POSITION_HEADER).
+  let lastPosition = 0
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await fetchFn(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...authorization }, signal: AbortSignal.timeout(timeoutMs) })
+    const freshness: Record<string, string> = init.method === undefined && lastPosition > 0 ? { [MIN_POSITION_HEADER]: String(lastPosition) } : {}
+    const response = await fetchFn(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...authorization, ...freshness }, signal: AbortSignal.timeout(timeoutMs) })
     const text = await response.text()
     const body = text ? (JSON.parse(text) as unknown) : undefined
     if (!response.ok) throw errorFromProblem(response.status, body)
@@ -67,7 +73,11 @@ export function createHttpClient({ url, fetch: fetchFn = fetch, timeoutMs = 30_0
   }
   const entity = (type: string, id: string) => `/entities/${encodeURIComponent(type)}/${encodeURIComponent(id)}`
   const transport: SynomeTransport = {
-    execute: (signed) => call('/commands', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) }),
+    execute: async (signed) => {
+      const result = await call<CommandResult>('/commands', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) })
+      if (result.position > lastPosition) lastPosition = result.position
+      return result
+    },
     get: (type, id) => call(entity(type, id)),
     getAsOf: (type, id, time) => call(`${entity(type, id)}${query({ asOf: time })}`),
     history: (type, id, options = {}) => call(`${entity(type, id)}/history${query(options)}`),

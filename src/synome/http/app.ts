@@ -3,7 +3,11 @@ import { BaseError, InvalidInputError, NotFoundError, isBaseError } from '../../
 import type { SynomeService } from '../service.js'
 import { authenticate, type SynomeToken } from './auth.js'
 import { createSynomeMetrics, type SynomeMetrics } from './metrics.js'
+import { MIN_POSITION_HEADER } from './headers.js'
 import { openApiDocument } from './openapi.js'
+
+/** The routes a read replica serves. */
+const READ_API = /^\/(head|events|entities)(\/|$)/
 
 const PROBLEM = 'application/problem+json'
 /** Bodies above this are refused before parsing (a command is a few KB). */
@@ -67,6 +71,15 @@ export function createSynomeApp(service: SynomeService, options: CreateSynomeApp
 
   app.use(async (c, next) => {
     if (tokens && c.req.path !== '/health') authenticate(tokens, c.req.header('authorization'), c.req.method === 'POST' ? 'commands' : 'read')
+    await next()
+  })
+
+  // Read-your-writes over a read replica: a reader names the newest position it wrote (the
+  // HTTP client sends its last acknowledged one); the read waits, bounded, until the replica
+  // has applied it (src/synome/reads.ts). A no-op on the primary.
+  app.use(async (c, next) => {
+    const min = c.req.header(MIN_POSITION_HEADER)
+    if (c.req.method === 'GET' && min !== undefined && READ_API.test(c.req.path)) await service.awaitReadPosition(intParam(min, MIN_POSITION_HEADER)!)
     await next()
   })
 
