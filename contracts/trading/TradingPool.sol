@@ -110,7 +110,6 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     error NotHoldingSystem(address token);
     error NotAQueue(address caller);
     error PoolValueZero();
-    error ZeroShares(uint256 usdsIn);
     error CapitalIsShares();
 
     event SoldToPool(address indexed trader, address indexed to, uint256 assetIn, uint256 usdsOut, uint256 priceWad);
@@ -262,10 +261,11 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         if (msg.sender == subscribeQueue && msg.sender != address(0)) {
             uint256 valueBefore = poolValue() - amount;
             if (supply != 0 && valueBefore == 0) revert PoolValueZero();
+            // A generation worth less than one share unit mints nothing (its wei stay with the
+            // holders) rather than reverting: a revert would leave the queue LOCKED for good.
             out = (amount * (supply + VIRTUAL_SHARES)) / (valueBefore + VIRTUAL_VALUE);
-            if (out == 0) revert ZeroShares(amount);
             rateLimits.triggerRateLimitDecrease(_subscribeKey, amount);
-            token.mint(msg.sender, out);
+            if (out != 0) token.mint(msg.sender, out);
             emit SharesSubscribed(amount, out, valueBefore, supply);
         } else if (msg.sender == redeemQueue && msg.sender != address(0)) {
             uint256 value = poolValue();

@@ -54,12 +54,14 @@ export function shareValue(h: PoolHoldings, supply: bigint): ShareValue {
   return { poolValue, supply, shareValueWad: ((poolValue + VIRTUAL_VALUE) * WAD) / (supply + VIRTUAL_SHARES) }
 }
 
-/** Shares a SubscribeQueue settlement of `usdsIn` mints, given the value before the USDS arrived. */
+/**
+ * Shares a SubscribeQueue settlement of `usdsIn` mints, given the value before the USDS arrived.
+ * 0 for a generation worth less than one share unit: its wei stay with the holders (refusing it
+ * would leave the generation LOCKED for good, since every settlement would refuse it again).
+ */
 export function sharesForSubscription(usdsIn: bigint, valueBefore: bigint, supply: bigint): bigint {
   if (supply !== 0n && valueBefore === 0n) throw new TradeRefusedError('PoolValueZero', 'the pool is worth nothing: no share can be priced')
-  const shares = (usdsIn * (supply + VIRTUAL_SHARES)) / (valueBefore + VIRTUAL_VALUE)
-  if (shares === 0n) throw new TradeRefusedError('ZeroShares', 'the subscription is too small to mint a share', { usdsIn: String(usdsIn) })
-  return shares
+  return (usdsIn * (supply + VIRTUAL_SHARES)) / (valueBefore + VIRTUAL_VALUE)
 }
 
 /** USDS a RedeemQueue settlement of `sharesIn` pays (the shares still in the supply). */

@@ -7,12 +7,14 @@
  * settle for floor(1,999,999e18 × 1 ÷ (1e24 + 1)) = 1 share, which the LCTS queue cannot even
  * pay out (rewardPerToken floor(1 × 1e27 ÷ 1.999999e24) = 500 → floor(1.999999e24 × 500 ÷ 1e27)
  * = 0 shares claimed), and the attacker redeems his share for ~1.5M USDS; a victim below the
- * donation mints 0 shares and the generation stays LOCKED for good (ZeroShares).
+ * donation mints 0 shares and the generation stays LOCKED for good (ZeroShares). The same
+ * lock-up needed no donation at all: a 1-wei generation once the share value is above 1.
  *
  * The defence is the virtual share offset of src/domain/trading/shares.ts (VIRTUAL_SHARES =
  * VIRTUAL_VALUE = 10^6 wei): the donation is shared with 10^6 virtual shares the attacker does
  * not own, so it costs him ~all of it while the victim loses less than one share unit (≈ the
- * donation ÷ 10^6) at each of the two floors (the pool's mint and the queue's payout).
+ * donation ÷ 10^6) at each of the two floors (the pool's mint and the queue's payout). And a
+ * generation worth less than one share unit converts to 0 shares instead of reverting.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Account } from 'viem'
@@ -113,5 +115,25 @@ describe('first-depositor inflation: a donation after a 1-wei first subscription
     await subscribeAlone(victim, deposit)
     expect(deposit - (await claimOf(victim))).toBeLessThan(usds('2'))
     expect(await claimOf(attacker)).toBeLessThan(usds('2'))
+  })
+
+  it('a generation worth less than one share unit cannot brick the SubscribeQueue: it converts to 0 shares (its wei stay with the holders) and the queue is free again', async () => {
+    await subscribeAlone(victim, usds('1000'))
+    const { alice } = devnet.accounts
+    await world.approveTrader(alice)
+    await world.mintTBill(alice.address, tb('1000'))
+    await world.sell(alice, tb('1000')) // 0.5 USDS of spread: a share unit is now worth more than 1 wei
+    const v = await world.shareValue()
+    expect(sharesForSubscription(1n, v.poolValue, v.supply)).toBe(0n)
+    const s = world.shares!
+    await s.subscribe(attacker, 1n) // alone in its generation; lpha-amm locks and settles it
+    await s.settleAll('subscribe')
+    await s.claim('subscribe', attacker)
+    expect(await s.sharesOf(attacker.address)).toBe(0n)
+    expect(await world.shareValue()).toMatchObject({ poolValue: v.poolValue + 1n, supply: v.supply })
+    // the next Prime's subscription is not stuck behind a LOCKED generation
+    const [late] = await extraAccounts(devnet, 1, 'trading-inflation-late')
+    await subscribeAlone(late!, usds('500'))
+    expect(await s.sharesOf(late!.address)).toBe(queuePaysAlone(usds('500'), sharesForSubscription(usds('500'), v.poolValue + 1n, v.supply)))
   })
 })
