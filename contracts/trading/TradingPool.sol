@@ -28,8 +28,10 @@ import {LCTSToken} from "../lcts/LCTSToken.sol";
 ///      share token — the converter of an LCTSQueue pair (USDS → shares, shares → USDS) and the
 ///      token's rate source — and converts at its share value
 ///        value = USDS held + floor((asset held + pending not yet paid) × NAV ÷ 10^dec)
-///        shares minted = floor(USDS in × supply ÷ value before), 1:1 into an empty pool
-///        USDS paid     = floor(shares in × value ÷ supply)
+///        shares minted = floor(USDS in × (supply + V) ÷ (value before + V)), 1:1 into an empty pool
+///        USDS paid     = floor(shares in × (value + V) ÷ (supply + V))
+///      with V = VIRTUAL_SHARES = VIRTUAL_VALUE = 1e6 (a virtual holder nobody owns: the defence
+///      against a donation inflating a tiny first share, as OpenZeppelin ERC4626's offset)
 ///      (src/domain/trading/shares.ts), within the SUBSCRIBE / UNSUBSCRIBE keys. Spread earned
 ///      stays in the pool and raises the value of every share; capital then leaves only through
 ///      the RedeemQueue, never `returnCapital`.
@@ -52,6 +54,9 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     uint256 public constant MAX_OPEN_REDEMPTIONS = 16;
     uint256 private constant BPS = 10_000;
     uint256 private constant WAD = 1e18;
+    /// @notice The virtual offset of the share conversions (shares and value, base units).
+    uint256 public constant VIRTUAL_SHARES = 1e6;
+    uint256 public constant VIRTUAL_VALUE = 1e6;
 
     /// @notice Governance parameters of the pool's asset.
     struct Params {
@@ -105,7 +110,6 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     error NotHoldingSystem(address token);
     error NotAQueue(address caller);
     error PoolValueZero();
-    error ZeroShares(uint256 usdsIn);
     error CapitalIsShares();
 
     event SoldToPool(address indexed trader, address indexed to, uint256 assetIn, uint256 usdsOut, uint256 priceWad);
@@ -256,19 +260,16 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         uint256 supply = token.totalSupply();
         if (msg.sender == subscribeQueue && msg.sender != address(0)) {
             uint256 valueBefore = poolValue() - amount;
-            if (supply == 0) {
-                out = amount;
-            } else {
-                if (valueBefore == 0) revert PoolValueZero();
-                out = (amount * supply) / valueBefore;
-            }
-            if (out == 0) revert ZeroShares(amount);
+            if (supply != 0 && valueBefore == 0) revert PoolValueZero();
+            // A generation worth less than one share unit mints nothing (its wei stay with the
+            // holders) rather than reverting: a revert would leave the queue LOCKED for good.
+            out = (amount * (supply + VIRTUAL_SHARES)) / (valueBefore + VIRTUAL_VALUE);
             rateLimits.triggerRateLimitDecrease(_subscribeKey, amount);
-            token.mint(msg.sender, out);
+            if (out != 0) token.mint(msg.sender, out);
             emit SharesSubscribed(amount, out, valueBefore, supply);
         } else if (msg.sender == redeemQueue && msg.sender != address(0)) {
             uint256 value = poolValue();
-            out = (amount * value) / supply;
+            out = (amount * (value + VIRTUAL_VALUE)) / (supply + VIRTUAL_SHARES);
             uint256 liquidity = usds.balanceOf(address(this));
             if (out > liquidity) revert InsufficientLiquidity(liquidity, out);
             rateLimits.triggerRateLimitDecrease(_unsubscribeKey, out);
@@ -281,10 +282,10 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     }
 
     /// @inheritdoc ILCTSRateSource
-    /// @notice USDS per 1e18 shares now (1e18 before the first subscription), rounded down.
+    /// @notice USDS per 1e18 shares now, with the virtual offset (1e18 into an empty pool), rounded down.
     function exchangeRateWad() external view returns (uint256) {
         uint256 supply = address(shareToken) == address(0) ? 0 : shareToken.totalSupply();
-        return supply == 0 ? WAD : (poolValue() * WAD) / supply;
+        return ((poolValue() + VIRTUAL_VALUE) * WAD) / (supply + VIRTUAL_SHARES);
     }
 
     /// @notice The pool's value in USDS: USDS held plus the book (held and at the issuer, not yet

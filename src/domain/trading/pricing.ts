@@ -45,7 +45,6 @@ export type TradeRefusalReason =
   | 'RateLimitExceeded'
   | 'AssetNotOnboarded'
   | 'PoolValueZero'
-  | 'ZeroShares'
 
 export class TradeRefusedError extends BaseError {
   override name = 'TradeRefusedError'

@@ -21,12 +21,11 @@ import {
   sellToPool,
   settleRedemption,
   syncPrice,
-  TradeRefusedError,
   type PoolState,
 } from '../../../src/domain/trading/index.js'
 import { UNLIMITED } from '../../../src/domain/rateLimits.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
-import { DAY, createTradingWorld, tb, usds, type TradingWorld } from './pool.js'
+import { DAY, blockClock, createTradingWorld, onBoth, tb, usds, type TradingWorld } from './pool.js'
 
 let devnet: Devnet
 let world: TradingWorld
@@ -75,61 +74,46 @@ describe('TradingPool equals the pure model; no value leaks, nothing outside rat
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) =>
         devnet.withSnapshot(async () => {
-          let now = await devnet.now()
+          const clock = await blockClock(devnet)
           const nav = await devnet.publicClient.readContract({ address: world.oracle, abi: (await import('../../../src/chain/generated/index.js')).devnetNavOracleAbi, functionName: 'latestPrice' })
           let priceWad = nav[0]
           let reading = { priceWad, updatedAt: nav[1] }
+          const at = clock.at
           const limits = { poolBuy: await world.rateLimit(world.keys.poolBuy), poolSell: await world.rateLimit(world.keys.poolSell), redeem: await world.rateLimit(world.keys.redeem) }
           let model: PoolState = contributeAsset(contributeUsds(emptyPool(await world.reference(), limits), await world.usdsOf(world.pool), p), await world.tbillOf(world.pool), priceWad)
           const requests: { id: bigint; amount: bigint; dueAt: bigint }[] = []
-          const at = async <T>(fn: () => Promise<T>): Promise<T> => {
-            now += 13n
-            await devnet.setNextBlockTimestamp(now)
-            return fn()
-          }
           /** Runs the model step; when it refuses, the chain call must revert and change nothing. */
           const both = async (apply: () => PoolState, send: () => Promise<unknown>) => {
-            let next: PoolState | undefined
-            try {
-              next = apply()
-            } catch (error) {
-              if (!(error instanceof TradeRefusedError)) throw error
-            }
-            if (next) {
-              await send()
-              model = next
-            } else {
-              await expect(send()).rejects.toThrow()
-            }
+            model = (await onBoth(apply, send)) ?? model
           }
           for (const s of steps) {
             if (s.kind === 'sell') {
-              await at(() => both(() => sellToPool(model, s.amount, 0n, reading, p, now).state, () => world.sell(alice, s.amount)))
+              await at(() => both(() => sellToPool(model, s.amount, 0n, reading, p, clock.now).state, () => world.sell(alice, s.amount)))
             } else if (s.kind === 'buy') {
-              await at(() => both(() => buyFromPool(model, s.amount, UNLIMITED, reading, p, now).state, () => world.buy(alice, s.amount)))
+              await at(() => both(() => buyFromPool(model, s.amount, UNLIMITED, reading, p, clock.now).state, () => world.buy(alice, s.amount)))
             } else if (s.kind === 'move') {
               priceWad = (priceWad * BigInt(10_000 + s.bps)) / 10_000n
               await at(() => world.setNav(priceWad))
-              reading = { priceWad, updatedAt: now }
-              await at(() => both(() => syncPrice(model, reading, p, now), () => world.syncPrice()))
+              reading = { priceWad, updatedAt: clock.now }
+              await at(() => both(() => syncPrice(model, reading, p, clock.now), () => world.syncPrice()))
             } else if (s.kind === 'redeem') {
               const amount = s.amount
               await at(() =>
                 both(
-                  () => requestRedemption(model, amount, now),
+                  () => requestRedemption(model, amount, clock.now),
                   async () => {
                     const receipt = await world.requestRedemption(amount)
                     const [log] = parseEventLogs({ abi: tradingPoolAbi, logs: receipt.logs, eventName: 'RedemptionRequested' })
-                    requests.push({ id: log!.args.requestId, amount, dueAt: now + DAY })
+                    requests.push({ id: log!.args.requestId, amount, dueAt: clock.now + DAY })
                   },
                 ),
               )
             } else if (s.kind === 'wait') {
-              now += DAY
+              clock.wait(DAY)
               await at(() => world.setNav(priceWad))
-              reading = { priceWad, updatedAt: now }
+              reading = { priceWad, updatedAt: clock.now }
             } else {
-              for (const r of requests.splice(0).filter((r) => now + 13n >= r.dueAt)) {
+              for (const r of requests.splice(0).filter((r) => clock.now + 13n >= r.dueAt)) {
                 await at(() => world.settle(r.id))
                 const paid = (r.amount * priceWad) / 10n ** 6n
                 model = settleRedemption(model, r.amount, paid, priceWad, p)

@@ -6,6 +6,7 @@
  * relayer is lpha-amm's key (pool OPERATOR and PAU relayer), freezer pauses, deployer is the
  * issuer (posts NAV, mints), alice and bob trade.
  */
+import { expect } from 'vitest'
 import type { Account, Address, Hex } from 'viem'
 import type { HDAccount } from 'viem/accounts'
 import { controllerAbi, devnetIssuerAbi, devnetNavOracleAbi, devnetTBillAbi, lctsQueueAbi, lctsTokenAbi, rateLimitsAbi, tradingPoolAbi, usdsAbi } from '../../../src/chain/generated/index.js'
@@ -13,7 +14,7 @@ import { deployDevnetAssets } from '../../../src/chain/deploy/deployDevnetAssets
 import { deployDevnetTBill, deployTradingPool, deployTradingPoolShares, type TradingPoolParams } from '../../../src/chain/deploy/deployTradingPool.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
 import { LIMIT, UNLIMITED, rateLimitKey, type RateLimitData } from '../../../src/domain/rateLimits.js'
-import { WAD, poolRateLimitKeys, shareValue, type AssetParams, type PoolRateLimitKeys, type ShareValue } from '../../../src/domain/trading/index.js'
+import { TradeRefusedError, WAD, poolRateLimitKeys, shareValue, type AssetParams, type PoolRateLimitKeys, type ShareValue } from '../../../src/domain/trading/index.js'
 import type { Devnet } from '../../fixtures/devnet.js'
 import { deployHaloPau } from '../nfat/facility.js'
 
@@ -181,4 +182,39 @@ function sharesOf(devnet: Devnet, world: { usds: Address; mintUsds: (to: Address
     sharesOf: (who: Address) => read.readContract({ address: s.token, abi: lctsTokenAbi, functionName: 'balanceOf', args: [who] }),
     supply: () => read.readContract({ address: s.token, abi: lctsTokenAbi, functionName: 'totalSupply' }),
   }
+}
+
+/**
+ * Block times for a property run: `at` sends the next transaction at now + 13 s, so a step that
+ * consumes a rate-limit key is mined at exactly `clock.now` (the model's time); `wait` moves time on.
+ */
+export async function blockClock(devnet: Devnet) {
+  const clock = {
+    now: await devnet.now(),
+    async at<T>(fn: () => Promise<T>): Promise<T> {
+      clock.now += 13n
+      await devnet.setNextBlockTimestamp(clock.now)
+      return fn()
+    },
+    wait(seconds: bigint) {
+      clock.now += seconds
+    },
+  }
+  return clock
+}
+
+/**
+ * One step on both sides: the pure model first; when it refuses (TradeRefusedError) the chain
+ * call must revert, else it is sent. Returns the model's next state, undefined when refused.
+ */
+export async function onBoth<S>(apply: () => S, send: () => Promise<unknown>): Promise<S | undefined> {
+  let next: S | undefined
+  try {
+    next = apply()
+  } catch (error) {
+    if (!(error instanceof TradeRefusedError)) throw error
+  }
+  if (next === undefined) await expect(send()).rejects.toThrow()
+  else await send()
+  return next
 }

@@ -9,7 +9,7 @@ import { parseEventLogs, type Account } from 'viem'
 import { lctsTokenAbi, lctsTokenBytecode, rateLimitsAbi, tradingPoolAbi } from '../../../src/chain/generated/index.js'
 import { deployContract } from '../../../src/chain/devnet.js'
 import * as lcts from '../../../src/domain/lcts/queue.js'
-import { WAD, sharesForSubscription, usdsForRedemption } from '../../../src/domain/trading/index.js'
+import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, sharesForSubscription, usdsForRedemption } from '../../../src/domain/trading/index.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { extraAccounts } from '../lcts/pair.js'
 import { DAY, createTradingWorld, tb, usds, type TradingWorld } from './pool.js'
@@ -72,7 +72,7 @@ describe('Primes subscribe and redeem through the LCTS queue pair, at the pool s
     expect(onChain).toBe(WAD)
   })
 
-  it('T-bill story: alice sells 100K T-bills for 99,950 USDS at 5 bps, the issuer pays 100K at T+1: the Primes’ shares are worth exactly +50 USDS, pro rata 30/20', async () => {
+  it('T-bill story: alice sells 100K T-bills for 99,950 USDS at 5 bps, the issuer pays 100K at T+1: the Primes’ shares are worth +50 USDS, pro rata 30/20, less the virtual holder’s 50 wei', async () => {
     await subscribeBoth(world, usds('600000'), usds('400000'))
     const { alice } = devnet.accounts
     await world.mintTBill(alice.address, tb('100000'))
@@ -92,9 +92,11 @@ describe('Primes subscribe and redeem through the LCTS queue pair, at the pool s
     const onChainValue = await devnet.publicClient.readContract({ address: world.pool, abi: tradingPoolAbi, functionName: 'poolValue' })
     expect(onChainValue).toBe(paidUnclosed.poolValue)
     await world.closeRedemption(requested!.args.requestId)
-    expect(await world.shareValue()).toEqual({ poolValue: usds('1000050'), supply: usds('1000000'), shareValueWad: usds('1.00005') })
-    expect(await claimOf(world, primeA)).toBe(usds('600030'))
-    expect(await claimOf(world, primeB)).toBe(usds('400020'))
+    // The virtual offset (10^6 shares worth 10^6 wei nobody owns) keeps 10^6 ÷ (10^24 + 10^6) of
+    // the 50 USDS spread: 50 wei. Share value floor((1,000,050e18 + 10^6) × 1e18 ÷ (1e24 + 10^6)).
+    expect(await world.shareValue()).toEqual({ poolValue: usds('1000050'), supply: usds('1000000'), shareValueWad: usds('1.00005') - 1n })
+    expect(await claimOf(world, primeA)).toBe(usds('600030') - 30n)
+    expect(await claimOf(world, primeB)).toBe(usds('400020') - 20n)
 
     // The Primes redeem everything through the RedeemQueue and receive exactly that.
     const s = sharesOf(world)
@@ -103,10 +105,15 @@ describe('Primes subscribe and redeem through the LCTS queue pair, at the pool s
     await s.settleAll('redeem')
     await s.claim('redeem', primeA)
     await s.claim('redeem', primeB)
-    expect(await world.usdsOf(primeA.address)).toBe(usds('600030'))
-    expect(await world.usdsOf(primeB.address)).toBe(usds('400020'))
+    const paidAll = usdsForRedemption(usds('1000000'), usds('1000050'), usds('1000000'))
+    expect(paidAll).toBe(usds('1000050') - 50n)
+    const paid = queuePays({ a: usds('600000'), b: usds('400000') }, () => paidAll)
+    expect(await world.usdsOf(primeA.address)).toBe(paid.a)
+    expect(await world.usdsOf(primeB.address)).toBe(paid.b)
+    expect(paid.a).toBe(usds('600030') - 30n)
+    expect(paid.b).toBe(usds('400020') - 20n)
     expect(await s.supply()).toBe(0n)
-    expect(await world.usdsOf(world.pool)).toBe(0n)
+    expect(await world.usdsOf(world.pool)).toBe(50n) // the virtual holder's share stays in the pool
   })
 
   it('a later subscriber buys in at the raised share value and takes none of the earlier spread', async () => {
@@ -119,15 +126,15 @@ describe('Primes subscribe and redeem through the LCTS queue pair, at the pool s
     await s.subscribe(primeC!, usds('100005'))
     await s.settleAll('subscribe')
     await s.claim('subscribe', primeC!)
-    // floor(100,005 × 1,000,000 ÷ 1,000,050) shares minted, paid out through the queue's rounding
-    const minted = (usds('100005') * usds('1000000')) / usds('1000050')
+    // floor(100,005 × (1,000,000 + V) ÷ (1,000,050 + V)) shares minted, paid out through the queue's rounding
+    const minted = (usds('100005') * (usds('1000000') + VIRTUAL_SHARES)) / (usds('1000050') + VIRTUAL_VALUE)
     expect(minted).toBe(sharesForSubscription(usds('100005'), usds('1000050'), usds('1000000')))
     expect(await s.sharesOf(primeC!.address)).toBe(queuePays({ c: usds('100005') }, () => minted).c)
     expect(await claimOf(world, primeC!)).toBeLessThanOrEqual(usds('100005'))
     // three floors (mint, queue payout, redemption) each cost the late Prime less than one wei
     expect(usds('100005') - (await claimOf(world, primeC!))).toBeLessThanOrEqual(3n)
-    expect(await claimOf(world, primeA)).toBe(usds('600030'))
-    expect(await claimOf(world, primeB)).toBe(usds('400020'))
+    expect(await claimOf(world, primeA)).toBe(usds('600030') - 30n) // unchanged by C's subscription
+    expect(await claimOf(world, primeB)).toBe(usds('400020') - 20n)
   })
 
   it('a redemption is paid only from USDS: the book is not cash (InsufficientLiquidity), and the queue stays locked with nothing moved', async () => {
@@ -144,7 +151,7 @@ describe('Primes subscribe and redeem through the LCTS queue pair, at the pool s
     await s.settle('redeem', usds('10000')) // what the USDS covers settles
     await s.claim('redeem', primeA)
     const paid = usdsForRedemption(usds('10000'), usds('1000495'), usds('1000000'))
-    expect(paid).toBe((usds('10000') * usds('1000495')) / usds('1000000'))
+    expect(paid).toBe((usds('10000') * (usds('1000495') + VIRTUAL_VALUE)) / (usds('1000000') + VIRTUAL_SHARES))
     // the generation held 600K shares and converted 10K of them: the queue pays pro rata, rounded down
     let q = lcts.deposit(lcts.emptyQueue(), 'a', usds('600000')).state
     q = lcts.settle(lcts.lock(q), usds('10000'), () => paid).state
@@ -203,8 +210,9 @@ describe('book isolation: two pools over the same T-bill and PAU', () => {
     await other.sell(alice, tb('10000'))
     expect((await other.shareValue()).poolValue).toBe(usds('400005'))
     expect((await world.shareValue()).poolValue).toBe(usds('1000100'))
-    expect(await claimOf(other, primeA)).toBe(usds('300003.75'))
-    expect(await claimOf(world, primeA)).toBe(usds('600060'))
+    // pro rata, less the virtual holder's 10^6 ÷ (supply + 10^6) of the gains (10 and 60 wei)
+    expect(await claimOf(other, primeA)).toBe(usds('300003.75') - 10n)
+    expect(await claimOf(world, primeA)).toBe(usds('600060') - 60n)
   })
 })
 

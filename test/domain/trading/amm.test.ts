@@ -203,10 +203,13 @@ describe('the pool’s LCTS queues (planShareSettlements through planAmmCycle)',
     expect(shareValue({ usdsHeld: usds('900050'), assetHeld: 0n, pendingUnpaid: tb('100000'), priceWad: WAD, assetDecimals: 6 }, usds('1000000'))).toEqual({
       poolValue: usds('1000050'),
       supply: usds('1000000'),
-      shareValueWad: usds('1.00005'),
+      // the virtual offset: floor((1,000,050e18 + 10^6) × 1e18 ÷ (1e24 + 10^6))
+      shareValueWad: usds('1.00005') - 1n,
     })
-    expect(usdsForRedemption(usds('600000'), usds('1000050'), usds('1000000'))).toBe(usds('600030'))
+    // 600K of 1M shares: 600,030 less the virtual holder's 10^6 ÷ (1e24 + 10^6) of its 30 USDS gain
+    expect(usdsForRedemption(usds('600000'), usds('1000050'), usds('1000000'))).toBe(usds('600030') - 30n)
     expect(sharesForSubscription(usds('100'), 0n, 0n)).toBe(usds('100'))
-    expect(() => sharesForSubscription(1n, usds('2'), 1n)).toThrow(/too small/)
+    // 1 wei into a pool where one share unit is worth (2e18 + 10^6) ÷ (1 + 10^6) wei mints nothing (and is not refused)
+    expect(sharesForSubscription(1n, usds('2'), 1n)).toBe(0n)
   })
 })
