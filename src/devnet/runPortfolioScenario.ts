@@ -218,6 +218,8 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
     await clients.testClient.mine({ blocks: 1 })
     current = new Date(ms)
   }
+  // from here every block is one second after the last (not wall-clock time): the same scenario gives the same figures to the wei
+  await clients.testClient.setBlockTimestampInterval({ interval: 1 })
   await moveTo(day0Ms - HOUR_MS)
   onProgress('aBEAM executes the book batch: the book opens on chain')
   await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: book.timelockBatchId, fromBlock: stack.fromBlock })
