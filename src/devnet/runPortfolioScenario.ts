@@ -393,7 +393,7 @@ async function playDays(scenario: PortfolioScenario, run: Run, onEntry: (e: Port
       const figures = unitFigures(book, run.config.units, run.clock())
       emit({
         at: at(), day, kind: 'nav', reportedAt: run.scenarioTime(book.lastReportMs), units: figures,
-        summary: `NAV report (dated ${run.scenarioTime(book.lastReportMs).slice(0, 10)}) applied: book ${text(book.assets)} USDS; senior ${figures.senior.nav} (${figures.senior.navPerShare}/share), junior ${figures.junior.nav} (${figures.junior.navPerShare}/share)`,
+        summary: `lpha-lcts applied the NAV report dated ${run.scenarioTime(book.lastReportMs).slice(0, 10)}; after the day's cycle: book ${text(book.assets)} USDS, senior ${figures.senior.nav} (${figures.senior.navPerShare}/share), junior ${figures.junior.nav} (${figures.junior.navPerShare}/share)`,
       })
     }
 
