@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { synomeKey } from '../../src/beacons/lcts/portfolio.js'
 import { formatEntry, formatPortfolioOutcome } from '../../src/devnet/format.js'
 import { runPortfolioScenario, type PortfolioScenarioOutcome, type PortfolioTimelineEntry } from '../../src/devnet/runPortfolioScenario.js'
 import { isPortfolioScenario, loadAnyScenario, parseAnyScenario, ScenarioInvalidError, type PortfolioScenario } from '../../src/devnet/scenario.js'
@@ -168,5 +173,41 @@ describe('Portfolio scenario files: refusals name the field', () => {
 
   it('a kind other than "portfolio" is read as a Term scenario and refused there by name', () => {
     expect(refusal({ ...valid(), kind: 'passthrough' })).toMatch(/^scenario field kind:/)
+  })
+
+  it('halo demo with a bad Portfolio file, or a Portfolio file and --rpc-url, prints why and starts nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portfolio-scenario-'))
+    const bad = valid()
+    bad.losses[0].day = 64
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad))
+    const run = (args: string[]) => {
+      try {
+        return { status: 0, ...{ stdout: execFileSync(process.execPath, ['bin/halo.mjs', 'demo', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '' } }
+      } catch (error) {
+        const e = error as { status: number; stderr: string; stdout: string }
+        return { status: e.status, stdout: e.stdout, stderr: e.stderr }
+      }
+    }
+    const refused = run(['--scenario', join(dir, 'bad.json')])
+    expect(refused).toMatchObject({ status: 1, stdout: '' })
+    expect(refused.stderr).toContain('error [SCENARIO_INVALID]: scenario field losses[0].day: day 64 is after the last day (63)')
+    expect(refused.stderr).not.toContain('starting anvil')
+    const shared = run(['--scenario', 'examples/scenarios/clo.json', '--rpc-url', 'http://127.0.0.1:1'])
+    expect(shared).toMatchObject({ status: 1, stdout: '' })
+    expect(shared.stderr).toContain('SCENARIO_RUN_FAILED')
+    expect(shared.stderr).not.toContain('starting anvil')
+  })
+})
+
+describe('lpha-lcts Synome keys for factory books', () => {
+  it('a key over 200 characters (a factory book id is <haloClass>:<salt>) is hashed, deterministically; a short one is kept', () => {
+    const bookId = `0x${'ab'.repeat(20)}:0x${'cd'.repeat(32)}`
+    const id = `${bookId}:${bookId.replaceAll(':', '-')}-nav-17`
+    const key = synomeKey('portfolio-nav', id)
+    expect(`portfolio-nav:${id}`.length).toBeGreaterThan(200)
+    expect(key).toMatch(/^portfolio-nav:0x[0-9a-f]{64}$/)
+    expect(synomeKey('portfolio-nav', id)).toBe(key)
+    expect(synomeKey('portfolio-nav', `${id}x`)).not.toBe(key)
+    expect(synomeKey('portfolio-settlement', 'clo:clo-senior:2027-01-04')).toBe('portfolio-settlement:clo:clo-senior:2027-01-04')
   })
 })
