@@ -1,7 +1,8 @@
+import type { PortfolioScenarioOutcome, PortfolioTimelineEntry } from './runPortfolioScenario.js'
 import type { ScenarioOutcome, TimelineEntry } from './runScenario.js'
 
-/** One readable line per timeline entry: `day  time  actor/kind  what  (tx hash)`. */
-export function formatEntry(entry: TimelineEntry): string {
+/** One readable line per timeline entry (Term or Portfolio): `day  time  actor/kind  what  (tx hash)`. */
+export function formatEntry(entry: TimelineEntry | PortfolioTimelineEntry): string {
   const time = entry.at.slice(11, 16)
   const day = `day ${String(entry.day).padStart(3)}`
   const hash = entry.kind === 'tx' ? `  tx ${entry.txHash}` : ''
@@ -27,6 +28,19 @@ export function formatOutcome(o: ScenarioOutcome): string {
   lines.push(o.alerts.length === 0 ? 'alerts: none' : 'alerts:')
   for (const a of o.alerts) lines.push(`  ${a.severity} ${a.code} ${a.entity}: raised ${a.raisedAt}${a.resolvedAt ? `, resolved ${a.resolvedAt}` : ', still open'} — ${a.message}`)
   lines.push(`chain: facility ${o.chain.facility}, timelock delay ${o.chain.timelockDelaySeconds} s (${o.chain.timelockDelayNote}); Synome log verified: ${o.synomeLogVerified}`)
+  lines.push(`wall ${(o.timing.wallMs / 1000).toFixed(1)} s, waiting on the chain ${(o.timing.chainWaitMs / 1000).toFixed(1)} s (${o.timing.rpcRequests} RPC requests)`)
+  return lines.join('\n')
+}
+
+/** A Portfolio scenario's outcome: per unit NAV and NAV per share, per Prime shares and USDS paid, alerts, timing. */
+export function formatPortfolioOutcome(o: PortfolioScenarioOutcome): string {
+  const lines: string[] = ['', `== outcome: ${o.scenario}`]
+  for (const [unit, u] of Object.entries(o.units)) lines.push(`${unit} unit: NAV ${u.nav} USDS, ${u.shares} shares, NAV per share ${u.navPerShare}`)
+  for (const p of o.primes) lines.push(`  ${p.name}: subscribed senior ${p.subscribed.senior} / junior ${p.subscribed.junior} USDS; holds senior ${p.shares.senior} / junior ${p.shares.junior} shares; paid ${p.paidUsds} USDS`)
+  lines.push(o.alerts.length === 0 ? 'alerts: none' : 'alerts:')
+  for (const a of o.alerts) lines.push(`  ${a.code} on the ${a.unit} unit: raised ${a.raisedAt}${a.resolvedAt ? `, resolved ${a.resolvedAt}` : ', still open'} — ${a.message}`)
+  lines.push(`NAV reports applied: ${o.navReports}; chain = Synome: ${o.chainEqualsSynome}; Synome log verified: ${o.synomeLogVerified}`)
+  lines.push(`chain: Portfolio class ${o.chain.haloClass} (PAU ${o.chain.pau}) from factory ${o.chain.factory}, timelock delay ${o.chain.timelockDelaySeconds} s (${o.chain.timelockDelayNote})`)
   lines.push(`wall ${(o.timing.wallMs / 1000).toFixed(1)} s, waiting on the chain ${(o.timing.chainWaitMs / 1000).toFixed(1)} s (${o.timing.rpcRequests} RPC requests)`)
   return lines.join('\n')
 }

@@ -90,7 +90,7 @@ export type RunScenarioParameters = {
   onProgress?: ((message: string) => void) | undefined
 }
 
-function roleAccounts(offset: number): DevnetAccounts {
+export function roleAccounts(offset: number): DevnetAccounts {
   return Object.fromEntries(DEVNET_ACCOUNT_NAMES.map((name, i) => [name, mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: offset + i })])) as DevnetAccounts
 }
 

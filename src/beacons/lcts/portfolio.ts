@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { encodeFunctionData, erc20Abi, parseEventLogs, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
+import { encodeFunctionData, erc20Abi, keccak256, parseEventLogs, stringToHex, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
 import { controllerAbi, lctsQueueAbi, portfolioHaloClassAbi, rateLimitsAbi } from '../../chain/generated/index.js'
 import { readChainBook } from '../../chain/portfolio.js'
 import { NotFoundError } from '../../domain/errors.js'
@@ -106,6 +106,12 @@ export class PortfolioDecisionJournal {
 }
 
 const text = (value: bigint) => formatUnitsExact(value, 18)
+/** The Synome takes idempotency keys of at most 200 characters; a factory book's id (`<haloClass>:<salt>`) makes longer ones: those are hashed (deterministic, so a restart sends the same key). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200
+export const synomeKey = (prefix: string, id: string): string => {
+  const key = `${prefix}:${id}`
+  return key.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? key : `${prefix}:${keccak256(stringToHex(id))}`
+}
 const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString()
 
 async function maybeGet<T>(synome: SynomeClient, type: string, id: string): Promise<T | undefined> {
@@ -254,7 +260,7 @@ export async function portfolioCycleTick(deps: PortfolioCycleDeps): Promise<Port
           halted: d.halted, signals: d.signals.map((s) => ({ code: s.code, message: s.message })),
         },
       },
-      { idempotencyKey: `portfolio-settlement:${settlementId(u)}` },
+      { idempotencyKey: synomeKey('portfolio-settlement', settlementId(u)) },
     )
     report.steps.push(`settled ${u.unitId}`)
   }
@@ -280,7 +286,7 @@ async function recordNavReports(deps: PortfolioCycleDeps): Promise<void> {
         bookId: config.bookId, reportId, reportedAssets: text(nav!.args.reportedAssets), reportedAt: iso(nav!.args.reportedAt),
         units: record.data.units.map((u) => ({ unitId: u.unitId, nav: text(changes.find((c) => String(c.args.unitId) === String(config.units.find((x) => x.unitId === u.unitId)!.chainUnitId))!.args.navAfter) })),
       },
-      { idempotencyKey: `portfolio-nav:${config.bookId}:${r.reportId}` },
+      { idempotencyKey: synomeKey('portfolio-nav', `${config.bookId}:${r.reportId}`) },
     )
   }
 }

@@ -7,7 +7,14 @@
  * chain and the pure model replayed from them. On day 2 the process SIGKILLs itself at
  * `ledger-write#1` (the unit locked, the decision journaled, nothing settled); restarts settle
  * the epoch once (one lock, one settle, one deploy to the manager) and converge to the model.
- * The two tests share one chain and run in order.
+ * Then the window between the manager's NAV report and the settlement: on day 3 the process
+ * dies at the `tx-broadcast` of the day's `reportNav` (the NAV is on chain, not recorded,
+ * nothing locked), on day 4 at the `synome-write` right after `recordPortfolioNavReport` (the
+ * NAV recorded, nothing locked or settled); restarts converge with one NavReported per report
+ * on chain, one NAV record in the Synome, one lock and one settle for the epoch and the
+ * manager paid once. Crash-point numbers are from a `HALO_CRASH_TRACE=1` run of a clean day
+ * (tx-broadcast#1 reportNav, synome-write#1 the NAV record, tx-broadcast#2 the lock, …).
+ * The tests share one chain and run in order.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,6 +30,7 @@ import { createInProcessClient } from '../../../src/synome/client/index.js'
 import { createSynome } from '../../../src/synome/create.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
+import { formatUnitsExact } from '../../../src/domain/money.js'
 import { actions, balanceOf, deployWorld, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
 import { expectClean, expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
 
@@ -50,6 +58,7 @@ async function setTime(ms: number) {
 }
 
 const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'lcts', '--config', configFile, '--once'], { crashAt, timeoutMs: 90_000 })
+const text = (value: bigint) => formatUnitsExact(value, 18)
 const epochOf = (day: number) => new Date(START + day * DAY).toISOString().slice(0, 10)
 type SettlementData = { subscribed: string; redeemedShares: string; settledAt: string; decision: { halted: boolean; subscribeQueued: string } }
 
@@ -187,5 +196,85 @@ describe('halo beacon lcts, kind portfolioClass (a real process)', () => {
     const held = await balanceOf(devnet, unit.token, prime.pau.proxy)
     expect(held).toBe(chain.units[0]!.shares)
     expect(held > usd('14000') && held < usd('15000')).toBe(true)
+  })
+
+  type NavRecordData = { reportId: string; reportedAt: string; reportedAssets: string }
+  const events = (name: 'UnitSettled' | 'UnitLocked' | 'NavReported') =>
+    devnet.publicClient.getLogs({ address: w.haloClass, event: getAbiItem({ abi: portfolioHaloClassAbi, name }) as never, fromBlock: 0n, toBlock: 'latest' })
+  const navRecords = async () => (await synome.list<NavRecordData>({ type: PORTFOLIO_NAV_REPORT, limit: 100 })).items.map((r) => r.data)
+  const reportedAtOf = (e: unknown) => Number((e as { args: { reportedAt: bigint } }).args.reportedAt) * 1000
+
+  /** The state before a crash day: what the restarts must add exactly once. */
+  async function before() {
+    return { navs: (await events('NavReported')).length, records: (await navRecords()).length, locks: (await events('UnitLocked')).length, settles: (await events('UnitSettled')).length, managerUsds: await balanceOf(devnet, w.usds, w.manager.address) }
+  }
+
+  /** After restarts: one NAV per report (chain and Synome), one lock + one settle for the day, the day's subscription deployed once, Synome = chain = model. */
+  async function expectConverged(day: number, was: Awaited<ReturnType<typeof before>>, subscribed: bigint) {
+    const unit = w.units[0]!
+    const prime = w.primes[0]!
+    const navs = await events('NavReported')
+    expect(navs).toHaveLength(was.navs + 1)
+    const chainReportTimes = navs.map(reportedAtOf)
+    expect(new Set(chainReportTimes).size).toBe(chainReportTimes.length)
+    expect(chainReportTimes.at(-1)).toBe(START + day * DAY)
+    const records = await navRecords()
+    expect(records).toHaveLength(was.records + 1)
+    expect(records.filter((r) => r.reportedAt === new Date(START + day * DAY).toISOString())).toHaveLength(1)
+    expect(records.map((r) => Date.parse(r.reportedAt)).sort((x, y) => x - y)).toEqual(chainReportTimes)
+    expect(await events('UnitLocked')).toHaveLength(was.locks + 1)
+    expect(await events('UnitSettled')).toHaveLength(was.settles + 1)
+    const settled = (await synome.get<SettlementData>(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(day)}`)).data
+    expect(settled.subscribed).toBe(text(subscribed))
+    expect(await balanceOf(devnet, w.usds, w.manager.address)).toBe(was.managerUsds + subscribed)
+    await a.claim(unit.subscribeQueue, prime.pau.proxy)
+    const chain = await readChainBook(devnet.publicClient, w.haloClass, 0n)
+    const record = bookOf((await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, 'clo')).data)
+    expect({ ...chain, bookId: 'clo', units: chain.units.map((u) => ({ ...u, unitId: 'clo-senior' })) }).toEqual(record)
+    expect(chain.lastReportMs).toBe(START + day * DAY)
+    const replay = await replayBookFromSynome(synome, { bookId: 'clo', openedAtMs, accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' } }] })
+    expect({ navReports: replay.navReports, settlements: replay.settlements }).toEqual({ navReports: records.length, settlements: was.settles + 1 })
+    expect(replay.model).toEqual(record)
+    // every share minted is the Prime's but the queue's reward-per-share flooring (≤ 1 wei a claim stays in the queue)
+    const held = await balanceOf(devnet, unit.token, prime.pau.proxy)
+    const dust = await balanceOf(devnet, unit.token, unit.subscribeQueue)
+    expect(held + dust).toBe(chain.units[0]!.shares)
+    expect(dust <= BigInt(was.settles + 1)).toBe(true)
+  }
+
+  it('SIGKILLed at the broadcast of the day-3 reportNav (NAV on chain, not recorded, nothing locked), restarts record it once and settle once', { timeout: 300_000 }, async () => {
+    const was = await before()
+    await setTime(START + 3 * DAY + 9 * HOUR)
+    await a.subscribe(w.primes[0]!, w.units[0]!, usd('2000'))
+    await setTime(START + 3 * DAY + 13 * HOUR)
+    expectKilledAt(await runProcess('tx-broadcast#1'), 'tx-broadcast#1')
+    // the report reached the chain; the Synome has no record of it; no lock, no settle
+    const navs = await events('NavReported')
+    expect(navs).toHaveLength(was.navs + 1)
+    expect(reportedAtOf(navs.at(-1))).toBe(START + 3 * DAY)
+    expect(await navRecords()).toHaveLength(was.records)
+    expect(await events('UnitLocked')).toHaveLength(was.locks)
+    expect(await events('UnitSettled')).toHaveLength(was.settles)
+    expectClean(await runProcess())
+    expectClean(await runProcess())
+    await expectConverged(3, was, usd('2000'))
+  })
+
+  it('SIGKILLed at the Synome write right after the day-4 NAV record (nothing locked or settled), restarts do not record it again and settle once', { timeout: 300_000 }, async () => {
+    const was = await before()
+    await setTime(START + 4 * DAY + 9 * HOUR)
+    await a.subscribe(w.primes[0]!, w.units[0]!, usd('3000'))
+    await setTime(START + 4 * DAY + 13 * HOUR)
+    expectKilledAt(await runProcess('synome-write#1'), 'synome-write#1')
+    const records = await navRecords()
+    expect(records).toHaveLength(was.records + 1)
+    expect(records.filter((r) => r.reportedAt === new Date(START + 4 * DAY).toISOString())).toHaveLength(1)
+    expect(await events('NavReported')).toHaveLength(was.navs + 1)
+    expect(await events('UnitLocked')).toHaveLength(was.locks)
+    expect(await events('UnitSettled')).toHaveLength(was.settles)
+    await expect(synome.get(PORTFOLIO_SETTLEMENT, `clo:clo-senior:${epochOf(4)}`)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expectClean(await runProcess())
+    expectClean(await runProcess())
+    await expectConverged(4, was, usd('3000'))
   })
 })
