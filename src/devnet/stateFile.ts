@@ -8,7 +8,8 @@ export type StackState = {
   startedAt: string
   status: 'booting' | 'up' | 'stopping' | 'stopped'
   stateDir: string
-  chain: { rpcUrl: string; anvilStartedByUs: boolean; chainId: number }
+  /** speed: chain seconds per wall second; accelerated: `halo up` moves chain time (anvil started by it, speed > 1). */
+  chain: { rpcUrl: string; anvilStartedByUs: boolean; chainId: number; speed?: number; accelerated?: boolean }
   synome: { url: string; backend: 'pglite' | 'postgresql'; dataDir: string | null }
   contracts: Record<string, string> | null
   timelock: { delaySeconds: string; note: string } | null

@@ -15,7 +15,8 @@ import { readStackState, type StackState } from './stateFile.js'
 export type StackStatus = {
   healthy: boolean
   stack: { ok: boolean; pid: number | null; status: StackState['status'] | 'not-running'; startedAt: string | null; stateDir: string }
-  chain: { ok: boolean; rpcUrl: string | null; height: string | null; error?: string }
+  /** time: the latest block's time (ISO); speed: chain seconds per wall second, accelerated: `halo up` moves it. */
+  chain: { ok: boolean; rpcUrl: string | null; height: string | null; time: string | null; speed: number; accelerated: boolean; error?: string }
   synome: { ok: boolean; url: string | null; position: number | null; backend: string | null; error?: string }
   /** The read-only dashboard `halo up` serves (null: none recorded). */
   dashboard: { ok: boolean; url: string } | null
@@ -58,18 +59,23 @@ async function reachable(url: string): Promise<boolean> {
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const state = readStackState(stateDir)
   if (!state) {
-    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], contracts: null, timelock: null }
+    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null, time: null, speed: 1, accelerated: false }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], contracts: null, timelock: null }
   }
   const stackOk = state.status === 'up' && pidAlive(state.pid)
   const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
 
-  const chain: StackStatus['chain'] = { ok: false, rpcUrl: state.chain.rpcUrl || null, height: null }
+  const chain: StackStatus['chain'] = { ok: false, rpcUrl: state.chain.rpcUrl || null, height: null, time: null, speed: state.chain.speed ?? 1, accelerated: state.chain.accelerated ?? false }
+  let now = new Date()
   // While booting, the chain (and then the Synome) may not have a URL yet.
   const publicClient = createPublicClient({ transport: http(state.chain.rpcUrl || 'http://127.0.0.1:0', { timeout: TIMEOUT_MS, retryCount: 0 }) }) as PublicClient
   if (!state.chain.rpcUrl) chain.error = 'not started yet'
   else {
     try {
-      chain.height = (await publicClient.getBlockNumber()).toString()
+      const block = await publicClient.getBlock({ blockTag: 'latest' })
+      chain.height = block.number.toString()
+      // lpla-verify's rules run at chain time, as on the stack (a devnet may move it: --speed)
+      now = new Date(Number(block.timestamp) * 1000)
+      chain.time = now.toISOString()
       chain.ok = true
     } catch (error) {
       chain.error = (error as Error).message.split('\n')[0]
@@ -98,7 +104,7 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
 
   let alerts: StackStatus['alerts'] = []
   if (synome.ok) {
-    const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now: new Date(), usdc: state.contracts?.usdc })
+    const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now, usdc: state.contracts?.usdc })
     alerts = (run.ok ? run.report.alerts : run.alerts).map((a) => ({ code: a.code, severity: a.severity, entity: `${a.entity.type}:${a.entity.id}`, message: a.message }))
   }
   const dashboard = state.dashboard ? { url: state.dashboard.url, ok: await reachable(`${state.dashboard.url}/api/head`) } : null
@@ -109,7 +115,7 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
 export function formatStatus(s: StackStatus): string {
   const mark = (ok: boolean) => (ok ? 'ok  ' : 'DOWN')
   const lines = [`halo stack: ${s.healthy ? 'healthy' : 'NOT healthy'} (${s.stack.status}${s.stack.pid ? `, pid ${s.stack.pid}` : ''}, state ${s.stack.stateDir})`]
-  lines.push(`  ${mark(s.chain.ok)} chain       ${s.chain.rpcUrl ?? '-'}  height ${s.chain.height ?? '-'}${s.chain.error ? `  (${s.chain.error})` : ''}`)
+  lines.push(`  ${mark(s.chain.ok)} chain       ${s.chain.rpcUrl ?? '-'}  height ${s.chain.height ?? '-'}  time ${s.chain.time ?? '-'} (${s.chain.accelerated ? `accelerated ×${s.chain.speed}` : 'not accelerated'})${s.chain.error ? `  (${s.chain.error})` : ''}`)
   lines.push(`  ${mark(s.synome.ok)} synome      ${s.synome.url ?? '-'}  position ${s.synome.position ?? '-'}  (${s.synome.backend ?? '-'})${s.synome.error ? `  (${s.synome.error})` : ''}`)
   if (s.dashboard) lines.push(`  ${mark(s.dashboard.ok)} dashboard   ${s.dashboard.url}`)
   for (const c of s.components) {

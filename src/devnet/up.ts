@@ -25,6 +25,8 @@ import { freePort } from './ports.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import { readStackState, writeStackState, type StackState } from './stateFile.js'
 import { createSupervisor, type Supervisor } from './supervisor.js'
+import { startChainClock, type ChainClock } from './chainClockDriver.js'
+import { DEFAULT_SPEED } from '../domain/chainClock.js'
 
 export const HALO_CLASS = 'facility-A'
 const DAY = 86_400
@@ -44,6 +46,8 @@ export type StartStackParameters = {
   maxRestarts?: number
   /** Two instances of each writing beacon (lpha-nfat, lpha-attest), one acting through a lease. */
   ha?: boolean | undefined
+  /** Chain seconds per wall second on the anvil started here (default DEFAULT_SPEED; 1 = real time; ignored with rpcUrl). */
+  speed?: number | undefined
   onProgress?: (message: string) => void
   log?: (line: string) => void
 }
@@ -72,7 +76,7 @@ export async function startStack(p: StartStackParameters) {
     startedAt: new Date().toISOString(),
     status: 'booting',
     stateDir,
-    chain: { rpcUrl: p.rpcUrl ?? '', anvilStartedByUs: !p.rpcUrl, chainId: 31337 },
+    chain: { rpcUrl: p.rpcUrl ?? '', anvilStartedByUs: !p.rpcUrl, chainId: 31337, speed: p.rpcUrl ? 1 : (p.speed ?? DEFAULT_SPEED), accelerated: false },
     synome: { url: '', backend: p.databaseUrl ? 'postgresql' : 'pglite', dataDir: p.databaseUrl ? null : join(stateDir, 'synome') },
     contracts: null,
     timelock: null,
@@ -130,6 +134,13 @@ export async function startStack(p: StartStackParameters) {
     state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: DEVNET_TIMELOCK_NOTE }
     save()
 
+    const speed = state.chain.speed ?? 1
+    progress(anvil && speed > 1 ? `accelerated chain time: ${speed} chain seconds per wall second (${(86_400 / speed).toFixed(1)} s per simulated day)` : p.rpcUrl ? 'chain time is not accelerated with --rpc-url (someone else\'s chain)' : 'real chain time (--speed 1)')
+    const chainClock: ChainClock = await startChainClock({ clients, speed, accelerate: anvil !== undefined, log: p.log })
+    cleanups.push(() => chainClock.stop())
+    state.chain.accelerated = chainClock.accelerated
+    save()
+
     progress(`Synome-MVP on ${p.databaseUrl ? 'PostgreSQL' : 'PGlite'}`)
     const { relayer, attestor, council, deployer } = accounts
     // A devnet is fresh every time: so is its PGlite Synome (a --database-url store is the caller's).
@@ -141,6 +152,8 @@ export async function startStack(p: StartStackParameters) {
       // delay and an operator may move further (anvil): no issuedAt window on this loopback
       // devnet. `halo synome serve` checks it (docs/synome.md, Operations).
       freshness: false,
+      // Every record's time is chain time, as the beacons see it (src/devnet/chainClockDriver.ts).
+      clock: chainClock.now,
       commands: [...FACTORY_COMMANDS],
       roles: [
         { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
@@ -230,13 +243,13 @@ export async function startStack(p: StartStackParameters) {
     supervisor.start({
       name: 'lpla-verify',
       command: process.execPath,
-      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--attestation-registry', deployment.attestationRegistry, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort)],
+      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--attestation-registry', deployment.attestationRegistry, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort), '--chain-clock'],
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })
     progress('dashboard (web app built on first run, then cached by source hash)')
     const dashboardPort = p.dashboardPort ?? 8790
-    const dashboard = await startDashboard({ synome, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
+    const dashboard = await startDashboard({ synome, clock: chainClock.now, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
       throw new DevnetError(`cannot serve the dashboard on 127.0.0.1:${dashboardPort}`, { cause, details: `${cause.message}; --dashboard-port 0 picks a free port` })
     })
     cleanups.push(() => dashboard.close())
