@@ -18,6 +18,8 @@ export type StackState = {
   dashboard?: { url: string } | null
   /** `halo up --ha`: the lease each beacon instance (component name = lease holder id) competes for. */
   ha?: { leases: Record<string, string> } | null
+  /** The Primes `halo up` runs allocators for: Prime id → ALMProxy (their NFATs' depositor). */
+  primes?: Record<string, string> | null
 }
 
 export const DEFAULT_STATE_DIR = './data/devnet'

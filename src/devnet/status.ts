@@ -5,6 +5,8 @@ import { synomeReader } from '../beacons/verify/synomeReader.js'
 import { createHttpClient } from '../synome/client/index.js'
 import type { LeaseView } from '../synome/leases.js'
 import { readStackState, type StackState } from './stateFile.js'
+import { listAll } from '../beacons/shared/synomeReads.js'
+import type { SleeveRecord } from '../synome/records.js'
 
 /**
  * `halo status`: what `halo up` wrote in its state file, checked live — is the stack process
@@ -22,6 +24,8 @@ export type StackStatus = {
   dashboard: { ok: boolean; url: string } | null
   components: Array<{ name: string; ok: boolean; pid: number | null; status: string; restarts: number; url?: string | undefined; logFile: string; lease?: ComponentLease | undefined }>
   alerts: Array<{ code: string; severity: string; entity: string; message: string }>
+  /** Every sleeve the Synome holds (the Term Halo's lifecycle: CREATED → FILLING → OFFBOARDING → …). */
+  sleeves: Array<{ sleeveId: string; haloClass: string; state: string; updatedAt: string }>
   contracts: Record<string, string> | null
   timelock: StackState['timelock']
 }
@@ -59,7 +63,7 @@ async function reachable(url: string): Promise<boolean> {
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const state = readStackState(stateDir)
   if (!state) {
-    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null, time: null, speed: 1, accelerated: false }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], contracts: null, timelock: null }
+    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null, time: null, speed: 1, accelerated: false }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], sleeves: [], contracts: null, timelock: null }
   }
   const stackOk = state.status === 'up' && pidAlive(state.pid)
   const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
@@ -103,13 +107,16 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
   )
 
   let alerts: StackStatus['alerts'] = []
+  let sleeves: StackStatus['sleeves'] = []
   if (synome.ok) {
-    const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now, usdc: state.contracts?.usdc })
+    const reader = createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })
+    sleeves = (await listAll<SleeveRecord>(reader, { type: 'sleeve' }).catch(() => [])).map((r) => ({ sleeveId: r.id, haloClass: r.haloClass ?? r.data.haloClass, state: r.data.state, updatedAt: r.updatedAt }))
+    const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now, primeAddresses: state.primes ?? {}, usdc: state.contracts?.usdc })
     alerts = (run.ok ? run.report.alerts : run.alerts).map((a) => ({ code: a.code, severity: a.severity, entity: `${a.entity.type}:${a.entity.id}`, message: a.message }))
   }
   const dashboard = state.dashboard ? { url: state.dashboard.url, ok: await reachable(`${state.dashboard.url}/api/head`) } : null
   const healthy = stackOk && chain.ok && synome.ok && components.length > 0 && components.every((c) => c.ok) && (dashboard?.ok ?? true)
-  return { healthy, stack, chain, synome, dashboard, components, alerts, contracts: state.contracts, timelock: state.timelock }
+  return { healthy, stack, chain, synome, dashboard, components, alerts, sleeves, contracts: state.contracts, timelock: state.timelock }
 }
 
 export function formatStatus(s: StackStatus): string {
@@ -123,6 +130,7 @@ export function formatStatus(s: StackStatus): string {
     lines.push(`  ${mark(c.ok)} ${c.name.padEnd(11)} pid ${c.pid ?? '-'}  ${c.status}, ${c.restarts} restart(s)${lease}${c.url ? `  ${c.url}` : ''}  log ${c.logFile}`)
   }
   if (s.timelock) lines.push(`  timelock delay ${s.timelock.delaySeconds} s (${s.timelock.note})`)
+  for (const x of s.sleeves) lines.push(`  sleeve ${x.sleeveId} (${x.haloClass}) ${x.state}, updated ${x.updatedAt}`)
   lines.push(s.alerts.length === 0 ? '  open alerts: none' : `  open alerts (${s.alerts.length}):`)
   for (const a of s.alerts) lines.push(`    ${a.severity} ${a.code} ${a.entity}: ${a.message}`)
   return lines.join('\n')
