@@ -16,8 +16,8 @@ import type { RiskFrameworkDocument } from '../domain/risk/framework.js'
 import { deployPrimePaus, DEVNET_PRIMES, DEVNET_UNIT_ARTIFACT, devnetAllocatorPolicy, onboardPrimeDeposit, type PrimePau } from './primes.js'
 import type { TermHaloDeployment } from './termHalo.js'
 
-/** Each Prime's capital for Halo Units on `halo up`: 50M USDS in its ALMProxy. */
-export const LIVING_PRIME_FUNDS = 50_000_000n * 10n ** 18n
+/** Each Prime's capital for Halo Units on `halo up`: 60M USDS in its ALMProxy (half of it, the diversification cap, stays above 25M after a Portfolio subscription). */
+export const LIVING_PRIME_FUNDS = 60_000_000n * 10n ** 18n
 /** Each Prime's deposit limit into the Term Halo (full a day after it is set, before the allocators start). */
 export const LIVING_DEPOSIT_LIMIT = '25M/day'
 /**

@@ -20,6 +20,8 @@ export type StackState = {
   ha?: { leases: Record<string, string> } | null
   /** The Primes `halo up` runs allocators for: Prime id → ALMProxy (their NFATs' depositor). */
   primes?: Record<string, string> | null
+  /** The Portfolio Halo `halo up` deployed through the factory (Synome ids as ingested; units = their tokens). */
+  portfolio?: { classId: string; bookId: string; haloClass: string; units: string[] } | null
 }
 
 export const DEFAULT_STATE_DIR = './data/devnet'

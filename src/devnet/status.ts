@@ -7,6 +7,7 @@ import type { LeaseView } from '../synome/leases.js'
 import { readStackState, type StackState } from './stateFile.js'
 import { listAll } from '../beacons/shared/synomeReads.js'
 import type { SleeveRecord } from '../synome/records.js'
+import { PORTFOLIO_SETTLEMENT } from '../synome/commands/portfolio/records.js'
 
 /**
  * `halo status`: what `halo up` wrote in its state file, checked live — is the stack process
@@ -26,6 +27,8 @@ export type StackStatus = {
   alerts: Array<{ code: string; severity: string; entity: string; message: string }>
   /** Every sleeve the Synome holds (the Term Halo's lifecycle: CREATED → FILLING → OFFBOARDING → …). */
   sleeves: Array<{ sleeveId: string; haloClass: string; state: string; updatedAt: string }>
+  /** lpha-lcts's settlements of the Portfolio units (LCTS generations locked and settled): how many, and the latest. */
+  lcts: { settlements: number; latest: { id: string; unitId: string; epoch: string; settledAt: string; subscribed: string; redeemedShares: string } | null }
   contracts: Record<string, string> | null
   timelock: StackState['timelock']
 }
@@ -63,7 +66,7 @@ async function reachable(url: string): Promise<boolean> {
 export async function stackStatus(stateDir: string): Promise<StackStatus> {
   const state = readStackState(stateDir)
   if (!state) {
-    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null, time: null, speed: 1, accelerated: false }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], sleeves: [], contracts: null, timelock: null }
+    return { healthy: false, stack: { ok: false, pid: null, status: 'not-running', startedAt: null, stateDir }, chain: { ok: false, rpcUrl: null, height: null, time: null, speed: 1, accelerated: false }, synome: { ok: false, url: null, position: null, backend: null }, dashboard: null, components: [], alerts: [], sleeves: [], lcts: { settlements: 0, latest: null }, contracts: null, timelock: null }
   }
   const stackOk = state.status === 'up' && pidAlive(state.pid)
   const stack = { ok: stackOk, pid: state.pid, status: state.status, startedAt: state.startedAt, stateDir: state.stateDir }
@@ -108,15 +111,21 @@ export async function stackStatus(stateDir: string): Promise<StackStatus> {
 
   let alerts: StackStatus['alerts'] = []
   let sleeves: StackStatus['sleeves'] = []
+  const lcts: StackStatus['lcts'] = { settlements: 0, latest: null }
   if (synome.ok) {
     const reader = createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })
+    type Settlement = { unitId: string; epoch: string; settledAt: string; subscribed: string; redeemedShares: string }
+    const settlements = await listAll<Settlement>(reader, { type: PORTFOLIO_SETTLEMENT }).catch(() => [])
+    lcts.settlements = settlements.length
+    const latest = settlements.reduce<(typeof settlements)[number] | undefined>((a, b) => (!a || b.data.settledAt > a.data.settledAt ? b : a), undefined)
+    if (latest) lcts.latest = { id: latest.id, unitId: latest.data.unitId, epoch: latest.data.epoch, settledAt: latest.data.settledAt, subscribed: latest.data.subscribed, redeemedShares: latest.data.redeemedShares }
     sleeves = (await listAll<SleeveRecord>(reader, { type: 'sleeve' }).catch(() => [])).map((r) => ({ sleeveId: r.id, haloClass: r.haloClass ?? r.data.haloClass, state: r.data.state, updatedAt: r.updatedAt }))
     const run = await runVerify({ reader: synomeReader(createHttpClient({ url: state.synome.url, timeoutMs: TIMEOUT_MS })), chain: chain.ok ? createVerifyChain(publicClient) : undefined, sources: { clients: { default: publicClient } }, now, primeAddresses: state.primes ?? {}, usdc: state.contracts?.usdc })
     alerts = (run.ok ? run.report.alerts : run.alerts).map((a) => ({ code: a.code, severity: a.severity, entity: `${a.entity.type}:${a.entity.id}`, message: a.message }))
   }
   const dashboard = state.dashboard ? { url: state.dashboard.url, ok: await reachable(`${state.dashboard.url}/api/head`) } : null
   const healthy = stackOk && chain.ok && synome.ok && components.length > 0 && components.every((c) => c.ok) && (dashboard?.ok ?? true)
-  return { healthy, stack, chain, synome, dashboard, components, alerts, sleeves, contracts: state.contracts, timelock: state.timelock }
+  return { healthy, stack, chain, synome, dashboard, components, alerts, sleeves, lcts, contracts: state.contracts, timelock: state.timelock }
 }
 
 export function formatStatus(s: StackStatus): string {
@@ -131,6 +140,7 @@ export function formatStatus(s: StackStatus): string {
   }
   if (s.timelock) lines.push(`  timelock delay ${s.timelock.delaySeconds} s (${s.timelock.note})`)
   for (const x of s.sleeves) lines.push(`  sleeve ${x.sleeveId} (${x.haloClass}) ${x.state}, updated ${x.updatedAt}`)
+  if (s.lcts.latest) lines.push(`  LCTS settlements: ${s.lcts.settlements}; latest unit ${s.lcts.latest.unitId} epoch ${s.lcts.latest.epoch} at ${s.lcts.latest.settledAt}: subscribed ${s.lcts.latest.subscribed}, redeemed ${s.lcts.latest.redeemedShares} shares`)
   lines.push(s.alerts.length === 0 ? '  open alerts: none' : `  open alerts (${s.alerts.length}):`)
   for (const a of s.alerts) lines.push(`    ${a.severity} ${a.code} ${a.entity}: ${a.message}`)
   return lines.join('\n')

@@ -32,6 +32,8 @@ import { ALLOCATOR_COMMANDS } from '../synome/commands/allocator/index.js'
 import { formatUnitsExact, USDS_DECIMALS } from '../domain/money.js'
 import { pipelineTarget } from '../domain/sleevePolicy.js'
 import { DEVNET_UNIT_ARTIFACT } from './primes.js'
+import { DEVNET_PORTFOLIO_SIGNALS, deployPortfolioHaloByFactory, onboardLivingSubscriptions, portfolioBeaconConfig, subscribeLivingPrimes, LIVING_SUBSCRIPTIONS, type PortfolioHaloDeployment } from './portfolioHalo.js'
+import { PORTFOLIO_COMMANDS } from '../synome/commands/portfolio/index.js'
 import { allocatorConfig, deployLivingPrimes, depositorNames, LIVING_CAPITAL_FORMULA, primeAddresses, type LivingPrimes } from './primeAllocators.js'
 
 export const HALO_CLASS = 'facility-A'
@@ -121,10 +123,20 @@ export async function startStack(p: StartStackParameters) {
     const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
     const living: LivingPrimes | undefined = p.primes === false ? undefined : await deployLivingPrimes(clients, { deployment, accounts, onProgress: progress })
     if (living) state.primes = primeAddresses(living.primes)
+    const portfolio: PortfolioHaloDeployment | undefined = living ? await deployPortfolioHaloByFactory(clients, { deployment, accounts, onProgress: progress }) : undefined
+    if (living && portfolio) {
+      progress(`subscribe limits into the Portfolio units for ${LIVING_SUBSCRIPTIONS.map((x) => x.prime).join(' and ')}: governance approves the init (timelock), GovOps set it`)
+      await onboardLivingSubscriptions(clients, { deployment, accounts, portfolio, primes: living.primes })
+    }
+    if (portfolio) state.portfolio = { classId: portfolio.classId, bookId: portfolio.bookId, haloClass: portfolio.haloClass, units: portfolio.unitIds }
     // A new limit starts empty and fills at its slope (a day to its max): one day of chain time
     // lets the first Prime's deposit be claimed at once (a 30M claim would otherwise wait 7.2 h).
     progress('one day of chain time passes: every new rate limit fills to its max')
     await increaseTime(clients, BigInt(DAY))
+    if (living && portfolio) {
+      progress(LIVING_SUBSCRIPTIONS.map((x) => `${x.prime}'s PAU subscribes ${x.amount} USDS to the ${x.unit === 0 ? 'senior' : 'junior'} unit`).join('; '))
+      await subscribeLivingPrimes(clients, { deployment, portfolio, primes: living.primes })
+    }
     state.contracts = {
       usds: deployment.usds,
       usdc: deployment.usdc,
@@ -164,12 +176,13 @@ export async function startStack(p: StartStackParameters) {
       freshness: false,
       // Every record's time is chain time, as the beacons see it (src/devnet/chainClockDriver.ts).
       clock: chainClock.now,
-      commands: [...FACTORY_COMMANDS, ...ALLOCATOR_COMMANDS],
+      commands: [...FACTORY_COMMANDS, ...ALLOCATOR_COMMANDS, ...PORTFOLIO_COMMANDS],
       roles: [
         { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
         { address: attestor.address, role: 'attest', haloClasses: [HALO_CLASS] },
         { address: council.address, role: 'council', haloClasses: [] },
         ...(living?.primes ?? []).map((x) => ({ address: x.allocator.address, role: 'allocator' as const, haloClasses: ['*'] })),
+        ...(portfolio ? [{ address: portfolio.lcts.address, role: 'lcts' as const, haloClasses: ['*'] }] : []),
       ],
     })
     cleanups.push(() => synome.close())
@@ -183,7 +196,7 @@ export async function startStack(p: StartStackParameters) {
 
     const councilClient = createHttpClient({ url: server.url, account: council })
     progress('lpha-council ingests the factory\'s metadata events (class and unit records) into the Synome')
-    await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0 })
+    await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0, warningSignals: DEVNET_PORTFOLIO_SIGNALS })
     progress(`lpha-council registers ${HALO_CLASS} and publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
     // The Unit Artifact and the inventory entry (code hash) are what the Primes' allocators check before allocating.
     const codeHash = keccak256((await clients.publicClient.getCode({ address: deployment.facility }))!)
@@ -251,7 +264,7 @@ export async function startStack(p: StartStackParameters) {
       const nfatClient = createHttpClient({ url: server.url, account: relayer, clock: chainClock.now })
       await nfatClient.send('createSleeve', { sleeveId: 'sleeve-7', haloClass: HALO_CLASS, metadata: { targetAmount: formatUnitsExact(pipelineTarget(pipeline.map((d) => ({ name: d.name, amount: BigInt(d.amount) * 10n ** 18n }))), USDS_DECIMALS), pipeline } }, { idempotencyKey: `create:${HALO_CLASS}:sleeve-7` })
     }
-    progress(`starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify${living ? `, allocators for ${living.primes.map((x) => x.prime).join(', ')}` : ''}`)
+    progress(`starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify${portfolio ? ', lpha-lcts (Portfolio book, with the devnet manager simulator)' : ''}${living ? `, allocators for ${living.primes.map((x) => x.prime).join(', ')}` : ''}`)
     for (const n of instances) {
       const nfat = instanceName('lpha-nfat', n)
       const attest = instanceName('lpha-attest', n)
@@ -268,6 +281,10 @@ export async function startStack(p: StartStackParameters) {
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })
+    if (portfolio) {
+      const config = configFile('lpha-lcts', portfolioBeaconConfig({ portfolio, usds: deployment.usds, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, 'lpha-lcts'), intervalSeconds: interval }))
+      supervisor.start({ name: 'lpha-lcts', command: process.execPath, args: [...halo, 'beacon', 'lcts', '--config', config], logFile: logFile('lpha-lcts') })
+    }
     for (const prime of living?.primes ?? []) {
       const name = `allocator-${prime.prime}`
       const config = configFile(name, allocatorConfig({ prime, deployment, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, name), intervalSeconds: interval }))

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { encodeFunctionData, erc20Abi, parseEventLogs, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
+import { encodeFunctionData, erc20Abi, keccak256, parseEventLogs, toBytes, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
 import { controllerAbi, lctsQueueAbi, portfolioHaloClassAbi, rateLimitsAbi } from '../../chain/generated/index.js'
 import { readChainBook } from '../../chain/portfolio.js'
 import { NotFoundError } from '../../domain/errors.js'
@@ -280,7 +280,7 @@ async function recordNavReports(deps: PortfolioCycleDeps): Promise<void> {
         bookId: config.bookId, reportId, reportedAssets: text(nav!.args.reportedAssets), reportedAt: iso(nav!.args.reportedAt),
         units: record.data.units.map((u) => ({ unitId: u.unitId, nav: text(changes.find((c) => String(c.args.unitId) === String(config.units.find((x) => x.unitId === u.unitId)!.chainUnitId))!.args.navAfter) })),
       },
-      { idempotencyKey: `portfolio-nav:${config.bookId}:${r.reportId}` },
+      { idempotencyKey: navReportKey(config.bookId, r.reportId) },
     )
   }
 }
@@ -319,4 +319,14 @@ async function deployAndRequest(deps: PortfolioCycleDeps, epoch: string, report:
     manager.requestRedemption({ redemptionId, bookId: config.bookId, amount: need, at: now })
     report.steps.push('redemption requested')
   }
+}
+
+/**
+ * The NAV record's idempotency key. A factory-ingested book id (`0x<class>:0x<salt>`, 109
+ * characters) with the simulator's report id (which repeats it) is over the Synome's 200: such
+ * a key is replaced by its hash (deterministic, so a restart replays it); shorter keys are unchanged.
+ */
+export function navReportKey(bookId: string, reportId: string): string {
+  const key = `portfolio-nav:${bookId}:${reportId}`
+  return key.length <= 200 ? key : `portfolio-nav:${keccak256(toBytes(key))}`
 }
