@@ -1,31 +1,14 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { privateKeyToAccount } from 'viem/accounts'
-import { loadAllocatorBeaconConfig } from '../beacons/allocator/config.js'
-import { runAllocatorBeacon } from '../beacons/allocator/main.js'
-import { runAttestBeacon, loadAttestBeaconConfig } from '../beacons/attest/main.js'
-import { parseAttestationType } from '../beacons/attest/policy.js'
-import { postAttestation } from '../beacons/attest/reconcile.js'
-import { loadAmmBeaconConfig } from '../beacons/amm/config.js'
-import { runAmmBeacon } from '../beacons/amm/main.js'
-import { loadIdentityBeaconConfig } from '../beacons/identity/config.js'
-import { runIdentityBeacon } from '../beacons/identity/main.js'
-import { parseLctsBeaconConfig } from '../beacons/lcts/config.js'
-import { runLctsBeacon } from '../beacons/lcts/main.js'
-import { isPortfolioBeaconConfig, parsePortfolioBeaconConfig } from '../beacons/lcts/portfolioConfig.js'
-import { runPortfolioBeacon } from '../beacons/lcts/portfolioMain.js'
-import { loadNfatBeaconConfig } from '../beacons/nfat/config.js'
-import { runNfatBeacon } from '../beacons/nfat/main.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { registerAmmCommands } from '../synome/commands/amm/index.js'
-import { registerAllocatorCommands } from '../synome/commands/allocator/index.js'
-import { registerIdentityCommands } from '../synome/commands/identity/index.js'
-import { registerLctsCommands } from '../synome/commands/lcts/index.js'
-import { createHttpClient, resolveSynomeToken } from '../synome/client/index.js'
 
 /**
  * `halo beacon nfat|lcts|identity|amm|attest --config file` run the beacons; `halo attest <type> <sleeve>
  * --file evidence.json` is the human attestor's way to post one attestation.
+ *
+ * Each action imports its beacon's runtime when it runs (a `halo up` child loads one beacon, not
+ * all of them); the Synome commands the beacons record are registered by main for every command
+ * (src/cli/synomeCommands.ts).
  */
 function readJson(path: string, what: string): unknown {
   try {
@@ -42,12 +25,6 @@ function attestorKey(keyFile: string | undefined): `0x${string}` {
 }
 
 export function register(program: Command): void {
-  // lpha-lcts's records and Core Council's LCTS capacity inputs are Synome commands; registering
-  // them here means every Synome this CLI starts (`halo synome serve`) accepts them.
-  registerLctsCommands()
-  registerIdentityCommands()
-  registerAmmCommands()
-  registerAllocatorCommands()
   // Other areas add their beacons under the same `beacon` command (whoever registers first creates it).
   const beacon = program.commands.find((c) => c.name() === 'beacon') ?? program.command('beacon').description('Run a beacon (deterministic rule-based program) against chain and Synome')
   beacon
@@ -57,6 +34,7 @@ export function register(program: Command): void {
     .option('--once', 'run one reconcile tick and exit')
     .option('--json', 'structured log lines (the default output is pino JSON anyway)')
     .action(async (options: { config: string; once?: boolean }) => {
+      const [{ loadNfatBeaconConfig }, { runNfatBeacon }] = await Promise.all([import('../beacons/nfat/config.js'), import('../beacons/nfat/main.js')])
       await runNfatBeacon(loadNfatBeaconConfig(options.config), { once: options.once })
     })
   beacon
@@ -66,9 +44,15 @@ export function register(program: Command): void {
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
       const raw = readJson(options.config, 'the beacon config')
+      const { isPortfolioBeaconConfig, parsePortfolioBeaconConfig } = await import('../beacons/lcts/portfolioConfig.js')
       // "kind": "portfolioClass" is a Portfolio Halo Class (docs/portfolio.md); otherwise one LCTS pair
-      if (isPortfolioBeaconConfig(raw)) await runPortfolioBeacon(parsePortfolioBeaconConfig(raw), { once: options.once })
-      else await runLctsBeacon(parseLctsBeaconConfig(raw), { once: options.once })
+      if (isPortfolioBeaconConfig(raw)) {
+        const { runPortfolioBeacon } = await import('../beacons/lcts/portfolioMain.js')
+        await runPortfolioBeacon(parsePortfolioBeaconConfig(raw), { once: options.once })
+      } else {
+        const [{ parseLctsBeaconConfig }, { runLctsBeacon }] = await Promise.all([import('../beacons/lcts/config.js'), import('../beacons/lcts/main.js')])
+        await runLctsBeacon(parseLctsBeaconConfig(raw), { once: options.once })
+      }
     })
   beacon
     .command('identity')
@@ -76,6 +60,7 @@ export function register(program: Command): void {
     .requiredOption('--config <file>', 'beacon config (JSON; see docs/identity.md)')
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
+      const [{ loadIdentityBeaconConfig }, { runIdentityBeacon }] = await Promise.all([import('../beacons/identity/config.js'), import('../beacons/identity/main.js')])
       await runIdentityBeacon(loadIdentityBeaconConfig(options.config), { once: options.once })
     })
   beacon
@@ -84,6 +69,7 @@ export function register(program: Command): void {
     .requiredOption('--config <file>', 'beacon config (JSON; see docs/trading.md)')
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { config: string; once?: boolean }) => {
+      const [{ loadAmmBeaconConfig }, { runAmmBeacon }] = await Promise.all([import('../beacons/amm/config.js'), import('../beacons/amm/main.js')])
       await runAmmBeacon(loadAmmBeaconConfig(options.config), { once: options.once })
     })
   beacon
@@ -93,6 +79,7 @@ export function register(program: Command): void {
     .requiredOption('--config <file>', 'allocator config (JSON; see docs/allocator.md)')
     .option('--once', 'run one reconcile tick and exit')
     .action(async (options: { prime: string; config: string; once?: boolean }) => {
+      const [{ loadAllocatorBeaconConfig }, { runAllocatorBeacon }] = await Promise.all([import('../beacons/allocator/config.js'), import('../beacons/allocator/main.js')])
       const config = loadAllocatorBeaconConfig(options.config)
       if (config.prime !== options.prime) throw new InvalidInputError(`--prime ${options.prime} does not match the config’s prime ${config.prime}`, { meta: { field: 'prime' } })
       await runAllocatorBeacon(config, { once: options.once })
@@ -104,6 +91,7 @@ export function register(program: Command): void {
     .option('--once', 'run one tick and exit')
     .option('--json', 'structured log lines')
     .action(async (options: { config: string; once?: boolean }) => {
+      const { runAttestBeacon, loadAttestBeaconConfig } = await import('../beacons/attest/main.js')
       await runAttestBeacon(loadAttestBeaconConfig(options.config), { once: options.once })
     })
 
@@ -121,6 +109,12 @@ export function register(program: Command): void {
     .option('--first-number <n>', 'number of the class’s first attestation', '1')
     .option('--json', 'print the result as JSON')
     .action(async (typeName: string, sleeveId: string, options: { file: string; haloClass: string; synome: string; token?: string; keyFile?: string; idPrefix: string; firstNumber: string; json?: boolean }) => {
+      const [{ parseAttestationType }, { postAttestation }, { createHttpClient, resolveSynomeToken }, { privateKeyToAccount }] = await Promise.all([
+        import('../beacons/attest/policy.js'),
+        import('../beacons/attest/reconcile.js'),
+        import('../synome/client/index.js'),
+        import('viem/accounts'),
+      ])
       const type = parseAttestationType(typeName)
       const evidence = readJson(options.file, 'the evidence file')
       const synome = createHttpClient({ url: options.synome, token: resolveSynomeToken({ flag: options.token }), account: privateKeyToAccount(attestorKey(options.keyFile)) })

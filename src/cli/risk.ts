@@ -85,7 +85,7 @@ function registerCouncil(program: Command): void {
     })
 }
 
-type VerifyFlags = { synome?: string; token?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; attestationRegistry?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string }
+type VerifyFlags = { synome?: string; token?: string; rpc?: string; chain?: boolean; config?: string; usdc?: string; attestationRegistry?: string; json?: boolean; interval?: string; metricsPort?: string; webhook?: string; chainClock?: boolean }
 
 function verifyConfig(flags: VerifyFlags): VerifyConfig {
   const input: Partial<VerifyConfigInput> = {
@@ -106,6 +106,19 @@ function verifyDependencies(config: VerifyConfig) {
   const client = createHttpClient({ url: config.synomeUrl ?? DEFAULT_SYNOME_URL, token: config.synomeToken })
   const publicClient = createPublicClient({ transport: http(config.rpcUrl, { timeout: 10_000, retryCount: 2 }) }) as PublicClient
   return { reader: synomeReader(client), chain: config.noChain ? undefined : createVerifyChain(publicClient), sources: { clients: { default: publicClient } } }
+}
+
+/** The latest block's time, refreshed every second (a verify run reads it synchronously). */
+async function followChainTime(publicClient: PublicClient): Promise<{ now: () => Date; stop: () => void }> {
+  let latest = new Date(Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp) * 1000)
+  let readAtMs = Date.now()
+  const poll = setInterval(() => {
+    void publicClient.getBlock({ blockTag: 'latest' }).then((block) => {
+      latest = new Date(Number(block.timestamp) * 1000)
+      readAtMs = Date.now()
+    }, () => undefined)
+  }, 1_000)
+  return { now: () => new Date(latest.getTime() + (Date.now() - readAtMs)), stop: () => clearInterval(poll) }
 }
 
 function withVerifyOptions(command: Command): Command {
@@ -143,13 +156,16 @@ function registerVerify(program: Command): void {
     .option('--interval <seconds>', 'seconds between runs (env HALO_VERIFY_INTERVAL_SECONDS, default 60)')
     .option('--metrics-port <port>', 'serve GET /metrics on this port (env HALO_VERIFY_METRICS_PORT)')
     .option('--webhook <url>', 'POST alert changes here (env HALO_VERIFY_WEBHOOK_URL)')
+    .option('--chain-clock', 'evaluate at the latest block\'s time instead of the wall clock (a devnet that moves chain time, `halo up --speed`)')
     .action(async (flags: VerifyFlags) => {
       const config = verifyConfig(flags)
-      const beacon = createVerifyBeacon({ config, ...verifyDependencies(config) })
+      const dependencies = verifyDependencies(config)
+      const chainClock = flags.chainClock ? await followChainTime(dependencies.sources.clients.default) : undefined
+      const beacon = createVerifyBeacon({ config, ...dependencies, ...(chainClock ? { clock: chainClock.now } : {}) })
       const { metricsUrl } = await beacon.start()
       if (metricsUrl) process.stderr.write(`lpla-verify metrics at ${metricsUrl}\n`)
       await new Promise<void>((resolve) => {
-        const stop = () => void beacon.stop().then(resolve)
+        const stop = () => void beacon.stop().then(() => chainClock?.stop()).then(resolve)
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       })

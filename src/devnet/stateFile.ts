@@ -8,7 +8,8 @@ export type StackState = {
   startedAt: string
   status: 'booting' | 'up' | 'stopping' | 'stopped'
   stateDir: string
-  chain: { rpcUrl: string; anvilStartedByUs: boolean; chainId: number }
+  /** speed: chain seconds per wall second; accelerated: `halo up` moves chain time (anvil started by it, speed > 1). */
+  chain: { rpcUrl: string; anvilStartedByUs: boolean; chainId: number; speed?: number; accelerated?: boolean }
   synome: { url: string; backend: 'pglite' | 'postgresql'; dataDir: string | null }
   contracts: Record<string, string> | null
   timelock: { delaySeconds: string; note: string } | null
@@ -17,6 +18,10 @@ export type StackState = {
   dashboard?: { url: string } | null
   /** `halo up --ha`: the lease each beacon instance (component name = lease holder id) competes for. */
   ha?: { leases: Record<string, string> } | null
+  /** The Primes `halo up` runs allocators for: Prime id → ALMProxy (their NFATs' depositor). */
+  primes?: Record<string, string> | null
+  /** The Portfolio Halo `halo up` deployed through the factory (Synome ids as ingested; units = their tokens). */
+  portfolio?: { classId: string; bookId: string; haloClass: string; units: string[] } | null
 }
 
 export const DEFAULT_STATE_DIR = './data/devnet'

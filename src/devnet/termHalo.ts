@@ -178,5 +178,7 @@ export async function deployTermHaloByFactory(clients: DevnetClients, parameters
     offRamp,
     rateLimitKeys: keys,
     fromBlock,
+    /** The factory devnet stack itself (the Portfolio template and its implementations, salts, template approval): more classes from the same factory. */
+    factoryStack: stack,
   }
 }

@@ -25,6 +25,16 @@ import { freePort } from './ports.js'
 import { DEVNET_FRAMEWORK, DEVNET_FRAMEWORK_VERSION, devnetAttestRules } from './riskFramework.js'
 import { readStackState, writeStackState, type StackState } from './stateFile.js'
 import { createSupervisor, type Supervisor } from './supervisor.js'
+import { startChainClock, type ChainClock } from './chainClockDriver.js'
+import { DEFAULT_SPEED } from '../domain/chainClock.js'
+import { keccak256 } from 'viem'
+import { ALLOCATOR_COMMANDS } from '../synome/commands/allocator/index.js'
+import { formatUnitsExact, USDS_DECIMALS } from '../domain/money.js'
+import { pipelineTarget } from '../domain/sleevePolicy.js'
+import { DEVNET_UNIT_ARTIFACT } from './primes.js'
+import { DEVNET_PORTFOLIO_SIGNALS, deployPortfolioHaloByFactory, onboardLivingSubscriptions, portfolioBeaconConfig, subscribeLivingPrimes, LIVING_SUBSCRIPTIONS, type PortfolioHaloDeployment } from './portfolioHalo.js'
+import { PORTFOLIO_COMMANDS } from '../synome/commands/portfolio/index.js'
+import { allocatorConfig, deployLivingPrimes, depositorNames, LIVING_CAPITAL_FORMULA, primeAddresses, type LivingPrimes } from './primeAllocators.js'
 
 export const HALO_CLASS = 'facility-A'
 const DAY = 86_400
@@ -44,6 +54,10 @@ export type StartStackParameters = {
   maxRestarts?: number
   /** Two instances of each writing beacon (lpha-nfat, lpha-attest), one acting through a lease. */
   ha?: boolean | undefined
+  /** Chain seconds per wall second on the anvil started here (default DEFAULT_SPEED; 1 = real time; ignored with rpcUrl). */
+  speed?: number | undefined
+  /** Spark, Grove and Keel with their PAUs and allocators, so the Term Halo fills (default true; false: the chain moves only when you act). */
+  primes?: boolean | undefined
   onProgress?: (message: string) => void
   log?: (line: string) => void
 }
@@ -72,7 +86,7 @@ export async function startStack(p: StartStackParameters) {
     startedAt: new Date().toISOString(),
     status: 'booting',
     stateDir,
-    chain: { rpcUrl: p.rpcUrl ?? '', anvilStartedByUs: !p.rpcUrl, chainId: 31337 },
+    chain: { rpcUrl: p.rpcUrl ?? '', anvilStartedByUs: !p.rpcUrl, chainId: 31337, speed: p.rpcUrl ? 1 : (p.speed ?? DEFAULT_SPEED), accelerated: false },
     synome: { url: '', backend: p.databaseUrl ? 'postgresql' : 'pglite', dataDir: p.databaseUrl ? null : join(stateDir, 'synome') },
     contracts: null,
     timelock: null,
@@ -107,10 +121,22 @@ export async function startStack(p: StartStackParameters) {
     const accounts = devnetAccounts()
     const haloBank = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 19 })
     const deployment = await deployTermHaloByFactory(clients, { accounts, offRamp: haloBank.address, firstTokenId: 42n, onProgress: progress })
+    const living: LivingPrimes | undefined = p.primes === false ? undefined : await deployLivingPrimes(clients, { deployment, accounts, onProgress: progress })
+    if (living) state.primes = primeAddresses(living.primes)
+    const portfolio: PortfolioHaloDeployment | undefined = living ? await deployPortfolioHaloByFactory(clients, { deployment, accounts, onProgress: progress }) : undefined
+    if (living && portfolio) {
+      progress(`subscribe limits into the Portfolio units for ${LIVING_SUBSCRIPTIONS.map((x) => x.prime).join(' and ')}: governance approves the init (timelock), GovOps set it`)
+      await onboardLivingSubscriptions(clients, { deployment, accounts, portfolio, primes: living.primes })
+    }
+    if (portfolio) state.portfolio = { classId: portfolio.classId, bookId: portfolio.bookId, haloClass: portfolio.haloClass, units: portfolio.unitIds }
     // A new limit starts empty and fills at its slope (a day to its max): one day of chain time
     // lets the first Prime's deposit be claimed at once (a 30M claim would otherwise wait 7.2 h).
     progress('one day of chain time passes: every new rate limit fills to its max')
     await increaseTime(clients, BigInt(DAY))
+    if (living && portfolio) {
+      progress(LIVING_SUBSCRIPTIONS.map((x) => `${x.prime}'s PAU subscribes ${x.amount} USDS to the ${x.unit === 0 ? 'senior' : 'junior'} unit`).join('; '))
+      await subscribeLivingPrimes(clients, { deployment, portfolio, primes: living.primes })
+    }
     state.contracts = {
       usds: deployment.usds,
       usdc: deployment.usdc,
@@ -130,6 +156,13 @@ export async function startStack(p: StartStackParameters) {
     state.timelock = { delaySeconds: deployment.timelockDelaySeconds.toString(), note: DEVNET_TIMELOCK_NOTE }
     save()
 
+    const speed = state.chain.speed ?? 1
+    progress(anvil && speed > 1 ? `accelerated chain time: ${speed} chain seconds per wall second (${(86_400 / speed).toFixed(1)} s per simulated day)` : p.rpcUrl ? 'chain time is not accelerated with --rpc-url (someone else\'s chain)' : 'real chain time (--speed 1)')
+    const chainClock: ChainClock = await startChainClock({ clients, speed, accelerate: anvil !== undefined, log: p.log })
+    cleanups.push(() => chainClock.stop())
+    state.chain.accelerated = chainClock.accelerated
+    save()
+
     progress(`Synome-MVP on ${p.databaseUrl ? 'PostgreSQL' : 'PGlite'}`)
     const { relayer, attestor, council, deployer } = accounts
     // A devnet is fresh every time: so is its PGlite Synome (a --database-url store is the caller's).
@@ -141,11 +174,15 @@ export async function startStack(p: StartStackParameters) {
       // delay and an operator may move further (anvil): no issuedAt window on this loopback
       // devnet. `halo synome serve` checks it (docs/synome.md, Operations).
       freshness: false,
-      commands: [...FACTORY_COMMANDS],
+      // Every record's time is chain time, as the beacons see it (src/devnet/chainClockDriver.ts).
+      clock: chainClock.now,
+      commands: [...FACTORY_COMMANDS, ...ALLOCATOR_COMMANDS, ...PORTFOLIO_COMMANDS],
       roles: [
         { address: relayer.address, role: 'nfat', haloClasses: [HALO_CLASS] },
         { address: attestor.address, role: 'attest', haloClasses: [HALO_CLASS] },
         { address: council.address, role: 'council', haloClasses: [] },
+        ...(living?.primes ?? []).map((x) => ({ address: x.allocator.address, role: 'allocator' as const, haloClasses: ['*'] })),
+        ...(portfolio ? [{ address: portfolio.lcts.address, role: 'lcts' as const, haloClasses: ['*'] }] : []),
       ],
     })
     cleanups.push(() => synome.close())
@@ -159,10 +196,12 @@ export async function startStack(p: StartStackParameters) {
 
     const councilClient = createHttpClient({ url: server.url, account: council })
     progress('lpha-council ingests the factory\'s metadata events (class and unit records) into the Synome')
-    await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0 })
+    await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: deployment.factory.factory, fromBlock: deployment.fromBlock, finalityDepth: 0, warningSignals: DEVNET_PORTFOLIO_SIGNALS })
     progress(`lpha-council registers ${HALO_CLASS} and publishes risk framework ${DEVNET_FRAMEWORK_VERSION}`)
-    await councilClient.send('registerHaloClass', { haloClass: HALO_CLASS, facility: deployment.facility, description: 'Devnet Term Halo (senior secured)' })
-    await publishRiskFramework({ client: councilClient, version: DEVNET_FRAMEWORK_VERSION, document: DEVNET_FRAMEWORK })
+    // The Unit Artifact and the inventory entry (code hash) are what the Primes' allocators check before allocating.
+    const codeHash = keccak256((await clients.publicClient.getCode({ address: deployment.facility }))!)
+    await councilClient.send('registerHaloClass', { haloClass: HALO_CLASS, facility: deployment.facility, description: 'Devnet Term Halo (senior secured)', metadata: { artifact: DEVNET_UNIT_ARTIFACT, inventory: { codeHash } } })
+    await publishRiskFramework({ client: councilClient, version: DEVNET_FRAMEWORK_VERSION, document: { ...DEVNET_FRAMEWORK, capitalFormula: LIVING_CAPITAL_FORMULA } })
 
     const interval = p.beaconIntervalSeconds ?? 2
     const configFile = (name: string, content: unknown) => {
@@ -177,6 +216,7 @@ export async function startStack(p: StartStackParameters) {
     const instanceName = (beacon: string, n: number) => (n === 0 ? beacon : `${beacon}#${n}`)
     const haOf = (beacon: string, n: number) => (n === 0 ? {} : { ha: { holder: instanceName(beacon, n), ttlSeconds: HA_TTL_SECONDS } })
     if (p.ha) state.ha = { leases: {} }
+    const pipeline = [1, 2, 3].map((n) => ({ name: `senior-secured-${n}`, amount: '25000000' }))
     const nfatConfigOf = (n: number) => configFile(instanceName('lpha-nfat', n).replace('#', '-'), {
       haloClass: HALO_CLASS,
       rpcUrl,
@@ -184,9 +224,9 @@ export async function startStack(p: StartStackParameters) {
       synome: { url: server.url },
       chain: { facility: deployment.facility, controller: deployment.pau.controller, rateLimits: deployment.pau.rateLimits, almProxy: deployment.almProxy, usdc: deployment.usdc, offRamp: deployment.offRamp, fromBlock: deployment.fromBlock.toString(), finalityDepth: 0 },
       stateDir: join(stateDir, instanceName('lpha-nfat', n).replace('#', '-')),
-      policy: { sleeveIdPrefix: 'sleeve-', firstSleeveNumber: 7, pipeline: [1, 2, 3].map((n) => ({ name: `senior-secured-${n}`, amount: '25000000' })), minUnits: 2, maxFillWaitSeconds: 14 * DAY, minUnitAmount: '1000000', splitDepositorQueue: true, maxUnitShareBps: 5000 },
+      policy: { sleeveIdPrefix: 'sleeve-', firstSleeveNumber: 7, pipeline, minUnits: 2, maxFillWaitSeconds: 14 * DAY, minUnitAmount: '1000000', splitDepositorQueue: true, maxUnitShareBps: 5000 },
       dealTerms: { apy: '0.05', termDays: 180 },
-      primes: {},
+      primes: living ? depositorNames(living.primes) : {},
       offRampDestination: 'halo-bank-account-ref',
       receiptTimeoutSeconds: 3 * DAY,
       bank: { kind: 'simulator', receiptDelaySeconds: 20 * 3600, onRampPrivateKey: privateKey(deployer) },
@@ -217,7 +257,14 @@ export async function startStack(p: StartStackParameters) {
     })
     const halo = [join(projectRoot, 'bin/halo.mjs')]
     const logFile = (name: string) => join(stateDir, 'logs', `${name}.log`)
-    progress('starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify')
+    if (living) {
+      // The integration the Primes' allocators check ("beacon live"): lpha-nfat's key opens the
+      // class's first sleeve exactly as lpha-nfat itself would (same payload and idempotency key).
+      progress('lpha-nfat opens sleeve-7 for the pipeline (the beacon integration the Primes\' allocators check)')
+      const nfatClient = createHttpClient({ url: server.url, account: relayer, clock: chainClock.now })
+      await nfatClient.send('createSleeve', { sleeveId: 'sleeve-7', haloClass: HALO_CLASS, metadata: { targetAmount: formatUnitsExact(pipelineTarget(pipeline.map((d) => ({ name: d.name, amount: BigInt(d.amount) * 10n ** 18n }))), USDS_DECIMALS), pipeline } }, { idempotencyKey: `create:${HALO_CLASS}:sleeve-7` })
+    }
+    progress(`starting lpha-nfat (with the devnet bank simulator), lpha-attest (rule mode), lpla-verify${portfolio ? ', lpha-lcts (Portfolio book, with the devnet manager simulator)' : ''}${living ? `, allocators for ${living.primes.map((x) => x.prime).join(', ')}` : ''}`)
     for (const n of instances) {
       const nfat = instanceName('lpha-nfat', n)
       const attest = instanceName('lpha-attest', n)
@@ -230,13 +277,22 @@ export async function startStack(p: StartStackParameters) {
     supervisor.start({
       name: 'lpla-verify',
       command: process.execPath,
-      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--attestation-registry', deployment.attestationRegistry, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort)],
+      args: [...halo, 'beacon', 'verify', '--synome', server.url, '--rpc', rpcUrl, '--usdc', deployment.usdc, '--attestation-registry', deployment.attestationRegistry, '--interval', String(Math.max(1, interval)), '--metrics-port', String(metricsPort), '--chain-clock', '--config', configFile('lpla-verify', { primeAddresses: state.primes ?? {} })],
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })
+    if (portfolio) {
+      const config = configFile('lpha-lcts', portfolioBeaconConfig({ portfolio, usds: deployment.usds, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, 'lpha-lcts'), intervalSeconds: interval }))
+      supervisor.start({ name: 'lpha-lcts', command: process.execPath, args: [...halo, 'beacon', 'lcts', '--config', config], logFile: logFile('lpha-lcts') })
+    }
+    for (const prime of living?.primes ?? []) {
+      const name = `allocator-${prime.prime}`
+      const config = configFile(name, allocatorConfig({ prime, deployment, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, name), intervalSeconds: interval }))
+      supervisor.start({ name, command: process.execPath, args: [...halo, 'beacon', 'allocator', '--prime', prime.prime, '--config', config], logFile: logFile(name) })
+    }
     progress('dashboard (web app built on first run, then cached by source hash)')
     const dashboardPort = p.dashboardPort ?? 8790
-    const dashboard = await startDashboard({ synome, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
+    const dashboard = await startDashboard({ synome, clock: chainClock.now, primeAddresses: state.primes ?? undefined, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
       throw new DevnetError(`cannot serve the dashboard on 127.0.0.1:${dashboardPort}`, { cause, details: `${cause.message}; --dashboard-port 0 picks a free port` })
     })
     cleanups.push(() => dashboard.close())

@@ -63,6 +63,6 @@ describe('scenario files', () => {
     // Nothing ran: no progress line (anvil, deployment) and no timeline.
     expect(stderr).not.toContain('starting anvil')
     expect(stdout).toBe('')
-    expect(buildProgram().commands.map((c) => c.name())).toContain('demo')
+    expect((await buildProgram()).commands.map((c) => c.name())).toContain('demo')
   })
 })

@@ -50,7 +50,7 @@ afterAll(() => {
 
 describe('halo up → status → demo → Ctrl-C', () => {
   it('boots everything on loopback and reports it healthy', async () => {
-    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--state-dir', stateDir, '--synome-port', '0', '--dashboard-port', '0', '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--state-dir', stateDir, '--synome-port', '0', '--dashboard-port', '0', '--interval', '1', '--speed', '1', '--no-primes'], { stdio: ['ignore', 'pipe', 'pipe'] })
     up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     // Poll in-process (cheap), then confirm through the CLI a user would run.

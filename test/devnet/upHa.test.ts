@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('halo up --ha', () => {
   it('runs two instances of each writing beacon, one leader and one standby, and fails the lease over on SIGKILL', async () => {
-    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--ha', '--state-dir', stateDir, '--synome-port', '0', '--dashboard-port', '0', '--interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    up = spawn(process.execPath, ['bin/halo.mjs', 'up', '--ha', '--state-dir', stateDir, '--synome-port', '0', '--dashboard-port', '0', '--interval', '1', '--speed', '1', '--no-primes'], { stdio: ['ignore', 'pipe', 'pipe'] })
     up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const healthy = await until('a healthy stack with both leases held', async () => {

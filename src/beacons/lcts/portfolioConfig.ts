@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../domain/errors.js'
 import { parseUnitsExact } from '../../domain/money.js'
 import type { WarningSignalConfig } from '../../domain/portfolio/signals.js'
 import { PORTFOLIO_DECIMALS, warningSignalsSchema } from '../../synome/commands/portfolio/records.js'
+import { entityId } from '../../synome/commands/schemas.js'
 import type { PortfolioCycleConfig } from './portfolio.js'
 
 /**
@@ -48,8 +49,9 @@ const webhookSource = z.strictObject({
 
 export const portfolioBeaconConfigSchema = z.strictObject({
   kind: z.literal('portfolioClass'),
-  classId: id,
-  bookId: id,
+  /** Synome ids: a class and a book the Halo Factory's ingestion recorded are `0x<class>` and `0x<class>:0x<salt>`. */
+  classId: entityId,
+  bookId: entityId,
   /** The book's index on the class contract. */
   chainBookId: uint,
   rpcUrl: z.url(),

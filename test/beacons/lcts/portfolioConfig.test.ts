@@ -25,6 +25,15 @@ const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('lpha-lcts for a Portfolio class: the config file', () => {
+  it('accepts the ids the Halo Factory ingestion gives a class and a book (0x<class>, 0x<class>:0x<salt>); refuses ids the Synome would refuse', () => {
+    const classId = a('c')
+    const bookId = `${classId}:0x${'d'.repeat(64)}`
+    expect(parsePortfolioBeaconConfig({ ...base, classId, bookId }, {})).toMatchObject({ classId, bookId })
+    expect(refusedAt({ ...base, bookId: `${bookId}${'e'.repeat(20)}` })).toBe('bookId')
+    expect(refusedAt({ ...base, classId: ':clo' })).toBe('classId')
+    expect(refusedAt({ ...base, bookId: 'clo/1' })).toBe('bookId')
+  })
+
   it('parses amounts exactly, chain ids as bigint, defaults, and is told apart from an LCTS pair by its kind', () => {
     const config = parsePortfolioBeaconConfig(base, {})
     expect(isPortfolioBeaconConfig(base)).toBe(true)
