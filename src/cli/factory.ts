@@ -5,7 +5,7 @@ import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { classArgs, deployBook, deployClass, deployUnit, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioUnitAddresses } from '../factory/chain.js'
+import { classArgs, deployBook, deployClass, deployUnit, portfolioTemplate, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TemplateStruct, type TermImplementations } from '../factory/chain.js'
 import { bookParamsSchema, classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
 import { signer } from './risk.js'
 
@@ -23,6 +23,21 @@ const saltOf = (text: string): Hex => keccak256(stringToHex(text))
 
 const bookLines = (units: readonly PortfolioUnitAddresses[]) =>
   units.map((u, i) => `  unit ${i}: token ${u.token}, subscribe queue ${u.subscribeQueue}, redeem queue ${u.redeemQueue}`).join('\n')
+
+const TERM_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'nfatFacility'] as const
+const PORTFOLIO_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'portfolioHaloClass', 'portfolioUnitToken', 'lctsQueue'] as const
+
+/** The template of `--kind` from `--implementations` (in the order the kind lists them). */
+function templateOf(kind: string, implementations: string, ranges: TemplateRanges): TemplateStruct {
+  const names = kind === 'term' ? TERM_IMPLEMENTATIONS : kind === 'portfolio' ? PORTFOLIO_IMPLEMENTATIONS : undefined
+  if (!names) throw new InvalidInputError(`--kind is term or portfolio, not ${kind}`)
+  const addresses = implementations.split(',')
+  if (addresses.length !== names.length || !addresses.every((a) => /^0x[0-9a-fA-F]{40}$/.test(a))) {
+    throw new InvalidInputError(`--implementations of a ${kind} template takes ${names.length} addresses: ${names.join(',')}`)
+  }
+  const named = Object.fromEntries(names.map((n, i) => [n, addresses[i] as Address]))
+  return kind === 'term' ? termTemplate(named as TermImplementations, ranges) : portfolioTemplate(named as PortfolioImplementations, ranges)
+}
 
 function factoryOf(f: Flags): Address {
   const value = f.factory ?? process.env.HALO_FACTORY
@@ -52,20 +67,19 @@ export function register(program: Command): void {
 
   common(template.command('add <name>'), true)
     .description('template approval: schedule setTemplate in the timelock (aBEAM); with --execute, execute it after the delay')
-    .requiredOption('--implementations <almProxy,controller,rateLimits,nfatFacility>', 'the Term implementations')
+    .option('--kind <term|portfolio>', 'the Halo Class kind', 'term')
+    .requiredOption('--implementations <addresses>', `the implementations, comma-separated: term ${TERM_IMPLEMENTATIONS.join(',')}; portfolio ${PORTFOLIO_IMPLEMENTATIONS.join(',')}`)
     .requiredOption('--ranges <file>', 'parameter ranges (JSON, integer strings)')
     .option('--execute', 'execute the scheduled approval (after the delay)')
-    .action(async (name: string, f: Flags & { implementations: string; ranges: string; execute?: boolean }) => {
+    .action(async (name: string, f: Flags & { kind: string; implementations: string; ranges: string; execute?: boolean }) => {
       const { clients, registry, timelock, read } = await context(f)
-      const [almProxy, controller, rateLimits, nfatFacility] = f.implementations.split(',') as Address[]
-      if (!almProxy || !controller || !rateLimits || !nfatFacility) throw new InvalidInputError('--implementations takes four addresses')
-      const t = termTemplate({ almProxy, controller, rateLimits, nfatFacility }, readParams(f.ranges, templateRangesSchema, 'template ranges'))
+      const t = templateOf(f.kind, f.implementations, readParams(f.ranges, templateRangesSchema, 'template ranges'))
       const call = { ...encodeCall(registry, { abi: haloTemplateRegistryAbi, functionName: 'setTemplate', args: [templateIdOf(name), t] }), salt: saltOf(`template:${name}:${json(t)}`) }
       const delaySeconds = await read<bigint>(timelock, beamTimeLockAbi, 'getMinDelay')
-      if (f.dryRun) return out(f.json ? json({ timelock, call, delaySeconds }) : `would ${f.execute ? 'execute' : 'schedule'} setTemplate(${name}) in ${timelock} (delay ${delaySeconds} s)\n  ${call.data}`)
+      if (f.dryRun) return out(f.json ? json({ timelock, kind: f.kind, call, delaySeconds }) : `would ${f.execute ? 'execute' : 'schedule'} setTemplate(${name}, ${f.kind}) in ${timelock} (delay ${delaySeconds} s)\n  ${call.data}`)
       const account = signer(f.key)
       const receipt = f.execute ? await executeCall(clients, { timelock, executor: account, call }) : await scheduleCall(clients, { timelock, proposer: account, call, delaySeconds })
-      out(f.json ? json({ templateId: templateIdOf(name), tx: receipt.transactionHash, executed: Boolean(f.execute) }) : `${f.execute ? 'executed' : 'scheduled'} template ${name} (tx ${receipt.transactionHash})`)
+      out(f.json ? json({ templateId: templateIdOf(name), kind: f.kind, tx: receipt.transactionHash, executed: Boolean(f.execute) }) : `${f.execute ? 'executed' : 'scheduled'} ${f.kind} template ${name} (tx ${receipt.transactionHash})`)
     })
 
   common(template.command('list'), false)
