@@ -18,7 +18,7 @@ import { deployFactoryStack, PORTFOLIO_TEMPLATE_RANGES, type FactoryStack } from
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
 import { DAY0_REVIEW } from '../../src/synome/commands/factory/records.js'
 import { PORTFOLIO_COMMANDS } from '../../src/synome/commands/portfolio/index.js'
-import { createSynome, type SynomeService } from '../../src/synome/index.js'
+import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { serveSynomeHttp } from '../support/beaconProcess.js'
 import { runHalo } from '../support/cli.js'
@@ -141,5 +141,19 @@ describe('onboarding a Portfolio unit through the halo CLI', () => {
     // approve (2) + class (1) + book (1) + batches (2) + wiring (3) + approve and deposit (2)
     expect(txs).toBe(11)
     expect(chainSeconds - 2n * DELAY).toBeLessThan(120n)
+  })
+
+  it('a review sign-off is refused for a unit the factory did not deploy (a hand-made Portfolio book\'s unit, an unknown address) and for a cycle already signed', async () => {
+    const writer = createInProcessClient({ service: synome, account: privateKeyToAccount(KEY.council) })
+    const handMade = `0x${'12'.repeat(20)}`
+    await writer.send('createPortfolioClass', { classId: 'hand-made-class', name: 'hand-made class' })
+    await writer.send('createPortfolioBook', { classId: 'hand-made-class', bookId: 'hand-made-book', accrualSeconds: 0, units: [{ unitId: handMade, rank: 0, yield: { kind: 'residual' }, warningSignals: {} }] })
+    const review = (unit: string, cycle = 1) => writer.send('recordDay0Review', { unit, cycle, date: '2026-12-02', reviewer: 'risk desk', outcome: 'ok', notes: '' })
+    const position = (await synome.head()).position
+    await expect(review(handMade)).rejects.toMatchObject({ meta: { gate: 'FACTORY_UNIT_MISSING' } })
+    await expect(review(`0x${'34'.repeat(20)}`)).rejects.toMatchObject({ meta: { gate: 'FACTORY_UNIT_MISSING' } })
+    const [signed] = (await synome.list({ type: DAY0_REVIEW })).items
+    await expect(review(signed!.data.unit as string)).rejects.toMatchObject({ meta: { gate: 'ALREADY_EXISTS' } })
+    expect((await synome.head()).position).toBe(position)
   })
 })
