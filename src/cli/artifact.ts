@@ -3,15 +3,20 @@ import type { Command } from 'commander'
 import type { Address } from 'viem'
 import { chainClientsFor } from '../chain/clients.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { artifactHash, renderHaloArtifact, renderUnitArtifact } from '../factory/artifact.js'
-import { haloArtifactInput, unitArtifactInput } from '../factory/artifactSource.js'
+import { artifactHash, renderHaloArtifact, renderPortfolioHaloArtifact, renderPortfolioUnitArtifact, renderUnitArtifact } from '../factory/artifact.js'
+import { anyHaloArtifactInput, findPortfolioUnit, portfolioUnitArtifactInput, unitArtifactInput } from '../factory/artifactSource.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 
 /**
  * `halo artifact halo|unit <address>`: the Halo or Unit Artifact of a factory deployment as
  * markdown, from its metadata event and the factory's views. The sections the Halo writes come
  * from files (`--recourse`, `--migration`); without them they read "to be completed".
+ * Term (an NFAT Facility, a Term class PAU) or Portfolio (a unit's token or either of its LCTS
+ * queues, a Portfolio class PAU): the kind is the factory's record of it. A Portfolio unit's
+ * warning signals are the ones the Synome records for it (`--synome`); without them that
+ * section is to be completed too.
  */
-type Flags = { rpc?: string; factory?: string; json?: boolean; recourse?: string; migration?: string; fromBlock?: string }
+type Flags = { rpc?: string; factory?: string; json?: boolean; recourse?: string; migration?: string; fromBlock?: string; synome?: string; token?: string }
 const text = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'))
 
 export function register(program: Command): void {
@@ -23,7 +28,9 @@ export function register(program: Command): void {
     .option('--recourse <file>', 'the recourse section (unit: legal recourse), markdown')
     .option('--migration <file>', 'the migration section, markdown')
     .option('--from-block <n>', 'first block to scan for the metadata event', '0')
-    .option('--json', 'print { markdown, hash, recordedHash }')
+    .option('--synome <url>', 'Synome API: a Portfolio unit\'s recorded warning signals (env HALO_SYNOME_URL)')
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
+    .option('--json', 'print { kind, markdown, hash, recordedHash }')
     .action(async (kind: string, address: string, f: Flags) => {
       const factory = (f.factory ?? process.env.HALO_FACTORY) as Address | undefined
       if (!factory) throw new InvalidInputError('--factory <address> (or HALO_FACTORY) is required')
@@ -31,17 +38,31 @@ export function register(program: Command): void {
       const fromBlock = BigInt(f.fromBlock ?? '0')
       let markdown: string
       let recordedHash: string | undefined
+      let unitKind: 'term' | 'portfolio'
       if (kind === 'halo') {
-        const input = await haloArtifactInput({ publicClient, factory, pau: address as Address, fromBlock })
-        markdown = renderHaloArtifact({ ...input, recourse: text(f.recourse), migration: text(f.migration) })
+        const found = await anyHaloArtifactInput({ publicClient, factory, pau: address as Address, fromBlock })
+        const written = { recourse: text(f.recourse), migration: text(f.migration) }
+        markdown = found.kind === 'portfolio' ? renderPortfolioHaloArtifact({ ...found.input, ...written }) : renderHaloArtifact({ ...found.input, ...written })
+        unitKind = found.kind
       } else if (kind === 'unit') {
-        const input = await unitArtifactInput({ publicClient, factory, unit: address as Address, fromBlock })
-        markdown = renderUnitArtifact({ ...input, legalRecourse: text(f.recourse), migration: text(f.migration) })
-        recordedHash = input.recordedArtifactHash
+        const written = { legalRecourse: text(f.recourse), migration: text(f.migration) }
+        if (await findPortfolioUnit({ publicClient, factory, unit: address as Address, fromBlock })) {
+          const synomeUrl = f.synome ?? process.env.HALO_SYNOME_URL
+          const synome = synomeUrl ? createHttpClient({ url: synomeUrl, token: resolveSynomeToken({ flag: f.token }) }) : undefined
+          const input = await portfolioUnitArtifactInput({ publicClient, factory, unit: address as Address, fromBlock, synome })
+          markdown = renderPortfolioUnitArtifact({ ...input, ...written })
+          recordedHash = input.recordedArtifactHash
+          unitKind = 'portfolio'
+        } else {
+          const input = await unitArtifactInput({ publicClient, factory, unit: address as Address, fromBlock })
+          markdown = renderUnitArtifact({ ...input, ...written })
+          recordedHash = input.recordedArtifactHash
+          unitKind = 'term'
+        }
       } else {
         throw new InvalidInputError('kind is "halo" or "unit"')
       }
       const hash = artifactHash(markdown)
-      process.stdout.write(f.json ? `${JSON.stringify({ markdown, hash, recordedHash }, null, 2)}\n` : `${markdown}\n<!-- keccak256: ${hash} -->\n`)
+      process.stdout.write(f.json ? `${JSON.stringify({ kind: unitKind, markdown, hash, recordedHash }, null, 2)}\n` : `${markdown}\n<!-- keccak256: ${hash} -->\n`)
     })
 }

@@ -1,12 +1,22 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Command } from 'commander'
-import { keccak256, parseEventLogs, stringToHex, type Address, type Hex } from 'viem'
-import { allErrorsAbi, beamTimeLockAbi, haloFactoryAbi, haloTemplateRegistryAbi } from '../chain/generated/index.js'
+import { z } from 'zod'
+import { getAddress, keccak256, parseEventLogs, stringToHex, type Address, type Hex } from 'viem'
+import { allErrorsAbi, beamTimeLockAbi, configuratorAbi, haloFactoryAbi, haloTemplateRegistryAbi } from '../chain/generated/index.js'
 import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { classArgs, deployBook, deployClass, deployUnit, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioUnitAddresses } from '../factory/chain.js'
+import { classArgs, deployBook, deployClass, deployUnit, portfolioTemplate, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioBookParams, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TemplateStruct, type TermImplementations } from '../factory/chain.js'
 import { bookParamsSchema, classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
+import { artifactHash, renderPortfolioUnitArtifact } from '../factory/artifact.js'
+import { portfolioClassOf, portfolioUnitInputOf, predictedBookSource } from '../factory/artifactSource.js'
+import { ingestFactoryEvents } from '../factory/ingest.js'
+import { parseUnitsExact } from '../domain/money.js'
+import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
+import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
+import { warningSignalsSchema } from '../synome/commands/portfolio/records.js'
 import { signer } from './risk.js'
 
 /**
@@ -24,6 +34,21 @@ const saltOf = (text: string): Hex => keccak256(stringToHex(text))
 const bookLines = (units: readonly PortfolioUnitAddresses[]) =>
   units.map((u, i) => `  unit ${i}: token ${u.token}, subscribe queue ${u.subscribeQueue}, redeem queue ${u.redeemQueue}`).join('\n')
 
+const TERM_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'nfatFacility'] as const
+const PORTFOLIO_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'portfolioHaloClass', 'portfolioUnitToken', 'lctsQueue'] as const
+
+/** The template of `--kind` from `--implementations` (in the order the kind lists them). */
+function templateOf(kind: string, implementations: string, ranges: TemplateRanges): TemplateStruct {
+  const names = kind === 'term' ? TERM_IMPLEMENTATIONS : kind === 'portfolio' ? PORTFOLIO_IMPLEMENTATIONS : undefined
+  if (!names) throw new InvalidInputError(`--kind is term or portfolio, not ${kind}`)
+  const addresses = implementations.split(',')
+  if (addresses.length !== names.length || !addresses.every((a) => /^0x[0-9a-fA-F]{40}$/.test(a))) {
+    throw new InvalidInputError(`--implementations of a ${kind} template takes ${names.length} addresses: ${names.join(',')}`)
+  }
+  const named = Object.fromEntries(names.map((n, i) => [n, addresses[i] as Address]))
+  return kind === 'term' ? termTemplate(named as TermImplementations, ranges) : portfolioTemplate(named as PortfolioImplementations, ranges)
+}
+
 function factoryOf(f: Flags): Address {
   const value = f.factory ?? process.env.HALO_FACTORY
   if (!value || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidInputError('--factory <address> (or HALO_FACTORY) is required')
@@ -34,6 +59,29 @@ function common(command: Command, write: boolean): Command {
   command.option('--rpc <url>', `chain RPC (env HALO_RPC_URL, default ${DEFAULT_RPC})`).option('--factory <address>', 'HaloFactory (env HALO_FACTORY)').option('--json', 'machine-readable output')
   if (write) command.option('--key <file|hex>', 'signing key (env HALO_KEY)').option('--dry-run', 'simulate only: print the result, send nothing')
   return command
+}
+
+const signalsByHashSchema = z.record(z.string().regex(/^0x[0-9a-fA-F]{64}$/), warningSignalsSchema)
+const signalsListSchema = z.array(warningSignalsSchema).max(8)
+
+/** Each unit's artifact at the book's predicted addresses (the hash deployBook then carries). */
+async function renderBookArtifacts(
+  clients: Awaited<ReturnType<typeof chainClientsFor>>,
+  p: { factory: Address; pau: Address; book: PortfolioBookParams; salt: Hex; deployer: Address; registry: Address; read: <T>(a: Address, abi: readonly unknown[], fn: string, args?: readonly unknown[]) => Promise<T>; signalsFile?: string | undefined; recourse?: string | undefined; migration?: string | undefined; fromBlock: bigint },
+) {
+  const { publicClient } = clients
+  const cls = await portfolioClassOf({ publicClient, factory: p.factory, pau: p.pau, fromBlock: p.fromBlock })
+  const signals = p.signalsFile === undefined ? [] : readParams(p.signalsFile, signalsListSchema, 'warning signals')
+  const [, templateVersion] = await p.read<[unknown, bigint]>(p.registry, haloTemplateRegistryAbi, 'templateOf', [cls.templateId])
+  const usds = await p.read<Address>(p.factory, haloFactoryAbi, 'usds')
+  const predicted = await predictBook(clients, { factory: p.factory, deployer: p.deployer, pau: p.pau, book: p.book, salt: p.salt })
+  const source = predictedBookSource({ templateId: cls.templateId, templateVersion: Number(templateVersion), book: p.book, predicted })
+  const text = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'))
+  return p.book.units.map((_, index) => {
+    const warningSignals = signals[index]
+    const markdown = renderPortfolioUnitArtifact({ ...portfolioUnitInputOf({ cls, book: source, index, chainId: publicClient.chain.id, usds, warningSignals }), legalRecourse: text(p.recourse), migration: text(p.migration) })
+    return { token: predicted[index]!.token, markdown, hash: artifactHash(markdown), warningSignals }
+  })
 }
 
 async function context(f: Flags) {
@@ -52,20 +100,19 @@ export function register(program: Command): void {
 
   common(template.command('add <name>'), true)
     .description('template approval: schedule setTemplate in the timelock (aBEAM); with --execute, execute it after the delay')
-    .requiredOption('--implementations <almProxy,controller,rateLimits,nfatFacility>', 'the Term implementations')
+    .option('--kind <term|portfolio>', 'the Halo Class kind', 'term')
+    .requiredOption('--implementations <addresses>', `the implementations, comma-separated: term ${TERM_IMPLEMENTATIONS.join(',')}; portfolio ${PORTFOLIO_IMPLEMENTATIONS.join(',')}`)
     .requiredOption('--ranges <file>', 'parameter ranges (JSON, integer strings)')
     .option('--execute', 'execute the scheduled approval (after the delay)')
-    .action(async (name: string, f: Flags & { implementations: string; ranges: string; execute?: boolean }) => {
+    .action(async (name: string, f: Flags & { kind: string; implementations: string; ranges: string; execute?: boolean }) => {
       const { clients, registry, timelock, read } = await context(f)
-      const [almProxy, controller, rateLimits, nfatFacility] = f.implementations.split(',') as Address[]
-      if (!almProxy || !controller || !rateLimits || !nfatFacility) throw new InvalidInputError('--implementations takes four addresses')
-      const t = termTemplate({ almProxy, controller, rateLimits, nfatFacility }, readParams(f.ranges, templateRangesSchema, 'template ranges'))
+      const t = templateOf(f.kind, f.implementations, readParams(f.ranges, templateRangesSchema, 'template ranges'))
       const call = { ...encodeCall(registry, { abi: haloTemplateRegistryAbi, functionName: 'setTemplate', args: [templateIdOf(name), t] }), salt: saltOf(`template:${name}:${json(t)}`) }
       const delaySeconds = await read<bigint>(timelock, beamTimeLockAbi, 'getMinDelay')
-      if (f.dryRun) return out(f.json ? json({ timelock, call, delaySeconds }) : `would ${f.execute ? 'execute' : 'schedule'} setTemplate(${name}) in ${timelock} (delay ${delaySeconds} s)\n  ${call.data}`)
+      if (f.dryRun) return out(f.json ? json({ timelock, kind: f.kind, call, delaySeconds }) : `would ${f.execute ? 'execute' : 'schedule'} setTemplate(${name}, ${f.kind}) in ${timelock} (delay ${delaySeconds} s)\n  ${call.data}`)
       const account = signer(f.key)
       const receipt = f.execute ? await executeCall(clients, { timelock, executor: account, call }) : await scheduleCall(clients, { timelock, proposer: account, call, delaySeconds })
-      out(f.json ? json({ templateId: templateIdOf(name), tx: receipt.transactionHash, executed: Boolean(f.execute) }) : `${f.execute ? 'executed' : 'scheduled'} template ${name} (tx ${receipt.transactionHash})`)
+      out(f.json ? json({ templateId: templateIdOf(name), kind: f.kind, tx: receipt.transactionHash, executed: Boolean(f.execute) }) : `${f.execute ? 'executed' : 'scheduled'} ${f.kind} template ${name} (tx ${receipt.transactionHash})`)
     })
 
   common(template.command('list'), false)
@@ -154,17 +201,75 @@ export function register(program: Command): void {
     .requiredOption('--pau <address>', 'the Portfolio class PAU')
     .requiredOption('--params <file>', 'book parameters (JSON: accrualSeconds, units)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
-    .action(async (f: Flags & { pau: Address; params: string; salt: string }) => {
-      const { clients, factory: address } = await context(f)
+    .option('--artifacts <dir>', 'render each unit\'s artifact at its predicted addresses into <dir>/<token>.md and deploy with their hashes; writes <dir>/warning-signals.json for `factory ingest`')
+    .option('--warning-signals <file>', 'with --artifacts: the units\' warning signals (JSON array, in unit order)')
+    .option('--recourse <file>', 'with --artifacts: the units\' legal recourse section (markdown)')
+    .option('--migration <file>', 'with --artifacts: the units\' migration section (markdown)')
+    .option('--from-block <n>', 'with --artifacts: first block to scan for the class event', '0')
+    .action(async (f: Flags & { pau: Address; params: string; salt: string; artifacts?: string; warningSignals?: string; recourse?: string; migration?: string; fromBlock: string }) => {
+      const { clients, factory: address, registry, read } = await context(f)
       const account = signer(f.key)
       const p = { factory: address, account, pau: f.pau, book: readParams(f.params, bookParamsSchema, 'book parameters'), salt: saltOf(f.salt) }
+      const rendered = f.artifacts === undefined ? undefined : await renderBookArtifacts(clients, { ...p, registry, read, deployer: account.address, signalsFile: f.warningSignals, recourse: f.recourse, migration: f.migration, fromBlock: BigInt(f.fromBlock) })
+      if (rendered) p.book = { ...p.book, units: p.book.units.map((u, i) => ({ ...u, artifactHash: rendered[i]!.hash })) }
+      const artifacts = rendered?.map(({ token, hash }) => ({ token, hash, file: join(f.artifacts!, `${token}.md`) }))
       if (f.dryRun) {
         await clients.publicClient.simulateContract({ address, abi: [...haloFactoryAbi, ...allErrorsAbi], functionName: 'deployBook', args: [p.pau, p.book.accrualSeconds, p.book.units.map((u) => ({ ...u })), p.salt], account })
         const units = await predictBook(clients, { ...p, deployer: account.address })
-        return out(f.json ? json({ dryRun: true, units }) : `dry run: would deploy\n${bookLines(units)}`)
+        return out(f.json ? json({ dryRun: true, units, ...(artifacts ? { artifacts } : {}) }) : `dry run: would deploy\n${bookLines(units)}`)
       }
       const deployed = await deployBook(clients, p)
-      out(f.json ? json(deployed) : `book deployed into ${deployed.haloClass}:\n${bookLines(deployed.units)}\n  timelock batch ${deployed.timelockBatchId} (runs addBook, after the class batch)`)
+      if (rendered) {
+        mkdirSync(f.artifacts!, { recursive: true })
+        rendered.forEach((r, i) => writeFileSync(artifacts![i]!.file, r.markdown))
+        writeFileSync(join(f.artifacts!, 'warning-signals.json'), JSON.stringify(Object.fromEntries(rendered.filter((r) => r.warningSignals).map((r) => [r.hash, r.warningSignals])), null, 2))
+      }
+      out(f.json ? json({ ...deployed, ...(artifacts ? { artifacts } : {}) }) : `book deployed into ${deployed.haloClass}:\n${bookLines(deployed.units)}\n  timelock batch ${deployed.timelockBatchId} (runs addBook, after the class batch)${artifacts ? `\n  artifacts in ${f.artifacts}` : ''}`)
+    })
+
+  common(factory.command('wire-portfolio'), true)
+    .description('GovOps (cBEAM) wires lpha-lcts into a Portfolio class once its batch ran: relayer on the Controller, the two transfer limits (to the manager endpoint, to the class)')
+    .requiredOption('--pau <address>', 'the Portfolio class PAU')
+    .requiredOption('--limit <usds>', 'max per day of each transfer key, in USDS (at most the init)')
+    .option('--from-block <n>', 'first block to scan for the class event', '0')
+    .action(async (f: Flags & { pau: Address; limit: string; fromBlock: string }) => {
+      const { clients, factory: address, read } = await context(f)
+      const cls = await portfolioClassOf({ publicClient: clients.publicClient, factory: address, pau: f.pau, fromBlock: BigInt(f.fromBlock) })
+      const configurator = await read<Address>(address, haloFactoryAbi, 'configurator')
+      const usds = await read<Address>(address, haloFactoryAbi, 'usds')
+      const max = parseUnitsExact(f.limit, 18, 'limit')
+      const calls = [
+        { functionName: 'setRelayer', args: [f.pau, getAddress(cls.beaconOperator)] },
+        ...[cls.managerEndpoint, cls.haloClass].map((to) => ({ functionName: 'setRateLimit', args: [f.pau, rateLimitKey(LIMIT.ASSET_TRANSFER, usds, getAddress(to)), max, max / 86_400n] })),
+      ] as const
+      const account = signer(f.key)
+      for (const call of calls) await clients.publicClient.simulateContract({ address: configurator, abi: [...configuratorAbi, ...allErrorsAbi], ...call, account } as never)
+      if (f.dryRun) return out(f.json ? json({ dryRun: true, calls }) : `dry run: would send ${calls.map((c) => c.functionName).join(', ')} to ${configurator}`)
+      const txs: Hex[] = []
+      for (const call of calls) txs.push((await writeAndWait(clients, account, { address: configurator, abi: configuratorAbi, ...call } as never)).transactionHash)
+      out(f.json ? json({ pau: f.pau, relayer: cls.beaconOperator, limit: max, txs }) : `lpha-lcts ${cls.beaconOperator} is relayer of ${f.pau}; transfer limits ${f.limit} USDS/day (${txs.length} txs)`)
+    })
+
+  factory
+    .command('ingest')
+    .description('the factory\'s metadata events into the Synome (council key): classes, units, books; idempotent and replayable')
+    .option('--rpc <url>', `chain RPC (env HALO_RPC_URL, default ${DEFAULT_RPC})`)
+    .option('--factory <address>', 'HaloFactory (env HALO_FACTORY)')
+    .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL)')
+    .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
+    .option('--key <file|hex>', 'council signing key (env HALO_KEY)')
+    .option('--warning-signals <file>', 'Portfolio units\' warning signals by Unit Artifact hash (JSON; deploy-book --artifacts writes it)')
+    .option('--from-block <n>', 'first block', '0')
+    .option('--finality-depth <n>', 'blocks a log must be deep', '2')
+    .option('--json', 'machine-readable output')
+    .action(async (f: Flags & { synome?: string; token?: string; warningSignals?: string; fromBlock: string; finalityDepth: string }) => {
+      const url = f.synome ?? process.env.HALO_SYNOME_URL
+      if (!url) throw new InvalidInputError('--synome <url> (or HALO_SYNOME_URL) is required')
+      const clients = await chainClientsFor(rpcOf(f))
+      const synome = createHttpClient({ url, account: signer(f.key), token: resolveSynomeToken({ flag: f.token }) })
+      const warningSignals = f.warningSignals === undefined ? undefined : readParams(f.warningSignals, signalsByHashSchema, 'warning signals')
+      const result = await ingestFactoryEvents({ publicClient: clients.publicClient, synome, factory: factoryOf(f), fromBlock: BigInt(f.fromBlock), finalityDepth: Number(f.finalityDepth), warningSignals })
+      out(f.json ? json(result) : `ingested to block ${result.toBlock}: ${result.classes} classes, ${result.units} units, ${result.books} books (${result.written} written)`)
     })
 
   const inventory = factory.command('inventory').description('pre-factory Halo inventory (hand-deployed classes and units)')

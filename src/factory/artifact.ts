@@ -126,3 +126,131 @@ export function missingArtifactSections(markdown: string, sections: readonly str
   }
   return missing
 }
+
+// ---------------------------------------------------------------- Portfolio (LCTS)
+
+/** A Portfolio unit's warning signals as the Synome records them (portfolioBook units[].warningSignals). */
+export type PortfolioWarningSignals = {
+  navDrop?: { maxDropBps: number } | undefined
+  navReport?: { maxAgeSeconds: number } | undefined
+  redemption?: { maxDelaySeconds: number } | undefined
+}
+
+export type PortfolioHaloArtifactInput = HaloArtifactInput & {
+  /** The class's PortfolioHaloClass (settles every unit, keeps the books). */
+  haloClass: string
+  /** Where the asset manager takes USDS. */
+  managerEndpoint: string
+  usds: string
+}
+
+export type PortfolioUnitArtifactInput = {
+  templateName: string
+  templateVersion: number
+  chainId: number
+  /** The unit's PortfolioUnitToken: the unit's id (the Synome's unitId). */
+  token: string
+  subscribeQueue: string
+  redeemQueue: string
+  pau: string
+  controller: string
+  haloClass: string
+  managerEndpoint: string
+  usds: string
+  beaconOperator: string
+  freezer: string
+  govOps: string
+  /** The class's standard inits (swap and transfer keys), max per day. */
+  swapRateLimit: bigint
+  /** Maximum NAV (lpha-lcts's subscription capacity). */
+  capacity: bigint
+  rank: number
+  /** The book's most junior rank: takes the residual yield. */
+  residual: boolean
+  yieldBps: bigint
+  dustThreshold: bigint
+  accrualSeconds: bigint
+  name: string
+  symbol: string
+  /** As recorded in the Synome; absent or empty: the section is to be completed. */
+  warningSignals?: PortfolioWarningSignals | undefined
+  legalRecourse?: string | undefined
+  migration?: string | undefined
+}
+
+const transferKey = (usdsAddress: string, to: string) => rateLimitKey(LIMIT.ASSET_TRANSFER, usdsAddress as `0x${string}`, to as `0x${string}`)
+
+function portfolioClassLimits(a: { usds: string; managerEndpoint: string; haloClass: string; swapRateLimit: bigint }): Array<[string, string]> {
+  const init = `init ${usds(a.swapRateLimit)} max, ${usds(a.swapRateLimit / 86_400n)}/s`
+  return [
+    [`LIMIT_ASSET_TRANSFER USDS → manager endpoint ${transferKey(a.usds, a.managerEndpoint)}`, init],
+    [`LIMIT_ASSET_TRANSFER USDS → PortfolioHaloClass (redemptions) ${transferKey(a.usds, a.haloClass)}`, init],
+    [`LIMIT_USDS_TO_USDC ${LIMIT.USDS_TO_USDC}`, init],
+    [`LIMIT_USDC_TO_USDS ${LIMIT.USDC_TO_USDS}`, init],
+  ]
+}
+
+export function renderPortfolioHaloArtifact(a: PortfolioHaloArtifactInput): string {
+  const low = (v: string) => v.toLowerCase()
+  return [
+    `# Halo Artifact: Portfolio Halo Class ${low(a.pau)}`,
+    '',
+    `Template ${a.templateName} v${a.templateVersion}, chain ${a.chainId}, deployed by the Halo Factory ${low(a.factory)}.`,
+    '',
+    section('Addresses', lines([['PAU (ALMProxy)', a.pau], ['Controller', a.controller], ['RateLimits', a.rateLimits], ['PortfolioHaloClass', a.haloClass], ['manager endpoint', a.managerEndpoint], ['BEAMTimeLock', a.timelock], ['Configurator', a.configurator]].map(([k, v]) => [k!, low(v!)]))),
+    section('Parameters', lines([['timelock delay', `${a.timelockDelaySeconds} s`], ['class init (each swap and transfer key)', `${usds(a.swapRateLimit)} max, ${usds(a.swapRateLimit / 86_400n)}/s`]])),
+    section('Rate limits', lines([...portfolioClassLimits(a), ['every other key', 'none until governance adds an init; GovOps raises within SORL']])),
+    section('Oracle and NAV sources', `Each book's NAV is the asset manager's report (assets behind the manager endpoint ${low(a.managerEndpoint)} plus the book's cash in the PAU), relayed by lpha-lcts with \`reportNav\` on the PortfolioHaloClass, which splits it over the book's units by the tranche rule; unit prices are \`navPerShareWad\`.`),
+    section('Beacon configuration', lines([['lpha-lcts key (class SETTLER; Controller relayer)', low(a.beaconOperator)], ['LCTS pBEAM and converter of every unit queue', low(a.haloClass)], ['freezer', low(a.freezer)], ['GovOps (cBEAM)', low(a.govOps)]])),
+    section('Warning signals', ['- a book\'s NAV report older than its units\' maximum age', '- a NAV drop beyond a unit\'s configured bound', '- a redemption settlement refused for liquidity (`InsufficientLiquidity`)', '- the transfer limit to the manager exhausted with subscriptions waiting', '- the Configurator brake (`stop`) applied to this PAU'].join('\n')),
+    section('Recourse', a.recourse ?? ''),
+    section('Migration', a.migration ?? ''),
+  ].join('\n')
+}
+
+function signalLines(s: PortfolioWarningSignals | undefined): string {
+  if (!s) return ''
+  const out: string[] = []
+  if (s.navDrop) out.push(`- NAV drop: the unit's NAV falls by more than ${s.navDrop.maxDropBps} bps in one report`)
+  if (s.navReport) out.push(`- NAV report: none for more than ${s.navReport.maxAgeSeconds} s`)
+  if (s.redemption) out.push(`- redemption: a redemption waits more than ${s.redemption.maxDelaySeconds} s to settle`)
+  return out.join('\n')
+}
+
+export function renderPortfolioUnitArtifact(a: PortfolioUnitArtifactInput): string {
+  const low = (v: string) => v.toLowerCase()
+  const token = low(a.token)
+  return [
+    `# Unit Artifact: ${a.name} (${a.symbol}) ${token}`,
+    '',
+    `Portfolio (LCTS) unit, template ${a.templateName} v${a.templateVersion}, chain ${a.chainId}, Halo Class ${low(a.pau)}.`,
+    '',
+    section('Addresses', lines([
+      ['unit token (PortfolioUnitToken)', token],
+      ['subscribe queue (LCTS, USDS → shares)', low(a.subscribeQueue)],
+      ['redeem queue (LCTS, shares → USDS)', low(a.redeemQueue)],
+      ['Halo Class PAU (ALMProxy)', low(a.pau)],
+      ['Controller', low(a.controller)],
+      ['PortfolioHaloClass', low(a.haloClass)],
+      ['manager endpoint', low(a.managerEndpoint)],
+    ])),
+    section('Parameters', lines([
+      ['rank (seniority, 0 = most senior)', String(a.rank)],
+      ['yield', a.residual ? 'residual (the book\'s most junior rank: what the senior targets leave, first loss)' : `target ${a.yieldBps} bps per year`],
+      ['capacity (maximum NAV)', usds(a.capacity)],
+      ['accrual window', `${a.accrualSeconds} s`],
+      ['queue dust threshold', usds(a.dustThreshold)],
+    ])),
+    section('Rate limits', lines([...portfolioClassLimits(a), ['subscriptions', `settled up to the capacity, ${usds(a.capacity)} of NAV (lpha-lcts), not a rate limit`]])),
+    section('Oracle and NAV sources', `NAV is the asset manager's reported NAV for the unit's book (assets behind the manager endpoint ${low(a.managerEndpoint)}), relayed by lpha-lcts (\`reportNav\` on ${low(a.haloClass)}); the unit's share of it follows its rank and yield; subscriptions and redemptions settle at \`navPerShareWad\`.`),
+    section('Beacon configuration', lines([
+      ['lpha-lcts key (class SETTLER: lock, settle, report NAV; Controller relayer: funds redemptions)', low(a.beaconOperator)],
+      ['LCTS pBEAM and converter of both queues, minter of the token', low(a.haloClass)],
+      ['freezer (Controller)', low(a.freezer)],
+      ['GovOps (cBEAM)', low(a.govOps)],
+    ])),
+    section('Warning signals', signalLines(a.warningSignals)),
+    section('Legal recourse', a.legalRecourse ?? ''),
+    section('Migration', a.migration ?? ''),
+  ].join('\n')
+}

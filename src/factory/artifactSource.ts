@@ -4,7 +4,12 @@
  */
 import { getAddress, hexToString, type Address, type Chain, type PublicClient, type Transport } from 'viem'
 import { haloFactoryAbi } from '../chain/generated/index.js'
-import type { HaloArtifactInput, UnitArtifactInput } from './artifact.js'
+import { NotFoundError } from '../domain/errors.js'
+import type { SynomeClient } from '../synome/client/types.js'
+import type { FactoryBookRecord, FactoryClassRecord } from '../synome/commands/factory/records.js'
+import type { PortfolioBookParams, PortfolioUnitAddresses } from './chain.js'
+import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../synome/commands/portfolio/records.js'
+import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, UnitArtifactInput } from './artifact.js'
 import { FactoryError } from './errors.js'
 import { readFactoryDeployments } from './reader.js'
 
@@ -58,4 +63,121 @@ export async function unitArtifactInput(p: { publicClient: PublicClient<Transpor
     symbol: u.symbol,
     recordedArtifactHash: u.artifactHash,
   }
+}
+
+// ---------------------------------------------------------------- Portfolio (LCTS)
+
+type Client = PublicClient<Transport, Chain>
+export type PortfolioClassSource = FactoryClassRecord & { haloClass: string; managerEndpoint: string }
+/** What a Portfolio unit's artifact is rendered from: a deployed book's record, or (before deploying) its parameters at the predicted addresses. */
+export type PortfolioBookSource = Pick<FactoryBookRecord, 'templateId' | 'templateVersion' | 'accrualSeconds' | 'units'>
+
+const isPortfolioClass = (c: FactoryClassRecord | undefined): c is PortfolioClassSource => c?.haloClass !== undefined && c.managerEndpoint !== undefined
+
+/** The artifact input of unit `index` of a book (deployed or predicted): pure. */
+export function portfolioUnitInputOf(p: { cls: PortfolioClassSource; book: PortfolioBookSource; index: number; chainId: number; usds: string; warningSignals?: PortfolioWarningSignals | undefined }): PortfolioUnitArtifactInput {
+  const u = p.book.units[p.index]
+  if (!u) throw new FactoryError(`the book has no unit ${p.index}`)
+  const juniorRank = Math.max(...p.book.units.map((x) => x.rank))
+  return {
+    templateName: templateNameOf(p.book.templateId as `0x${string}`),
+    templateVersion: p.book.templateVersion,
+    chainId: p.chainId,
+    token: u.token.toLowerCase(),
+    subscribeQueue: u.subscribeQueue.toLowerCase(),
+    redeemQueue: u.redeemQueue.toLowerCase(),
+    pau: p.cls.pau,
+    controller: p.cls.controller,
+    haloClass: p.cls.haloClass,
+    managerEndpoint: p.cls.managerEndpoint,
+    usds: p.usds.toLowerCase(),
+    beaconOperator: p.cls.beaconOperator,
+    freezer: p.cls.freezer,
+    govOps: p.cls.govOps,
+    swapRateLimit: BigInt(p.cls.swapRateLimit),
+    capacity: BigInt(u.capacity),
+    rank: u.rank,
+    residual: u.rank === juniorRank,
+    yieldBps: BigInt(u.yieldBps),
+    dustThreshold: BigInt(u.dustThreshold),
+    accrualSeconds: BigInt(p.book.accrualSeconds),
+    name: u.name,
+    symbol: u.symbol,
+    ...(p.warningSignals === undefined ? {} : { warningSignals: p.warningSignals }),
+  }
+}
+
+/** The Portfolio unit whose token (or either queue) is `unit`, with its book and class, from the factory's events. */
+export async function findPortfolioUnit(p: { publicClient: Client; factory: Address; unit: Address; fromBlock?: bigint }) {
+  const { books, classes } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
+  const id = p.unit.toLowerCase()
+  for (const book of books) {
+    const index = book.units.findIndex((u) => u.token === id || u.subscribeQueue === id || u.redeemQueue === id)
+    if (index < 0) continue
+    const cls = classes.find((c) => c.pau === book.pau)
+    if (!isPortfolioClass(cls)) throw new FactoryError(`the book of ${p.unit} names class ${book.pau}, which is not a Portfolio class of the factory`)
+    return { book, index, unit: book.units[index]!, cls }
+  }
+  return undefined
+}
+
+/** The unit's warning signals as the Synome records them (portfolioBook `<haloClass>:<salt>`), or undefined. */
+export async function recordedWarningSignals(synome: SynomeClient | undefined, bookId: string, token: string): Promise<PortfolioWarningSignals | undefined> {
+  if (!synome) return undefined
+  try {
+    const record = (await synome.get<PortfolioBookRecord>(PORTFOLIO_BOOK, bookId)).data
+    return record.units.find((u) => u.unitId === token.toLowerCase())?.warningSignals
+  } catch (error) {
+    if (error instanceof NotFoundError || (error as { code?: string }).code === 'NOT_FOUND') return undefined
+    throw error
+  }
+}
+
+export async function portfolioUnitArtifactInput(p: { publicClient: Client; factory: Address; unit: Address; fromBlock?: bigint; synome?: SynomeClient | undefined }): Promise<PortfolioUnitArtifactInput & { recordedArtifactHash: string; bookId: string }> {
+  const found = await findPortfolioUnit(p)
+  if (!found) throw new FactoryError(`${p.unit} is not a unit of the factory ${p.factory}`)
+  const usds = await p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName: 'usds' })
+  const warningSignals = await recordedWarningSignals(p.synome, found.book.bookId, found.unit.token)
+  const input = portfolioUnitInputOf({ cls: found.cls, book: found.book, index: found.index, chainId: p.publicClient.chain.id, usds, warningSignals })
+  return { ...input, recordedArtifactHash: found.unit.artifactHash, bookId: found.book.bookId }
+}
+
+/** A class's Halo Artifact input: Term, or Portfolio (with its PortfolioHaloClass, manager endpoint and USDS). */
+export async function anyHaloArtifactInput(p: { publicClient: Client; factory: Address; pau: Address; fromBlock?: bigint }): Promise<{ kind: 'term'; input: HaloArtifactInput } | { kind: 'portfolio'; input: PortfolioHaloArtifactInput }> {
+  const input = await haloArtifactInput(p)
+  const { classes } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
+  const cls = classes.find((c) => c.pau === p.pau.toLowerCase())
+  if (!isPortfolioClass(cls)) return { kind: 'term', input }
+  const usds = await p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName: 'usds' })
+  return { kind: 'portfolio', input: { ...input, haloClass: cls.haloClass, managerEndpoint: cls.managerEndpoint, usds: usds.toLowerCase() } }
+}
+
+/** The book source of a book not deployed yet: its parameters at the predicted addresses (`predictBook`). */
+export function predictedBookSource(p: { templateId: string; templateVersion: number; book: PortfolioBookParams; predicted: readonly PortfolioUnitAddresses[] }): PortfolioBookSource {
+  if (p.predicted.length !== p.book.units.length) throw new FactoryError(`${p.predicted.length} predicted units for a book of ${p.book.units.length}`)
+  return {
+    templateId: p.templateId.toLowerCase(),
+    templateVersion: p.templateVersion,
+    accrualSeconds: String(p.book.accrualSeconds),
+    units: p.book.units.map((u, i) => ({
+      token: p.predicted[i]!.token.toLowerCase(),
+      subscribeQueue: p.predicted[i]!.subscribeQueue.toLowerCase(),
+      redeemQueue: p.predicted[i]!.redeemQueue.toLowerCase(),
+      capacity: String(u.capacity),
+      rank: u.rank,
+      yieldBps: String(u.yieldBps),
+      dustThreshold: String(u.dustThreshold),
+      name: u.name,
+      symbol: u.symbol,
+      artifactHash: u.artifactHash.toLowerCase(),
+    })),
+  }
+}
+
+/** The Portfolio class record of `pau` from the factory's events (a FactoryError when it is not one). */
+export async function portfolioClassOf(p: { publicClient: Client; factory: Address; pau: Address; fromBlock?: bigint }): Promise<PortfolioClassSource> {
+  const { classes } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
+  const cls = classes.find((c) => c.pau === p.pau.toLowerCase())
+  if (!isPortfolioClass(cls)) throw new FactoryError(`${p.pau} is not a Portfolio class of the factory ${p.factory}`)
+  return cls
 }

@@ -9,14 +9,19 @@
  *   funds the NFAT with its principal and the holder redeems it; nothing touches the real chain;
  * - rate limits: the unit's keys (inits and on-chain limits) at or below the conservative bound;
  * - review: the daily human sign-offs of the first N cycles recorded in the Synome so far.
+ * A Portfolio (LCTS) unit — its token or either queue, from PortfolioBookDeployed — is checked
+ * by day0Portfolio.ts (lock/settle instead of claim) under the same gate.
  */
-import { createPublicClient, getAddress, http, parseEventLogs, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
+import { createPublicClient, getAddress, http, parseEventLogs, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
 import { beamStateAbi, controllerAbi, haloFactoryAbi, nfatFacilityAbi, rateLimitsAbi, usdsAbi } from '../chain/generated/index.js'
-import { devnetClients, startAnvil, writeAndWait, type DevnetClients } from '../chain/devnet.js'
+import { writeAndWait } from '../chain/devnet.js'
+import { DRY_RUN_DEPOSITOR, fundDepositor, onFork, shortReason } from './forkDryRun.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
 import { DAY0_CONSERVATIVE_BOUND, DAY0_REVIEW_CYCLES, evaluateDay0, type Day0Observations, type Day0Result } from '../domain/factory/day0.js'
 import { artifactHash, missingArtifactSections, UNIT_ARTIFACT_SECTIONS } from './artifact.js'
 import { readFactoryDeployments } from './reader.js'
+import { findPortfolioUnit } from './artifactSource.js'
+import { runPortfolioDay0 } from './day0Portfolio.js'
 import { FactoryError } from './errors.js'
 import type { FactoryUnitRecord } from '../synome/commands/factory/records.js'
 
@@ -46,7 +51,11 @@ export async function runDay0(p: Day0Parameters): Promise<Day0Report> {
     publicClient.readContract({ address, abi, functionName, args } as never) as Promise<T>
   const { units } = await readFactoryDeployments({ publicClient, factory: p.factory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
   const record = units.find((u) => u.unit === p.unit.toLowerCase())
-  if (!record) throw new FactoryError(`${p.unit} is not a unit of the factory ${p.factory}`)
+  if (!record) {
+    const portfolio = await findPortfolioUnit({ publicClient, factory: p.factory, unit: p.unit, fromBlock: p.fromBlock })
+    if (portfolio) return runPortfolioDay0(p, portfolio)
+    throw new FactoryError(`${p.unit} is not a unit of the factory ${p.factory}`)
+  }
   const pau = getAddress(record.pau)
   const cls = await read<{ controller: Address; rateLimits: Address; beaconOperator: Address }>(p.factory, haloFactoryAbi, 'classOf', [pau])
   const beamState = await read<Address>(p.factory, haloFactoryAbi, 'beamState')
@@ -73,11 +82,12 @@ export async function runDay0(p: Day0Parameters): Promise<Day0Report> {
 
   const dryRun = await forkDryRun(p, record, cls)
   const observations: Day0Observations = {
+    kind: 'term',
     artifactMissing,
     artifactHash: artifactHash(p.artifact),
     recordedArtifactHash: record.artifactHash,
     beaconProblems,
-    claimDryRun: dryRun.claim,
+    entryDryRun: dryRun.claim,
     redemptionDryRun: dryRun.redemption,
     rateLimits,
     conservativeBound: p.conservativeBound ?? DAY0_CONSERVATIVE_BOUND,
@@ -87,26 +97,17 @@ export async function runDay0(p: Day0Parameters): Promise<Day0Report> {
   return { ...evaluateDay0(observations), unit: p.unit, pau, observations }
 }
 
-const DRY_RUN_DEPOSITOR = '0x00000000000000000000000000000000da70da70' as const
-
 /** Deposit → claim → fund → redeem on a fork; returns why a step failed (undefined: it passed). */
 async function forkDryRun(p: Day0Parameters, record: FactoryUnitRecord, cls: { controller: Address; beaconOperator: Address }) {
-  const fork = await startAnvil({ forkUrl: p.rpcUrl })
-  try {
-    const clients = devnetClients(fork)
-    await clients.testClient.mine({ blocks: 1 }) // the fork's first own block: its clock runs on from the forked head
-    const as = async (address: Address): Promise<Account> => {
-      await clients.testClient.impersonateAccount({ address })
-      await clients.testClient.setBalance({ address, value: 10n ** 20n })
-      return { address, type: 'json-rpc' } as Account
-    }
+  return onFork(p.rpcUrl, async (fork) => {
+    const { clients, as } = fork
     const unit = getAddress(record.unit)
     const usds = await clients.publicClient.readContract({ address: unit, abi: nfatFacilityAbi, functionName: 'usds' })
     const capacity = await clients.publicClient.readContract({ address: unit, abi: nfatFacilityAbi, functionName: 'claimCapacity' })
     const amount = BigInt(record.buyboxMinTicket) < capacity ? BigInt(record.buyboxMinTicket) : capacity
     if (amount === 0n) return { claim: 'the unit has no claim capacity (GovOps: setRateLimit on its claim key)', redemption: 'not reached' }
     const depositor = await as(DRY_RUN_DEPOSITOR)
-    await fund(clients, as, usds, amount, p.usdsHolder)
+    await fundDepositor(fork, usds, amount, p.usdsHolder)
     let tokenId: bigint
     try {
       await writeAndWait(clients, depositor, { address: usds, abi: usdsAbi, functionName: 'approve', args: [unit, amount] })
@@ -128,24 +129,7 @@ async function forkDryRun(p: Day0Parameters, record: FactoryUnitRecord, cls: { c
       return { claim: undefined, redemption: shortReason(error) }
     }
     return { claim: undefined, redemption: undefined }
-  } finally {
-    await fork.stop()
-  }
-}
-
-async function fund(clients: DevnetClients, as: (a: Address) => Promise<Account>, usds: Address, amount: bigint, holder: Address | undefined) {
-  if (holder) {
-    await writeAndWait(clients, await as(holder), { address: usds, abi: usdsAbi, functionName: 'transfer', args: [DRY_RUN_DEPOSITOR, amount] })
-    return
-  }
-  const owner = await clients.publicClient.readContract({ address: usds, abi: usdsAbi, functionName: 'owner' })
-  await writeAndWait(clients, await as(owner), { address: usds, abi: usdsAbi, functionName: 'mint', args: [DRY_RUN_DEPOSITOR, amount] })
-}
-
-function shortReason(error: unknown): string {
-  const e = error as { shortMessage?: string; message?: string; cause?: { shortMessage?: string; data?: { errorName?: string } } }
-  const name = (e.cause as { data?: { errorName?: string } } | undefined)?.data?.errorName
-  return name ?? e.shortMessage ?? e.message ?? String(error)
+  })
 }
 
 /** A public client for `rpcUrl` (the CLI's). */

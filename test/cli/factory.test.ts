@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { almProxyImmutableRanges } from '../../src/chain/generated/index.js'
-import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
+import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, PORTFOLIO_TEMPLATE_RANGES, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { runHalo } from '../support/cli.js'
 
@@ -72,6 +72,32 @@ describe('halo factory CLI', () => {
     expect(day0.code).toBe(1)
     const failures = JSON.parse(day0.stdout).failures.map((f: { item: string }) => f.item)
     expect(failures).toEqual(expect.arrayContaining(['artifact', 'artifactHash', 'beacon', 'claim']))
+  })
+
+  it('Portfolio template approval: --kind portfolio schedules, is refused before the delay and for a non-aBEAM key, executes after it; show gives kind 2', async () => {
+    const base = ['--rpc', devnet.rpcUrl, '--factory', stack.factory, '--json']
+    const impl = stack.portfolioImplementations
+    const ranges = file('portfolio-ranges.json', PORTFOLIO_TEMPLATE_RANGES)
+    const list = [impl.almProxy, impl.controller, impl.rateLimits, impl.portfolioHaloClass, impl.portfolioUnitToken, impl.lctsQueue].join(',')
+    const add = ['factory', 'template', 'add', 'portfolio-cli', '--kind', 'portfolio', '--implementations', list, '--ranges', ranges, ...base]
+    // attacks first: four addresses are a Term template's, an unknown kind, a key without the proposer role, execution before the delay
+    expect((await runHalo('factory', 'template', 'add', 'portfolio-cli', '--kind', 'portfolio', '--implementations', list.split(',').slice(0, 4).join(','), '--ranges', ranges, '--key', key(2), ...base)).stderr).toMatch(/takes 6 addresses/)
+    expect((await runHalo('factory', 'template', 'add', 'x', '--kind', 'trading', '--implementations', list, '--ranges', ranges, '--key', key(2), ...base)).code).toBe(1)
+    const stranger = await runHalo(...add, '--key', key(0))
+    expect(stranger.code).toBe(1)
+    expect(JSON.parse(stranger.stderr)).toMatchObject({ code: 'CHAIN_REFUSED' })
+    const dry = JSON.parse((await runHalo(...add, '--key', key(2), '--dry-run')).stdout)
+    expect(dry).toMatchObject({ kind: 'portfolio', delaySeconds: '60' })
+    expect(JSON.parse((await runHalo(...add, '--key', key(2))).stdout)).toMatchObject({ kind: 'portfolio', executed: false })
+    const early = await runHalo(...add, '--key', key(2), '--execute')
+    expect(early.code).toBe(1)
+    expect(JSON.parse(early.stderr)).toMatchObject({ code: 'CHAIN_REFUSED' })
+    expect(JSON.parse((await runHalo('factory', 'template', 'show', 'portfolio-cli', ...base)).stdout)).toMatchObject({ version: '0', active: false }) // not approved yet
+    await devnet.increaseTime(60n)
+    expect((await runHalo(...add, '--key', key(0), '--execute')).code).toBe(1) // the executor must be an aBEAM too
+    expect(JSON.parse((await runHalo(...add, '--key', key(2), '--execute')).stdout)).toMatchObject({ kind: 'portfolio', executed: true })
+    const shown = JSON.parse((await runHalo('factory', 'template', 'show', 'portfolio-cli', ...base)).stdout)
+    expect(shown).toMatchObject({ name: 'portfolio-cli', version: '1', active: true, kind: 2, classContracts: 4, implementations: list.split(',') })
   })
 
   it('Portfolio book: addresses book, deploy-book --dry-run (sends nothing) and deploy-book at the predicted addresses; refused for another caller', async () => {

@@ -18,6 +18,7 @@ import {
   type FactoryClassRecord,
   type FactoryUnitRecord,
 } from './records.js'
+import { PORTFOLIO_UNIT } from '../portfolio/records.js'
 
 /**
  * Halo Factory commands. Ingestion (council role: these are the governance registry's records)
@@ -92,6 +93,19 @@ export const recordFactoryBook = defineCommand({
   },
 })
 
+/**
+ * The class PAU of a factory unit: a Term unit (`factoryUnit`), or a Portfolio unit (its token:
+ * the `portfolioUnit` record names its book, a `factoryBook` the factory deployed). Undefined
+ * for anything else, a hand-made Portfolio book's unit included.
+ */
+async function factoryUnitPau(state: StateAccess, unit: string): Promise<string | undefined> {
+  const term = await state.get<FactoryUnitRecord>(FACTORY_UNIT, unit)
+  if (term) return term.data.pau
+  const portfolio = await state.get<{ bookId: string }>(PORTFOLIO_UNIT, unit)
+  const book = portfolio && (await state.get<FactoryBookRecord>(FACTORY_BOOK, portfolio.data.bookId))
+  return book && book.data.units.some((u) => u.token === unit) ? book.data.pau : undefined
+}
+
 export const recordDay0Review = defineCommand({
   name: 'recordDay0Review',
   role: 'council',
@@ -101,12 +115,12 @@ export const recordDay0Review = defineCommand({
     return { type: DAY0_REVIEW, id: day0ReviewId(payload.unit, payload.cycle) }
   },
   async apply(state, payload, ctx) {
-    const unit = await state.get<FactoryUnitRecord>(FACTORY_UNIT, payload.unit)
-    if (!unit) throw new PreconditionFailedError(`Halo unit ${payload.unit} is not recorded`, { meta: { gate: 'FACTORY_UNIT_MISSING', unit: payload.unit } })
+    const pau = await factoryUnitPau(state, payload.unit)
+    if (!pau) throw new PreconditionFailedError(`Halo unit ${payload.unit} is not recorded`, { meta: { gate: 'FACTORY_UNIT_MISSING', unit: payload.unit } })
     const id = day0ReviewId(payload.unit, payload.cycle)
     if (await state.get(DAY0_REVIEW, id)) throw new PreconditionFailedError(`cycle ${payload.cycle} of ${payload.unit} is already signed off`, { meta: { gate: 'ALREADY_EXISTS', id } })
     const record: Day0ReviewRecord = { ...payload, signedBy: ctx.actor, signedAt: ctx.time }
-    state.put({ type: DAY0_REVIEW, id, data: record, haloClass: unit.data.pau })
+    state.put({ type: DAY0_REVIEW, id, data: record, haloClass: pau })
     return { id }
   },
 })
