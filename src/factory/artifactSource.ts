@@ -11,7 +11,7 @@ import type { PortfolioBookParams, PortfolioUnitAddresses } from './chain.js'
 import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../synome/commands/portfolio/records.js'
 import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, UnitArtifactInput } from './artifact.js'
 import { FactoryError } from './errors.js'
-import { readFactoryDeployments } from './reader.js'
+import { bookUnitRecord, readFactoryDeployments } from './reader.js'
 
 export const templateNameOf = (templateId: `0x${string}`) => hexToString(templateId, { size: 32 }).replace(/\0+$/, '')
 
@@ -159,18 +159,7 @@ export function predictedBookSource(p: { templateId: string; templateVersion: nu
     templateId: p.templateId.toLowerCase(),
     templateVersion: p.templateVersion,
     accrualSeconds: String(p.book.accrualSeconds),
-    units: p.book.units.map((u, i) => ({
-      token: p.predicted[i]!.token.toLowerCase(),
-      subscribeQueue: p.predicted[i]!.subscribeQueue.toLowerCase(),
-      redeemQueue: p.predicted[i]!.redeemQueue.toLowerCase(),
-      capacity: String(u.capacity),
-      rank: u.rank,
-      yieldBps: String(u.yieldBps),
-      dustThreshold: String(u.dustThreshold),
-      name: u.name,
-      symbol: u.symbol,
-      artifactHash: u.artifactHash.toLowerCase(),
-    })),
+    units: p.book.units.map((u, i) => bookUnitRecord(p.predicted[i]!, u)),
   }
 }
 

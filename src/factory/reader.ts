@@ -42,6 +42,25 @@ export type FactoryDeployments = {
 }
 
 const lower = (a: Address | Hex) => a.toLowerCase()
+
+/** One unit of a Portfolio book record: its addresses and parameters as the Synome stores them (deployed or predicted). */
+export function bookUnitRecord(
+  at: { token: Address; subscribeQueue: Address; redeemQueue: Address },
+  u: { capacity: bigint; rank: number; yieldBps: bigint | number; dustThreshold: bigint; name: string; symbol: string; artifactHash: Hex },
+): FactoryBookRecord['units'][number] {
+  return {
+    token: lower(at.token),
+    subscribeQueue: lower(at.subscribeQueue),
+    redeemQueue: lower(at.redeemQueue),
+    capacity: String(u.capacity),
+    rank: u.rank,
+    yieldBps: String(u.yieldBps),
+    dustThreshold: String(u.dustThreshold),
+    name: u.name,
+    symbol: u.symbol,
+    artifactHash: lower(u.artifactHash),
+  }
+}
 const chainEvent = (ref: ChainEventRef) => ({ chainId: ref.chainId, txHash: lower(ref.txHash), logIndex: ref.logIndex, blockNumber: String(ref.blockNumber), blockHash: lower(ref.blockHash) })
 
 export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters): Promise<FactoryDeployments> {
@@ -110,18 +129,7 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
       templateVersion: Number(a.templateVersion),
       deployer: lower(a.deployer),
       accrualSeconds: String(a.accrualSeconds),
-      units: a.params.map((u, i) => ({
-        token: lower(a.units[i]!.token),
-        subscribeQueue: lower(a.units[i]!.subscribeQueue),
-        redeemQueue: lower(a.units[i]!.redeemQueue),
-        capacity: String(u.capacity),
-        rank: u.rank,
-        yieldBps: String(u.yieldBps),
-        dustThreshold: String(u.dustThreshold),
-        name: u.name,
-        symbol: u.symbol,
-        artifactHash: lower(u.artifactHash),
-      })),
+      units: a.params.map((u, i) => bookUnitRecord(a.units[i]!, u)),
       salt: lower(a.salt),
       timelockBatchId: lower(a.timelockBatchId),
       chainEvent: chainEvent(ref),

@@ -9,6 +9,7 @@ import { appendFileSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import pg from 'pg'
 
 const asRoot = process.getuid?.() === 0
 function binDir(): string | undefined {
@@ -108,5 +109,20 @@ export async function startReplicatedPair(): Promise<{ primary: PgCluster; stand
       standby.stop()
       rmSync(root, { recursive: true, force: true })
     },
+  }
+}
+
+/** Wait (bounded: 100 × 100 ms) until the primary streams to its standby synchronously. */
+export async function waitForSynchronousStandby(primaryUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: primaryUrl })
+  await admin.connect()
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await admin.query("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'")
+      if (rows[0]?.sync_state === 'sync') return
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  } finally {
+    await admin.end()
   }
 }

@@ -12,9 +12,8 @@ import { createSynome } from '../../src/synome/create.js'
 import { StoreUnavailableError } from '../../src/synome/errors.js'
 import type { CommandResult, SynomeService } from '../../src/synome/service.js'
 import type { SignedCommand } from '../../src/synome/signing.js'
-import { postgresAvailable, startReplicatedPair } from '../support/pgCluster.js'
+import { postgresAvailable, startReplicatedPair, waitForSynchronousStandby } from '../support/pgCluster.js'
 import { accounts, bootstrapRoles, HALO_CLASS, testClock } from './support.js'
-import pg from 'pg'
 
 const required = process.env.CI === 'true'
 const run = postgresAvailable() || required ? describe : describe.skip
@@ -26,15 +25,7 @@ const { clock } = testClock()
 run('Synome on PostgreSQL: failover to a promoted synchronous standby', () => {
   beforeAll(async () => {
     pair = await startReplicatedPair()
-    // Wait (bounded) until the standby streams synchronously.
-    const admin = new pg.Client({ connectionString: pair.primary.url })
-    await admin.connect()
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await admin.query("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'")
-      if (rows[0]?.sync_state === 'sync') break
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    await admin.end()
+    await waitForSynchronousStandby(pair.primary.url)
     synome = await createSynome({ databaseUrl: `${pair.primary.url},${pair.standby.url}`, roles: bootstrapRoles, clock })
     await createInProcessClient({ service: synome, account: accounts.council, clock }).send('registerHaloClass', { haloClass: HALO_CLASS }, { idempotencyKey: 'class' })
   }, 120_000)

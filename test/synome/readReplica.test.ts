@@ -14,7 +14,7 @@ import { createSynome } from '../../src/synome/create.js'
 import { MIN_POSITION_HEADER } from '../../src/synome/http/headers.js'
 import { startSynomeServer } from '../../src/synome/server.js'
 import type { SynomeService } from '../../src/synome/service.js'
-import { postgresAvailable, startReplicatedPair } from '../support/pgCluster.js'
+import { postgresAvailable, startReplicatedPair, waitForSynchronousStandby } from '../support/pgCluster.js'
 import { accounts, bootstrapRoles, HALO_CLASS, testClock } from './support.js'
 
 const required = process.env.CI === 'true'
@@ -31,14 +31,7 @@ const { clock } = testClock()
 run('Synome reads from a PostgreSQL read replica', () => {
   beforeAll(async () => {
     pair = await startReplicatedPair()
-    const admin = new pg.Client({ connectionString: pair.primary.url })
-    await admin.connect()
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await admin.query("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'")
-      if (rows[0]?.sync_state === 'sync') break
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    await admin.end()
+    await waitForSynchronousStandby(pair.primary.url)
     synome = await createSynome({ databaseUrl: pair.primary.url, readDatabaseUrl: pair.standby.url, replicaWaitMs: 1_500, roles: bootstrapRoles, clock })
     primaryOnly = await createSynome({ databaseUrl: pair.primary.url, clock })
     server = await startSynomeServer({ service: synome, port: 0 })
