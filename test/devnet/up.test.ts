@@ -10,9 +10,9 @@ import { devnetAccounts, devnetClients, writeAndWait } from '../../src/chain/dev
 import { nfatFacilityAbi, usdsAbi } from '../../src/chain/generated/index.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import type { StackState } from '../../src/devnet/stateFile.js'
-import { pidAlive, stackStatus, type StackStatus } from '../../src/devnet/status.js'
+import { stackStatus, type StackStatus } from '../../src/devnet/status.js'
 import type { ScenarioOutcome } from '../../src/devnet/runScenario.js'
-import { portOpen } from './support.js'
+import { stopStackAndExpectNothingLeft } from './support.js'
 
 /**
  * `npm start` as a user runs it: `halo up` as a child process, `halo status --json` until
@@ -137,16 +137,7 @@ describe('halo up → status → demo → Ctrl-C', () => {
   }, 150_000)
 
   it('SIGINT stops everything: no child process, no port left', async () => {
-    const s = state()
-    const pids = s.components.map((c) => c.pid!)
-    const ports = [Number(new URL(s.chain.rpcUrl).port), Number(new URL(s.synome.url).port), Number(new URL(s.dashboard!.url).port), ...s.components.filter((c) => c.url).map((c) => Number(new URL(c.url!).port))]
-    const exited = new Promise<number | null>((resolve) => up!.once('exit', (code) => resolve(code)))
-    up!.kill('SIGINT')
-    expect(await exited).toBe(0)
-    expect(output).toContain('stopped: no process or port left behind')
-    for (const pid of [...pids, up!.pid!]) expect(pidAlive(pid)).toBe(false)
-    for (const port of ports) expect(await portOpen(port)).toBe(false)
-    expect(state().status).toBe('stopped')
+    await stopStackAndExpectNothingLeft(up!, stateDir, () => output)
     expect((await status()).healthy).toBe(false)
   }, 30_000)
 })

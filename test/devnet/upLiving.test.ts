@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { StackState } from '../../src/devnet/stateFile.js'
-import { pidAlive, stackStatus, type StackStatus } from '../../src/devnet/status.js'
-import { portOpen } from './support.js'
+import { stackStatus, type StackStatus } from '../../src/devnet/status.js'
+import { stopStackAndExpectNothingLeft } from './support.js'
 
 /**
  * Issue 16 "Done when": `halo up` (= `npm start`) as a user runs it, on its defaults (accelerated
@@ -54,15 +54,6 @@ describe('npm start shows the system working', () => {
     expect(viaCli.healthy).toBe(true)
     expect(viaCli.lcts.latest).not.toBeNull()
 
-    const s = state()
-    const pids = s.components.map((c) => c.pid!)
-    const ports = [Number(new URL(s.chain.rpcUrl).port), Number(new URL(s.synome.url).port), Number(new URL(s.dashboard!.url).port), ...s.components.filter((c) => c.url).map((c) => Number(new URL(c.url!).port))]
-    const exited = new Promise<number | null>((resolve) => up!.once('exit', (code) => resolve(code)))
-    up!.kill('SIGINT')
-    expect(await exited).toBe(0)
-    expect(output).toContain('stopped: no process or port left behind')
-    for (const pid of [...pids, up!.pid!]) expect(pidAlive(pid)).toBe(false)
-    for (const port of ports) expect(await portOpen(port)).toBe(false)
-    expect(state().status).toBe('stopped')
+    await stopStackAndExpectNothingLeft(up!, stateDir, () => output)
   }, 120_000)
 })
