@@ -13,7 +13,7 @@ import { DEFAULT_SYNOME_CHAIN_ID, verifyCommandSignature } from '../synome/signi
 import type { DashboardChain, DashboardContracts } from './chain.js'
 import { crrHistory } from './crrHistory.js'
 import { lctsPairs, lctsPairView } from './lcts.js'
-import { portfolioClassStatus, portfolioUnitStatus } from '../portfolio/status.js'
+import { portfolioClasses, portfolioClassStatus, portfolioUnitStatus } from '../portfolio/status.js'
 import type { CycleSchedule } from '../domain/lcts/cycle.js'
 import type { Snapshot, Snapshots } from './snapshot.js'
 
@@ -181,6 +181,7 @@ export function createDashboardApi(p: DashboardApiParameters): Hono {
 
   // Portfolio Halo classes and units: the same views as `halo portfolio status|unit`.
   const now = () => (p.clock ? p.clock() : new Date())
+  app.get('/portfolio', async (c) => c.json(await portfolioClasses(p.synome, now())))
   app.get('/portfolio/classes/:classId', async (c) => c.json(await portfolioClassStatus(p.synome, c.req.param('classId'), now())))
   app.get('/portfolio/units/:unitId', async (c) => c.json(await portfolioUnitStatus(p.synome, c.req.param('unitId'), now())))
 

@@ -23,7 +23,10 @@ type Held = { [T in HeldType]: ReadonlyMap<string, Records[T]> }
 
 export type Snapshot = {
   head: { position: number; hash: string | null }
+  /** When, by `clock` (the time lpla-verify ran at). */
   builtAt: Date
+  /** When, by `wallMs` (the cache's age). */
+  builtAtWallMs: number
   buildMs: number
   /** Where the build time went: reading (or patching) records, lpla-verify's run, indexing the report. */
   phasesMs: { read: number; verify: number; index: number }
@@ -52,9 +55,15 @@ export type SnapshotParameters = {
   sources: SourceContext
   primeAddresses?: Readonly<Record<string, string>> | undefined
   usdc?: string | undefined
+  /** The time lpla-verify's rules are evaluated at (`halo up`: the accelerated chain clock). */
   clock?: (() => Date) | undefined
-  /** A snapshot older than this is re-verified in the background (time-based alerts, chain balances). */
+  /** A snapshot older than this (wall time) is re-verified in the background (time-based alerts, chain balances). */
   maxAgeMs?: number | undefined
+  /**
+   * Elapsed wall time in ms (default `performance.now`) for the snapshot's age: at `--speed 8640`
+   * the chain clock moves 10 s in ~1 ms, which would make every request rebuild.
+   */
+  wallMs?: (() => number) | undefined
 }
 
 async function listAll<T>(synome: Pick<SynomeTransport, 'list'>, type: string): Promise<Map<string, T>> {
@@ -88,6 +97,7 @@ function writesOf(result: unknown): { type: string; id: string }[] {
 export function createSnapshots(p: SnapshotParameters) {
   const clock = p.clock ?? (() => new Date())
   const maxAgeMs = p.maxAgeMs ?? 10_000
+  const wallMs = p.wallMs ?? (() => performance.now())
   let cached: Snapshot | undefined
   let building: Promise<Snapshot> | undefined
 
@@ -149,6 +159,7 @@ export function createSnapshots(p: SnapshotParameters) {
     return {
       head,
       builtAt: clock(),
+      builtAtWallMs: wallMs(),
       buildMs: done - started,
       phasesMs: { read: Math.round(read - started), verify: Math.round(verified - read), index: Math.round(done - verified) },
       kind: patched ? 'patch' : 'full',
@@ -185,7 +196,7 @@ export function createSnapshots(p: SnapshotParameters) {
       if (!cached || cached.head.position !== head.position) return rebuild()
       // Nothing new in the log, but time-based alerts and on-chain balances move: re-run
       // lpla-verify on the records in memory, serving this snapshot meanwhile.
-      if (clock().getTime() - cached.builtAt.getTime() > maxAgeMs) void rebuild().catch(() => undefined)
+      if (wallMs() - cached.builtAtWallMs > maxAgeMs) void rebuild().catch(() => undefined)
       return cached
     },
   }

@@ -19,6 +19,7 @@ export type StartDashboardParameters = {
   fromBlock?: bigint | undefined
   port?: number | undefined
   hostname?: string | undefined
+  /** The time the risk and Portfolio views are evaluated at (`halo up`: the accelerated chain clock). */
   clock?: (() => Date) | undefined
   snapshotMaxAgeMs?: number | undefined
   log?: ((line: string) => void) | undefined
@@ -39,6 +40,7 @@ export async function startDashboard(p: StartDashboardParameters) {
     port: p.port,
     hostname: p.hostname,
     logError: p.logError,
+    clock: p.clock,
     snapshot: {
       sources: { clients: { default: publicClient } },
       verifyChain: publicClient ? createVerifyChain(publicClient) : undefined,

@@ -129,6 +129,17 @@ export async function portfolioClassStatus(client: Reader, classId: string, now:
 }
 export type PortfolioClassStatus = Awaited<ReturnType<typeof portfolioClassStatus>>
 
+/** Bound on the classes one overview reads in full (each is a few reads per book). */
+const MAX_CLASSES = 100
+
+/** Every Portfolio class the Synome records (oldest first, at most MAX_CLASSES), each as `portfolioClassStatus` shows it. */
+export async function portfolioClasses(client: Reader, now: Date) {
+  const classes = (await listAll<PortfolioClassRecord>(client, PORTFOLIO_CLASS)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.classId.localeCompare(b.classId))
+  const shown = classes.slice(0, MAX_CLASSES)
+  return { total: classes.length, classes: await Promise.all(shown.map((c) => portfolioClassStatus(client, c.classId, now))) }
+}
+export type PortfolioClasses = Awaited<ReturnType<typeof portfolioClasses>>
+
 export async function portfolioUnitStatus(client: Reader, unitId: string, now: Date) {
   const { bookId, classId } = (await client.get<{ unitId: string; bookId: string; classId: string }>(PORTFOLIO_UNIT, unitId)).data
   const record = (await client.get<PortfolioBookRecord>(PORTFOLIO_BOOK, bookId)).data

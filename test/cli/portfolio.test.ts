@@ -7,43 +7,25 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { privateKeyToAccount } from 'viem/accounts'
 import { parseUnits } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runVerify } from '../../src/beacons/verify/reconcile.js'
 import { synomeReader } from '../../src/beacons/verify/synomeReader.js'
-import { DEVNET_FRAMEWORK } from '../../src/devnet/riskFramework.js'
 import { createInProcessClient } from '../../src/synome/client/inProcess.js'
-import { PORTFOLIO_COMMANDS } from '../../src/synome/commands/portfolio/index.js'
-import { createSynome } from '../../src/synome/create.js'
-import type { SynomeService } from '../../src/synome/service.js'
 import { runHalo } from '../support/cli.js'
 import { createDashboardApi } from '../../src/dashboard/api.js'
 import { createSnapshots } from '../../src/dashboard/snapshot.js'
+import { council, prime, seedPortfolioSynome, type PortfolioSeed } from '../dashboard/portfolioSeed.js'
 
-const council = privateKeyToAccount(`0x${'c1'.repeat(32)}`)
-const lcts = privateKeyToAccount(`0x${'1d'.repeat(32)}`)
-const prime = { a: '0x00000000000000000000000000000000000000a1', b: '0x00000000000000000000000000000000000000b2', c: '0x00000000000000000000000000000000000000c3' }
 const m = (v: string) => parseUnits(v, 18)
 const dataDir = mkdtempSync(join(tmpdir(), 'halo-portfolio-cli-'))
-let now = new Date('2026-01-01T00:00:00Z')
-let service: SynomeService
-const as = (account: typeof council) => createInProcessClient({ service, account, clock: () => now })
-const signals = { navDrop: { maxDropBps: 500 }, navReport: { maxAgeSeconds: 93_600 } }
+let seed: PortfolioSeed
+let service: PortfolioSeed['service']
+const as = (account: typeof council) => seed.as(account)
 
 beforeAll(async () => {
-  service = await createSynome({ dataDir, clock: () => now, commands: [...PORTFOLIO_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }, { address: lcts.address, role: 'lcts', haloClasses: ['*'] }] })
-  await as(council).send('publishRiskFramework', { version: 'devnet-1', document: DEVNET_FRAMEWORK as never })
-  await as(council).send('createPortfolioClass', { classId: 'clo', name: 'CLO Tranched' })
-  await as(council).send('createPortfolioBook', {
-    classId: 'clo', bookId: 'alpha', accrualSeconds: 0,
-    units: [{ unitId: 'alpha-senior', rank: 0, yield: { kind: 'target', rateBps: 500 }, warningSignals: signals, migrationPath: 'transfer the CLO positions to the backup manager under the class SPV (Unit Artifact §7)' }, { unitId: 'alpha-junior', rank: 1, yield: { kind: 'residual' }, warningSignals: signals }],
-  })
-  const settledAt = '2026-01-01T16:00:00.000Z'
-  await as(lcts).send('recordPortfolioSettlement', { bookId: 'alpha', unitId: 'alpha-senior', epoch: '2026-01-01', settledAt, subscribed: '80000000', redeemedShares: '0', byPrime: [{ prime: prime.a, subscribed: '50000000', redeemedShares: '0' }, { prime: prime.b, subscribed: '20000000', redeemedShares: '0' }, { prime: prime.c, subscribed: '10000000', redeemedShares: '0' }] })
-  await as(lcts).send('recordPortfolioSettlement', { bookId: 'alpha', unitId: 'alpha-junior', epoch: '2026-01-01', settledAt, subscribed: '20000000', redeemedShares: '0', byPrime: [{ prime: prime.c, subscribed: '20000000', redeemedShares: '0' }] })
-  await as(lcts).send('recordPortfolioNavReport', { bookId: 'alpha', reportId: 'nav-1', reportedAssets: '100000000', reportedAt: '2026-01-02T00:00:00.000Z', units: [{ unitId: 'alpha-senior', nav: '80000000' }, { unitId: 'alpha-junior', nav: '20000000' }] })
-  await as(lcts).send('recordPortfolioNavReport', { bookId: 'alpha', reportId: 'nav-2', reportedAssets: '90000000', reportedAt: '2026-01-03T00:00:00.000Z', units: [{ unitId: 'alpha-senior', nav: '80000000' }, { unitId: 'alpha-junior', nav: '10000000' }] })
+  seed = await seedPortfolioSynome(dataDir)
+  service = seed.service
 })
 afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
@@ -89,8 +71,7 @@ describe('the dashboard API serves the same Portfolio views', () => {
 describe('halo portfolio status / unit', () => {
   beforeAll(async () => {
     // Prime C redeems half its junior shares at the junior's price 0.5, then the store is closed
-    now = new Date('2026-01-03T16:00:00Z')
-    await as(lcts).send('recordPortfolioSettlement', { bookId: 'alpha', unitId: 'alpha-junior', epoch: '2026-01-03', settledAt: '2026-01-03T16:00:00.000Z', subscribed: '0', redeemedShares: '10000000', byPrime: [{ prime: prime.c, subscribed: '0', redeemedShares: '10000000' }] })
+    await seed.redeemHalfJunior()
     await service.close()
   })
 

@@ -155,3 +155,26 @@ export type LctsPairPage = {
   settlements: LctsSettlement[]
   rateHistory: { epoch: string; exchangeRateWad: string; exchangeRate: string }[]
 }
+
+export type PortfolioSignal = { code: string; message: string }
+export type PortfolioTranche = { subordination: string; rankNav: string; attachment: string; detachment: string }
+export type PortfolioYield = { kind: 'target'; rateBps: number } | { kind: 'residual' }
+export type PortfolioUnitSummary = {
+  unitId: string; rank: number; seniority: string; yield: PortfolioYield; shares: string; nav: string; navPerShare: string
+  holders: Record<string, string>; tranche: PortfolioTranche; signals: PortfolioSignal[]
+}
+export type PortfolioBookSummary = { bookId: string; accrualSeconds: number; assets: string; liabilities: string; balanced: boolean; lastReportAt: string }
+export type PortfolioClassView = {
+  classId: string; name: string; createdAt: string
+  books: (PortfolioBookSummary & { lastReport: { reportId: string; reportedAt: string; reportedAssets: string; kind: string; amount: string } | null; units: PortfolioUnitSummary[] })[]
+}
+export type PortfolioOverview = { total: number; classes: PortfolioClassView[] }
+export type PortfolioQueue = { generationId: string; capacity: string; converted: string; finalized: boolean; txHash: string } | null
+export type PortfolioUnitPage = PortfolioUnitSummary & {
+  bookId: string; classId: string; book: PortfolioBookSummary
+  warningSignals: { navDrop?: { maxDropBps: number }; navReport?: { maxAgeSeconds: number } }
+  migrationPath: string | null
+  navHistory: { reportedAt: string; nav: string; shares: string; navPerShare: string }[]
+  settlements: { epoch: string; settledAt: string; subscribed: string; redeemedShares: string; sharesMinted: string; amountPaid: string }[]
+  queues: { epoch: string; fallback: string; exchangeRateWad: string; subscribe: PortfolioQueue; redeem: PortfolioQueue } | null
+}

@@ -13,6 +13,8 @@ const HistoryPage = lazy(() => import('./pages/History').then((m) => ({ default:
 const AlertsPageView = lazy(() => import('./pages/AlertsList').then((m) => ({ default: m.AlertsPageView })))
 const QueuesPage = lazy(() => import('./pages/Queues').then((m) => ({ default: m.QueuesPage })))
 const QueuePairPage = lazy(() => import('./pages/QueuePair').then((m) => ({ default: m.QueuePairPage })))
+const PortfolioPage = lazy(() => import('./pages/Portfolio').then((m) => ({ default: m.PortfolioPage })))
+const PortfolioUnitPage = lazy(() => import('./pages/PortfolioUnit').then((m) => ({ default: m.PortfolioUnitPage })))
 const EntityPage = lazy(() => import('./pages/Entity').then((m) => ({ default: m.EntityPage })))
 
 /**
@@ -32,6 +34,8 @@ export const ROUTES: PageRoute[] = [
   { path: '/rate-limits', title: 'Rate limits', nav: true, element: <RateLimitsPage /> },
   { path: '/queues', title: 'Queues', nav: true, element: <QueuesPage /> },
   { path: '/queues/:pairId', title: 'Queue pair', nav: false, element: <QueuePairPage /> },
+  { path: '/portfolio', title: 'Portfolio', nav: true, element: <PortfolioPage /> },
+  { path: '/portfolio/units/:unitId', title: 'Portfolio unit', nav: false, element: <PortfolioUnitPage /> },
   { path: '/alerts', title: 'Alerts', nav: true, element: <AlertsPageView /> },
   { path: '/history', title: 'History', nav: true, element: <HistoryPage /> },
   { path: '/entities/:type/:id', title: 'Record', nav: false, element: <EntityPage /> },

@@ -1,8 +1,8 @@
 import { useParams } from 'react-router'
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useApi, type LctsInputs, type LctsPairPage, type LctsQueueSettlement, type LctsQueueView } from '../api'
+import { StepChart } from '../components/StepChart'
 import { EntityLink, Facts, Load, Money, Section, StateBadge } from '../components/ui'
-import { forDrawing, shortHex, time } from '../format'
+import { shortHex, time } from '../format'
 import { usePageTitle } from './title'
 
 const SOURCE: Record<string, string> = {
@@ -99,7 +99,7 @@ export function QueuePairPage() {
               </Section>
             ) : null}
             <Section title="Exchange rate over time" id="rate">
-              <RateChart points={d.rateHistory} />
+              <StepChart points={d.rateHistory.map((p) => ({ label: p.epoch, exact: p.exchangeRate }))} series="exchange rate" testId="rate-chart" empty="No settlement: no exchange rate history." />
             </Section>
             <Section title={`Settlement history (${d.settlements.length})`} id="settlements">
               {d.settlements.length === 0 ? (
@@ -208,23 +208,5 @@ function InputsFacts({ inputs, label }: { inputs: LctsInputs; label: string }) {
         ['Redemption limit', <Money value={inputs.redemptionLimit} />],
       ]}
     />
-  )
-}
-
-function RateChart({ points }: { points: LctsPairPage['rateHistory'] }) {
-  if (points.length === 0) return <p className="muted">No settlement: no exchange rate history.</p>
-  const rows = points.map((p) => ({ label: p.epoch, drawn: forDrawing(p.exchangeRate), exact: p.exchangeRate }))
-  return (
-    <figure className="chart" role="img" data-testid="rate-chart" aria-label={`Line chart of the exchange rate at each settlement: ${points.map((p) => `${p.epoch} ${p.exchangeRate}`).join('; ')}`}>
-      <ResponsiveContainer width="100%" height={200}>
-        <LineChart data={rows} margin={{ left: 8, right: 16, top: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" tick={{ fontSize: 10 }} interval="preserveStartEnd" />
-          <YAxis width={72} tick={{ fontSize: 11 }} domain={['auto', 'auto']} />
-          <Tooltip formatter={(_v, _n, item) => [(item.payload as { exact: string }).exact, 'exchange rate']} />
-          <Line type="stepAfter" dataKey="drawn" stroke="#1d4ed8" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
   )
 }
