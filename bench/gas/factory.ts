@@ -29,7 +29,7 @@ async function gasOfBlocks(clients: DevnetClients, fromBlock: bigint, toBlock: b
 }
 
 export const section: GasSection = {
-  title: 'Halo Factory (a Term and a Portfolio class and an extra unit of each, clones vs direct deployment)',
+  title: 'Halo Factory (a Term and a Portfolio class, an extra unit of each and an extra Trading pool, clones vs direct deployment)',
   async run(ctx: GasContext): Promise<GasRow[]> {
     const { clients, accounts } = ctx
     const { deployer, govOps, relayer, freezer } = accounts

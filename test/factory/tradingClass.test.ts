@@ -10,7 +10,8 @@
  * the rate limits; out-of-range parameters, other callers, other kinds, a reused salt and a
  * second initialisation are refused by name.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { privateKeyToAccount } from 'viem/accounts'
 import { getAddress, keccak256, stringToHex, type Abi, type Address, type Hex } from 'viem'
 import {
   beamTimeLockAbi,
@@ -32,6 +33,10 @@ import { TRADING_TEMPLATE_RANGES } from '../../src/factory/devnet.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import { LIMIT } from '../../src/domain/rateLimits.js'
 import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
+import { ingestFactoryEvents } from '../../src/factory/ingest.js'
+import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
+import { FACTORY_CLASS } from '../../src/synome/commands/factory/records.js'
+import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { deployFactoryWorld, DAY, DELAY, M, USDS, type FactoryWorld } from '../contracts/factory/world.js'
 import { expectRoles, ROLE } from '../contracts/factory/roles.js'
@@ -194,6 +199,22 @@ describe('a Trading class with one T-bill pool, deployed by the factories alone'
     const paid = (M(1n) * (value + VIRTUAL_VALUE)) / (M(1n) + VIRTUAL_SHARES)
     expect(paid).toBe(value - 50n) // 50 wei stay with the virtual holder
     expect(await balance(w.usds, prime.address)).toBe(paid)
+  })
+})
+
+describe('ingestion into the Synome', () => {
+  const council = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d') // anvil #1 (the devnet council)
+  let service: SynomeService
+  afterAll(() => service?.close())
+
+  it('factory ingest records the Trading class as a factoryClass (the generic class path); a replay writes nothing; pools are not ingested', async () => {
+    service = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
+    const writer = createInProcessClient({ service, account: council })
+    const ingest = () => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 1 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 0 })
+    const lower = (a: string) => a.toLowerCase()
+    expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).toMatchObject({ controller: lower(cls.controller), rateLimits: lower(cls.rateLimits), templateId: lower(w.tradingTemplateId), beaconOperator: lower(devnet.accounts.relayer.address) })
   })
 })
 
