@@ -269,21 +269,24 @@ describe('refusals', () => {
     await expect(devnet.write(govOps, { address: w.factory, abi: haloFactoryAbi, functionName: 'deployBook', args: [cls.pau, 0n, [], w.nextSalt()] })).rejects.toThrow(/WrongTemplateKind/)
   })
 
-  it('a second initialisation of each clone, or any of the implementations, is refused', async () => {
-    const { attacker } = devnet.accounts
-    const a = attacker.address
-    const init = { admin: a, operator: a, pauser: a, params: { oracle: a, issuer: a, bidSpreadBps: 0, askSpreadBps: 0, maxDeviationBps: 1, maxOracleAgeSeconds: 1, maxInventory: 0n }, referencePriceWad: 1n, shareToken: a, subscribeQueue: a, redeemQueue: a }
+  it('a second initialisation of each clone, or any of the implementations, is refused for every caller', async () => {
     const impl = w.tradingImplementations
-    for (const target of [pool.pool, impl.tradingPool]) {
-      await expect(devnet.write(attacker, { address: target, abi: tradingPoolAbi, functionName: 'initialize', args: [init] })).rejects.toThrow(/InvalidInitialization/)
+    for (const name of ['deployer', 'council', 'aBEAM', 'govOps', 'relayer', 'freezer', 'alice', 'attacker'] as const) {
+      const as = devnet.accounts[name]
+      const a = as.address
+      const init = { admin: a, operator: a, pauser: a, params: { oracle: a, issuer: a, bidSpreadBps: 0, askSpreadBps: 0, maxDeviationBps: 1, maxOracleAgeSeconds: 1, maxInventory: 0n }, referencePriceWad: 1n, shareToken: a, subscribeQueue: a, redeemQueue: a }
+      for (const target of [pool.pool, impl.tradingPool]) {
+        await expect(devnet.write(as, { address: target, abi: tradingPoolAbi, functionName: 'initialize', args: [init] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      for (const target of [pool.shareToken, impl.lctsToken]) {
+        await expect(devnet.write(as, { address: target, abi: lctsTokenAbi, functionName: 'initialize', args: ['x', 'x'] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      for (const target of [pool.subscribeQueue, pool.redeemQueue]) {
+        await expect(devnet.write(as, { address: target, abi: lctsQueueAbi, functionName: 'initialize', args: [a, a, a] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      // wireShares is the admin's (the timelock's) alone; initialize already wired the shares (checked above), so it would revert AlreadyWired
+      await expect(devnet.write(as, { address: pool.pool, abi: tradingPoolAbi, functionName: 'wireShares', args: [pool.shareToken, a, a] }), name).rejects.toThrow(/AccessControlUnauthorizedAccount/)
     }
-    for (const target of [pool.shareToken, impl.lctsToken]) {
-      await expect(devnet.write(attacker, { address: target, abi: lctsTokenAbi, functionName: 'initialize', args: ['x', 'x'] })).rejects.toThrow(/InvalidInitialization/)
-    }
-    for (const target of [pool.subscribeQueue, pool.redeemQueue]) {
-      await expect(devnet.write(attacker, { address: target, abi: lctsQueueAbi, functionName: 'initialize', args: [a, a, a] })).rejects.toThrow(/InvalidInitialization/)
-    }
-    await expect(devnet.write(devnet.accounts.deployer, { address: pool.pool, abi: tradingPoolAbi, functionName: 'wireShares', args: [pool.shareToken, a, a] })).rejects.toThrow(/AccessControlUnauthorizedAccount/)
   })
 
   it('the TradingPoolFactory holds only PROPOSER (with CANCELLER and PAUSER) on the timelock; a removed template deploys no pool (instant)', async () => {
