@@ -4,14 +4,16 @@
  * extra Term unit (an NFAT Facility) through the factory (EIP-1167 clones, initialised, plus the
  * timelock batch it schedules), beside deploying the same contracts directly with their
  * constructors (and, for the class, deployPau's role wiring) in the same run. Target (issue 15):
- * an extra unit costs at most 0.2× its direct deployment.
+ * an extra unit costs at most 0.2× its direct deployment. Trading: an extra pool (pool, share
+ * token, two queue clones, init, its LIMIT_AMM_* batch) beside deployTradingPool + its shares.
  */
 import type { Address, Hex } from 'viem'
 import { keccak256, stringToHex } from 'viem'
 import { deployNfatFacility } from '../../src/chain/deploy/deployNfatFacility.js'
 import { deployPau } from '../../src/chain/deploy/deployPau.js'
 import type { DevnetClients } from '../../src/chain/devnet.js'
-import { deployBook, deployClass, deployUnit, type PortfolioUnitParams } from '../../src/factory/chain.js'
+import { deployBook, deployClass, deployPool, deployUnit, type PortfolioUnitParams, type TradingPoolParams } from '../../src/factory/chain.js'
+import { deployDevnetTBill, deployTradingPool, deployTradingPoolShares } from '../../src/chain/deploy/deployTradingPool.js'
 import { deployPortfolioClass } from '../../src/chain/deploy/deployPortfolioClass.js'
 import { deployFactoryStack } from '../../src/factory/devnet.js'
 import type { GasContext, GasRow, GasSection } from './section.js'
@@ -27,7 +29,7 @@ async function gasOfBlocks(clients: DevnetClients, fromBlock: bigint, toBlock: b
 }
 
 export const section: GasSection = {
-  title: 'Halo Factory (a Term and a Portfolio class and an extra unit of each, clones vs direct deployment)',
+  title: 'Halo Factory (a Term and a Portfolio class, an extra unit of each and an extra Trading pool, clones vs direct deployment)',
   async run(ctx: GasContext): Promise<GasRow[]> {
     const { clients, accounts } = ctx
     const { deployer, govOps, relayer, freezer } = accounts
@@ -95,11 +97,26 @@ export const section: GasSection = {
     await deployPortfolioClass(clients, { admin: deployer, settler: relayer.address, usds: stack.usds, almProxy: ppau.proxy, books: [{ accrualSeconds: 0, units: [{ name: 'Bench Portfolio Unit direct', symbol: 'BPUD', rank: 0 }] }] })
     const directBookGas = (await gasOfBlocks(clients, beforeBook, await head())) - classOnlyGas
 
+    // Trading: an extra pool (the class is a PAU as for Term)
+    await stack.approveTemplate(stack.tradingTemplateId, stack.tradingTemplate)
+    const t = await deployDevnetTBill(clients, { owner: deployer, usds: stack.usds, navWad: 10n ** 18n, settlementDelaySeconds: DAY })
+    const tcls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.tradingTemplateId, params: classParams, salt: stack.nextSalt() })
+    const poolParams = (i: number): TradingPoolParams => ({ asset: t.tbill, oracle: t.oracle, issuer: t.issuer, bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: 10n ** 13n, referencePriceWad: 10n ** 18n, capacity: M(2n), name: `Bench pool ${i}`, symbol: `BP${i}`, artifactHash: keccak256(stringToHex(`bench pool ${i}`)) })
+    await deployPool(clients, { tradingFactory: stack.tradingFactory, account: govOps, pau: tcls.pau, params: poolParams(1), salt: stack.nextSalt() }) // warm-up
+    const tpool = await deployPool(clients, { tradingFactory: stack.tradingFactory, account: govOps, pau: tcls.pau, params: poolParams(2), salt: stack.nextSalt() })
+    const poolGas = await gasOfBlocks(clients, tpool.blockNumber, tpool.blockNumber)
+    const beforePool = (await head()) + 1n
+    const params = { oracle: t.oracle, issuer: t.issuer, bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: 10n ** 13n }
+    const direct = await deployTradingPool(clients, { deployer, usds: stack.usds, asset: t.tbill, pau: { proxy: pau.proxy, rateLimits: pau.rateLimits }, admin: deployer.address, operator: relayer.address, pauser: freezer.address, params, referencePriceWad: 10n ** 18n })
+    await deployTradingPoolShares(clients, { admin: deployer, pbeam: relayer.address, pool: direct, usds: stack.usds, name: 'Bench pool direct', symbol: 'BPD' })
+    const directPoolGas = await gasOfBlocks(clients, beforePool, await head())
+
     return [
       { action: 'Term class via factory (3 clones + init + timelock batch)', gas: classGas, baseline: { action: 'PAU deployed directly (deployPau)', gas: directClassGas } },
       { action: 'extra Term unit via factory (NFAT Facility clone + init + batch)', gas: unitGas, baseline: { action: 'NFAT Facility deployed directly', gas: directUnitGas } },
       { action: 'Portfolio class via factory (4 clones + init + timelock batch)', gas: portfolioClassGas, baseline: { action: 'PAU + PortfolioHaloClass deployed directly', gas: directPortfolioClassGas } },
       { action: 'extra Portfolio unit via factory (token + 2 queue clones + init + addBook batch)', gas: portfolioUnitGas, baseline: { action: 'token + 2 queues + wiring + addBook directly', gas: directBookGas } },
+      { action: 'extra Trading unit via TradingPoolFactory (pool + token + 2 queue clones + init + LIMIT_AMM_* batch)', gas: poolGas, baseline: { action: 'TradingPool + share token + 2 queues + wireShares directly', gas: directPoolGas } },
     ]
   },
 }

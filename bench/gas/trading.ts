@@ -6,6 +6,10 @@
  * (contracts/trading/bench/RestrictedToken.sol over the IdentityRegistry) beside a plain one,
  * and the same for a restricted LCTS unit share (contracts/lcts/RestrictedLCTSToken.sol), whose
  * settable network list costs one more slot read than the bench token's immutable network.
+ * The same two swaps on a pool the Halo Factory deployed (TradingPoolFactory: an EIP-1167
+ * clone reading its fixed addresses from its immutable args, its keys recomputed), wired the way
+ * governance does it (class and pool batches through the timelock, limits through the
+ * Configurator), beside the directly deployed pool.
  * Every measured call is the second of its kind (warm-up first), as section.ts asks.
  */
 import { parseUnits, type Abi, type Address, type Hex } from 'viem'
@@ -29,6 +33,10 @@ import { deployPau } from '../../src/chain/deploy/deployPau.js'
 import { deployDevnetTBill, deployTradingPool } from '../../src/chain/deploy/deployTradingPool.js'
 import { UNLIMITED } from '../../src/domain/rateLimits.js'
 import { WAD, poolRateLimitKeys } from '../../src/domain/trading/index.js'
+import { configuratorAbi, devnetNavOracleAbi } from '../../src/chain/generated/index.js'
+import { executeScheduled } from '../../src/chain/timelock.js'
+import { deployClass, deployPool } from '../../src/factory/chain.js'
+import { deployFactoryStack } from '../../src/factory/devnet.js'
 import { ratio as times, type GasContext, type GasRow, type GasSection } from './section.js'
 
 const usd = (n: string) => parseUnits(n, 18)
@@ -107,12 +115,44 @@ export const section: GasSection = {
     await send(alice, share, restrictedLCTSTokenAbi as Abi, 'transfer', [bob.address, usd('1')])
     const shareChecked = await twice(() => send(alice, share, restrictedLCTSTokenAbi as Abi, 'transfer', [bob.address, usd('1')]))
 
+    // The same swaps on a factory-deployed pool (its own stack: the factory's devnet assets and T-bill)
+    const stack = await deployFactoryStack(ctx.clients, ctx.accounts)
+    await stack.approveTemplate(stack.tradingTemplateId, stack.tradingTemplate)
+    const ft = await deployDevnetTBill(ctx.clients, { owner: deployer, usds: stack.usds, navWad: WAD, settlementDelaySeconds: 86_400n })
+    const classParams = { govOps: govOps.address, beaconOperator: relayer.address, freezer: freezer.address, swapRateLimit: usd('10000000'), artifactHash: `0x${'00'.repeat(32)}` as Hex }
+    const cls = await deployClass(ctx.clients, { factory: stack.factory, account: govOps, templateId: stack.tradingTemplateId, params: classParams, salt: stack.nextSalt() })
+    const capacity = usd('50000000')
+    const clone = await deployPool(ctx.clients, {
+      tradingFactory: stack.tradingFactory,
+      account: govOps,
+      pau: cls.pau,
+      params: { asset: ft.tbill, oracle: ft.oracle, issuer: ft.issuer, bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: tb('100000000'), referencePriceWad: WAD, capacity, name: 'Bench pool share', symbol: 'BPS', artifactHash: `0x${'00'.repeat(32)}` },
+      salt: stack.nextSalt(),
+    })
+    await ctx.increaseTime(stack.delaySeconds)
+    for (const id of [cls.timelockBatchId, clone.timelockBatchId]) await executeScheduled(ctx.clients, { timelock: stack.timelock, executor: ctx.accounts.aBEAM, id, fromBlock: stack.fromBlock })
+    const cloneKeys = poolRateLimitKeys(ft.tbill, clone.pool)
+    // GovOps sets each key at its init (the asset key's is the capacity in T-bills at NAV 1.00)
+    for (const [key, max] of [[cloneKeys.poolBuy, capacity], [cloneKeys.poolSell, tb('50000000')]] as const) {
+      await send(govOps, stack.configurator, configuratorAbi as Abi, 'setRateLimit', [cls.pau, key, max, max / 86_400n])
+    }
+    await ctx.increaseTime(86_400n) // the keys fill
+    await send(deployer, ft.oracle, devnetNavOracleAbi as Abi, 'setPrice', [WAD])
+    for (const [token, amount] of [[stack.usds, usd('10000000')], [ft.tbill, tb('10000000')]] as const) {
+      for (const to of [clone.pool, alice.address]) await send(deployer, token, usdsAbi as Abi, 'mint', [to, amount])
+      await send(alice, token, usdsAbi as Abi, 'approve', [clone.pool, UNLIMITED])
+    }
+    const cloneSell = await twice(() => send(alice, clone.pool, tradingPoolAbi as Abi, 'sellToPool', [tb('1000'), 0n, alice.address]))
+    const cloneBuy = await twice(() => send(alice, clone.pool, tradingPoolAbi as Abi, 'buyFromPool', [tb('1000'), UNLIMITED, alice.address]))
+
     return [
       { action: `sellToPool (pool buys T-bills at NAV − 5 bps, rate-limited) [${times(sell, erc20)} ERC-20 transfer]`, gas: sell, baseline: cpRow },
       { action: `buyFromPool (pool sells T-bills at NAV + 5 bps, rate-limited) [${times(buy, erc20)} ERC-20 transfer]`, gas: buy, baseline: { ...cpRow, gas: cpBuy } },
       { action: `constant-product swap, asset → USDS [${times(cpSell, erc20)} ERC-20 transfer]`, gas: cpSell, baseline: plain },
       { action: 'isMember-checked transfer (restricted token, Identity Network)', gas: checked, baseline: plain },
       { action: 'restricted LCTS unit share transfer (member of the first accepted network)', gas: shareChecked, baseline: plain },
+      { action: 'sellToPool on a factory-deployed pool (EIP-1167 clone)', gas: cloneSell, baseline: { action: 'sellToPool, pool deployed directly', gas: sell } },
+      { action: 'buyFromPool on a factory-deployed pool (EIP-1167 clone)', gas: cloneBuy, baseline: { action: 'buyFromPool, pool deployed directly', gas: buy } },
     ]
   },
 }

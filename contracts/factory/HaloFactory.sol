@@ -496,13 +496,16 @@ contract HaloFactory {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev A class template: Term [ALMProxy, Controller, RateLimits | NFATFacility] or
-    ///      Portfolio [ALMProxy, Controller, RateLimits, PortfolioHaloClass | PortfolioUnitToken, LCTSQueue].
+    /// @dev A class template: Term [ALMProxy, Controller, RateLimits | NFATFacility],
+    ///      Portfolio [ALMProxy, Controller, RateLimits, PortfolioHaloClass | PortfolioUnitToken, LCTSQueue]
+    ///      or Trading [ALMProxy, Controller, RateLimits | TradingPool, LCTSToken, LCTSQueue] (a Term batch).
     function _classTemplate(bytes32 templateId) private view returns (HaloTemplateRegistry.Template memory t, uint64 version) {
         (t, version) = registry.activeTemplate(templateId);
         bool term = t.kind == registry.KIND_TERM() && t.implementations.length == 4 && t.classContracts == 3;
         bool portfolio = t.kind == registry.KIND_PORTFOLIO() && t.implementations.length == 6 && t.classContracts == 4;
-        if (!term && !portfolio) revert WrongTemplateKind(templateId, t.kind);
+        // Trading: the PAU as for Term; its pools come from the TradingPoolFactory
+        bool trading = t.kind == registry.KIND_TRADING() && t.implementations.length == 6 && t.classContracts == 3;
+        if (!term && !portfolio && !trading) revert WrongTemplateKind(templateId, t.kind);
     }
 
     function _kindTemplate(bytes32 templateId, uint8 kind) private view returns (HaloTemplateRegistry.Template memory t, uint64 version) {

@@ -17,9 +17,11 @@ import {BEAMAuthority} from "../configurator/BEAMAuthority.sol";
 ///           template implementation's, masked the same way (same code, other constructor
 ///           arguments). An entry is a record, not a permission: an aBEAM registers it.
 contract HaloTemplateRegistry is BEAMAuthority {
-    /// @notice Template kinds: an NFAT-based Term class (lpha-nfat) or an LCTS-based Portfolio class (lpha-lcts).
+    /// @notice Template kinds: an NFAT-based Term class (lpha-nfat), an LCTS-based Portfolio class (lpha-lcts).
     uint8 public constant KIND_TERM = 1;
     uint8 public constant KIND_PORTFOLIO = 2;
+    /// @notice An AMM-based Trading class (lpha-amm): its units are deployed by the TradingPoolFactory.
+    uint8 public constant KIND_TRADING = 3;
     /// @notice Bounds on template shape (implementations and immutables per implementation).
     uint256 public constant MAX_IMPLEMENTATIONS = 8;
     uint256 public constant MAX_IMMUTABLES = 32;
@@ -103,7 +105,7 @@ contract HaloTemplateRegistry is BEAMAuthority {
 
     /// @notice Template approval: adds or changes `templateId` (new version, active).
     function setTemplate(bytes32 templateId, Template calldata t) external onlyTimelock {
-        if (t.kind != KIND_TERM && t.kind != KIND_PORTFOLIO) revert UnknownTemplateKind(t.kind);
+        if (t.kind != KIND_TERM && t.kind != KIND_PORTFOLIO && t.kind != KIND_TRADING) revert UnknownTemplateKind(t.kind);
         uint256 count = t.implementations.length;
         if (
             count == 0 || count > MAX_IMPLEMENTATIONS || t.classContracts == 0 || t.classContracts >= count

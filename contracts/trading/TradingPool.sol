@@ -12,6 +12,7 @@ import {IPoolRateLimits} from "./interfaces/IPoolRateLimits.sol";
 import {ILCTSConverter} from "../lcts/interfaces/ILCTSConverter.sol";
 import {ILCTSRateSource} from "../lcts/interfaces/ILCTSRateSource.sol";
 import {LCTSToken} from "../lcts/LCTSToken.sol";
+import {Cloneable} from "../factory/Cloneable.sol";
 
 /// @title TradingPool
 /// @notice One Trading Halo Unit: a USDS/asset pool that trades at the asset's oracle NAV
@@ -35,7 +36,13 @@ import {LCTSToken} from "../lcts/LCTSToken.sol";
 ///      (src/domain/trading/shares.ts), within the SUBSCRIBE / UNSUBSCRIBE keys. Spread earned
 ///      stays in the pool and raises the value of every share; capital then leaves only through
 ///      the RedeemQueue, never `returnCapital`.
-contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRateSource {
+///      Deployed directly (constructor, immutables) or by the TradingPoolFactory as an EIP-1167
+///      clone whose (usds, asset, almProxy, rateLimits, asset scale) are its immutable args (read
+///      from its own code, never storage; its rate-limit keys are recomputed from asset and
+///      address) and whose roles, parameters and LCTS shares are set once by `initialize` in the
+///      factory's transaction; a constructor given only zero addresses deploys the locked template
+///      implementation.
+contract TradingPool is AccessControl, ReentrancyGuard, Cloneable, ILCTSConverter, ILCTSRateSource {
     using SafeERC20 for IERC20;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("AMM_OPERATOR");
@@ -69,10 +76,31 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         uint256 maxInventory;
     }
 
-    IERC20 public immutable usds;
-    IERC20 public immutable asset;
-    address public immutable almProxy;
-    IPoolRateLimits public immutable rateLimits;
+    /// @notice What a clone takes as init: its roles, parameters and (already deployed) shares.
+    struct Init {
+        address admin;
+        address operator;
+        address pauser;
+        Params params;
+        uint256 referencePriceWad;
+        LCTSToken shareToken;
+        address subscribeQueue;
+        address redeemQueue;
+    }
+
+    /// @dev The deployment's fixed addresses and the asset's 10^decimals: immutables, or a clone's args.
+    struct Config {
+        IERC20 usds;
+        IERC20 asset;
+        address almProxy;
+        IPoolRateLimits rateLimits;
+        uint256 assetScale;
+    }
+
+    IERC20 private immutable _usds;
+    IERC20 private immutable _asset;
+    address private immutable _almProxy;
+    IPoolRateLimits private immutable _rateLimits;
     uint256 private immutable _assetScale;
     bytes32 private immutable _buyKey;
     bytes32 private immutable _sellKey;
@@ -138,14 +166,19 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         Params memory params_,
         uint256 referencePriceWad_
     ) {
+        _disableInitializers();
+        if (
+            address(usds_) == address(0) && address(asset_) == address(0) && almProxy_ == address(0)
+                && address(rateLimits_) == address(0) && admin == address(0) && operator == address(0) && pauser == address(0)
+        ) return; // the template implementation: no roles, no use
         if (
             address(usds_) == address(0) || address(asset_) == address(0) || almProxy_ == address(0)
                 || address(rateLimits_) == address(0) || admin == address(0) || operator == address(0) || pauser == address(0)
         ) revert ZeroAddress();
-        usds = usds_;
-        asset = asset_;
-        almProxy = almProxy_;
-        rateLimits = rateLimits_;
+        _usds = usds_;
+        _asset = asset_;
+        _almProxy = almProxy_;
+        _rateLimits = rateLimits_;
         _assetScale = 10 ** IERC20Metadata(address(asset_)).decimals();
         _buyKey = keccak256(abi.encode(LIMIT_AMM_POOL_BUY, address(asset_), address(this)));
         _sellKey = keccak256(abi.encode(LIMIT_AMM_POOL_SELL, address(asset_), address(this)));
@@ -153,10 +186,49 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         _returnKey = keccak256(abi.encode(LIMIT_AMM_RETURN, address(asset_), address(this)));
         _subscribeKey = keccak256(abi.encode(LIMIT_AMM_SUBSCRIBE, address(asset_), address(this)));
         _unsubscribeKey = keccak256(abi.encode(LIMIT_AMM_UNSUBSCRIBE, address(asset_), address(this)));
+        _setUp(admin, operator, pauser, params_, referencePriceWad_);
+    }
+
+    /// @notice A clone's roles, parameters and LCTS shares (the token's holding system and the
+    ///         queues' converter are this pool), once, in the factory's transaction.
+    function initialize(Init calldata init) external initializer onlyClone {
+        Config memory c = _config();
+        if (
+            address(c.usds) == address(0) || address(c.asset) == address(0) || c.almProxy == address(0)
+                || address(c.rateLimits) == address(0) || c.assetScale == 0 || init.admin == address(0)
+                || init.operator == address(0) || init.pauser == address(0)
+        ) revert ZeroAddress();
+        _setUp(init.admin, init.operator, init.pauser, init.params, init.referencePriceWad);
+        _wireShares(init.shareToken, init.subscribeQueue, init.redeemQueue);
+        _warmGuard();
+    }
+
+    /// @dev A clone's guard slot starts at 0: setting it here spares the first trader the zero-to-nonzero write.
+    function _warmGuard() private nonReentrant {}
+
+    function _setUp(address admin, address operator, address pauser, Params memory params_, uint256 referencePriceWad_) private {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(OPERATOR_ROLE, operator);
         _grantRole(PAUSER_ROLE, pauser);
         _setParams(params_, referencePriceWad_);
+    }
+
+    // ---------------------------------------------------------------- fixed at deployment
+
+    function usds() external view returns (IERC20) {
+        return _config().usds;
+    }
+
+    function asset() external view returns (IERC20) {
+        return _config().asset;
+    }
+
+    function almProxy() external view returns (address) {
+        return _config().almProxy;
+    }
+
+    function rateLimits() external view returns (IPoolRateLimits) {
+        return _config().rateLimits;
     }
 
     // ---------------------------------------------------------------- swaps (anyone)
@@ -166,16 +238,17 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         if (assetIn == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
         Params memory p = _params;
+        Config memory c = _config();
         uint256 priceWad = _checkedPrice(p);
-        uint256 inventory = asset.balanceOf(address(this)) + pendingRedemption;
+        uint256 inventory = c.asset.balanceOf(address(this)) + pendingRedemption;
         if (inventory + assetIn > p.maxInventory) revert InventoryLimitReached(inventory, assetIn, p.maxInventory);
-        usdsOut = (assetIn * priceWad * (BPS - p.bidSpreadBps)) / (BPS * _assetScale);
+        usdsOut = (assetIn * priceWad * (BPS - p.bidSpreadBps)) / (BPS * c.assetScale);
         if (usdsOut < minUsdsOut || usdsOut == 0) revert SlippageExceeded(usdsOut, minUsdsOut);
-        uint256 liquidity = usds.balanceOf(address(this));
+        uint256 liquidity = c.usds.balanceOf(address(this));
         if (usdsOut > liquidity) revert InsufficientLiquidity(liquidity, usdsOut);
-        rateLimits.triggerRateLimitDecrease(_buyKey, usdsOut);
-        asset.safeTransferFrom(msg.sender, address(this), assetIn);
-        usds.safeTransfer(to, usdsOut);
+        c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_POOL_BUY, _buyKey, c), usdsOut);
+        c.asset.safeTransferFrom(msg.sender, address(this), assetIn);
+        c.usds.safeTransfer(to, usdsOut);
         emit SoldToPool(msg.sender, to, assetIn, usdsOut, priceWad);
     }
 
@@ -184,15 +257,16 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
         if (assetOut == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
         Params memory p = _params;
+        Config memory c = _config();
         uint256 priceWad = _checkedPrice(p);
-        uint256 held = asset.balanceOf(address(this));
+        uint256 held = c.asset.balanceOf(address(this));
         if (assetOut > held) revert InsufficientInventory(held, assetOut);
         uint256 numerator = assetOut * priceWad * (BPS + p.askSpreadBps);
-        usdsIn = (numerator - 1) / (BPS * _assetScale) + 1;
+        usdsIn = (numerator - 1) / (BPS * c.assetScale) + 1;
         if (usdsIn > maxUsdsIn) revert SlippageExceeded(usdsIn, maxUsdsIn);
-        rateLimits.triggerRateLimitDecrease(_sellKey, assetOut);
-        usds.safeTransferFrom(msg.sender, address(this), usdsIn);
-        asset.safeTransfer(to, assetOut);
+        c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_POOL_SELL, _sellKey, c), assetOut);
+        c.usds.safeTransferFrom(msg.sender, address(this), usdsIn);
+        c.asset.safeTransfer(to, assetOut);
         emit BoughtFromPool(msg.sender, to, assetOut, usdsIn, priceWad);
     }
 
@@ -209,12 +283,13 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     /// @notice Sends `amount` of the book to the issuer's redemption endpoint (set by governance).
     function requestRedemption(uint256 amount) external onlyRole(OPERATOR_ROLE) nonReentrant returns (uint256 requestId) {
         if (amount == 0) revert ZeroAmount();
-        uint256 held = asset.balanceOf(address(this));
+        Config memory c = _config();
+        uint256 held = c.asset.balanceOf(address(this));
         if (amount > held) revert InsufficientInventory(held, amount);
         if (_openRequests.length >= MAX_OPEN_REDEMPTIONS) revert TooManyOpenRedemptions(_openRequests.length);
-        rateLimits.triggerRateLimitDecrease(_redeemKey, amount);
+        c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_REDEEM, _redeemKey, c), amount);
         IIssuerRedemption issuer = _params.issuer;
-        asset.forceApprove(address(issuer), amount);
+        c.asset.forceApprove(address(issuer), amount);
         requestId = issuer.requestRedemption(amount);
         if (pendingOf[requestId] != 0) revert UnknownRedemption(requestId);
         pendingOf[requestId] = amount;
@@ -244,8 +319,9 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     function returnCapital(uint256 amount) external onlyRole(OPERATOR_ROLE) nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (address(shareToken) != address(0)) revert CapitalIsShares();
-        rateLimits.triggerRateLimitDecrease(_returnKey, amount);
-        usds.safeTransfer(almProxy, amount);
+        Config memory c = _config();
+        c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_RETURN, _returnKey, c), amount);
+        c.usds.safeTransfer(c.almProxy, amount);
         emit CapitalReturned(amount);
     }
 
@@ -257,6 +333,7 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     ///      shares still in the supply (redeem), so a settlement never moves value between holders.
     function convert(uint256 amount) external nonReentrant returns (uint256 out) {
         LCTSToken token = shareToken;
+        Config memory c = _config();
         uint256 supply = token.totalSupply();
         if (msg.sender == subscribeQueue && msg.sender != address(0)) {
             uint256 valueBefore = poolValue() - amount;
@@ -264,17 +341,17 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
             // A generation worth less than one share unit mints nothing (its wei stay with the
             // holders) rather than reverting: a revert would leave the queue LOCKED for good.
             out = (amount * (supply + VIRTUAL_SHARES)) / (valueBefore + VIRTUAL_VALUE);
-            rateLimits.triggerRateLimitDecrease(_subscribeKey, amount);
+            c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_SUBSCRIBE, _subscribeKey, c), amount);
             if (out != 0) token.mint(msg.sender, out);
             emit SharesSubscribed(amount, out, valueBefore, supply);
         } else if (msg.sender == redeemQueue && msg.sender != address(0)) {
             uint256 value = poolValue();
             out = (amount * (value + VIRTUAL_VALUE)) / (supply + VIRTUAL_SHARES);
-            uint256 liquidity = usds.balanceOf(address(this));
+            uint256 liquidity = c.usds.balanceOf(address(this));
             if (out > liquidity) revert InsufficientLiquidity(liquidity, out);
-            rateLimits.triggerRateLimitDecrease(_unsubscribeKey, out);
+            c.rateLimits.triggerRateLimitDecrease(_key(LIMIT_AMM_UNSUBSCRIBE, _unsubscribeKey, c), out);
             token.burn(amount);
-            usds.safeTransfer(msg.sender, out);
+            c.usds.safeTransfer(msg.sender, out);
             emit SharesRedeemed(amount, out, value, supply);
         } else {
             revert NotAQueue(msg.sender);
@@ -293,15 +370,16 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     ///         stale or deviating or the pool is paused, so no settlement happens at a bad price.
     function poolValue() public view returns (uint256) {
         Params memory p = _params;
+        Config memory c = _config();
         uint256 priceWad = _checkedPrice(p);
-        uint256 inventory = asset.balanceOf(address(this));
+        uint256 inventory = c.asset.balanceOf(address(this));
         uint256 open = _openRequests.length;
         for (uint256 i = 0; i < open; i++) {
             uint256 requestId = _openRequests[i];
             // a paid request is already in the USDS balance until someone closes it
             if (!p.issuer.isSettled(requestId)) inventory += pendingOf[requestId];
         }
-        return usds.balanceOf(address(this)) + (inventory * priceWad) / _assetScale;
+        return c.usds.balanceOf(address(this)) + (inventory * priceWad) / c.assetScale;
     }
 
     /// @notice The issuer redemptions not yet closed (at most MAX_OPEN_REDEMPTIONS).
@@ -310,7 +388,8 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     }
 
     function shareKeys() external view returns (bytes32 subscribeKey, bytes32 unsubscribeKey) {
-        return (_subscribeKey, _unsubscribeKey);
+        Config memory c = _config();
+        return (_key(LIMIT_AMM_SUBSCRIBE, _subscribeKey, c), _key(LIMIT_AMM_UNSUBSCRIBE, _unsubscribeKey, c));
     }
 
     // ---------------------------------------------------------------- governance
@@ -318,6 +397,10 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     /// @notice One-time wiring of the pool's LCTS share token (minted and burnt only by this
     ///         pool) and its queue pair (each with this pool as converter).
     function wireShares(LCTSToken token, address subscribeQueue_, address redeemQueue_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _wireShares(token, subscribeQueue_, redeemQueue_);
+    }
+
+    function _wireShares(LCTSToken token, address subscribeQueue_, address redeemQueue_) private {
         if (address(shareToken) != address(0)) revert AlreadyWired();
         if (address(token) == address(0) || subscribeQueue_ == address(0) || redeemQueue_ == address(0)) revert ZeroAddress();
         if (token.holdingSystem() != address(this)) revert NotHoldingSystem(address(token));
@@ -352,21 +435,38 @@ contract TradingPool is AccessControl, ReentrancyGuard, ILCTSConverter, ILCTSRat
     /// @notice USDS `assetIn` sells for now (reverts like a swap on a stale or deviating oracle).
     function quoteSell(uint256 assetIn) external view returns (uint256) {
         Params memory p = _params;
-        return (assetIn * _checkedPrice(p) * (BPS - p.bidSpreadBps)) / (BPS * _assetScale);
+        return (assetIn * _checkedPrice(p) * (BPS - p.bidSpreadBps)) / (BPS * _config().assetScale);
     }
 
     /// @notice USDS `assetOut` costs now.
     function quoteBuy(uint256 assetOut) external view returns (uint256) {
         Params memory p = _params;
         uint256 numerator = assetOut * _checkedPrice(p) * (BPS + p.askSpreadBps);
-        return numerator == 0 ? 0 : (numerator - 1) / (BPS * _assetScale) + 1;
+        return numerator == 0 ? 0 : (numerator - 1) / (BPS * _config().assetScale) + 1;
     }
 
     function rateLimitKeys() external view returns (bytes32 buyKey, bytes32 sellKey, bytes32 redeemKey, bytes32 returnKey) {
-        return (_buyKey, _sellKey, _redeemKey, _returnKey);
+        Config memory c = _config();
+        return (
+            _key(LIMIT_AMM_POOL_BUY, _buyKey, c),
+            _key(LIMIT_AMM_POOL_SELL, _sellKey, c),
+            _key(LIMIT_AMM_REDEEM, _redeemKey, c),
+            _key(LIMIT_AMM_RETURN, _returnKey, c)
+        );
     }
 
     // ---------------------------------------------------------------- internals
+
+    function _config() private view returns (Config memory) {
+        if (!_isClone()) return Config(_usds, _asset, _almProxy, _rateLimits, _assetScale);
+        return abi.decode(_cloneArgs(), (Config));
+    }
+
+    /// @dev A rate-limit key: the immutable of a direct deployment, recomputed for a clone.
+    function _key(bytes32 action, bytes32 immutableKey, Config memory c) private view returns (bytes32) {
+        if (!_isClone()) return immutableKey;
+        return keccak256(abi.encode(action, address(c.asset), address(this)));
+    }
 
     function _checkedPrice(Params memory p) private view returns (uint256 priceWad) {
         if (paused) revert PoolPaused();

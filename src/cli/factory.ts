@@ -3,18 +3,19 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { getAddress, keccak256, parseEventLogs, stringToHex, type Address, type Hex } from 'viem'
-import { allErrorsAbi, beamTimeLockAbi, configuratorAbi, haloFactoryAbi, haloTemplateRegistryAbi } from '../chain/generated/index.js'
+import { allErrorsAbi, beamStateAbi, beamTimeLockAbi, configuratorAbi, haloFactoryAbi, haloTemplateRegistryAbi, tradingPoolAbi, tradingPoolFactoryAbi } from '../chain/generated/index.js'
 import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { classArgs, deployBook, deployClass, deployUnit, portfolioTemplate, predictBook, predictClass, predictUnit, templateIdOf, termTemplate, type PortfolioBookParams, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TemplateStruct, type TermImplementations } from '../factory/chain.js'
-import { bookParamsSchema, classParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
+import { classArgs, deployBook, deployClass, deployPool, deployUnit, portfolioTemplate, predictBook, predictClass, predictPool, predictUnit, templateIdOf, termTemplate, tradingTemplate, type PortfolioBookParams, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TemplateStruct, type TermImplementations, type TradingImplementations } from '../factory/chain.js'
+import { bookParamsSchema, classParamsSchema, poolParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
 import { artifactHash, renderPortfolioUnitArtifact } from '../factory/artifact.js'
 import { portfolioClassOf, portfolioUnitInputOf, predictedBookSource } from '../factory/artifactSource.js'
 import { ingestFactoryEvents } from '../factory/ingest.js'
 import { parseUnitsExact } from '../domain/money.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
+import { poolRateLimitKeys } from '../domain/trading/keys.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 import { warningSignalsSchema } from '../synome/commands/portfolio/records.js'
 import { signer } from './risk.js'
@@ -24,7 +25,7 @@ import { signer } from './risk.js'
  * Every command takes `--rpc`, `--factory` (or `--registry`), `--json`; writes take `--key`
  * and `--dry-run` (simulate and print what would happen, send nothing).
  */
-type Flags = { rpc?: string; factory?: string; key?: string; json?: boolean; dryRun?: boolean }
+type Flags = { rpc?: string; factory?: string; tradingFactory?: string; key?: string; json?: boolean; dryRun?: boolean }
 const DEFAULT_RPC = 'http://127.0.0.1:8545'
 const rpcOf = (f: Flags) => f.rpc ?? process.env.HALO_RPC_URL ?? DEFAULT_RPC
 const out = (text: string) => void process.stdout.write(`${text}\n`)
@@ -36,16 +37,23 @@ const bookLines = (units: readonly PortfolioUnitAddresses[]) =>
 
 const TERM_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'nfatFacility'] as const
 const PORTFOLIO_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'portfolioHaloClass', 'portfolioUnitToken', 'lctsQueue'] as const
+const TRADING_IMPLEMENTATIONS = ['almProxy', 'controller', 'rateLimits', 'tradingPool', 'lctsToken', 'lctsQueue'] as const
+const KINDS = { term: TERM_IMPLEMENTATIONS, portfolio: PORTFOLIO_IMPLEMENTATIONS, trading: TRADING_IMPLEMENTATIONS } as const
+/** The five pool keys GovOps sets (RETURN has no init: a pool with shares cannot return capital). */
+const POOL_LIMITS = ['poolBuy', 'poolSell', 'redeem', 'subscribe', 'unsubscribe'] as const
+const poolLines = (a: { pool: Address; shareToken: Address; subscribeQueue: Address; redeemQueue: Address }) =>
+  `  pool ${a.pool}, share token ${a.shareToken}, subscribe queue ${a.subscribeQueue}, redeem queue ${a.redeemQueue}`
 
 /** The template of `--kind` from `--implementations` (in the order the kind lists them). */
 function templateOf(kind: string, implementations: string, ranges: TemplateRanges): TemplateStruct {
-  const names = kind === 'term' ? TERM_IMPLEMENTATIONS : kind === 'portfolio' ? PORTFOLIO_IMPLEMENTATIONS : undefined
-  if (!names) throw new InvalidInputError(`--kind is term or portfolio, not ${kind}`)
+  const names = Object.hasOwn(KINDS, kind) ? KINDS[kind as keyof typeof KINDS] : undefined
+  if (!names) throw new InvalidInputError(`--kind is term, portfolio or trading, not ${kind}`)
   const addresses = implementations.split(',')
   if (addresses.length !== names.length || !addresses.every((a) => /^0x[0-9a-fA-F]{40}$/.test(a))) {
     throw new InvalidInputError(`--implementations of a ${kind} template takes ${names.length} addresses: ${names.join(',')}`)
   }
   const named = Object.fromEntries(names.map((n, i) => [n, addresses[i] as Address]))
+  if (kind === 'trading') return tradingTemplate(named as TradingImplementations, ranges)
   return kind === 'term' ? termTemplate(named as TermImplementations, ranges) : portfolioTemplate(named as PortfolioImplementations, ranges)
 }
 
@@ -53,6 +61,17 @@ function factoryOf(f: Flags): Address {
   const value = f.factory ?? process.env.HALO_FACTORY
   if (!value || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidInputError('--factory <address> (or HALO_FACTORY) is required')
   return value as Address
+}
+
+function tradingFactoryOf(f: Flags): Address {
+  const value = f.tradingFactory ?? process.env.HALO_TRADING_FACTORY
+  if (!value || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidInputError('--trading-factory <address> (or HALO_TRADING_FACTORY) is required')
+  return value as Address
+}
+
+/** `--trading-factory`, the TradingPoolFactory that deploys a Trading class's pools. */
+function trading(command: Command, write: boolean): Command {
+  return common(command, write).option('--trading-factory <address>', 'TradingPoolFactory (env HALO_TRADING_FACTORY)')
 }
 
 function common(command: Command, write: boolean): Command {
@@ -100,8 +119,8 @@ export function register(program: Command): void {
 
   common(template.command('add <name>'), true)
     .description('template approval: schedule setTemplate in the timelock (aBEAM); with --execute, execute it after the delay')
-    .option('--kind <term|portfolio>', 'the Halo Class kind', 'term')
-    .requiredOption('--implementations <addresses>', `the implementations, comma-separated: term ${TERM_IMPLEMENTATIONS.join(',')}; portfolio ${PORTFOLIO_IMPLEMENTATIONS.join(',')}`)
+    .option('--kind <term|portfolio|trading>', 'the Halo Class kind', 'term')
+    .requiredOption('--implementations <addresses>', `the implementations, comma-separated: term ${TERM_IMPLEMENTATIONS.join(',')}; portfolio ${PORTFOLIO_IMPLEMENTATIONS.join(',')}; trading ${TRADING_IMPLEMENTATIONS.join(',')}`)
     .requiredOption('--ranges <file>', 'parameter ranges (JSON, integer strings)')
     .option('--execute', 'execute the scheduled approval (after the delay)')
     .action(async (name: string, f: Flags & { kind: string; implementations: string; ranges: string; execute?: boolean }) => {
@@ -137,8 +156,8 @@ export function register(program: Command): void {
       out(json({ name, version, active, ...t, codeHashes }))
     })
 
-  common(factory.command('addresses <kind>'), false)
-    .description('predict the addresses of a class (kind "class"), a Term unit (kind "unit") or a Portfolio book (kind "book") before deploying')
+  trading(factory.command('addresses <kind>'), false)
+    .description('predict the addresses of a class (kind "class"), a Term unit (kind "unit"), a Portfolio book (kind "book") or a Trading pool (kind "pool", with --trading-factory) before deploying')
     .requiredOption('--deployer <address>', 'who will send the deployment')
     .requiredOption('--params <file>', 'class, unit or book parameters (JSON)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
@@ -151,11 +170,15 @@ export function register(program: Command): void {
         const predicted = await predictClass(clients, { factory: address, deployer: f.deployer, templateId: templateIdOf(f.template), params: readParams(f.params, classParamsSchema, 'class parameters'), salt: saltOf(f.salt) })
         return out(f.json ? json(predicted) : Object.entries(predicted).map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n'))
       }
+      if (kind === 'pool' && f.pau) {
+        const predicted = await predictPool(clients, { tradingFactory: tradingFactoryOf(f), deployer: f.deployer, pau: f.pau, params: readParams(f.params, poolParamsSchema, 'pool parameters'), salt: saltOf(f.salt) })
+        return out(f.json ? json(predicted) : poolLines(predicted))
+      }
       if (kind === 'book' && f.pau) {
         const units = await predictBook(clients, { factory: address, deployer: f.deployer, pau: f.pau, book: readParams(f.params, bookParamsSchema, 'book parameters'), salt: saltOf(f.salt) })
         return out(f.json ? json({ units }) : bookLines(units))
       }
-      if (kind !== 'unit' || !f.pau) throw new InvalidInputError('kind is "class" (with --template), "unit" or "book" (with --pau)')
+      if (kind !== 'unit' || !f.pau) throw new InvalidInputError('kind is "class" (with --template), "unit", "book" or "pool" (with --pau)')
       const unit = await predictUnit(clients, { factory: address, deployer: f.deployer, pau: f.pau, params: readParams(f.params, unitParamsSchema, 'unit parameters'), salt: saltOf(f.salt) })
       out(f.json ? json({ unit }) : `unit ${unit}`)
     })
@@ -248,6 +271,47 @@ export function register(program: Command): void {
       const txs: Hex[] = []
       for (const call of calls) txs.push((await writeAndWait(clients, account, { address: configurator, abi: configuratorAbi, ...call } as never)).transactionHash)
       out(f.json ? json({ pau: f.pau, relayer: cls.beaconOperator, limit: max, txs }) : `lpha-lcts ${cls.beaconOperator} is relayer of ${f.pau}; transfer limits ${f.limit} USDS/day (${txs.length} txs)`)
+    })
+
+  trading(factory.command('deploy-pool'), true)
+    .description('deploy a Trading pool (pool, share token, LCTS queue pair) into a Trading class (its GovOps only); schedules its LIMIT_AMM_* inits batch')
+    .requiredOption('--pau <address>', 'the Trading class PAU')
+    .requiredOption('--params <file>', 'pool parameters (JSON)')
+    .requiredOption('--salt <text>', 'your salt (hashed)')
+    .action(async (f: Flags & { pau: Address; params: string; salt: string }) => {
+      const { clients } = await context(f)
+      const account = signer(f.key)
+      const p = { tradingFactory: tradingFactoryOf(f), account, pau: f.pau, params: readParams(f.params, poolParamsSchema, 'pool parameters'), salt: saltOf(f.salt) }
+      if (f.dryRun) {
+        await clients.publicClient.simulateContract({ address: p.tradingFactory, abi: [...tradingPoolFactoryAbi, ...allErrorsAbi], functionName: 'deployPool', args: [p.pau, p.params, p.salt], account })
+        const predicted = await predictPool(clients, { ...p, deployer: account.address })
+        return out(f.json ? json({ dryRun: true, ...predicted }) : `dry run: would deploy\n${poolLines(predicted)}`)
+      }
+      const deployed = await deployPool(clients, p)
+      out(f.json ? json(deployed) : `pool deployed into ${deployed.pau}:\n${poolLines(deployed)}\n  timelock batch ${deployed.timelockBatchId} (its LIMIT_AMM_* inits, after the class batch)`)
+    })
+
+  trading(factory.command('wire-pool'), true)
+    .description('GovOps (cBEAM) sets a Trading pool\'s five LIMIT_AMM_* limits at their inits once its batch ran (a new key starts empty and fills over a day)')
+    .requiredOption('--pool <address>', 'the pool')
+    .action(async (f: Flags & { pool: Address }) => {
+      const { clients, factory: address, read } = await context(f)
+      const pau = await read<Address>(f.pool, tradingPoolAbi, 'almProxy')
+      const asset = await read<Address>(f.pool, tradingPoolAbi, 'asset')
+      const [configurator, beamState] = await Promise.all([read<Address>(address, haloFactoryAbi, 'configurator'), read<Address>(address, haloFactoryAbi, 'beamState')])
+      const calls = []
+      const keys = poolRateLimitKeys(asset, f.pool)
+      for (const action of POOL_LIMITS) {
+        const key = keys[action]
+        const [max, slope] = await read<[bigint, bigint]>(beamState, beamStateAbi, 'getInitRateLimits', [key, pau])
+        calls.push({ action, functionName: 'setRateLimit' as const, args: [pau, key, max, slope] as const })
+      }
+      const account = signer(f.key)
+      for (const { functionName, args } of calls) await clients.publicClient.simulateContract({ address: configurator, abi: [...configuratorAbi, ...allErrorsAbi], functionName, args, account })
+      if (f.dryRun) return out(f.json ? json({ dryRun: true, calls }) : `dry run: would set ${calls.map((c) => c.action).join(', ')} on ${pau}`)
+      const txs: Hex[] = []
+      for (const { functionName, args } of calls) txs.push((await writeAndWait(clients, account, { address: configurator, abi: configuratorAbi, functionName, args })).transactionHash)
+      out(f.json ? json({ pool: f.pool, pau, limits: calls.map((c) => ({ action: c.action, key: c.args[1], maxAmount: c.args[2], slope: c.args[3] })), txs }) : `${f.pool}: ${calls.length} limits set at their inits on ${pau} (${txs.length} txs)`)
     })
 
   factory

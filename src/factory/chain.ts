@@ -19,6 +19,14 @@ import {
   lctsQueueAbi,
   lctsQueueBytecode,
   lctsQueueImmutableRanges,
+  lctsTokenAbi,
+  lctsTokenBytecode,
+  lctsTokenImmutableRanges,
+  tradingPoolAbi,
+  tradingPoolBytecode,
+  tradingPoolImmutableRanges,
+  tradingPoolFactoryAbi,
+  tradingPoolFactoryBytecode,
   nfatFacilityAbi,
   nfatFacilityBytecode,
   nfatFacilityImmutableRanges,
@@ -40,6 +48,7 @@ const ZERO = '0x0000000000000000000000000000000000000000' as const
 
 export const KIND_TERM = 1
 export const KIND_PORTFOLIO = 2
+export const KIND_TRADING = 3
 
 export type Range = { min: bigint; max: bigint }
 export type TemplateRanges = {
@@ -60,6 +69,7 @@ export type TemplateStruct = TemplateRanges & {
   immutableRanges: readonly (readonly bigint[])[]
 }
 export type TermImplementations = { almProxy: Address; controller: Address; rateLimits: Address; nfatFacility: Address }
+export type TradingImplementations = { almProxy: Address; controller: Address; rateLimits: Address; tradingPool: Address; lctsToken: Address; lctsQueue: Address }
 export type PortfolioImplementations = { almProxy: Address; controller: Address; rateLimits: Address; portfolioHaloClass: Address; portfolioUnitToken: Address; lctsQueue: Address }
 
 export type ClassParams = {
@@ -146,6 +156,42 @@ export function portfolioTemplate(implementations: PortfolioImplementations, ran
   }
 }
 
+/**
+ * A Trading template: the PAU per class (deployed by HaloFactory.deployClass, the Term batch);
+ * per unit a TradingPool, its LCTS share token and two LCTS queues (TradingPoolFactory.deployPool).
+ * The ranges map onto the template's fields: yieldBps = bid and ask spread, seniority =
+ * maxDeviationBps, termSeconds = maxOracleAgeSeconds, buyboxTicket = maxInventory valued at the
+ * reference NAV (USDS), unitCapacity = the pool's init rate limits (USDS per day), initRateLimit =
+ * the class PSM swap inits.
+ */
+export function tradingTemplate(implementations: TradingImplementations, ranges: TemplateRanges): TemplateStruct {
+  return {
+    kind: KIND_TRADING,
+    classContracts: 3,
+    implementations: [implementations.almProxy, implementations.controller, implementations.rateLimits, implementations.tradingPool, implementations.lctsToken, implementations.lctsQueue],
+    immutableRanges: [
+      packRanges(almProxyImmutableRanges),
+      packRanges(controllerImmutableRanges),
+      packRanges(rateLimitsImmutableRanges),
+      packRanges(tradingPoolImmutableRanges),
+      packRanges(lctsTokenImmutableRanges),
+      packRanges(lctsQueueImmutableRanges),
+    ],
+    ...ranges,
+  }
+}
+
+/** The locked implementations of a Trading template; the PAU and queue ones are shared with the other templates when given. */
+export async function deployTradingImplementations(clients: ChainClients, p: { deployer: Account; pau?: Pick<TermImplementations, 'almProxy' | 'controller' | 'rateLimits'>; lctsQueue?: Address }): Promise<TradingImplementations> {
+  const account = p.deployer
+  const pau = p.pau ?? (await deployTermImplementations(clients, p))
+  const zeroParams = { oracle: ZERO, issuer: ZERO, bidSpreadBps: 0, askSpreadBps: 0, maxDeviationBps: 0, maxOracleAgeSeconds: 0, maxInventory: 0n }
+  const tradingPool = await deployContract(clients, { abi: tradingPoolAbi, bytecode: tradingPoolBytecode, args: [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, zeroParams, 0n], account })
+  const lctsToken = await deployContract(clients, { abi: lctsTokenAbi, bytecode: lctsTokenBytecode, args: ['', '', ZERO], account })
+  const lctsQueue = p.lctsQueue ?? (await deployContract(clients, { abi: lctsQueueAbi, bytecode: lctsQueueBytecode, args: [ZERO, ZERO, 0n, ZERO, ZERO], account }))
+  return { almProxy: pau.almProxy, controller: pau.controller, rateLimits: pau.rateLimits, tradingPool, lctsToken, lctsQueue }
+}
+
 /** The locked implementations of a Portfolio template; the PAU ones are shared with a Term template when given. */
 export async function deployPortfolioImplementations(clients: ChainClients, p: { deployer: Account; pau?: Pick<TermImplementations, 'almProxy' | 'controller' | 'rateLimits'> }): Promise<PortfolioImplementations> {
   const account = p.deployer
@@ -179,12 +225,14 @@ export type DeployHaloFactoryParameters = {
   configuratorUnit: { timelock: Address; beamState: Address; configurator: Address }
   assets: { usds: Address; usdc: Address; psm: Address }
 }
-export type HaloFactoryDeployment = { registry: Address; factory: Address }
+/** `tradingFactory`: the TradingPoolFactory that deploys a Trading class's pools (HaloFactory has no room for them). */
+export type HaloFactoryDeployment = { registry: Address; factory: Address; tradingFactory: Address }
 
 /**
  * Registry and factory for one Configurator Unit. The Council Beacon appoints the aBEAMs on the
  * registry (instant template removal, inventory) and grants the factory PROPOSER on the
- * BEAMTimeLock, the one role the factory holds: it schedules each deployment's batch.
+ * BEAMTimeLock, the one role the factory holds: it schedules each deployment's batch. The
+ * TradingPoolFactory (Trading units, reading the classes from the factory) gets the same.
  */
 export async function deployHaloFactory(clients: ChainClients, p: DeployHaloFactoryParameters): Promise<HaloFactoryDeployment> {
   const { timelock, beamState, configurator } = p.configuratorUnit
@@ -195,13 +243,16 @@ export async function deployHaloFactory(clients: ChainClients, p: DeployHaloFact
     args: [registry, timelock, configurator, beamState, p.assets.usds, p.assets.usdc, p.assets.psm],
     account: p.deployer,
   })
+  const tradingFactory = await deployContract(clients, { abi: tradingPoolFactoryAbi, bytecode: tradingPoolFactoryBytecode, args: [factory], account: p.deployer })
   const aBEAMRole = await clients.publicClient.readContract({ address: registry, abi: haloTemplateRegistryAbi, functionName: 'ABEAM_ROLE' })
   for (const aBEAM of p.aBEAMs) {
     await writeAndWait(clients, p.councilBeacon, { address: registry, abi: haloTemplateRegistryAbi, functionName: 'grantRole', args: [aBEAMRole, aBEAM] })
   }
   const proposer = await clients.publicClient.readContract({ address: timelock, abi: beamTimeLockAbi, functionName: 'PROPOSER_ROLE' })
-  await writeAndWait(clients, p.councilBeacon, { address: timelock, abi: beamTimeLockAbi, functionName: 'grantRole', args: [proposer, factory] })
-  return { registry, factory }
+  for (const account of [factory, tradingFactory]) {
+    await writeAndWait(clients, p.councilBeacon, { address: timelock, abi: beamTimeLockAbi, functionName: 'grantRole', args: [proposer, account] })
+  }
+  return { registry, factory, tradingFactory }
 }
 
 /** Reverts raised by the registry under the factory decode by name. */
@@ -270,4 +321,43 @@ export async function deployUnit(clients: ChainClients, p: { factory: Address; a
   const [log] = parseEventLogs({ abi: haloFactoryAbi, eventName: 'HaloUnitDeployed', logs: receipt.logs })
   if (!log) throw new FactoryError('deployUnit emitted no HaloUnitDeployed', { details: `tx ${receipt.transactionHash}` })
   return { unit: log.args.unit, pau: log.args.pau, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
+}
+
+// ---------------------------------------------------------------- Trading units (TradingPoolFactory)
+
+/** One Trading Halo Unit (a USDS/asset pool): template ranges yieldBps (both spreads), seniority (maxDeviationBps), termSeconds (maxOracleAgeSeconds), buyboxTicket (maxInventory at the reference NAV), unitCapacity (capacity). */
+export type TradingPoolParams = {
+  asset: Address
+  oracle: Address
+  issuer: Address
+  bidSpreadBps: number
+  askSpreadBps: number
+  maxDeviationBps: number
+  maxOracleAgeSeconds: number
+  /** Asset base units (held + at the issuer). */
+  maxInventory: bigint
+  referencePriceWad: bigint
+  /** The init (max per day) of the pool's USDS keys; its asset keys get the same at the reference NAV. */
+  capacity: bigint
+  name: string
+  symbol: string
+  artifactHash: Hex
+}
+export type TradingPoolAddresses = { pool: Address; shareToken: Address; subscribeQueue: Address; redeemQueue: Address }
+export type DeployedPool = TradingPoolAddresses & { pau: Address; salt: Hex; timelockBatchId: Hex; blockNumber: bigint; txHash: Hex }
+
+const poolFactoryAbiWithErrors = [...tradingPoolFactoryAbi, ...allErrorsAbi] as const
+const poolAddresses = (a: TradingPoolAddresses): TradingPoolAddresses => ({ pool: a.pool, shareToken: a.shareToken, subscribeQueue: a.subscribeQueue, redeemQueue: a.redeemQueue })
+
+export async function predictPool(clients: ChainClients, p: { tradingFactory: Address; deployer: Address; pau: Address; params: TradingPoolParams; salt: Hex }): Promise<TradingPoolAddresses> {
+  const a = await clients.publicClient.readContract({ address: p.tradingFactory, abi: poolFactoryAbiWithErrors, functionName: 'predictPool', args: [p.deployer, p.pau, p.params, p.salt] })
+  return poolAddresses(a)
+}
+
+/** GovOps adds a pool to a Trading class; its timelock batch (after the class's) lets the pool use the PAU's RateLimits and adds its LIMIT_AMM_* inits. */
+export async function deployPool(clients: ChainClients, p: { tradingFactory: Address; account: Account; pau: Address; params: TradingPoolParams; salt: Hex }): Promise<DeployedPool> {
+  const receipt = await writeAndWait(clients, p.account, { address: p.tradingFactory, abi: poolFactoryAbiWithErrors, functionName: 'deployPool', args: [p.pau, p.params, p.salt] })
+  const [log] = parseEventLogs({ abi: tradingPoolFactoryAbi, eventName: 'TradingPoolDeployed', logs: receipt.logs })
+  if (!log) throw new FactoryError('deployPool emitted no TradingPoolDeployed', { details: `tx ${receipt.transactionHash}` })
+  return { ...poolAddresses(log.args.addresses), pau: log.args.pau, salt: log.args.salt, timelockBatchId: log.args.timelockBatchId, blockNumber: receipt.blockNumber, txHash: receipt.transactionHash }
 }

@@ -1,6 +1,6 @@
 /**
- * A devnet the Halo Factory deploys into: devnet assets, a Configurator Unit, the Term and
- * Portfolio template implementations, the registry and the factory, and the Term template approved through the
+ * A devnet the Halo Factory deploys into: devnet assets, a Configurator Unit, the Term,
+ * Portfolio and Trading template implementations, the registry, the factory and the TradingPoolFactory, and the Term template approved through the
  * timelock (aBEAM schedules, chain time passes the delay, aBEAM executes). Used by tests,
  * `bench:gas` and the CLI's devnet commands; nothing here deploys a PAU or a facility.
  */
@@ -10,7 +10,7 @@ import { increaseTime, type DevnetAccounts, type DevnetClients } from '../chain/
 import { deployConfiguratorUnit } from '../chain/deploy/deployConfiguratorUnit.js'
 import { deployDevnetAssets } from '../chain/deploy/deployDevnetAssets.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
-import { deployHaloFactory, deployPortfolioImplementations, deployTermImplementations, portfolioTemplate, templateIdOf, termTemplate, type TemplateRanges, type TemplateStruct } from './chain.js'
+import { deployHaloFactory, deployPortfolioImplementations, deployTermImplementations, deployTradingImplementations, portfolioTemplate, templateIdOf, termTemplate, tradingTemplate, type TemplateRanges, type TemplateStruct } from './chain.js'
 
 const USDS = 10n ** 18n
 const M = (n: bigint) => n * 1_000_000n * USDS
@@ -45,6 +45,22 @@ export const PORTFOLIO_TEMPLATE_RANGES: TemplateRanges = {
 }
 export const PORTFOLIO_TEMPLATE_NAME = 'portfolio-lcts'
 
+/**
+ * The devnet Trading template's ranges (docs/factory.md maps them): spreads (yieldBps) 0–100 bps
+ * a side, maxDeviationBps (seniority) 1–500, oracle age (termSeconds) 1 hour–7 days, maxInventory
+ * at the reference NAV (buyboxTicket) 1K–100M USDS, pool inits (unitCapacity) 100K–50M USDS a
+ * day, class swap inits 1M–50M.
+ */
+export const TRADING_TEMPLATE_RANGES: TemplateRanges = {
+  unitCapacity: { min: 100_000n * USDS, max: M(50n) },
+  seniority: { min: 1n, max: 500n },
+  yieldBps: { min: 0n, max: 100n },
+  termSeconds: { min: 3_600n, max: 7n * DAY },
+  buyboxTicket: { min: 1_000n * USDS, max: M(100n) },
+  initRateLimit: { min: M(1n), max: M(50n) },
+}
+export const TRADING_TEMPLATE_NAME = 'trading-amm'
+
 export type FactoryStack = Awaited<ReturnType<typeof deployFactoryStack>>
 
 export async function deployFactoryStack(clients: DevnetClients, accounts: DevnetAccounts, p: { delaySeconds?: bigint; devnetTimelock?: boolean } = {}) {
@@ -54,12 +70,15 @@ export async function deployFactoryStack(clients: DevnetClients, accounts: Devne
   const assets = await deployDevnetAssets(clients, { owner: deployer })
   const unit = await deployConfiguratorUnit(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], delaySeconds, devnet: p.devnetTimelock ?? false })
   const implementations = await deployTermImplementations(clients, { deployer })
-  const { registry, factory } = await deployHaloFactory(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], configuratorUnit: unit, assets })
+  const { registry, factory, tradingFactory } = await deployHaloFactory(clients, { deployer, councilBeacon: council, aBEAMs: [aBEAM.address], configuratorUnit: unit, assets })
   const templateId = templateIdOf(TERM_TEMPLATE_NAME)
   const template = termTemplate(implementations, TERM_TEMPLATE_RANGES)
   const portfolioImplementations = await deployPortfolioImplementations(clients, { deployer, pau: implementations })
   const portfolioTemplateId = templateIdOf(PORTFOLIO_TEMPLATE_NAME)
   const portfolio = portfolioTemplate(portfolioImplementations, PORTFOLIO_TEMPLATE_RANGES)
+  const tradingImplementations = await deployTradingImplementations(clients, { deployer, pau: implementations, lctsQueue: portfolioImplementations.lctsQueue })
+  const tradingTemplateId = templateIdOf(TRADING_TEMPLATE_NAME)
+  const trading = tradingTemplate(tradingImplementations, TRADING_TEMPLATE_RANGES)
 
   let saltCounter = 0n
   const nextSalt = (): Hex => keccak256(stringToHex(`factory-devnet:${fromBlock}:${++saltCounter}`))
@@ -75,5 +94,5 @@ export async function deployFactoryStack(clients: DevnetClients, accounts: Devne
     await increaseTime(clients, delaySeconds)
     await executeCall(clients, { timelock: unit.timelock, executor: aBEAM, call })
   }
-  return { ...assets, ...unit, implementations, registry, factory, templateId, template, portfolioImplementations, portfolioTemplateId, portfolioTemplate: portfolio, fromBlock, delaySeconds, nextSalt, scheduleTemplate, approveTemplate }
+  return { ...assets, ...unit, implementations, registry, factory, tradingFactory, templateId, template, portfolioImplementations, portfolioTemplateId, portfolioTemplate: portfolio, tradingImplementations, tradingTemplateId, tradingTemplate: trading, fromBlock, delaySeconds, nextSalt, scheduleTemplate, approveTemplate }
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import type { Address, Hex } from 'viem'
 import { InvalidInputError } from '../domain/errors.js'
-import type { ClassParams, PortfolioBookParams, TemplateRanges, UnitParams } from './chain.js'
+import type { ClassParams, PortfolioBookParams, TemplateRanges, TradingPoolParams, UnitParams } from './chain.js'
 
 const integer = z.string().regex(/^(0|[1-9]\d*)$/, 'an integer string in base units').transform((v) => BigInt(v))
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((v) => v as Address)
@@ -65,6 +65,26 @@ export const bookParamsSchema = z.strictObject({
     .min(1)
     .max(8),
 }) satisfies z.ZodType<PortfolioBookParams, unknown>
+
+const bps = z.number().int().min(0).max(10_000)
+
+/** A Trading pool (one asset pair), e.g. { "asset": "0x…", "oracle": "0x…", "issuer": "0x…", "bidSpreadBps": 5, "askSpreadBps": 5,
+ *  "maxDeviationBps": 100, "maxOracleAgeSeconds": 86400, "maxInventory": "…", "referencePriceWad": "…", "capacity": "…", "name": "…", "symbol": "…" } */
+export const poolParamsSchema = z.strictObject({
+  asset: address,
+  oracle: address,
+  issuer: address,
+  bidSpreadBps: bps,
+  askSpreadBps: bps,
+  maxDeviationBps: bps,
+  maxOracleAgeSeconds: z.number().int().min(0).max(2 ** 32 - 1),
+  maxInventory: integer,
+  referencePriceWad: integer,
+  capacity: integer,
+  name: z.string().min(1).max(100),
+  symbol: z.string().min(1).max(20),
+  artifactHash: bytes32.default(ZERO32),
+}) satisfies z.ZodType<TradingPoolParams, unknown>
 
 export function readParams<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
   let raw: unknown

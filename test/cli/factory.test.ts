@@ -3,14 +3,20 @@
  * (schedule, execute), list and show; addresses equal to what deploy-class and deploy-unit then
  * deploy; --dry-run sends nothing; inventory add; the unit artifact; day0 exits non-zero with
  * its failures while the unit is not wired yet; a Portfolio book: addresses book equal to what
- * deploy-book deploys, --dry-run sends nothing, a caller other than GovOps exits 1.
+ * deploy-book deploys, --dry-run sends nothing, a caller other than GovOps exits 1; a Trading
+ * class: template add --kind trading, addresses pool equal to what deploy-pool deploys, dry runs
+ * send nothing, refusals exit 1, wire-pool sets the five LIMIT_AMM_* limits at their inits.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { almProxyImmutableRanges } from '../../src/chain/generated/index.js'
-import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, PORTFOLIO_TEMPLATE_RANGES, TERM_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
+import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, PORTFOLIO_TEMPLATE_RANGES, TERM_TEMPLATE_RANGES, TRADING_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
+import { deployDevnetTBill } from '../../src/chain/deploy/deployTradingPool.js'
+import { executeScheduled } from '../../src/chain/timelock.js'
+import { rateLimitsAbi } from '../../src/chain/generated/index.js'
+import { poolRateLimitKeys } from '../../src/domain/trading/keys.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { runHalo } from '../support/cli.js'
 
@@ -82,7 +88,7 @@ describe('halo factory CLI', () => {
     const add = ['factory', 'template', 'add', 'portfolio-cli', '--kind', 'portfolio', '--implementations', list, '--ranges', ranges, ...base]
     // attacks first: four addresses are a Term template's, an unknown kind, a key without the proposer role, execution before the delay
     expect((await runHalo('factory', 'template', 'add', 'portfolio-cli', '--kind', 'portfolio', '--implementations', list.split(',').slice(0, 4).join(','), '--ranges', ranges, '--key', key(2), ...base)).stderr).toMatch(/takes 6 addresses/)
-    expect((await runHalo('factory', 'template', 'add', 'x', '--kind', 'trading', '--implementations', list, '--ranges', ranges, '--key', key(2), ...base)).code).toBe(1)
+    expect((await runHalo('factory', 'template', 'add', 'x', '--kind', 'nfat', '--implementations', list, '--ranges', ranges, '--key', key(2), ...base)).stderr).toMatch(/term, portfolio or trading/)
     const stranger = await runHalo(...add, '--key', key(0))
     expect(stranger.code).toBe(1)
     expect(JSON.parse(stranger.stderr)).toMatchObject({ code: 'CHAIN_REFUSED' })
@@ -130,5 +136,53 @@ describe('halo factory CLI', () => {
     const reused = await runHalo('factory', 'deploy-book', '--pau', cls.pau, '--params', bookParams, '--salt', 'b-1', '--key', key(3), '--dry-run', ...base)
     expect(reused.code).toBe(1)
     expect(reused.stderr).toMatch(/SaltAlreadyUsed/)
+  })
+
+  it('Trading: template add --kind trading, deploy-class, addresses pool = deploy-pool (dry run sends nothing), refusals exit 1, wire-pool after the batches', async () => {
+    const base = ['--rpc', devnet.rpcUrl, '--factory', stack.factory, '--json']
+    const trading = ['--trading-factory', stack.tradingFactory]
+    const impl = stack.tradingImplementations
+    const list = [impl.almProxy, impl.controller, impl.rateLimits, impl.tradingPool, impl.lctsToken, impl.lctsQueue].join(',')
+    const add = ['factory', 'template', 'add', 'trading-cli', '--kind', 'trading', '--implementations', list, '--ranges', file('trading-ranges.json', TRADING_TEMPLATE_RANGES), '--key', key(2), ...base]
+    expect(JSON.parse((await runHalo(...add)).stdout)).toMatchObject({ kind: 'trading', executed: false })
+    await devnet.increaseTime(60n)
+    expect(JSON.parse((await runHalo(...add, '--execute')).stdout)).toMatchObject({ kind: 'trading', executed: true })
+    expect(JSON.parse((await runHalo('factory', 'template', 'show', 'trading-cli', ...base)).stdout)).toMatchObject({ kind: 3, classContracts: 3, implementations: list.split(',') })
+
+    const { govOps, relayer, freezer, deployer, aBEAM } = devnet.accounts
+    const classParams = file('trading-class.json', { govOps: govOps.address, beaconOperator: relayer.address, freezer: freezer.address, swapRateLimit: String(10n ** 25n) })
+    const cls = JSON.parse((await runHalo('factory', 'deploy-class', '--template', 'trading-cli', '--params', classParams, '--salt', 'tr-1', '--key', key(3), ...base)).stdout)
+    const t = await deployDevnetTBill(devnet, { owner: deployer, usds: stack.usds, navWad: 10n ** 18n, settlementDelaySeconds: 86_400n })
+    const pool = { asset: t.tbill, oracle: t.oracle, issuer: t.issuer, bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: String(10n ** 13n), referencePriceWad: String(10n ** 18n), capacity: String(2n * 10n ** 24n), name: 'CLI pool share', symbol: 'CTP' }
+    const poolParams = file('pool.json', pool)
+    const predicted = JSON.parse((await runHalo('factory', 'addresses', 'pool', '--pau', cls.pau, '--deployer', govOps.address, '--params', poolParams, '--salt', 'p-1', ...trading, ...base)).stdout)
+    const blockBefore = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+    const deployPool = (...more: string[]) => runHalo('factory', 'deploy-pool', '--pau', cls.pau, ...more, ...trading, ...base)
+    expect(JSON.parse((await deployPool('--params', poolParams, '--salt', 'p-1', '--key', key(3), '--dry-run')).stdout)).toEqual({ dryRun: true, ...predicted })
+    expect(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(blockBefore) // a dry run sends nothing
+    const refused = await deployPool('--params', poolParams, '--salt', 'p-2', '--key', key(0))
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/NotClassGovOps/)
+    const wide = await deployPool('--params', file('pool-wide.json', { ...pool, bidSpreadBps: 101 }), '--salt', 'p-3', '--key', key(3))
+    expect(wide.code).toBe(1)
+    expect(wide.stderr).toMatch(/ParameterOutOfRange/)
+    expect((await runHalo('factory', 'deploy-pool', '--pau', cls.pau, '--params', poolParams, '--salt', 'p-1', '--key', key(3), ...base)).stderr).toMatch(/--trading-factory/)
+    const deployed = JSON.parse((await deployPool('--params', poolParams, '--salt', 'p-1', '--key', key(3))).stdout)
+    expect(deployed).toMatchObject({ pau: cls.pau, ...predicted })
+
+    // the aBEAM executes the class and pool batches after the delay; GovOps sets the pool's limits
+    await devnet.increaseTime(60n)
+    for (const id of [cls.timelockBatchId, deployed.timelockBatchId]) await executeScheduled(devnet, { timelock: stack.timelock, executor: aBEAM, id, fromBlock: stack.fromBlock })
+    const wire = ['factory', 'wire-pool', '--pool', deployed.pool, ...trading, ...base]
+    expect((await runHalo(...wire, '--key', key(0))).code).toBe(1) // not the class's GovOps
+    const blockBeforeWire = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+    expect(JSON.parse((await runHalo(...wire, '--key', key(3), '--dry-run')).stdout)).toMatchObject({ dryRun: true })
+    expect(await devnet.publicClient.getBlockNumber({ cacheTime: 0 })).toBe(blockBeforeWire)
+    const wired = JSON.parse((await runHalo(...wire, '--key', key(3))).stdout)
+    expect(wired.txs).toHaveLength(5)
+    const keys = poolRateLimitKeys(t.tbill, deployed.pool)
+    const limit = (k: `0x${string}`) => devnet.publicClient.readContract({ address: cls.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [k] })
+    expect((await limit(keys.poolBuy)).slice(0, 2)).toEqual([2n * 10n ** 24n, (2n * 10n ** 24n) / 86_400n])
+    expect((await limit(keys.poolSell)).slice(0, 2)).toEqual([2n * 10n ** 12n, (2n * 10n ** 12n) / 86_400n]) // 2M T-bills at NAV 1.00
   })
 })

@@ -1,0 +1,305 @@
+/**
+ * Issue 18 / issue 15, Trading side: with no deployment code but the factory, a Trading class
+ * (its PAU, HaloFactory.deployClass with a KIND_TRADING template) and one USDS/T-bill pool
+ * (TradingPoolFactory.deployPool: pool, share token, LCTS queue pair) land at their predicted
+ * addresses; after the timelock delay the PAU is registered, the pool consumes the PAU's
+ * RateLimits and its LIMIT_AMM_* inits exist; every role has its intended holder and neither
+ * factory holds one; GovOps sets the pool's limits within the inits, a Prime subscribes through
+ * the queue, and the seed's T-bill story holds on the clone (100K T-bills sold for 99,950 USDS
+ * at 5 bps, the issuer pays 100K at T+1, the pool keeps 50, the Prime redeems for it) within
+ * the rate limits; out-of-range parameters, other callers, other kinds, a reused salt and a
+ * second initialisation are refused by name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { privateKeyToAccount } from 'viem/accounts'
+import { getAddress, keccak256, stringToHex, type Abi, type Address, type Hex } from 'viem'
+import {
+  beamTimeLockAbi,
+  configuratorAbi,
+  devnetIssuerAbi,
+  devnetNavOracleAbi,
+  devnetTBillAbi,
+  haloFactoryAbi,
+  haloTemplateRegistryAbi,
+  lctsQueueAbi,
+  lctsTokenAbi,
+  tradingPoolAbi,
+  tradingPoolFactoryAbi,
+  usdsAbi,
+} from '../../src/chain/generated/index.js'
+import { deployDevnetTBill } from '../../src/chain/deploy/deployTradingPool.js'
+import { deployClass, deployPool, predictClass, predictPool, type DeployedClass, type DeployedPool, type TradingPoolParams } from '../../src/factory/chain.js'
+import { TRADING_TEMPLATE_RANGES } from '../../src/factory/devnet.js'
+import { parseUnitsExact } from '../../src/domain/money.js'
+import { LIMIT } from '../../src/domain/rateLimits.js'
+import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
+import { ingestFactoryEvents } from '../../src/factory/ingest.js'
+import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
+import { FACTORY_CLASS } from '../../src/synome/commands/factory/records.js'
+import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
+import { useDevnet, type Devnet } from '../fixtures/devnet.js'
+import { deployFactoryWorld, DAY, DELAY, M, USDS, type FactoryWorld } from '../contracts/factory/world.js'
+import { expectRoles, ROLE } from '../contracts/factory/roles.js'
+
+let devnet: Devnet
+let w: FactoryWorld
+let cls: DeployedClass
+let pool: DeployedPool
+let tbill: { tbill: Address; oracle: Address; issuer: Address }
+let keys: PoolRateLimitKeys
+let onboarding: { txs: number; chainSeconds: bigint }
+
+const tb = (v: string) => parseUnitsExact(v, 6)
+const MAX = 2n ** 256n - 1n
+const OPERATOR = keccak256(stringToHex('AMM_OPERATOR'))
+const PAUSER = keccak256(stringToHex('AMM_PAUSER'))
+const LCTS_PBEAM = keccak256(stringToHex('LCTS_PBEAM'))
+const CAPACITY = M(2n) // the pool's inits: 2M USDS (and 2M T-bills at NAV 1.00) a day
+const nameHex = (name: string) => stringToHex(name, { size: 32 })
+
+const poolParams = (overrides: Partial<TradingPoolParams> = {}): TradingPoolParams => ({
+  asset: tbill.tbill,
+  oracle: tbill.oracle,
+  issuer: tbill.issuer,
+  bidSpreadBps: 5,
+  askSpreadBps: 5,
+  maxDeviationBps: 100,
+  maxOracleAgeSeconds: Number(DAY),
+  maxInventory: tb('10000000'),
+  referencePriceWad: WAD,
+  capacity: CAPACITY,
+  name: 'T-bill pool share',
+  symbol: 'TBP',
+  artifactHash: keccak256(stringToHex('trading unit artifact')),
+  ...overrides,
+})
+
+async function txsBetween(fromBlock: bigint, toBlock: bigint): Promise<number> {
+  let count = 0
+  for (let b = fromBlock; b <= toBlock; b++) count += (await devnet.publicClient.getBlock({ blockNumber: b })).transactions.length
+  return count
+}
+
+const balance = (token: Address, who: Address) => devnet.publicClient.readContract({ address: token, abi: usdsAbi, functionName: 'balanceOf', args: [who] })
+const postNav = (priceWad: bigint = WAD) => devnet.write(devnet.accounts.deployer, { address: tbill.oracle, abi: devnetNavOracleAbi, functionName: 'setPrice', args: [priceWad] })
+const mintUsds = (to: Address, amount: bigint) => devnet.write(devnet.accounts.deployer, { address: w.usds, abi: usdsAbi, functionName: 'mint', args: [to, amount] })
+
+beforeAll(async () => {
+  devnet = await useDevnet()
+  w = await deployFactoryWorld(devnet)
+  tbill = await deployDevnetTBill(devnet, { owner: devnet.accounts.deployer, usds: w.usds, navWad: WAD, settlementDelaySeconds: DAY })
+  const { govOps } = devnet.accounts
+  const startBlock = (await devnet.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n
+  const startTime = await devnet.now()
+  await w.approveTemplate(w.tradingTemplateId, w.tradingTemplate) // 1-2: aBEAM schedules setTemplate, executes it after the delay
+  const params = w.classParams()
+  const salt = w.nextSalt()
+  const predicted = await predictClass(devnet, { factory: w.factory, deployer: govOps.address, templateId: w.tradingTemplateId, params, salt })
+  cls = await deployClass(devnet, { factory: w.factory, account: govOps, templateId: w.tradingTemplateId, params, salt }) // 3
+  expect({ pau: cls.pau, controller: cls.controller, rateLimits: cls.rateLimits }).toEqual(predicted)
+  const poolSalt = w.nextSalt()
+  const expected = await predictPool(devnet, { tradingFactory: w.tradingFactory, deployer: govOps.address, pau: cls.pau, params: poolParams(), salt: poolSalt })
+  pool = await deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams(), salt: poolSalt }) // 4
+  expect({ pool: pool.pool, shareToken: pool.shareToken, subscribeQueue: pool.subscribeQueue, redeemQueue: pool.redeemQueue }).toEqual(expected)
+  keys = poolRateLimitKeys(tbill.tbill, pool.pool)
+  await devnet.increaseTime(DELAY)
+  await w.executeFactoryBatch(cls.timelockBatchId) // 5: aBEAM
+  await w.executeFactoryBatch(pool.timelockBatchId) // 6: aBEAM
+  // GovOps as cBEAM: the pool's limits at their inits (a new key starts empty and fills over a day)
+  for (const name of ['poolBuy', 'poolSell', 'redeem', 'subscribe', 'unsubscribe'] as const) {
+    const [max, slope] = await w.initOf(keys[name], cls.pau)
+    await devnet.write(govOps, { address: w.configurator, abi: configuratorAbi, functionName: 'setRateLimit', args: [cls.pau, keys[name], max, slope] }) // 7-11
+  }
+  const endBlock = await devnet.publicClient.getBlockNumber({ cacheTime: 0 })
+  onboarding = { txs: await txsBetween(startBlock, endBlock), chainSeconds: (await devnet.now()) - startTime }
+  console.log(`trading onboarding (template approval → pool limits set): ${onboarding.txs} transactions, ${onboarding.chainSeconds} s chain time (${2n * DELAY} s of it the two timelock delays)`)
+})
+
+describe('a Trading class with one T-bill pool, deployed by the factories alone', () => {
+  it('onboarding to a pool with its limits is 11 transactions; aside from the two timelock delays it takes seconds', () => {
+    // approve (2) + class (1) + pool (1) + batches (2) + five limits (5)
+    expect(onboarding.txs).toBe(11)
+    expect(onboarding.chainSeconds - 2n * DELAY).toBeLessThan(120n)
+  })
+
+  it('after the delay the PAU is registered, the pool consumes its RateLimits and the LIMIT_AMM_* inits exist (asset keys at the reference NAV, none for RETURN)', async () => {
+    expect(await w.pauRegistered(cls.pau)).toBe(true)
+    for (const key of [LIMIT.USDS_TO_USDC, LIMIT.USDC_TO_USDS]) expect(await w.initOf(key, cls.pau)).toEqual([M(10n), M(10n) / DAY])
+    for (const name of ['poolBuy', 'subscribe', 'unsubscribe'] as const) expect(await w.initOf(keys[name], cls.pau), name).toEqual([CAPACITY, CAPACITY / DAY])
+    for (const name of ['poolSell', 'redeem'] as const) expect(await w.initOf(keys[name], cls.pau), name).toEqual([tb('2000000'), tb('2000000') / DAY])
+    await expect(w.initOf(keys.return, cls.pau)).rejects.toThrow(/InitNotFound/)
+    const at = { address: pool.pool, abi: tradingPoolAbi } as const
+    const read = <T>(functionName: string) => devnet.publicClient.readContract({ ...at, functionName } as never) as Promise<T>
+    expect([await read('usds'), await read('asset'), await read('almProxy'), await read('rateLimits')]).toEqual([w.usds, tbill.tbill, cls.pau, cls.rateLimits].map((a) => getAddress(a)))
+    expect(await read<readonly Hex[]>('rateLimitKeys')).toEqual([keys.poolBuy, keys.poolSell, keys.redeem, keys.return])
+    expect(await read<readonly Hex[]>('shareKeys')).toEqual([keys.subscribe, keys.unsubscribe])
+    expect([await read('shareToken'), await read('subscribeQueue'), await read('redeemQueue')]).toEqual([pool.shareToken, pool.subscribeQueue, pool.redeemQueue])
+    const token = { address: pool.shareToken, abi: lctsTokenAbi } as const
+    expect(await devnet.publicClient.readContract({ ...token, functionName: 'holdingSystem' })).toBe(pool.pool)
+    expect([await devnet.publicClient.readContract({ ...token, functionName: 'name' }), await devnet.publicClient.readContract({ ...token, functionName: 'symbol' })]).toEqual(['T-bill pool share', 'TBP'])
+  })
+
+  it('every role of every deployed contract has its intended holder; neither factory holds one', async () => {
+    const { freezer, relayer } = devnet.accounts
+    await expectRoles(devnet, cls.controller, { admin: [w.configurator], freezer: [freezer.address] }, 'Controller')
+    await expectRoles(devnet, cls.rateLimits, { admin: [w.configurator], controller: [cls.controller, pool.pool] }, 'RateLimits')
+    await expectRoles(devnet, cls.pau, { admin: [w.timelock], controller: [cls.controller] }, 'ALMProxy')
+    await expectRoles(devnet, pool.pool, { admin: [w.timelock], [OPERATOR]: [relayer.address], [PAUSER]: [freezer.address] }, 'TradingPool')
+    for (const queue of [pool.subscribeQueue, pool.redeemQueue]) await expectRoles(devnet, queue, { admin: [w.timelock], [LCTS_PBEAM]: [relayer.address] }, 'LCTSQueue')
+    for (const queue of [pool.subscribeQueue, pool.redeemQueue]) {
+      expect(await devnet.publicClient.readContract({ address: queue, abi: lctsQueueAbi, functionName: 'converter' })).toBe(pool.pool)
+    }
+  })
+
+  it('a Prime subscribes through the queue; the seed T-bill story holds on the clone within the rate limits; the Prime redeems the 50 USDS spread', async () => {
+    const { relayer, bob, attacker, govOps } = devnet.accounts
+    const prime = devnet.accounts.alice // a Prime (its PAU's stand-in)
+    const [seller, other] = [bob, attacker]
+    await devnet.increaseTime(DAY) // the keys fill
+    await postNav()
+    // a Prime's 1M USDS: subscribe queue → lock → settle (SUBSCRIBE key) → 1M shares 1:1
+    await mintUsds(prime.address, M(1n))
+    await devnet.write(prime, { address: w.usds, abi: usdsAbi, functionName: 'approve', args: [pool.subscribeQueue, M(1n)] })
+    await devnet.write(prime, { address: pool.subscribeQueue, abi: lctsQueueAbi, functionName: 'deposit', args: [M(1n)] })
+    await devnet.write(relayer, { address: pool.subscribeQueue, abi: lctsQueueAbi, functionName: 'lock' })
+    await devnet.write(relayer, { address: pool.subscribeQueue, abi: lctsQueueAbi, functionName: 'settle', args: [M(1n)] })
+    await devnet.write(relayer, { address: pool.subscribeQueue, abi: lctsQueueAbi, functionName: 'claimFor', args: [prime.address] })
+    expect(await balance(pool.shareToken, prime.address)).toBe(M(1n))
+    expect(await balance(w.usds, pool.pool)).toBe(M(1n))
+
+    // GovOps lowers the buy key to 150K (a decrease is instant): a user's 100K sale fits, a second user's 60K (59,970 USDS) does not
+    await devnet.write(govOps, { address: w.configurator, abi: configuratorAbi, functionName: 'setRateLimit', args: [cls.pau, keys.poolBuy, 150_000n * USDS, 150_000n * USDS / DAY] })
+    for (const trader of [seller, other]) {
+      await devnet.write(devnet.accounts.deployer, { address: tbill.tbill, abi: devnetTBillAbi, functionName: 'mint', args: [trader.address, tb('100000')] })
+      await devnet.write(trader, { address: tbill.tbill, abi: devnetTBillAbi, functionName: 'approve', args: [pool.pool, MAX] })
+    }
+    await devnet.write(seller, { address: pool.pool, abi: tradingPoolAbi, functionName: 'sellToPool', args: [tb('100000'), 99_950n * USDS, seller.address] })
+    expect(await balance(w.usds, seller.address)).toBe(99_950n * USDS)
+    await expect(devnet.write(other, { address: pool.pool, abi: tradingPoolAbi, functionName: 'sellToPool', args: [tb('60000'), 0n, other.address] })).rejects.toThrow(/RateLimitExceeded/)
+    expect(await balance(w.usds, other.address)).toBe(0n)
+
+    // lpha-amm sends the book to the issuer (REDEEM key); the issuer pays 100K at T+1; the pool keeps 50
+    await mintUsds(tbill.issuer, M(1n)) // the issuer's redemption reserve
+    await devnet.write(relayer, { address: pool.pool, abi: tradingPoolAbi, functionName: 'requestRedemption', args: [tb('100000')] })
+    const [id] = await devnet.publicClient.readContract({ address: pool.pool, abi: tradingPoolAbi, functionName: 'openRedemptions' })
+    expect(await devnet.publicClient.readContract({ address: pool.pool, abi: tradingPoolAbi, functionName: 'pendingRedemption' })).toBe(tb('100000'))
+    await devnet.increaseTime(DAY)
+    await devnet.write(bob, { address: tbill.issuer, abi: devnetIssuerAbi, functionName: 'settle', args: [id!] })
+    await devnet.write(bob, { address: pool.pool, abi: tradingPoolAbi, functionName: 'closeRedemption', args: [id!] })
+    const value = M(1n) + 50n * USDS
+    expect(await balance(w.usds, pool.pool)).toBe(value)
+
+    // the Prime redeems every share (UNSUBSCRIBE key): the 50 USDS less the virtual holder's wei
+    await postNav()
+    await devnet.write(prime, { address: pool.shareToken, abi: lctsTokenAbi, functionName: 'approve', args: [pool.redeemQueue, M(1n)] })
+    await devnet.write(prime, { address: pool.redeemQueue, abi: lctsQueueAbi, functionName: 'deposit', args: [M(1n)] })
+    await devnet.write(relayer, { address: pool.redeemQueue, abi: lctsQueueAbi, functionName: 'lock' })
+    await devnet.write(relayer, { address: pool.redeemQueue, abi: lctsQueueAbi, functionName: 'settle', args: [M(1n)] })
+    await devnet.write(relayer, { address: pool.redeemQueue, abi: lctsQueueAbi, functionName: 'claimFor', args: [prime.address] })
+    const paid = (M(1n) * (value + VIRTUAL_VALUE)) / (M(1n) + VIRTUAL_SHARES)
+    expect(paid).toBe(value - 50n) // 50 wei stay with the virtual holder
+    expect(await balance(w.usds, prime.address)).toBe(paid)
+  })
+})
+
+describe('ingestion into the Synome', () => {
+  const council = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d') // anvil #1 (the devnet council)
+  let service: SynomeService
+  afterAll(() => service?.close())
+
+  it('factory ingest records the Trading class as a factoryClass (the generic class path); a replay writes nothing; pools are not ingested', async () => {
+    service = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
+    const writer = createInProcessClient({ service, account: council })
+    const ingest = () => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 1 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 0 })
+    const lower = (a: string) => a.toLowerCase()
+    expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).toMatchObject({ controller: lower(cls.controller), rateLimits: lower(cls.rateLimits), templateId: lower(w.tradingTemplateId), beaconOperator: lower(devnet.accounts.relayer.address) })
+  })
+})
+
+describe('refusals', () => {
+  it('parameters outside the template’s ranges revert ParameterOutOfRange naming the parameter', async () => {
+    const { govOps } = devnet.accounts
+    const r = TRADING_TEMPLATE_RANGES
+    const cases: [string, Partial<TradingPoolParams>][] = [
+      ['bidSpreadBps', { bidSpreadBps: Number(r.yieldBps.max) + 1 }],
+      ['askSpreadBps', { askSpreadBps: Number(r.yieldBps.max) + 1 }],
+      ['maxDeviationBps', { maxDeviationBps: 0 }],
+      ['maxDeviationBps', { maxDeviationBps: Number(r.seniority.max) + 1 }],
+      ['maxOracleAgeSeconds', { maxOracleAgeSeconds: Number(r.termSeconds.min) - 1 }],
+      ['maxOracleAgeSeconds', { maxOracleAgeSeconds: Number(r.termSeconds.max) + 1 }],
+      ['capacity', { capacity: r.unitCapacity.min - 1n }],
+      ['capacity', { capacity: r.unitCapacity.max + 1n }],
+      // 100,000,001 T-bills at NAV 1.00 are worth more than the 100M ticket bound; at NAV 0.5 they fit
+      ['maxInventoryValue', { maxInventory: tb('100000001') }],
+      ['maxInventoryValue', { maxInventory: tb('999') }],
+      ['referencePriceWad', { referencePriceWad: 0n }],
+    ]
+    for (const [name, overrides] of cases) {
+      await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams(overrides), salt: w.nextSalt() }), name).rejects.toThrow(
+        new RegExp(`ParameterOutOfRange[\\s\\S]*${nameHex(name)}`),
+      )
+    }
+    await deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams({ maxInventory: tb('200000000'), referencePriceWad: WAD / 2n }), salt: w.nextSalt() })
+    await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams({ asset: '0x0000000000000000000000000000000000000000' }), salt: w.nextSalt() })).rejects.toThrow(/ZeroAddress/)
+  })
+
+  it('deployPool answers only the class’s GovOps (a stolen or any other key: NotClassGovOps); an unknown PAU is refused', async () => {
+    for (const name of ['deployer', 'council', 'aBEAM', 'relayer', 'freezer', 'alice', 'attacker'] as const) {
+      await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: devnet.accounts[name], pau: cls.pau, params: poolParams(), salt: w.nextSalt() }), name).rejects.toThrow(/NotClassGovOps/)
+    }
+    await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: devnet.accounts.govOps, pau: tbill.oracle, params: poolParams(), salt: w.nextSalt() })).rejects.toThrow(/UnknownClass/)
+  })
+
+  it('the cases here cover every state-changing function of TradingPoolFactory', () => {
+    const external = (tradingPoolFactoryAbi as Abi).filter((item) => item.type === 'function' && item.stateMutability !== 'view' && item.stateMutability !== 'pure').map((item) => (item as { name: string }).name)
+    expect(external).toEqual(['deployPool'])
+  })
+
+  it('a reused salt is refused; kinds do not mix: no pool on a Term class, no NFAT unit or Portfolio book on a Trading class', async () => {
+    const { govOps } = devnet.accounts
+    const salt = w.nextSalt()
+    await deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams(), salt })
+    await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: poolParams(), salt })).rejects.toThrow(/SaltAlreadyUsed/)
+    await w.approveTemplate()
+    const term = await deployClass(devnet, { factory: w.factory, account: govOps, templateId: w.templateId, params: w.classParams(), salt: w.nextSalt() })
+    await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: term.pau, params: poolParams(), salt: w.nextSalt() })).rejects.toThrow(/WrongTemplateKind/)
+    await expect(devnet.write(govOps, { address: w.factory, abi: haloFactoryAbi, functionName: 'deployUnit', args: [cls.pau, w.unitParams(0), w.nextSalt()] })).rejects.toThrow(/WrongTemplateKind/)
+    await expect(devnet.write(govOps, { address: w.factory, abi: haloFactoryAbi, functionName: 'deployBook', args: [cls.pau, 0n, [], w.nextSalt()] })).rejects.toThrow(/WrongTemplateKind/)
+  })
+
+  it('a second initialisation of each clone, or any of the implementations, is refused for every caller', async () => {
+    const impl = w.tradingImplementations
+    for (const name of ['deployer', 'council', 'aBEAM', 'govOps', 'relayer', 'freezer', 'alice', 'attacker'] as const) {
+      const as = devnet.accounts[name]
+      const a = as.address
+      const init = { admin: a, operator: a, pauser: a, params: { oracle: a, issuer: a, bidSpreadBps: 0, askSpreadBps: 0, maxDeviationBps: 1, maxOracleAgeSeconds: 1, maxInventory: 0n }, referencePriceWad: 1n, shareToken: a, subscribeQueue: a, redeemQueue: a }
+      for (const target of [pool.pool, impl.tradingPool]) {
+        await expect(devnet.write(as, { address: target, abi: tradingPoolAbi, functionName: 'initialize', args: [init] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      for (const target of [pool.shareToken, impl.lctsToken]) {
+        await expect(devnet.write(as, { address: target, abi: lctsTokenAbi, functionName: 'initialize', args: ['x', 'x'] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      for (const target of [pool.subscribeQueue, pool.redeemQueue]) {
+        await expect(devnet.write(as, { address: target, abi: lctsQueueAbi, functionName: 'initialize', args: [a, a, a] }), name).rejects.toThrow(/InvalidInitialization/)
+      }
+      // wireShares is the admin's (the timelock's) alone; initialize already wired the shares (checked above), so it would revert AlreadyWired
+      await expect(devnet.write(as, { address: pool.pool, abi: tradingPoolAbi, functionName: 'wireShares', args: [pool.shareToken, a, a] }), name).rejects.toThrow(/AccessControlUnauthorizedAccount/)
+    }
+  })
+
+  it('the TradingPoolFactory holds only PROPOSER (with CANCELLER and PAUSER) on the timelock; a removed template deploys no pool (instant)', async () => {
+    const held: string[] = []
+    for (const r of ['PROPOSER_ROLE', 'CANCELLER_ROLE', 'PAUSER_ROLE', 'EXECUTOR_ROLE', 'DEFAULT_ADMIN_ROLE'] as const) {
+      const role = await devnet.publicClient.readContract({ address: w.timelock, abi: beamTimeLockAbi, functionName: r })
+      if (await devnet.publicClient.readContract({ address: w.timelock, abi: beamTimeLockAbi, functionName: 'hasRole', args: [role, w.tradingFactory] })) held.push(r)
+    }
+    expect(held).toEqual(['PROPOSER_ROLE', 'CANCELLER_ROLE', 'PAUSER_ROLE'])
+    for (const address of [w.configurator, w.beamState, w.registry]) {
+      expect(await devnet.publicClient.readContract({ address, abi: configuratorAbi, functionName: 'hasRole', args: [ROLE.admin, w.tradingFactory] })).toBe(false)
+    }
+    await devnet.write(devnet.accounts.aBEAM, { address: w.registry, abi: haloTemplateRegistryAbi, functionName: 'removeTemplate', args: [w.tradingTemplateId] })
+    await expect(deployPool(devnet, { tradingFactory: w.tradingFactory, account: devnet.accounts.govOps, pau: cls.pau, params: poolParams(), salt: w.nextSalt() })).rejects.toThrow(/TemplateNotApproved/)
+  })
+})
