@@ -29,15 +29,14 @@ import { encodeFunctionData, erc20Abi, keccak256, stringToHex, toFunctionSelecto
 import { mnemonicToAccount } from 'viem/accounts'
 import { PortfolioDecisionJournal, portfolioCycleTick, type PortfolioCycleConfig, type PortfolioTickReport, type PortfolioUnitConfig } from '../beacons/lcts/portfolio.js'
 import { TxJournal } from '../beacons/shared/txJournal.js'
-import { ANVIL_MNEMONIC, increaseTime, startAnvil, writeAndWait, type Anvil, type DevnetClients } from '../chain/devnet.js'
-import { configuratorAbi, controllerAbi, lctsQueueAbi, usdsAbi } from '../chain/generated/index.js'
+import { ANVIL_MNEMONIC, startAnvil, writeAndWait, type Anvil, type DevnetClients } from '../chain/devnet.js'
+import { controllerAbi, lctsQueueAbi, usdsAbi } from '../chain/generated/index.js'
 import { readChainBook } from '../chain/portfolio.js'
-import { executeScheduled } from '../chain/timelock.js'
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../domain/money.js'
 import { navPerShareWad, type HaloBook } from '../domain/portfolio/book.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
 import { isoTimestamp } from '../domain/sleeve.js'
-import { deployBook, deployClass, type ClassParams, type PortfolioBookParams } from '../factory/chain.js'
+import type { PortfolioBookParams } from '../factory/chain.js'
 import { deployFactoryStack } from '../factory/devnet.js'
 import { ingestFactoryEvents, type WarningSignals } from '../factory/ingest.js'
 import { createDevnetAssetManager, type DevnetAssetManager } from '../portfolio/manager/simulator.js'
@@ -47,6 +46,7 @@ import { factoryBookId } from '../synome/commands/factory/records.js'
 import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../synome/commands/portfolio/index.js'
 import { createSynome } from '../synome/create.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
+import { deployPortfolioClassAndBook } from './portfolioHalo.js'
 import { deployPrimePaus, onboardPrimeDeposit, type PrimePau } from './primes.js'
 import { roleAccounts, ScenarioRunError } from './runScenario.js'
 import type { PortfolioScenario } from './scenario.js'
@@ -155,21 +155,13 @@ function signalsOf(s: PortfolioScenario['book']['senior']['warningSignals']): { 
 
 async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario: PortfolioScenario; clients: DevnetClients; dir: string; onProgress: (m: string) => void; closers: Array<() => unknown> }) {
   const accounts = roleAccounts(ACCOUNT_OFFSET)
-  const { govOps, aBEAM, freezer, council, deployer } = accounts
+  const { council, deployer } = accounts
   const lcts = accounts.relayer // lpha-lcts: the class's settler and its PAU's relayer
   const manager = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: ACCOUNT_OFFSET + 19 })
   for (const account of [...Object.values(accounts), manager]) await clients.testClient.setBalance({ address: account.address, value: 10n ** 21n })
 
   onProgress(`devnet assets, Configurator Unit (timelock delay ${DEVNET_TIMELOCK_DELAY_SECONDS} s, ${DEVNET_TIMELOCK_NOTE}), Halo Factory and template registry`)
   const stack = await deployFactoryStack(clients, accounts, { delaySeconds: DEVNET_TIMELOCK_DELAY_SECONDS, devnetTimelock: true })
-  onProgress('Portfolio template approval through the timelock (aBEAM schedules, the delay passes, aBEAM executes)')
-  await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
-
-  const classLimit = usds(scenario.classDailyLimit)
-  const classParams: ClassParams = {
-    govOps: govOps.address, beaconOperator: lcts.address, freezer: freezer.address, swapRateLimit: classLimit, managerEndpoint: manager.address,
-    artifactHash: keccak256(stringToHex(JSON.stringify({ haloClass: scenario.name, manager: scenario.manager }))),
-  }
   // The devnet's Unit Artifact of a tranche is its scenario terms (JSON); ingestion keys its warning signals by that hash.
   const unitArtifact = (t: Tranche) => keccak256(stringToHex(JSON.stringify({ unit: t, ...scenario.book[t] })))
   const bookParams: PortfolioBookParams = {
@@ -179,18 +171,10 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
       name: scenario.book[t].name, symbol: scenario.book[t].symbol, artifactHash: unitArtifact(t),
     })),
   }
-  onProgress('GovOps deploys the Portfolio class (PAU + PortfolioHaloClass) and the senior/junior book from the factory')
-  const cls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.portfolioTemplateId, params: classParams, salt: stack.nextSalt() })
-  const book = await deployBook(clients, { factory: stack.factory, account: govOps, pau: cls.pau, book: bookParams, salt: stack.nextSalt() })
-  const haloClass = cls.haloClass!
-  await increaseTime(clients, stack.delaySeconds)
-  onProgress('aBEAM executes the class batch (PAU registration, lpha-lcts inits); GovOps sets lpha-lcts as relayer and its transfer limits')
-  await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: cls.timelockBatchId, fromBlock: stack.fromBlock })
-  const configurator = { address: stack.configurator, abi: configuratorAbi } as const
-  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [cls.pau, lcts.address] })
-  for (const key of [rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, manager.address), rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, haloClass)]) {
-    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [cls.pau, key, classLimit, classLimit / BigInt(DAY_S)] })
-  }
+  const { cls, haloClass, book, openBook } = await deployPortfolioClassAndBook(clients, {
+    stack, accounts, lcts: lcts.address, manager: manager.address, classLimit: usds(scenario.classDailyLimit),
+    artifactHash: keccak256(stringToHex(JSON.stringify({ haloClass: scenario.name, manager: scenario.manager }))), book: bookParams, onProgress,
+  })
 
   const subscribedBy = (p: PortfolioScenario['primes'][number]) => p.subscriptions.reduce((sum, s) => sum + usds(s.amount), 0n)
   const funds = scenario.primes.reduce((max, p) => (subscribedBy(p) > max ? subscribedBy(p) : max), 0n)
@@ -222,7 +206,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   await clients.testClient.setBlockTimestampInterval({ interval: 1 })
   await moveTo(day0Ms - HOUR_MS)
   onProgress('aBEAM executes the book batch: the book opens on chain')
-  await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: book.timelockBatchId, fromBlock: stack.fromBlock })
+  await openBook()
   const opened = await readChainBook(clients.publicClient, haloClass, 0n)
 
   onProgress('Synome-MVP (in-process, PGlite in memory); lpha-council ingests the factory’s events (class, book, units)')
