@@ -23,7 +23,10 @@ type Held = { [T in HeldType]: ReadonlyMap<string, Records[T]> }
 
 export type Snapshot = {
   head: { position: number; hash: string | null }
+  /** Chain (Synome) time the snapshot was verified at: lpla-verify's `now`. */
   builtAt: Date
+  /** Wall time (ms) it was built at: what its expiry (`maxAgeMs`) counts from. */
+  builtAtWallMs: number
   buildMs: number
   /** Where the build time went: reading (or patching) records, lpla-verify's run, indexing the report. */
   phasesMs: { read: number; verify: number; index: number }
@@ -52,8 +55,11 @@ export type SnapshotParameters = {
   sources: SourceContext
   primeAddresses?: Readonly<Record<string, string>> | undefined
   usdc?: string | undefined
+  /** Chain (Synome) time: lpla-verify's `now` (under `halo up --speed` it runs ahead of the wall). */
   clock?: (() => Date) | undefined
-  /** A snapshot older than this is re-verified in the background (time-based alerts, chain balances). */
+  /** Wall time in ms (default Date.now): the snapshot's age is counted on it, not on the chain clock. */
+  wallNow?: (() => number) | undefined
+  /** A snapshot older than this (wall time) is re-verified in the background (time-based alerts, chain balances). */
   maxAgeMs?: number | undefined
 }
 
@@ -87,6 +93,7 @@ function writesOf(result: unknown): { type: string; id: string }[] {
  */
 export function createSnapshots(p: SnapshotParameters) {
   const clock = p.clock ?? (() => new Date())
+  const wallNow = p.wallNow ?? Date.now
   const maxAgeMs = p.maxAgeMs ?? 10_000
   let cached: Snapshot | undefined
   let building: Promise<Snapshot> | undefined
@@ -149,6 +156,7 @@ export function createSnapshots(p: SnapshotParameters) {
     return {
       head,
       builtAt: clock(),
+      builtAtWallMs: wallNow(),
       buildMs: done - started,
       phasesMs: { read: Math.round(read - started), verify: Math.round(verified - read), index: Math.round(done - verified) },
       kind: patched ? 'patch' : 'full',
@@ -185,9 +193,16 @@ export function createSnapshots(p: SnapshotParameters) {
       if (!cached || cached.head.position !== head.position) return rebuild()
       // Nothing new in the log, but time-based alerts and on-chain balances move: re-run
       // lpla-verify on the records in memory, serving this snapshot meanwhile.
-      if (clock().getTime() - cached.builtAt.getTime() > maxAgeMs) void rebuild().catch(() => undefined)
+      // Its age is wall time: at --speed 8640 ten chain seconds pass in about a millisecond, and
+      // counting those would rebuild on every request.
+      if (snapshotExpired(cached, wallNow(), maxAgeMs)) void rebuild().catch(() => undefined)
       return cached
     },
   }
 }
 export type Snapshots = ReturnType<typeof createSnapshots>
+
+/** Whether a snapshot is older than `maxAgeMs` of wall time at `nowWallMs` (pure). */
+export function snapshotExpired(snapshot: Pick<Snapshot, 'builtAtWallMs'>, nowWallMs: number, maxAgeMs: number): boolean {
+  return nowWallMs - snapshot.builtAtWallMs > maxAgeMs
+}
