@@ -511,7 +511,7 @@ async function playDays(scenario: PortfolioScenario, run: Run, onEntry: (e: Port
     const subscribed = {} as Record<Tranche, string>
     for (const t of TRANCHES) {
       shares[t] = text(await balance(run.units[t].token, pau.almProxy))
-      const byAllocator = timeline.reduce((sum, e) => (e.kind === 'allocation' && e.prime === prime.name && e.unit === t && e.executed ? sum + usds(e.executed) : sum), 0n)
+      const byAllocator = timeline.reduce((sum, e) => (e.kind === 'allocation' && e.prime === prime.name && e.unit === t && e.order === 'deposit' && e.executed ? sum + usds(e.executed) : sum), 0n)
       subscribed[t] = text(prime.subscriptions.filter((s) => s.unit === t).reduce((sum, s) => sum + usds(s.amount), 0n) + byAllocator)
     }
     primes.push({ name: prime.name, subscribed, shares, paidUsds: text(paid.get(prime.name)!) })

@@ -110,6 +110,13 @@ describe("halo demo's Portfolio part: Day-1 capital from every Prime, then a SOR
       [4, 'redeem', '266.347415053412820434'],
       [5, 'redeem', '367.996898966266592302'],
     ])
+    // What each subscribed into the senior unit is the sum of its allocator's deposits.
+    expect(outcome.primes.map((p) => [p.name, p.subscribed.senior])).toEqual(outcome.allocators.map((a) => [a.prime, a.subscribed]))
+    expect(outcome.allocators.map((a) => [a.prime, a.subscribed, a.redeemed])).toEqual([
+      ['spark', '11998224.809765600944446851', '0'],
+      ['grove', '5999380.249871812160975744', '652.556609054342952606'],
+      ['keel', '2999863.013698630137369311', '634.344314019679412736'],
+    ])
     expect(outcome.primes.map((p) => [p.name, p.shares.senior])).toEqual([
       ['spark', '11995723.562734233313299441'],
       ['grove', '5997949.798319742543307731'],
