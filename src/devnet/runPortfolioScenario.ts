@@ -82,7 +82,7 @@ export type PortfolioTimelineEntry =
   | { at: string; day: number; kind: 'nav'; reportedAt: string; units: Record<Tranche, UnitFigures>; summary: string }
   | { at: string; day: number; kind: 'alert'; change: 'raised' | 'resolved'; code: string; severity: 'warning'; entity: string; summary: string }
   /** One allocator tick's decision for its unit (src/beacons/allocator): eligibility, target, the limit it read, what it executed. */
-  | { at: string; day: number; kind: 'allocation'; prime: string; unit: Tranche; eligible: boolean; reasons: string[]; current: string; target: string; limitedBy: string; order: 'deposit' | 'redeem' | 'none'; limitMax: string | null; available: string | null; executed: string | null; txHash: Hex | null; summary: string }
+  | { at: string; day: number; kind: 'allocation'; prime: string; unit: Tranche; eligible: boolean; reasons: string[]; current: string; target: string; limitedBy: string; order: 'deposit' | 'redeem' | 'none'; limitMax: string | null; available: string | null; executed: string | null; txHash: Hex | null; ineligible: Array<{ unit: Tranche; reasons: string[] }>; summary: string }
   /** GovOps apply the SORL step the allocator proposed (Configurator.setRateLimit through the cBEAM), when it falls due. */
   | { at: string; day: number; kind: 'ramp'; prime: string; unit: Tranche; maxAmount: string; slope: string; txHash: Hex; summary: string }
 
@@ -428,8 +428,10 @@ async function playDays(scenario: PortfolioScenario, run: Run, onEntry: (e: Port
       const executed = u.executed?.amount ?? null
       const done = u.order.kind === 'redeem' ? `queues ${executed} USDS worth of shares for redemption (it holds ${u.current}, above its ${u.target} target as NAV accrues)` : `subscribes ${executed} USDS (target ${u.target}, limited by ${u.limitedBy}; ${u.rateLimit!.available} of its ${u.rateLimit!.maxAmount} limit available)`
       const why = u.eligible ? (executed ? done : `holds ${u.current} of its ${u.target} target${u.waiting ? ` (${u.waiting})` : ''}`) : `does not allocate: ${u.reasons.join(', ')}`
+      // The book's other units as this allocator judged them (the reason codes it recorded).
+      const ineligible = report.record.units.flatMap((x) => (x.unitId !== a.unitId && !x.eligible && trancheOf.has(x.unitId) ? [{ unit: trancheOf.get(x.unitId)!, reasons: x.reasons }] : []))
       emit({
-        at: at(), day, kind: 'allocation', prime: a.prime, unit: a.unit, eligible: u.eligible, reasons: u.reasons, current: u.current, target: u.target, limitedBy: u.limitedBy, order: u.order.kind,
+        at: at(), day, kind: 'allocation', prime: a.prime, ineligible, unit: a.unit, eligible: u.eligible, reasons: u.reasons, current: u.current, target: u.target, limitedBy: u.limitedBy, order: u.order.kind,
         limitMax: u.rateLimit?.maxAmount ?? null, available: u.rateLimit?.available ?? null, executed, txHash: (u.executed?.txHash as Hex | undefined) ?? null,
         summary: `${a.prime}'s allocator, ${a.unit} unit: ${why}`,
       })

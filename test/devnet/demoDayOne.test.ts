@@ -48,6 +48,8 @@ describe("halo demo's Portfolio part: Day-1 capital from every Prime, then a SOR
       const [, second] = allocations(prime)
       expect(second).toMatchObject({ day: 1, at: '2027-01-05T09:00:00Z', eligible: true, reasons: [], order: 'deposit', executed: INIT[prime], available: INIT[prime], limitMax: INIT[prime] })
       expect(second!.txHash).toMatch(/^0x[0-9a-f]{64}$/)
+      // The junior unit has no Unit Artifact: every allocator records why it gets nothing from it.
+      expect(second!.ineligible).toEqual([{ unit: 'junior', reasons: ['ARTIFACT_INCOMPLETE'] }])
     }
     expect(outcome.allocators.map((a) => [a.prime, a.firstAllocation])).toEqual([
       ['spark', { day: 1, at: '2027-01-05T09:00:00Z', amount: '2000000' }],
