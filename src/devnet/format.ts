@@ -37,6 +37,10 @@ export function formatPortfolioOutcome(o: PortfolioScenarioOutcome): string {
   const lines: string[] = ['', `== outcome: ${o.scenario}`]
   for (const [unit, u] of Object.entries(o.units)) lines.push(`${unit} unit: NAV ${u.nav} USDS, ${u.shares} shares, NAV per share ${u.navPerShare}`)
   for (const p of o.primes) lines.push(`  ${p.name}: subscribed senior ${p.subscribed.senior} / junior ${p.subscribed.junior} USDS; holds senior ${p.shares.senior} / junior ${p.shares.junior} shares; paid ${p.paidUsds} USDS`)
+  for (const a of o.allocators) {
+    const first = a.firstAllocation ? `first allocation day ${a.firstAllocation.day} ${a.firstAllocation.at.slice(11, 16)}: ${a.firstAllocation.amount} USDS` : 'no allocation'
+    lines.push(`  ${a.prime}'s allocator (${a.unit}): ${first}; subscribed ${a.subscribed}, redeemed ${a.redeemed} USDS of a ${a.target} target; limit raised ${a.limitRaises.length}× within SORL${a.limitRaises.length ? ` to ${a.limitRaises.at(-1)!.maxAmount}/day` : ''}`)
+  }
   lines.push(o.alerts.length === 0 ? 'alerts: none' : 'alerts:')
   for (const a of o.alerts) lines.push(`  ${a.code} on the ${a.unit} unit: raised ${a.raisedAt}${a.resolvedAt ? `, resolved ${a.resolvedAt}` : ', still open'} — ${a.message}`)
   lines.push(`NAV reports applied: ${o.navReports}; chain = Synome: ${o.chainEqualsSynome}; Synome log verified: ${o.synomeLogVerified}`)

@@ -18,6 +18,7 @@ import { parseRatePerPeriod } from '../domain/allocator/rampPlan.js'
 import { parseUnitsExact, USDS_DECIMALS } from '../domain/money.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
 import { deployBook, deployClass, type ClassParams, type DeployedBook, type PortfolioBookParams } from '../factory/chain.js'
+import type { FactoryStack } from '../factory/devnet.js'
 import type { WarningSignals } from '../factory/ingest.js'
 import { factoryBookId } from '../synome/commands/factory/records.js'
 import { onboardPrimeDeposit, type PrimePau } from './primes.js'
@@ -70,29 +71,56 @@ export type PortfolioHaloDeployment = {
   manager: HDAccount
 }
 
-export async function deployPortfolioHaloByFactory(clients: DevnetClients, p: { deployment: TermHaloDeployment; accounts: DevnetAccounts; onProgress?: (step: string) => void }): Promise<PortfolioHaloDeployment> {
-  const { deployment, accounts } = p
+/**
+ * The one way the devnet deploys a Portfolio Halo through the Halo Factory (`halo up` and
+ * `halo demo`'s Portfolio scenarios): governance approves the portfolio template through the
+ * timelock; GovOps deploy the class (PAU + PortfolioHaloClass) and the book from the factory;
+ * after the delay the aBEAM executes the class batch; GovOps (cBEAM) set lpha-lcts as the class
+ * PAU's relayer and its two transfer limits (to the manager, to the class) at their inits. The
+ * book's batch is returned unexecuted (`openBook`): the caller opens the book when it wants
+ * (its NAV clock starts then).
+ */
+export async function deployPortfolioClassAndBook(
+  clients: DevnetClients,
+  p: { stack: FactoryStack; accounts: Pick<DevnetAccounts, 'govOps' | 'freezer' | 'aBEAM'>; lcts: Address; manager: Address; classLimit: bigint; artifactHash: Hex; book: PortfolioBookParams; onProgress?: ((step: string) => void) | undefined },
+) {
+  const { stack, accounts } = p
   const { govOps, freezer, aBEAM } = accounts
   const progress = p.onProgress ?? (() => {})
-  const stack = deployment.factoryStack
+  progress('Portfolio template approval through the timelock (aBEAM schedules, the delay passes, aBEAM executes)')
+  await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
+  const params: ClassParams = { govOps: govOps.address, beaconOperator: p.lcts, freezer: freezer.address, swapRateLimit: p.classLimit, managerEndpoint: p.manager, artifactHash: p.artifactHash }
+  progress('GovOps deploys the Portfolio class (PAU + PortfolioHaloClass) and its book from the factory')
+  const cls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.portfolioTemplateId, params, salt: stack.nextSalt() })
+  const book = await deployBook(clients, { factory: stack.factory, account: govOps, pau: cls.pau, book: p.book, salt: stack.nextSalt() })
+  const haloClass = cls.haloClass!
+  await increaseTime(clients, stack.delaySeconds)
+  progress(`aBEAM executes the class batch (PAU ${cls.pau}, class ${haloClass}); GovOps (cBEAM) set lpha-lcts as the class PAU's relayer and its transfer limits (to the manager, to the class)`)
+  await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: cls.timelockBatchId, fromBlock: stack.fromBlock })
+  const configurator = { address: stack.configurator, abi: configuratorAbi } as const
+  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [cls.pau, p.lcts] })
+  for (const key of [rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, p.manager), rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, haloClass)]) {
+    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [cls.pau, key, p.classLimit, p.classLimit / DAY] })
+  }
+  return {
+    cls,
+    haloClass,
+    book,
+    /** The aBEAM executes the book's batch: addBook, the book opens on chain. */
+    openBook: () => executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: book.timelockBatchId, fromBlock: stack.fromBlock }),
+  }
+}
+
+export async function deployPortfolioHaloByFactory(clients: DevnetClients, p: { deployment: TermHaloDeployment; accounts: DevnetAccounts; onProgress?: (step: string) => void }): Promise<PortfolioHaloDeployment> {
+  const { deployment, accounts } = p
   const lcts = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: LCTS_KEY_INDEX })
   const manager = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: MANAGER_KEY_INDEX })
-  progress('template approval through the timelock: portfolio-lcts (aBEAM schedules, the delay passes, aBEAM executes)')
-  await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
-  const params: ClassParams = { govOps: govOps.address, beaconOperator: lcts.address, freezer: freezer.address, swapRateLimit: PORTFOLIO_CLASS_LIMIT, managerEndpoint: manager.address, artifactHash: keccak256(stringToHex('devnet portfolio halo artifact')) }
-  const cls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.portfolioTemplateId, params, salt: stack.nextSalt() })
-  progress(`Portfolio class from the factory: PAU ${cls.pau}, class ${cls.haloClass}; a book with a senior (5% target) and a junior unit`)
-  const book = await deployBook(clients, { factory: stack.factory, account: govOps, pau: cls.pau, book: DEVNET_PORTFOLIO_BOOK, salt: stack.nextSalt() })
-  await increaseTime(clients, stack.delaySeconds)
-  for (const id of [cls.timelockBatchId, book.timelockBatchId]) await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id, fromBlock: stack.fromBlock })
-  progress('GovOps (cBEAM): lpha-lcts is the class PAU\'s relayer; its transfer limits (to the manager, to the class) at their inits')
-  const configurator = { address: stack.configurator, abi: configuratorAbi } as const
-  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [cls.pau, lcts.address] })
-  for (const key of [rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, manager.address), rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, cls.haloClass!)]) {
-    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [cls.pau, key, PORTFOLIO_CLASS_LIMIT, PORTFOLIO_CLASS_LIMIT / DAY] })
-  }
+  const { cls, haloClass, book, openBook } = await deployPortfolioClassAndBook(clients, {
+    stack: deployment.factoryStack, accounts, lcts: lcts.address, manager: manager.address, classLimit: PORTFOLIO_CLASS_LIMIT,
+    artifactHash: keccak256(stringToHex('devnet portfolio halo artifact')), book: DEVNET_PORTFOLIO_BOOK, onProgress: p.onProgress,
+  })
+  await openBook()
   for (const account of [lcts, manager]) await clients.testClient.setBalance({ address: account.address, value: 10n ** 21n })
-  const haloClass = cls.haloClass!
   const opened = await readChainBook(clients.publicClient, haloClass, 0n)
   return {
     haloClass,

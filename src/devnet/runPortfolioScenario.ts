@@ -29,15 +29,24 @@ import { encodeFunctionData, erc20Abi, keccak256, stringToHex, toFunctionSelecto
 import { mnemonicToAccount } from 'viem/accounts'
 import { PortfolioDecisionJournal, portfolioCycleTick, type PortfolioCycleConfig, type PortfolioTickReport, type PortfolioUnitConfig } from '../beacons/lcts/portfolio.js'
 import { TxJournal } from '../beacons/shared/txJournal.js'
-import { ANVIL_MNEMONIC, increaseTime, startAnvil, writeAndWait, type Anvil, type DevnetClients } from '../chain/devnet.js'
-import { configuratorAbi, controllerAbi, lctsQueueAbi, usdsAbi } from '../chain/generated/index.js'
+import { depositKey } from '../beacons/allocator/chain.js'
+import { createAllocatorChain } from '../beacons/allocator/chain.js'
+import { allocatorPolicySchema, policyOf } from '../beacons/allocator/config.js'
+import { portfolioUnitSource } from '../beacons/allocator/portfolioUnits.js'
+import { reconcileTick, type AllocatorReconcileDeps } from '../beacons/allocator/reconcile.js'
+import { applyRampStep } from '../chain/rateLimits/applyRampStep.js'
+import { parseRatePerPeriod } from '../domain/allocator/rampPlan.js'
+import { ALLOCATOR_COMMANDS } from '../synome/commands/allocator/index.js'
+import { ALLOCATOR_DECISION, type AllocatorDecisionRecord } from '../synome/commands/allocator/records.js'
+import { DEVNET_FRAMEWORK } from './riskFramework.js'
+import { ANVIL_MNEMONIC, startAnvil, writeAndWait, type Anvil, type DevnetClients } from '../chain/devnet.js'
+import { controllerAbi, lctsQueueAbi, usdsAbi } from '../chain/generated/index.js'
 import { readChainBook } from '../chain/portfolio.js'
-import { executeScheduled } from '../chain/timelock.js'
 import { formatUnitsExact, parseUnitsExact, USDS_DECIMALS } from '../domain/money.js'
 import { navPerShareWad, type HaloBook } from '../domain/portfolio/book.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
 import { isoTimestamp } from '../domain/sleeve.js'
-import { deployBook, deployClass, type ClassParams, type PortfolioBookParams } from '../factory/chain.js'
+import type { PortfolioBookParams } from '../factory/chain.js'
 import { deployFactoryStack } from '../factory/devnet.js'
 import { ingestFactoryEvents, type WarningSignals } from '../factory/ingest.js'
 import { createDevnetAssetManager, type DevnetAssetManager } from '../portfolio/manager/simulator.js'
@@ -47,6 +56,7 @@ import { factoryBookId } from '../synome/commands/factory/records.js'
 import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../synome/commands/portfolio/index.js'
 import { createSynome } from '../synome/create.js'
 import { meteredDevnetClients, RpcWaitMeter } from './chainClients.js'
+import { deployPortfolioClassAndBook } from './portfolioHalo.js'
 import { deployPrimePaus, onboardPrimeDeposit, type PrimePau } from './primes.js'
 import { roleAccounts, ScenarioRunError } from './runScenario.js'
 import type { PortfolioScenario } from './scenario.js'
@@ -71,6 +81,10 @@ export type PortfolioTimelineEntry =
   | { at: string; day: number; kind: 'settlement'; unit: Tranche; subscribed: string; redeemedShares: string; halted: boolean; summary: string }
   | { at: string; day: number; kind: 'nav'; reportedAt: string; units: Record<Tranche, UnitFigures>; summary: string }
   | { at: string; day: number; kind: 'alert'; change: 'raised' | 'resolved'; code: string; severity: 'warning'; entity: string; summary: string }
+  /** One allocator tick's decision for its unit (src/beacons/allocator): eligibility, target, the limit it read, what it executed. */
+  | { at: string; day: number; kind: 'allocation'; prime: string; unit: Tranche; eligible: boolean; reasons: string[]; current: string; target: string; limitedBy: string; order: 'deposit' | 'redeem' | 'none'; limitMax: string | null; available: string | null; executed: string | null; txHash: Hex | null; ineligible: Array<{ unit: Tranche; reasons: string[] }>; summary: string }
+  /** GovOps apply the SORL step the allocator proposed (Configurator.setRateLimit through the cBEAM), when it falls due. */
+  | { at: string; day: number; kind: 'ramp'; prime: string; unit: Tranche; maxAmount: string; slope: string; txHash: Hex; summary: string }
 
 export type PortfolioScenarioOutcome = {
   kind: 'portfolio'
@@ -82,6 +96,8 @@ export type PortfolioScenarioOutcome = {
   units: Record<Tranche, UnitFigures>
   primes: Array<{ name: string; subscribed: Record<Tranche, string>; shares: Record<Tranche, string>; paidUsds: string }>
   alerts: Array<{ code: string; unit: Tranche; raisedAt: string; resolvedAt: string | null; message: string }>
+  /** Each Prime's allocator (scenario `primes[].allocator`): its first allocation, what it subscribed and redeemed, the SORL raises its GovOps applied. */
+  allocators: Array<{ prime: string; unit: Tranche; firstAllocation: { day: number; at: string; amount: string } | null; subscribed: string; redeemed: string; target: string; limitRaises: Array<{ day: number; at: string; maxAmount: string }> }>
   navReports: number
   /** The chain's book equals the Synome's book record (the Synome refuses a record unequal to the pure model). */
   chainEqualsSynome: boolean
@@ -146,6 +162,22 @@ const bigintText = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toStrin
 
 type Run = Awaited<ReturnType<typeof setUp>>
 
+const riskModelOf = (t: Tranche) => `portfolio-${t}`
+
+/** The devnet Unit Artifact of a tranche, as lpha-council publishes it for the Primes' allocators (the fields docs/allocator.md requires). */
+function portfolioUnitArtifact(scenario: PortfolioScenario, t: Tranche) {
+  const unit = scenario.book[t]
+  return {
+    operationalParameters: { book: scenario.name, tranche: t, rank: TRANCHES.indexOf(t), accrualDays: scenario.book.accrualDays, settlement: 'daily at 13:00 by lpha-lcts' },
+    legalRecourse: t === 'senior' ? 'first claim on the Halo Book’s assets up to the target yield (devnet)' : 'the residual of the Halo Book after the senior; absorbs losses first (devnet)',
+    sentinelConfiguration: { beacon: 'lpha-lcts', manager: 'devnet asset manager simulator' },
+    riskMonitoring: `lpha-lcts warning signals: NAV report older than ${unit.warningSignals.navReportMaxAgeHours} h${unit.warningSignals.navDropMaxBps === undefined ? '' : `, NAV drop over ${unit.warningSignals.navDropMaxBps} bps`}`,
+    yieldBps: t === 'senior' ? scenario.book.senior.targetYieldBps : 0,
+    capacity: unit.capacity,
+    riskModelRef: riskModelOf(t),
+  }
+}
+
 /** The unit's warning signals: as the Synome records them (ingestion, by artifact hash) and as the cycle takes them. */
 function signalsOf(s: PortfolioScenario['book']['senior']['warningSignals']): { record: WarningSignals; cycle: PortfolioUnitConfig['warningSignals'] } {
   const navReport = { maxAgeSeconds: s.navReportMaxAgeHours * 3600 }
@@ -155,21 +187,13 @@ function signalsOf(s: PortfolioScenario['book']['senior']['warningSignals']): { 
 
 async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario: PortfolioScenario; clients: DevnetClients; dir: string; onProgress: (m: string) => void; closers: Array<() => unknown> }) {
   const accounts = roleAccounts(ACCOUNT_OFFSET)
-  const { govOps, aBEAM, freezer, council, deployer } = accounts
+  const { council, deployer } = accounts
   const lcts = accounts.relayer // lpha-lcts: the class's settler and its PAU's relayer
   const manager = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: ACCOUNT_OFFSET + 19 })
   for (const account of [...Object.values(accounts), manager]) await clients.testClient.setBalance({ address: account.address, value: 10n ** 21n })
 
   onProgress(`devnet assets, Configurator Unit (timelock delay ${DEVNET_TIMELOCK_DELAY_SECONDS} s, ${DEVNET_TIMELOCK_NOTE}), Halo Factory and template registry`)
   const stack = await deployFactoryStack(clients, accounts, { delaySeconds: DEVNET_TIMELOCK_DELAY_SECONDS, devnetTimelock: true })
-  onProgress('Portfolio template approval through the timelock (aBEAM schedules, the delay passes, aBEAM executes)')
-  await stack.approveTemplate(stack.portfolioTemplateId, stack.portfolioTemplate)
-
-  const classLimit = usds(scenario.classDailyLimit)
-  const classParams: ClassParams = {
-    govOps: govOps.address, beaconOperator: lcts.address, freezer: freezer.address, swapRateLimit: classLimit, managerEndpoint: manager.address,
-    artifactHash: keccak256(stringToHex(JSON.stringify({ haloClass: scenario.name, manager: scenario.manager }))),
-  }
   // The devnet's Unit Artifact of a tranche is its scenario terms (JSON); ingestion keys its warning signals by that hash.
   const unitArtifact = (t: Tranche) => keccak256(stringToHex(JSON.stringify({ unit: t, ...scenario.book[t] })))
   const bookParams: PortfolioBookParams = {
@@ -179,31 +203,35 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
       name: scenario.book[t].name, symbol: scenario.book[t].symbol, artifactHash: unitArtifact(t),
     })),
   }
-  onProgress('GovOps deploys the Portfolio class (PAU + PortfolioHaloClass) and the senior/junior book from the factory')
-  const cls = await deployClass(clients, { factory: stack.factory, account: govOps, templateId: stack.portfolioTemplateId, params: classParams, salt: stack.nextSalt() })
-  const book = await deployBook(clients, { factory: stack.factory, account: govOps, pau: cls.pau, book: bookParams, salt: stack.nextSalt() })
-  const haloClass = cls.haloClass!
-  await increaseTime(clients, stack.delaySeconds)
-  onProgress('aBEAM executes the class batch (PAU registration, lpha-lcts inits); GovOps sets lpha-lcts as relayer and its transfer limits')
-  await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: cls.timelockBatchId, fromBlock: stack.fromBlock })
-  const configurator = { address: stack.configurator, abi: configuratorAbi } as const
-  await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRelayer', args: [cls.pau, lcts.address] })
-  for (const key of [rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, manager.address), rateLimitKey(LIMIT.ASSET_TRANSFER, stack.usds, haloClass)]) {
-    await writeAndWait(clients, govOps, { ...configurator, functionName: 'setRateLimit', args: [cls.pau, key, classLimit, classLimit / BigInt(DAY_S)] })
-  }
+  const { cls, haloClass, book, openBook } = await deployPortfolioClassAndBook(clients, {
+    stack, accounts, lcts: lcts.address, manager: manager.address, classLimit: usds(scenario.classDailyLimit),
+    artifactHash: keccak256(stringToHex(JSON.stringify({ haloClass: scenario.name, manager: scenario.manager }))), book: bookParams, onProgress,
+  })
 
   const subscribedBy = (p: PortfolioScenario['primes'][number]) => p.subscriptions.reduce((sum, s) => sum + usds(s.amount), 0n)
   const funds = scenario.primes.reduce((max, p) => (subscribedBy(p) > max ? subscribedBy(p) : max), 0n)
   const base = { usds: stack.usds, usdc: stack.usdc, psm: stack.psm, configuratorUnit: { timelock: stack.timelock, beamState: stack.beamState, configurator: stack.configurator }, timelockDelaySeconds: stack.delaySeconds }
   const paus = await deployPrimePaus(clients, { base, accounts, primes: scenario.primes.map((p) => p.name), fundsPerPrime: funds, onProgress })
+  // An allocator's capital for Halo Units comes on top of what the Prime's scripted subscriptions need.
+  for (const [i, p] of scenario.primes.entries()) {
+    if (p.allocator) await writeAndWait(clients, deployer, { address: stack.usds, abi: usdsAbi, functionName: 'mint', args: [paus[i]!.almProxy, usds(p.allocator.capital)] })
+  }
   const units = Object.fromEntries(TRANCHES.map((t, i) => [t, book.units[i]!])) as Record<Tranche, (typeof book.units)[number]>
   onProgress('governance approves each Prime’s subscribe and redeem keys (timelocked), GovOps sets them')
-  for (const limit of new Set(scenario.primes.map((p) => p.dailyLimit))) {
-    const group = paus.filter((x) => scenario.primes.find((p) => p.name === x.prime)!.dailyLimit === limit)
-    const init = { maxAmount: usds(limit), slope: usds(limit) / BigInt(DAY_S) }
-    for (const u of Object.values(units)) {
-      await onboardPrimeDeposit(clients, { base, accounts, primes: group, init, key: () => rateLimitKey(LIMIT.APPROVE_AND_CALL, stack.usds, u.subscribeQueue, DEPOSIT) })
-      await onboardPrimeDeposit(clients, { base, accounts, primes: group, init, key: () => rateLimitKey(LIMIT.APPROVE_AND_CALL, u.token, u.redeemQueue, DEPOSIT) })
+  const initOf = (p: PortfolioScenario['primes'][number], t: Tranche, subscribe: boolean) =>
+    subscribe && p.allocator?.unit === t ? parseRatePerPeriod(p.allocator.subscribeLimit, USDS_DECIMALS, 'allocator.subscribeLimit') : { maxAmount: usds(p.dailyLimit), slope: usds(p.dailyLimit) / BigInt(DAY_S) }
+  for (const t of TRANCHES) {
+    const u = units[t]
+    for (const subscribe of [true, false]) {
+      const key = subscribe ? rateLimitKey(LIMIT.APPROVE_AND_CALL, stack.usds, u.subscribeQueue, DEPOSIT) : rateLimitKey(LIMIT.APPROVE_AND_CALL, u.token, u.redeemQueue, DEPOSIT)
+      const groups = new Map<string, { init: { maxAmount: bigint; slope: bigint }; primes: PrimePau[] }>()
+      for (const [i, p] of scenario.primes.entries()) {
+        const init = initOf(p, t, subscribe)
+        const group = groups.get(`${init.maxAmount}:${init.slope}`) ?? { init, primes: [] }
+        group.primes.push(paus[i]!)
+        groups.set(`${init.maxAmount}:${init.slope}`, group)
+      }
+      for (const g of groups.values()) await onboardPrimeDeposit(clients, { base, accounts, primes: g.primes, init: g.init, key: () => key })
     }
   }
 
@@ -222,7 +250,7 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   await clients.testClient.setBlockTimestampInterval({ interval: 1 })
   await moveTo(day0Ms - HOUR_MS)
   onProgress('aBEAM executes the book batch: the book opens on chain')
-  await executeScheduled(clients, { timelock: stack.timelock, executor: aBEAM, id: book.timelockBatchId, fromBlock: stack.fromBlock })
+  await openBook()
   const opened = await readChainBook(clients.publicClient, haloClass, 0n)
 
   onProgress('Synome-MVP (in-process, PGlite in memory); lpha-council ingests the factory’s events (class, book, units)')
@@ -230,16 +258,25 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   const synome = await createSynome({
     dataDir: null,
     clock,
-    commands: [...FACTORY_COMMANDS, ...PORTFOLIO_COMMANDS],
+    commands: [...FACTORY_COMMANDS, ...PORTFOLIO_COMMANDS, ...ALLOCATOR_COMMANDS],
     roles: [
       { address: council.address.toLowerCase(), role: 'council', haloClasses: [] },
       { address: lcts.address.toLowerCase(), role: 'lcts', haloClasses: ['*'] },
+      ...paus.filter((_, i) => scenario.primes[i]!.allocator).map((x) => ({ address: x.allocator.address.toLowerCase(), role: 'allocator' as const, haloClasses: ['*'] })),
     ],
   })
   closers.push(() => synome.close())
   const councilClient = createInProcessClient({ service: synome, account: council, clock })
   const signals = Object.fromEntries(TRANCHES.map((t) => [t, signalsOf(scenario.book[t].warningSignals)])) as Record<Tranche, ReturnType<typeof signalsOf>>
   await ingestFactoryEvents({ publicClient: clients.publicClient, synome: councilClient, factory: stack.factory, fromBlock: stack.fromBlock, finalityDepth: 0, warningSignals: Object.fromEntries(TRANCHES.map((t) => [unitArtifact(t), signals[t].record])) })
+
+  const allocated = new Set(scenario.primes.flatMap((p) => (p.allocator ? [p.allocator.unit] : [])))
+  if (allocated.size > 0) {
+    onProgress(`lpha-council publishes the risk framework's capital models and the Unit Artifact of the ${[...allocated].join(' and ')} unit: the Primes' allocators may now onboard it`)
+    const riskModels = Object.fromEntries(TRANCHES.map((t) => [riskModelOf(t), { kind: 'risk-weight' as const, riskWeight: scenario.book[t].riskWeight, category: riskModelOf(t) }]))
+    await councilClient.send('publishRiskFramework', { version: 'devnet-portfolio-1', document: { ...DEVNET_FRAMEWORK, capitalFormula: { riskModels, categoryCaps: {} } } })
+    for (const t of allocated) await councilClient.send('registerHaloClass', { haloClass: units[t].token.toLowerCase(), description: `Unit Artifact of the ${t} unit of ${scenario.name}`, metadata: { artifact: portfolioUnitArtifact(scenario, t) } })
+  }
 
   const config: PortfolioCycleConfig = {
     classId: haloClass.toLowerCase(),
@@ -278,9 +315,35 @@ async function setUp({ scenario, clients, dir, onProgress, closers }: { scenario
   closers.push(() => txs.close(), () => decisions.close())
   const deps = { config, publicClient: clients.publicClient, synome: lctsClient, manager: assetManager, txs, decisions, now: async () => current, log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }) }
 
+  const allocators = []
+  for (const [i, prime] of scenario.primes.entries()) {
+    if (!prime.allocator) continue
+    const pau = paus[i]!
+    const { rampCadenceSeconds, ...policy } = policyOf(allocatorPolicySchema.parse(prime.allocator.policy))
+    const client = createInProcessClient({ service: synome, account: pau.allocator, clock })
+    const allocatorTxs = new TxJournal({ path: join(dir, `allocator-${prime.name}-txs.jsonl`), account: pau.allocator, publicClient: clients.publicClient, finalityDepth: 0, clock, receiptTimeoutMs: 5_000 })
+    closers.push(() => allocatorTxs.close())
+    const tickDeps: AllocatorReconcileDeps = {
+      prime: prime.name,
+      synome: client,
+      source: portfolioUnitSource(client, { usds: stack.usds }),
+      chain: createAllocatorChain(clients.publicClient, { configurator: stack.configurator, almProxy: pau.almProxy, controller: pau.controller, rateLimits: pau.rateLimits, usds: stack.usds, finalityDepth: 0 }, [prime.name]),
+      publicClient: clients.publicClient,
+      txs: allocatorTxs,
+      policy,
+      rampCadenceSeconds,
+      now: async () => BigInt(current.getTime() / 1000),
+      log: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    }
+    const u = units[prime.allocator.unit]
+    allocators.push({ prime: prime.name, unit: prime.allocator.unit, pau, unitId: u.token.toLowerCase(), key: depositKey({ kind: 'lcts', pairId: u.token, subscribeQueue: u.subscribeQueue, redeemQueue: u.redeemQueue, token: u.token, holdingSystem: haloClass, asset: stack.usds }), deps: tickDeps })
+  }
+
   return {
     clients,
     accounts,
+    allocators,
+    configurator: stack.configurator,
     synome,
     config,
     deps,
@@ -347,6 +410,31 @@ async function playDays(scenario: PortfolioScenario, run: Run, onEntry: (e: Port
         const receipt = await viaPau(run, pau, unit.token, unit.redeemQueue, shares)
         emit({ at: at(), day, kind: 'tx', actor: prime.name, action: 'redeem', txHash: receipt.transactionHash, summary: `${prime.name} queues ${text(shares)} ${r.unit} shares for redemption through its PAU` })
       }
+    }
+
+    // 09:00 too: each Prime's GovOps apply the SORL step its allocator proposed, once due; then each allocator ticks
+    for (const a of run.allocators) {
+      const step = await dueRampStep(run, a)
+      if (!step) continue
+      const receipt = await applyRampStep(clients, { configurator: run.configurator, pau: a.pau.pau, key: a.key, govOps: run.accounts.govOps, step })
+      const maxAmount = text(step.setting.maxAmount)
+      emit({ at: at(), day, kind: 'ramp', prime: a.prime, unit: a.unit, maxAmount, slope: text(step.setting.slope), txHash: receipt.transactionHash, summary: `${a.prime}'s GovOps raise its ${a.unit} subscribe limit to ${maxAmount} USDS/day as its allocator proposed (SORL: +25% at most, 18 h after the last raise)` })
+    }
+    for (const a of run.allocators) {
+      const report = await reconcileTick(a.deps)
+      if (report.errors.length > 0) throw new ScenarioRunError(`day ${day}: ${a.prime}'s allocator failed`, { details: report.errors.join('\n') })
+      const u = report.record.units.find((x) => x.unitId === a.unitId)
+      if (!u) throw new ScenarioRunError(`day ${day}: ${a.prime}'s allocator does not see the ${a.unit} unit`)
+      const executed = u.executed?.amount ?? null
+      const done = u.order.kind === 'redeem' ? `queues ${executed} USDS worth of shares for redemption (it holds ${u.current}, above its ${u.target} target as NAV accrues)` : `subscribes ${executed} USDS (target ${u.target}, limited by ${u.limitedBy}; ${u.rateLimit!.available} of its ${u.rateLimit!.maxAmount} limit available)`
+      const why = u.eligible ? (executed ? done : `holds ${u.current} of its ${u.target} target${u.waiting ? ` (${u.waiting})` : ''}`) : `does not allocate: ${u.reasons.join(', ')}`
+      // The book's other units as this allocator judged them (the reason codes it recorded).
+      const ineligible = report.record.units.flatMap((x) => (x.unitId !== a.unitId && !x.eligible && trancheOf.has(x.unitId) ? [{ unit: trancheOf.get(x.unitId)!, reasons: x.reasons }] : []))
+      emit({
+        at: at(), day, kind: 'allocation', prime: a.prime, ineligible, unit: a.unit, eligible: u.eligible, reasons: u.reasons, current: u.current, target: u.target, limitedBy: u.limitedBy, order: u.order.kind,
+        limitMax: u.rateLimit?.maxAmount ?? null, available: u.rateLimit?.available ?? null, executed, txHash: (u.executed?.txHash as Hex | undefined) ?? null,
+        summary: `${a.prime}'s allocator, ${a.unit} unit: ${why}`,
+      })
     }
 
     // 13:00 lpha-lcts
@@ -425,11 +513,28 @@ async function playDays(scenario: PortfolioScenario, run: Run, onEntry: (e: Port
     const subscribed = {} as Record<Tranche, string>
     for (const t of TRANCHES) {
       shares[t] = text(await balance(run.units[t].token, pau.almProxy))
-      subscribed[t] = text(prime.subscriptions.filter((s) => s.unit === t).reduce((sum, s) => sum + usds(s.amount), 0n))
+      const byAllocator = timeline.reduce((sum, e) => (e.kind === 'allocation' && e.prime === prime.name && e.unit === t && e.order === 'deposit' && e.executed ? sum + usds(e.executed) : sum), 0n)
+      subscribed[t] = text(prime.subscriptions.filter((s) => s.unit === t).reduce((sum, s) => sum + usds(s.amount), 0n) + byAllocator)
     }
     primes.push({ name: prime.name, subscribed, shares, paidUsds: text(paid.get(prime.name)!) })
   }
-  return { timeline, units: unitFigures(book, run.config.units, run.clock()), primes, alerts, navReports }
+  const allocators = run.allocators.map((a) => {
+    const ticks = timeline.filter((e): e is Extract<PortfolioTimelineEntry, { kind: 'allocation' }> => e.kind === 'allocation' && e.prime === a.prime)
+    const first = ticks.find((e) => e.executed !== null)
+    const total = (order: 'deposit' | 'redeem') => text(ticks.reduce((sum, e) => (e.order === order && e.executed ? sum + usds(e.executed) : sum), 0n))
+    const raises = timeline.flatMap((e) => (e.kind === 'ramp' && e.prime === a.prime ? [{ day: e.day, at: e.at, maxAmount: e.maxAmount }] : []))
+    return { prime: a.prime, unit: a.unit, firstAllocation: first ? { day: first.day, at: first.at, amount: first.executed! } : null, subscribed: total('deposit'), redeemed: total('redeem'), target: ticks.at(-1)?.target ?? '0', limitRaises: raises }
+  })
+  return { timeline, units: unitFigures(book, run.config.units, run.clock()), primes, alerts, allocators, navReports }
+}
+
+/** The step the allocator's last decision proposed for its unit, when it is a rate-limit setting already due (GovOps never apply one early). */
+async function dueRampStep(run: Run, a: Run['allocators'][number]) {
+  const record = await run.synome.get<AllocatorDecisionRecord>(ALLOCATOR_DECISION, a.prime).catch(() => undefined)
+  const proposal = record?.data.proposals.find((x) => x.unitId === a.unitId)
+  if (!proposal || proposal.kind !== 'set' || Date.parse(proposal.at) > run.clock().getTime()) return undefined
+  const setting = { maxAmount: usds(proposal.maxAmount), slope: usds(proposal.slope) }
+  return { kind: 'set' as const, at: BigInt(Date.parse(proposal.at) / 1000), setting, increase: true }
 }
 
 function unitFigures(book: HaloBook, units: readonly PortfolioUnitConfig[], at: Date): Record<Tranche, UnitFigures> {

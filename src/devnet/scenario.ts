@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { allocatorPolicySchema } from '../beacons/allocator/config.js'
 import { InvalidInputError } from '../domain/errors.js'
 
 /**
@@ -92,6 +93,8 @@ const unitSchema = z.strictObject({
   /** The unit's maximum NAV (lpha-lcts's subscription capacity), whole USDS: 1M to 100M (the devnet template's range). */
   capacity: amount,
   warningSignals: signalsSchema,
+  /** The risk weight of the unit's capital model (its Unit Artifact's riskModelRef): what a Prime's allocator counts against its CRR budget. */
+  riskWeight: fraction.default('0.1'),
 })
 export const PortfolioScenarioSchema = z.strictObject({
   kind: z.literal('portfolio'),
@@ -115,6 +118,22 @@ export const PortfolioScenarioSchema = z.strictObject({
         dailyLimit: amount.default('50000000'),
         subscriptions: z.array(z.strictObject({ day, unit: trancheName, amount })).max(100).default([]),
         redemptions: z.array(z.strictObject({ day, unit: trancheName, shares: z.union([amount, z.literal('all')]) })).max(100).default([]),
+        /**
+         * The Prime's allocator (src/beacons/allocator, the real decision rule) instead of scripted
+         * subscriptions into `unit`: it ticks at 09:00 each day through the Prime's own PAU;
+         * `subscribeLimit` is the init governance approves for its subscribe key (GovOps set it
+         * before day 0), and from then on GovOps apply each SORL step the allocator proposes when
+         * it falls due. `capital` is the USDS in its ALMProxy; `policy` is `halo beacon
+         * allocator`'s policy (docs/allocator.md).
+         */
+        allocator: z
+          .strictObject({
+            unit: trancheName,
+            capital: amount,
+            subscribeLimit: z.string().regex(/^\d+(\.\d+)?[KMB]?\/(day|hour)$/i, 'a rate like 2M/day'),
+            policy: allocatorPolicySchema,
+          })
+          .optional(),
       }),
     )
     .min(1)
@@ -172,6 +191,7 @@ export function parsePortfolioScenario(input: unknown): PortfolioScenario {
     if (d >= scenario.days) refuseField(path, `day ${d} is after the last day (${scenario.days - 1})`)
   }
   for (const [i, p] of scenario.primes.entries()) {
+    if (p.allocator && p.subscriptions.some((s) => s.unit === p.allocator!.unit)) refuseField(`primes[${i}].allocator.unit`, `the allocator decides ${p.name}'s subscriptions into the ${p.allocator.unit} unit: drop the scripted ones`)
     for (const [j, s] of p.subscriptions.entries()) late(`primes[${i}].subscriptions[${j}].day`, s.day)
     for (const [j, r] of p.redemptions.entries()) late(`primes[${i}].redemptions[${j}].day`, r.day)
   }

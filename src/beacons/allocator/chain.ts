@@ -1,5 +1,5 @@
 import { encodeFunctionData, erc20Abi, keccak256, toFunctionSelector, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
-import { controllerAbi, lctsHoldingSystemAbi, lctsQueueAbi, nfatFacilityAbi, rateLimitsAbi } from '../../chain/generated/index.js'
+import { controllerAbi, lctsHoldingSystemAbi, lctsQueueAbi, nfatFacilityAbi, portfolioHaloClassAbi, rateLimitsAbi } from '../../chain/generated/index.js'
 import { tokensToValue, valueToTokens } from '../../domain/lcts/capacity.js'
 import { LIMIT, rateLimitKey } from '../../domain/rateLimits.js'
 import type { RateLimitObservation, UnitObservation } from './policy.js'
@@ -32,6 +32,15 @@ export function createAllocatorChain(publicClient: PublicClient<Transport, Chain
     return maxAmount === 0n ? undefined : { maxAmount, slope, available }
   }
 
+  /** USDS per unit token (WAD): an LCTS holding system's exchange rate, or a Portfolio unit's NAV per share. */
+  async function rateWad(t: Extract<UnitTarget, { kind: 'lcts' }>): Promise<bigint> {
+    if (t.portfolio) {
+      const [unitId] = await publicClient.readContract({ address: t.holdingSystem, abi: portfolioHaloClassAbi, functionName: 'unitOfQueue', args: [t.subscribeQueue] })
+      return publicClient.readContract({ address: t.holdingSystem, abi: portfolioHaloClassAbi, functionName: 'navPerShareWad', args: [unitId] })
+    }
+    return publicClient.readContract({ address: t.holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'exchangeRateWad' })
+  }
+
   async function codeHash(address: Address): Promise<Hex | undefined> {
     const code = await publicClient.getCode({ address })
     return code && code !== '0x' ? keccak256(code) : undefined
@@ -55,7 +64,7 @@ export function createAllocatorChain(publicClient: PublicClient<Transport, Chain
       return { current: queued + mine, outstanding: queueTotal + claimed, paused }
     }
     const [rate, position, balance, supply, queueTotal] = await Promise.all([
-      publicClient.readContract({ address: t.holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'exchangeRateWad' }),
+      rateWad(t),
       publicClient.readContract({ address: t.subscribeQueue, abi: lctsQueueAbi, functionName: 'previewPosition', args: [proxy] }),
       publicClient.readContract({ address: t.token, abi: erc20Abi, functionName: 'balanceOf', args: [proxy] }),
       publicClient.readContract({ address: t.token, abi: erc20Abi, functionName: 'totalSupply' }),
@@ -87,7 +96,7 @@ export function createAllocatorChain(publicClient: PublicClient<Transport, Chain
     },
     /** LCTS tokens worth `value` into the redeem queue (floored), and the call that queues them. */
     async redeemCall(target: Extract<UnitTarget, { kind: 'lcts' }>, value: bigint): Promise<{ to: Address; data: Hex; shares: bigint }> {
-      const rate = await publicClient.readContract({ address: target.holdingSystem, abi: lctsHoldingSystemAbi, functionName: 'exchangeRateWad' })
+      const rate = await rateWad(target)
       const shares = valueToTokens(value, rate)
       const inner = encodeFunctionData({ abi: lctsQueueAbi, functionName: 'deposit', args: [shares] })
       return { to: config.controller, data: encodeFunctionData({ abi: controllerAbi, functionName: 'approveAndCall', args: [target.token, target.redeemQueue, shares, inner] }), shares }

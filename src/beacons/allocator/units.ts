@@ -23,7 +23,17 @@ export type UnitTarget =
   /** A Term Halo's NFAT Facility: the Prime queues USDS with `Controller.depositToFacility`. */
   | { kind: 'nfat-facility'; facility: Address }
   /** An LCTS unit: subscribe / redeem through the queues with `Controller.approveAndCall`. */
-  | { kind: 'lcts'; pairId: string; subscribeQueue: Address; redeemQueue: Address; token: Address; holdingSystem: Address; asset: Address }
+  | {
+      kind: 'lcts'
+      pairId: string
+      subscribeQueue: Address
+      redeemQueue: Address
+      token: Address
+      holdingSystem: Address
+      asset: Address
+      /** A Portfolio unit: `holdingSystem` is its PortfolioHaloClass, whose NAV per share (of the unit this queue feeds) prices the token. */
+      portfolio?: boolean | undefined
+    }
 
 export type UnitProvenance =
   /** Deployed by the Halo Factory from a governed template (factory metadata event). */
