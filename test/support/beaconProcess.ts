@@ -63,8 +63,9 @@ export type BeaconProcess = {
   kill(signal: NodeJS.Signals): void
 }
 
-export function startBeaconProcess(beacon: string, configFile: string, env: Record<string, string> = {}): BeaconProcess {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', beacon, '--config', configFile], {
+/** `args`: more of the beacon's flags (the allocator's `--prime`). */
+export function startBeaconProcess(beacon: string, configFile: string, env: Record<string, string> = {}, args: readonly string[] = []): BeaconProcess {
+  const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', beacon, ...args, '--config', configFile], {
     cwd: projectRoot,
     env: { ...process.env, HALO_CRASH_AT: '', HALO_PAUSE_AT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,10 +36,10 @@ export type HaReads = {
 }
 
 /**
- * Instances of `halo beacon <beacon>` registered for SIGKILL after the file. `start(name, file)`
+ * Instances of `halo beacon <beacon> …args` registered for SIGKILL after the file. `start(name, file)`
  * starts one whose config file names `ha.holder` = `name`.
  */
-export function haInstances(beacon: string) {
+export function haInstances(beacon: string, args: readonly string[] = []) {
   const procs: BeaconProcess[] = []
   afterAll(async () => {
     for (const p of procs) p.kill('SIGKILL')
@@ -47,7 +47,7 @@ export function haInstances(beacon: string) {
   })
   return {
     start(configFile: string, env: Record<string, string> = {}): BeaconProcess {
-      const proc = startBeaconProcess(beacon, configFile, env)
+      const proc = startBeaconProcess(beacon, configFile, env, args)
       procs.push(proc)
       return proc
     },
