@@ -281,9 +281,11 @@ export async function startStack(p: StartStackParameters) {
       logFile: logFile('lpla-verify'),
       url: `http://127.0.0.1:${metricsPort}/metrics`,
     })
-    if (portfolio) {
-      const config = configFile('lpha-lcts', portfolioBeaconConfig({ portfolio, usds: deployment.usds, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, 'lpha-lcts'), intervalSeconds: interval }))
-      supervisor.start({ name: 'lpha-lcts', command: process.execPath, args: [...halo, 'beacon', 'lcts', '--config', config], logFile: logFile('lpha-lcts') })
+    for (const n of portfolio ? instances : []) {
+      const lcts = instanceName('lpha-lcts', n)
+      const config = configFile(lcts.replace('#', '-'), { ...portfolioBeaconConfig({ portfolio: portfolio!, usds: deployment.usds, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, lcts.replace('#', '-')), intervalSeconds: interval }), ...haOf('lpha-lcts', n) })
+      supervisor.start({ name: lcts, command: process.execPath, args: [...halo, 'beacon', 'lcts', '--config', config], logFile: logFile(lcts.replace('#', '-')) })
+      if (state.ha) state.ha.leases[lcts] = `lpha-lcts:${portfolio!.classId}:${portfolio!.bookId}`
     }
     for (const prime of living?.primes ?? []) {
       const name = `allocator-${prime.prime}`

@@ -3,7 +3,7 @@
  * tests: it shares the scenario's chain, its Synome (served over HTTP from the test process)
  * and its state directory, and can be told to SIGKILL itself at an exact crash point.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -133,46 +133,6 @@ export function expectKilled(run: BeaconRun): void {
 /** The run finished its tick normally, with nothing on stderr. */
 export function expectClean(run: BeaconRun): void {
   expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' })
-}
-
-/** A long-running `halo beacon nfat` (no --once): its output kept for assertions, stopped by signal. */
-export type BeaconProcess = {
-  child: ChildProcess
-  /** stdout (pino JSON lines) and stderr, the last 64 KB of each. */
-  output(): string
-  /** Resolves once `pattern` shows in the output (bounded by `timeoutMs`). */
-  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  kill(signal: NodeJS.Signals): void
-}
-
-export function startBeaconProcess(configFile: string, env: Record<string, string> = {}): BeaconProcess {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin/halo.mjs'), 'beacon', 'nfat', '--config', configFile], {
-    cwd: projectRoot,
-    env: { ...process.env, HALO_CRASH_AT: '', HALO_PAUSE_AT: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (chunk: Buffer) => void (out = (out + chunk.toString()).slice(-65_536)))
-  child.stderr!.on('data', (chunk: Buffer) => void (err = (err + chunk.toString()).slice(-65_536)))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  const output = () => `${out}\n${err}`
-  return {
-    child,
-    output,
-    exited,
-    kill: (signal) => void child.kill(signal),
-    async waitFor(pattern, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs
-      const matches = () => (typeof pattern === 'string' ? output().includes(pattern) : pattern.test(output()))
-      while (!matches()) {
-        if (Date.now() > deadline) throw new Error(`beacon output never showed ${String(pattern)}; last output:\n${output().slice(-3_000)}`)
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`beacon exited (${child.exitCode ?? child.signalCode}) before ${String(pattern)}:\n${output().slice(-3_000)}`)
-        await new Promise((r) => setTimeout(r, 100))
-      }
-    },
-  }
 }
 
 /** A TCP proxy in front of the Synome: `cut()` closes it and every connection through it (a partition). */

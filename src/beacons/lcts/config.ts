@@ -1,21 +1,19 @@
-import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { InvalidInputError } from '../../domain/errors.js'
 import { assertSchedule, type CycleSchedule } from '../../domain/lcts/cycle.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { addressSchema as address, hex32Schema as hex32, httpPortSchema, parseBeaconConfig, readConfigFile, synomeConfigSchema } from '../shared/runtime.js'
 
 /**
  * `halo beacon lcts --config file.json`: one LCTS pair (srUSDS, or a Prime's TEJRC/TISRC).
  * The key may come from HALO_LCTS_PRIVATE_KEY instead of the file (the environment wins).
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key')
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 20-byte hex address') as unknown as z.ZodType<`0x${string}`>
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time like 13:00').transform((value) => Number(value.slice(0, 2)) * 3600 + Number(value.slice(3, 5)) * 60)
 
 export const lctsBeaconConfigSchema = z.strictObject({
   pairId: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({ subscribeQueue: address, redeemQueue: address, holdingSystem: address, token: address, finalityDepth: z.number().int().min(0).default(2) }),
   schedule: z
@@ -29,6 +27,10 @@ export const lctsBeaconConfigSchema = z.strictObject({
   stateDir: z.string().min(1).default('./data/lpha-lcts'),
   clock: z.union([z.literal('wall'), z.strictObject({ chainOffsetSeconds: z.number().int() })]).default({ chainOffsetSeconds: 0 }),
   intervalSeconds: z.number().positive().default(30),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
+  /** Run as one of several instances; only the lease holder acts (lease `lpha-lcts:<pairId>`, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type LctsBeaconConfig = z.output<typeof lctsBeaconConfigSchema>
@@ -40,21 +42,11 @@ export function scheduleOf(config: LctsBeaconConfig): CycleSchedule {
 }
 
 export function parseLctsBeaconConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): LctsBeaconConfig {
-  const result = lctsBeaconConfigSchema.safeParse(raw)
-  if (!result.success) throw new InvalidInputError('beacon config does not validate', { details: z.prettifyError(result.error) })
-  const config = result.data
-  if (env.HALO_LCTS_PRIVATE_KEY) config.privateKey = env.HALO_LCTS_PRIVATE_KEY
-  if (!config.privateKey) throw new InvalidInputError('no beacon key: set HALO_LCTS_PRIVATE_KEY or privateKey in the config')
+  const config = parseBeaconConfig(lctsBeaconConfigSchema, raw, { keyEnv: 'HALO_LCTS_PRIVATE_KEY', what: 'beacon config', env })
   scheduleOf(config)
   return config
 }
 
 export function loadLctsBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): LctsBeaconConfig {
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the beacon config', { details: path, cause })
-  }
-  return parseLctsBeaconConfig(raw, env)
+  return parseLctsBeaconConfig(readConfigFile(path, 'beacon config'), env)
 }

@@ -13,7 +13,7 @@ import type { AssetManager } from '../../portfolio/manager/adapter.js'
 import type { SynomeClient } from '../../synome/client/index.js'
 import { PORTFOLIO_BOOK, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../synome/commands/portfolio/records.js'
 import { crashPoint } from '../shared/crashPoints.js'
-import { JsonlJournal } from '../shared/jsonlJournal.js'
+import { RecordJournal } from '../shared/recordJournal.js'
 import type { TxJournal } from '../shared/txJournal.js'
 
 /**
@@ -76,11 +76,16 @@ const revive = (value: unknown): unknown =>
   JSON.parse(JSON.stringify(value), (k, v) => (typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v))
 const freeze = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)))
 
-/** lpha-lcts's Portfolio decisions and deploy amounts, fsynced before the transactions that use them. */
+/**
+ * lpha-lcts's Portfolio decisions and deploy amounts, durable before the transactions that use
+ * them: a file (a path) for one instance, or the runtime's record journal (the Synome's shared
+ * journal under HA, src/beacons/shared/recordJournal.ts).
+ */
 export class PortfolioDecisionJournal {
-  readonly #journal: JsonlJournal<JournalLine>
-  constructor(path: string) {
-    this.#journal = JsonlJournal.open({ path, parse: (raw) => raw as JournalLine, lock: true })
+  static parse = (raw: unknown): JournalLine => raw as JournalLine
+  readonly #journal: RecordJournal<JournalLine>
+  constructor(where: string | RecordJournal<JournalLine>) {
+    this.#journal = typeof where === 'string' ? new RecordJournal({ path: where, parse: PortfolioDecisionJournal.parse }) : where
   }
   decision(epoch: string): EpochDecision | undefined {
     const line = this.#journal.records.find((r) => r.kind === 'decision' && r.value.epoch === epoch)
@@ -94,11 +99,11 @@ export class PortfolioDecisionJournal {
     const line = this.#journal.records.find((r) => r.kind === 'deploy' && r.value.epoch === epoch)
     return line ? BigInt((line.value as DeployLine).deploy) : undefined
   }
-  appendDecision(value: EpochDecision): void {
-    this.#journal.append(freeze({ kind: 'decision', value }) as JournalLine)
+  appendDecision(value: EpochDecision): Promise<void> {
+    return this.#journal.append(freeze({ kind: 'decision', value }))
   }
-  appendDeploy(epoch: string, amount: bigint): void {
-    this.#journal.append({ kind: 'deploy', value: { epoch, deploy: amount.toString() } })
+  appendDeploy(epoch: string, amount: bigint): Promise<void> {
+    return this.#journal.append({ kind: 'deploy', value: { epoch, deploy: amount.toString() } })
   }
   close(): void {
     this.#journal.close()
@@ -220,7 +225,7 @@ export async function portfolioCycleTick(deps: PortfolioCycleDeps): Promise<Port
       deployLeft -= decision.newSubscription
       lines.push({ unitId: u.unitId, inputs, decision })
     }
-    deps.decisions.appendDecision({ epoch, decidedAt: now.toISOString(), units: lines })
+    await deps.decisions.appendDecision({ epoch, decidedAt: now.toISOString(), units: lines })
     crashPoint('ledger-write')
     report.steps.push('decided')
   }
@@ -299,7 +304,7 @@ async function deployAndRequest(deps: PortfolioCycleDeps, epoch: string, report:
     const cash = await balance(deps, config.almProxy)
     const allowed = await limit(deps, config.managerEndpoint)
     amount = cash < allowed ? cash : allowed
-    deps.decisions.appendDeploy(epoch, amount)
+    await deps.decisions.appendDeploy(epoch, amount)
   }
   if (amount > 0n) {
     const data = encodeFunctionData({ abi: controllerAbi, functionName: 'transferAsset', args: [config.usds, config.managerEndpoint, amount] })

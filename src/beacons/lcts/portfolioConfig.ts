@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { InvalidInputError } from '../../domain/errors.js'
 import { parseUnitsExact } from '../../domain/money.js'
 import type { WarningSignalConfig } from '../../domain/portfolio/signals.js'
 import { PORTFOLIO_DECIMALS, warningSignalsSchema } from '../../synome/commands/portfolio/records.js'
 import { entityId } from '../../synome/commands/schemas.js'
+import { haConfigSchema } from '../shared/ha.js'
+import { addressSchema as address, hex32Schema as hex32, httpPortSchema, readConfigFile, synomeConfigSchema } from '../shared/runtime.js'
 import type { PortfolioCycleConfig } from './portfolio.js'
 
 /**
@@ -16,8 +17,6 @@ import type { PortfolioCycleConfig } from './portfolio.js'
  * (its accepted reports are a journal in `stateDir`). Keys may come from the environment:
  * HALO_LCTS_PRIVATE_KEY (lpha-lcts) and HALO_PORTFOLIO_MANAGER_KEY (the simulator's endpoint).
  */
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex private key')
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 20-byte hex address') as unknown as z.ZodType<`0x${string}`>
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -')
 const uint = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^(0|[1-9]\d{0,30})$/, 'a non-negative integer')]).transform((v) => BigInt(v))
 const amount = z.string().max(100).transform((value, ctx) => {
@@ -56,7 +55,7 @@ export const portfolioBeaconConfigSchema = z.strictObject({
   chainBookId: uint,
   rpcUrl: z.url(),
   privateKey: hex32.optional(),
-  synome: z.union([z.strictObject({ url: z.url() }), z.strictObject({ databaseUrl: z.string().min(1) }), z.strictObject({ dataDir: z.string().min(1) })]),
+  synome: synomeConfigSchema,
   synomeChainId: z.number().int().positive().optional(),
   chain: z.strictObject({ haloClass: address, usds: address, finalityDepth: z.number().int().min(0).max(64).default(2) }),
   /** The class PAU: lpha-lcts is its relayer; its RateLimits are the cycle's guardrails. */
@@ -72,6 +71,10 @@ export const portfolioBeaconConfigSchema = z.strictObject({
   stateDir: z.string().min(1).default('./data/lpha-lcts-portfolio'),
   clock: z.union([z.literal('wall'), z.strictObject({ chainOffsetSeconds: z.number().int() })]).default({ chainOffsetSeconds: 0 }),
   intervalSeconds: z.number().positive().max(86_400).default(30),
+  /** /metrics (the lease's, under HA) and /healthz. */
+  httpPort: httpPortSchema,
+  /** Run as one of several instances; only the lease holder acts (lease `lpha-lcts:<classId>:<bookId>`, docs/beacons.md). */
+  ha: haConfigSchema.optional(),
 })
 
 export type PortfolioBeaconConfig = z.output<typeof portfolioBeaconConfigSchema>
@@ -124,11 +127,5 @@ export function parsePortfolioBeaconConfig(raw: unknown, env: NodeJS.ProcessEnv 
 }
 
 export function loadPortfolioBeaconConfig(path: string, env: NodeJS.ProcessEnv = process.env): PortfolioBeaconConfig {
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (cause) {
-    throw new InvalidInputError('cannot read the beacon config', { details: path, cause })
-  }
-  return parsePortfolioBeaconConfig(raw, env)
+  return parsePortfolioBeaconConfig(readConfigFile(path, 'beacon config'), env)
 }

@@ -2,25 +2,24 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import pino, { type Logger } from 'pino'
-import { createPublicClient, encodeFunctionData, erc20Abi, http, type Chain, type PublicClient, type Transport } from 'viem'
+import { encodeFunctionData, erc20Abi } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { chainFor } from '../../chain/clients.js'
 import type { AssetManager } from '../../portfolio/manager/adapter.js'
 import { openDurableDevnetAssetManager, type DurableDevnetAssetManager } from '../../portfolio/manager/durableSimulator.js'
 import { createManagerWebhook, createWebhookAssetManager, type WebhookAssetManager } from '../../portfolio/manager/webhook.js'
-import { createHttpClient, createInProcessClient, type SynomeClient } from '../../synome/client/index.js'
+import type { SynomeClient } from '../../synome/client/index.js'
 import { PORTFOLIO_COMMANDS } from '../../synome/commands/portfolio/index.js'
-import { createSynome } from '../../synome/create.js'
-import { withCrashPoints } from '../shared/crashPoints.js'
-import { runTickLoop } from '../shared/tickLoop.js'
-import { TxJournal } from '../shared/txJournal.js'
+import type { LeaseKeeperStatus } from '../shared/ha.js'
+import { runBeacon, startBeaconRuntime } from '../shared/runtime.js'
 import { PortfolioDecisionJournal, portfolioCycleTick, type PortfolioTickReport } from './portfolio.js'
 import { cycleConfigOf, type PortfolioBeaconConfig } from './portfolioConfig.js'
 
 /**
  * The lpha-lcts process for a Portfolio Halo Class (`halo beacon lcts --config` with
- * `"kind": "portfolioClass"`): chain, Synome, the cycle's journals in `stateDir`
- * (portfolio-txs.jsonl, portfolio-decisions.jsonl) and the asset-manager source:
+ * `"kind": "portfolioClass"`): the shared beacon runtime (chain, Synome, lease, /metrics), the
+ * cycle's journals in `stateDir` (portfolio-txs.jsonl, portfolio-decisions.jsonl; under HA the
+ * Synome's `lpha-lcts:<classId>:<bookId>/txs`, `/decisions`, `/manager-txs`) and the
+ * asset-manager source:
  * - `simulator`: the devnet manager, durable in `manager-simulator.jsonl`; what it returns it
  *   also sends on chain from the manager endpoint to the class ALMProxy, one transaction per
  *   redemption under the key `return:<redemptionId>` in its own tx journal
@@ -28,39 +27,17 @@ import { cycleConfigOf, type PortfolioBeaconConfig } from './portfolioConfig.js'
  * - `webhook`: a real manager's signed reports, journaled in `manager-webhook.jsonl`, served on
  *   `listen` (POST /portfolio/manager/reports) by this process, the journal's one writer; the
  *   manager moves its USDS on chain itself.
- * Chain time is the clock. Every journal is fsynced and locked to this process.
+ * Chain time is the clock. Every file journal is fsynced and locked to this process; the
+ * manager's own journal (simulator book, accepted webhook reports) stays per instance under HA.
  */
-export type PortfolioBeacon = { tick(): Promise<PortfolioTickReport>; manager: AssetManager; webhookUrl: string | undefined; close(): Promise<void> }
+export type PortfolioBeacon = { tick(): Promise<PortfolioTickReport>; manager: AssetManager; webhookUrl: string | undefined; httpPort: number | undefined; lease(): LeaseKeeperStatus | undefined; close(): Promise<void> }
 
 export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: Logger = pino({ name: 'lpha-lcts' }), options: { synome?: SynomeClient } = {}): Promise<PortfolioBeacon> {
-  const account = privateKeyToAccount(config.privateKey as `0x${string}`)
-  const chain = await chainFor(config.rpcUrl)
-  const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 2 }), pollingInterval: 100 })
-  let current = new Date()
-  const now = async () => {
-    if (config.clock === 'wall') return (current = new Date())
-    const block = await publicClient.getBlock({ blockTag: 'latest' })
-    return (current = new Date((Number(block.timestamp) + config.clock.chainOffsetSeconds) * 1000))
-  }
-  await now()
-  const closers: Array<() => Promise<void> | void> = []
-  const close = async () => {
-    for (const c of closers.reverse()) await c()
-  }
+  const rt = await startBeaconRuntime({ config, leaseName: `lpha-lcts:${config.classId}:${config.bookId}`, log, synome: options.synome, commands: PORTFOLIO_COMMANDS })
   try {
-    let synome: SynomeClient
-    if (options.synome) synome = options.synome
-    else if ('url' in config.synome) synome = createHttpClient({ url: config.synome.url, account, chainId: config.synomeChainId, clock: () => current })
-    else {
-      const service = await createSynome({ ...config.synome, clock: () => current, chainId: config.synomeChainId, commands: [...PORTFOLIO_COMMANDS] })
-      closers.push(() => service.close())
-      synome = createInProcessClient({ service, account, clock: () => current })
-    }
-    const journalOptions = { publicClient, finalityDepth: config.chain.finalityDepth, clock: () => current, receiptTimeoutMs: 5_000 }
-    const txs = new TxJournal({ path: join(config.stateDir, 'portfolio-txs.jsonl'), account, ...journalOptions })
-    closers.push(() => txs.close())
-    const decisions = new PortfolioDecisionJournal(join(config.stateDir, 'portfolio-decisions.jsonl'))
-    closers.push(() => decisions.close())
+    const journalOptions = { finalityDepth: config.chain.finalityDepth, receiptTimeoutMs: 5_000 }
+    const txs = rt.txJournal({ file: 'portfolio-txs.jsonl', name: 'txs', ...journalOptions })
+    const decisions = new PortfolioDecisionJournal(rt.recordJournal({ file: 'portfolio-decisions.jsonl', name: 'decisions', parse: PortfolioDecisionJournal.parse }))
 
     let manager: AssetManager
     let webhookUrl: string | undefined
@@ -70,10 +47,9 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
         journalPath: join(config.stateDir, 'manager-simulator.jsonl'),
         books: [{ bookId: config.bookId, openedAt: new Date(source.openedAt), annualYieldBps: BigInt(source.annualYieldBps), redemptionDelaySeconds: source.redemptionDelaySeconds }],
       })
-      closers.push(() => sim.close())
+      rt.onClose(() => sim.close())
       const endpoint = privateKeyToAccount(source.endpointPrivateKey as `0x${string}`)
-      const managerTxs = new TxJournal({ path: join(config.stateDir, 'manager-txs.jsonl'), account: endpoint, ...journalOptions })
-      closers.push(() => managerTxs.close())
+      const managerTxs = rt.txJournal({ file: 'manager-txs.jsonl', name: 'manager-txs', account: endpoint, ...journalOptions })
       manager = {
         ...sim,
         async tick(at) {
@@ -92,10 +68,10 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
         journalPath: join(config.stateDir, 'manager-webhook.jsonl'),
         managers: source.managers,
         chainId: config.synomeChainId,
-        clock: () => current,
+        clock: rt.current,
         window: source.window,
       })
-      closers.push(() => webhook.close())
+      rt.onClose(() => webhook.close())
       manager = webhook
       if (source.listen) {
         const app = createManagerWebhook({ manager: webhook })
@@ -105,22 +81,19 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
         const { port } = server.address() as AddressInfo
         webhookUrl = `http://${source.listen.host}:${port}`
         log.info({ url: webhookUrl }, 'manager webhook listening')
-        closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+        rt.onClose(() => new Promise<void>((resolve) => server.close(() => resolve())))
       }
     }
-    const deps = { config: cycleConfigOf(config), publicClient, synome: withCrashPoints(synome), manager, txs, decisions, now, log }
-    return {
-      manager,
-      webhookUrl,
-      async tick() {
-        // the webhook's clock is chain time too: read it before a report can be admitted
-        await now()
-        return portfolioCycleTick(deps)
-      },
-      close,
+    const deps = { config: cycleConfigOf(config), publicClient: rt.chain(), synome: rt.synome, manager, txs, decisions, now: rt.now, log }
+    const tick = async () => {
+      // the webhook's clock is chain time too: read it before a report can be admitted
+      await rt.now()
+      return portfolioCycleTick(deps)
     }
+    const standby = (): PortfolioTickReport => ({ epoch: '', steps: ['standby'], alerts: [] })
+    return { manager, webhookUrl, tick: rt.gate(tick, standby), httpPort: await rt.serveHttp(), lease: rt.lease, close: rt.close }
   } catch (error) {
-    await close()
+    await rt.close()
     throw error
   }
 }
@@ -128,17 +101,13 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
 /** Tick forever (until SIGTERM/SIGINT) or once; a failed tick is logged and retried next interval. */
 export async function runPortfolioBeacon(config: PortfolioBeaconConfig, options: { once?: boolean; log?: Logger } = {}): Promise<void> {
   const log = options.log ?? pino({ name: 'lpha-lcts', level: process.env.LOG_LEVEL ?? 'info' })
-  const beacon = await startPortfolioBeacon(config, log)
-  log.info({ classId: config.classId, bookId: config.bookId, manager: config.manager.kind }, 'lpha-lcts (portfolio) started')
-  try {
-    await runTickLoop({
-      tick: () => beacon.tick(),
-      summarise: (report) => ({ fields: { epoch: report.epoch, steps: report.steps, alerts: report.alerts.map((a) => a.code) }, failed: false }),
-      intervalSeconds: config.intervalSeconds,
-      once: options.once,
-      log,
-    })
-  } finally {
-    await beacon.close()
-  }
+  await runBeacon({
+    start: () => startPortfolioBeacon(config, log),
+    name: 'lpha-lcts (portfolio)',
+    fields: { classId: config.classId, bookId: config.bookId, manager: config.manager.kind },
+    summarise: (report) => ({ fields: { epoch: report.epoch, steps: report.steps, alerts: report.alerts.map((a) => a.code) }, failed: false }),
+    intervalSeconds: config.intervalSeconds,
+    once: options.once,
+    log,
+  })
 }

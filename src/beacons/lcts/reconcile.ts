@@ -7,7 +7,7 @@ import type { SynomeClient } from '../../synome/client/index.js'
 import type { EntityRecord } from '../../synome/commands/types.js'
 import { capacityInputsOf, LCTS_CAPACITY_INPUTS, LCTS_DECIMALS, LCTS_SETTLEMENT, type CapacityInputsRecord, type LctsCapacityInputsEntity, type LctsSettlementRecord } from '../../synome/commands/lcts/records.js'
 import { crashPoint } from '../shared/crashPoints.js'
-import { JsonlJournal } from '../shared/jsonlJournal.js'
+import type { RecordJournal } from '../shared/recordJournal.js'
 import type { TxJournal } from '../shared/txJournal.js'
 import type { LctsChain } from './chain.js'
 import { decideSettlement, nextCycleAction, SIDES, type CycleAction, type QueueObservation, type QueueSide, type SettlementDecision } from './policy.js'
@@ -56,27 +56,25 @@ const decisionLine = z.strictObject({
 
 const toJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v)))
 
-/** Settlement decisions, one per epoch, fsynced before the first settle transaction. */
+/**
+ * Settlement decisions, one per epoch, durable before the first settle transaction: a file for
+ * one instance, the Synome's shared journal under HA (src/beacons/shared/recordJournal.ts).
+ */
 export class DecisionJournal {
-  readonly #journal: JsonlJournal<SettlementDecision>
-  constructor(path: string) {
-    this.#journal = JsonlJournal.open({ path, parse: (raw) => decisionLine.parse(raw) as SettlementDecision, lock: true })
-  }
-  // Lines appended in this process are kept as written (strings): normalise every read.
-  #read(record: SettlementDecision | undefined): SettlementDecision | undefined {
-    return record && (decisionLine.parse(toJson(record)) as SettlementDecision)
+  /** One journal line (bigints as decimal strings) as a decision. */
+  static parse = (raw: unknown): SettlementDecision => decisionLine.parse(raw) as SettlementDecision
+  readonly #journal: RecordJournal<SettlementDecision>
+  constructor(journal: RecordJournal<SettlementDecision>) {
+    this.#journal = journal
   }
   get(epoch: string): SettlementDecision | undefined {
-    return this.#read(this.#journal.records.find((d) => d.epoch === epoch))
+    return this.#journal.records.find((d) => d.epoch === epoch)
   }
   latest(): SettlementDecision | undefined {
-    return this.#read(this.#journal.records.at(-1))
+    return this.#journal.records.at(-1)
   }
-  append(decision: SettlementDecision): void {
-    this.#journal.append(toJson(decision) as SettlementDecision)
-  }
-  close(): void {
-    this.#journal.close()
+  append(decision: SettlementDecision): Promise<void> {
+    return this.#journal.append(toJson(decision))
   }
 }
 
@@ -175,7 +173,7 @@ async function decide(deps: LctsReconcileDeps, epoch: string): Promise<boolean> 
     previous: previousRecord ? { epoch: previousRecord.epoch, inputs: previousRecord.inputsUsed ? capacityInputsOf(previousRecord.inputsUsed) : null } : null,
   })
   if (decision.fallback !== 'none') deps.log.warn({ pairId, epoch, fallback: decision.fallback }, `capacity inputs for ${epoch} missing at lock time: using ${decision.fallback}`)
-  deps.decisions.append(decision)
+  await deps.decisions.append(decision)
   crashPoint('ledger-write')
   return true
 }

@@ -14,6 +14,7 @@ import type { CommandHandler } from '../../synome/commands/types.js'
 import { createSynome } from '../../synome/create.js'
 import { withCrashPoints } from './crashPoints.js'
 import { startBeaconHa, type BeaconHa, type HaConfig, type LeaseKeeperStatus } from './ha.js'
+import { RecordJournal } from './recordJournal.js'
 import { runTickLoop } from './tickLoop.js'
 import { TxJournal } from './txJournal.js'
 
@@ -110,6 +111,8 @@ export type BeaconRuntime = {
    * against the lease). Closed with the runtime.
    */
   txJournal(p: { file: string; name: string; finalityDepth: number; account?: LocalAccount | undefined; receiptTimeoutMs?: number | undefined }): TxJournal
+  /** A record journal (decisions) where the tx journals are: `<stateDir>/<file>`, or the shared `<lease>/<name>` under HA. Closed with the runtime. */
+  recordJournal<T>(p: { file: string; name: string; parse: (raw: unknown) => T }): RecordJournal<T>
   /** Run `tick` only while this instance holds the lease (always without HA); `idle()` otherwise. */
   gate<R>(tick: () => Promise<R>, idle: (status: LeaseKeeperStatus) => R): () => Promise<R>
   lease(): LeaseKeeperStatus | undefined
@@ -180,6 +183,12 @@ export async function startBeaconRuntime(p: StartBeaconRuntimeParameters): Promi
         ha?.register(txs)
         closers.push(() => txs.close())
         return txs
+      },
+      recordJournal({ file, name, parse }) {
+        const records = ha ? new RecordJournal({ store: ha.journalStore(name), parse }) : new RecordJournal({ path: join(config.stateDir ?? '.', file), parse })
+        ha?.register(records)
+        closers.push(() => records.close())
+        return records
       },
       gate: (tick, idle) => (ha ? ha.gate(tick, () => idle(ha!.keeper.status())) : tick),
       lease: () => ha?.keeper.status(),
