@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--interval <seconds>', 'seconds between beacon ticks', '2')
     .option('--speed <n>', `chain seconds per wall second on the anvil started here (${DEFAULT_SPEED} ≈ one simulated day per ten seconds; 1 = real time; not applied with --rpc-url)`, String(DEFAULT_SPEED))
     .option('--no-primes', 'no Prime PAUs or allocators (Spark, Grove, Keel): nothing deposits, the chain only moves when you act')
-    .option('--ha', 'two instances of lpha-nfat and lpha-attest, one acting through a Synome lease (docs/beacons.md, High availability)')
+    .option('--ha', 'two instances of each writing beacon (lpha-nfat, lpha-attest, lpha-lcts, each Prime\'s allocator), one acting through a Synome lease (docs/beacons.md, High availability)')
     .action(async (flags: UpFlags) => {
       const speed = parseSpeed(flags.speed)
       let stop: (() => Promise<void>) | undefined

@@ -52,7 +52,7 @@ export type StartStackParameters = {
   /** Seconds between beacon ticks. */
   beaconIntervalSeconds?: number
   maxRestarts?: number
-  /** Two instances of each writing beacon (lpha-nfat, lpha-attest), one acting through a lease. */
+  /** Two instances of each writing beacon (lpha-nfat, lpha-attest, lpha-lcts, each Prime's allocator), one acting through a lease; lpla-verify writes nothing and runs once. */
   ha?: boolean | undefined
   /** Chain seconds per wall second on the anvil started here (default DEFAULT_SPEED; 1 = real time; ignored with rpcUrl). */
   speed?: number | undefined
@@ -288,10 +288,15 @@ export async function startStack(p: StartStackParameters) {
       if (state.ha) state.ha.leases[lcts] = `lpha-lcts:${portfolio!.classId}:${portfolio!.bookId}`
     }
     for (const prime of living?.primes ?? []) {
-      const name = `allocator-${prime.prime}`
-      const config = configFile(name, allocatorConfig({ prime, deployment, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, name), intervalSeconds: interval }))
-      supervisor.start({ name, command: process.execPath, args: [...halo, 'beacon', 'allocator', '--prime', prime.prime, '--config', config], logFile: logFile(name) })
+      for (const n of instances) {
+        const name = instanceName(`allocator-${prime.prime}`, n)
+        const file = name.replace('#', '-')
+        const config = configFile(file, { ...allocatorConfig({ prime, deployment, rpcUrl, synomeUrl: server.url, stateDir: join(stateDir, file), intervalSeconds: interval }), ...haOf(`allocator-${prime.prime}`, n) })
+        supervisor.start({ name, command: process.execPath, args: [...halo, 'beacon', 'allocator', '--prime', prime.prime, '--config', config], logFile: logFile(file) })
+        if (state.ha) state.ha.leases[name] = `allocator:${prime.prime}`
+      }
     }
+    save()
     progress('dashboard (web app built on first run, then cached by source hash)')
     const dashboardPort = p.dashboardPort ?? 8790
     const dashboard = await startDashboard({ synome, clock: chainClock.now, primeAddresses: state.primes ?? undefined, publicClient: clients.publicClient, contracts: contractsFromStackState(state.contracts), usdc: deployment.usdc, port: dashboardPort, log: progress }).catch((cause: Error) => {
