@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,6 +64,13 @@ describe('halo up --ha', () => {
       // both name the same lease and the same leader, which is one of the two
       for (const c of pair) expect(c.lease, c.name).toMatchObject({ name: expect.stringContaining(lease), epoch: 1, leader: leaderOf.name, takeovers: 0 })
     }
+    // what a user sees: `halo status` prints each doubled beacon's two lines, one leader and one standby
+    const text = await until('`halo status` with every pair', async () => {
+      const stdout = await new Promise<string>((resolve) => execFile(process.execPath, ['bin/halo.mjs', 'status', '--state-dir', stateDir], { encoding: 'utf8' }, (_e, out) => resolve(out)))
+      const lineRoles = (b: string) => stdout.split('\n').filter((l) => l.includes(` ${b}#`)).map((l) => / (leader|standby) \(lease /.exec(l)?.[1]).sort().join()
+      return Object.keys(DOUBLED).every((b) => lineRoles(b) === 'leader,standby') ? stdout : undefined
+    }, 30_000)
+    expect(text).toMatch(/lpla-verify/)
     const leader = healthy.components.find((c) => c.name.startsWith('lpha-nfat#') && c.lease?.role === 'leader')!
     expect(leader.lease).toMatchObject({ name: 'lpha-nfat:facility-A', epoch: 1, leader: leader.name, takeovers: 0 })
 
