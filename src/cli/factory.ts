@@ -319,6 +319,7 @@ export function register(program: Command): void {
     .description('the factory\'s metadata events into the Synome (council key): classes, units, books; idempotent and replayable')
     .option('--rpc <url>', `chain RPC (env HALO_RPC_URL, default ${DEFAULT_RPC})`)
     .option('--factory <address>', 'HaloFactory (env HALO_FACTORY)')
+    .option('--trading-factory <address>', 'TradingPoolFactory: its pools too (env HALO_TRADING_FACTORY; none without it)')
     .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL)')
     .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--key <file|hex>', 'council signing key (env HALO_KEY)')
@@ -332,8 +333,8 @@ export function register(program: Command): void {
       const clients = await chainClientsFor(rpcOf(f))
       const synome = createHttpClient({ url, account: signer(f.key), token: resolveSynomeToken({ flag: f.token }) })
       const warningSignals = f.warningSignals === undefined ? undefined : readParams(f.warningSignals, signalsByHashSchema, 'warning signals')
-      const result = await ingestFactoryEvents({ publicClient: clients.publicClient, synome, factory: factoryOf(f), fromBlock: BigInt(f.fromBlock), finalityDepth: Number(f.finalityDepth), warningSignals })
-      out(f.json ? json(result) : `ingested to block ${result.toBlock}: ${result.classes} classes, ${result.units} units, ${result.books} books (${result.written} written)`)
+      const result = await ingestFactoryEvents({ publicClient: clients.publicClient, synome, factory: factoryOf(f), fromBlock: BigInt(f.fromBlock), finalityDepth: Number(f.finalityDepth), warningSignals, tradingFactory: f.tradingFactory ?? process.env.HALO_TRADING_FACTORY ? tradingFactoryOf(f) : undefined })
+      out(f.json ? json(result) : `ingested to block ${result.toBlock}: ${result.classes} classes, ${result.units} units, ${result.books} books, ${result.pools} pools (${result.written} written)`)
     })
 
   const inventory = factory.command('inventory').description('pre-factory Halo inventory (hand-deployed classes and units)')

@@ -35,7 +35,8 @@ import { LIMIT } from '../../src/domain/rateLimits.js'
 import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
 import { ingestFactoryEvents } from '../../src/factory/ingest.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
-import { FACTORY_CLASS } from '../../src/synome/commands/factory/records.js'
+import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord } from '../../src/synome/commands/factory/records.js'
+import { portfolioUnitSource } from '../../src/beacons/allocator/portfolioUnits.js'
 import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { deployFactoryWorld, DAY, DELAY, M, USDS, type FactoryWorld } from '../contracts/factory/world.js'
@@ -207,14 +208,56 @@ describe('ingestion into the Synome', () => {
   let service: SynomeService
   afterAll(() => service?.close())
 
-  it('factory ingest records the Trading class as a factoryClass (the generic class path); a replay writes nothing; pools are not ingested', async () => {
+  it('factory ingest records the Trading class as a factoryClass and its pool as a factoryBook of kind trading (exact record); a replay writes nothing', async () => {
     service = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
     const writer = createInProcessClient({ service, account: council })
-    const ingest = () => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })
-    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 1 })
-    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 0 })
+    const ingest = (fromBlock = 0n) => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, tradingFactory: w.tradingFactory, fromBlock, finalityDepth: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, pools: 1, written: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, pools: 1, written: 0 })
+    // from the pool's block on: the class is not in the range but recorded; nothing new
+    expect(await ingest(pool.blockNumber)).toMatchObject({ classes: 0, pools: 1, written: 0 })
     const lower = (a: string) => a.toLowerCase()
     expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).toMatchObject({ controller: lower(cls.controller), rateLimits: lower(cls.rateLimits), templateId: lower(w.tradingTemplateId), beaconOperator: lower(devnet.accounts.relayer.address) })
+    expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).not.toHaveProperty('haloClass')
+    const receipt = await devnet.publicClient.getTransactionReceipt({ hash: pool.txHash })
+    const log = receipt.logs.find((l) => lower(l.address) === lower(w.tradingFactory))!
+    const bookId = factoryBookId(pool.pool, pool.salt)
+    expect(bookId).toBe(`${lower(pool.pool)}:${lower(pool.salt)}`)
+    const record = (await service.get<FactoryBookRecord>(FACTORY_BOOK, bookId)).data
+    expect(record).toEqual({
+      kind: 'trading',
+      bookId,
+      pau: lower(cls.pau),
+      haloClass: lower(pool.pool),
+      factory: lower(w.tradingFactory),
+      templateId: lower(w.tradingTemplateId),
+      templateVersion: 1,
+      deployer: lower(devnet.accounts.govOps.address),
+      accrualSeconds: '0',
+      units: [{ token: lower(pool.shareToken), subscribeQueue: lower(pool.subscribeQueue), redeemQueue: lower(pool.redeemQueue), capacity: '2000000000000000000000000', rank: 0, yieldBps: '0', dustThreshold: '0', name: 'T-bill pool share', symbol: 'TBP', artifactHash: keccak256(stringToHex('trading unit artifact')) }],
+      salt: lower(pool.salt),
+      timelockBatchId: lower(pool.timelockBatchId),
+      trading: { asset: lower(tbill.tbill), oracle: lower(tbill.oracle), issuer: lower(tbill.issuer), bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: '10000000000000', referencePriceWad: '1000000000000000000' },
+      chainEvent: { chainId: devnet.publicClient.chain.id, txHash: lower(pool.txHash), logIndex: log.logIndex, blockNumber: String(receipt.blockNumber), blockHash: lower(receipt.blockHash) },
+    })
+    expect((await service.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(1)
+    // a Prime's allocator does not take the pool for a Portfolio unit
+    expect(await portfolioUnitSource(writer, { usds: w.usds }).detect()).toEqual([])
+  })
+
+  it('a pool whose Trading class is neither in the range nor recorded is refused and nothing is written; a pool record on another class or without its kind is refused', async () => {
+    const fresh = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
+    try {
+      const writer = createInProcessClient({ service: fresh, account: council })
+      await expect(ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, tradingFactory: w.tradingFactory, fromBlock: pool.blockNumber, finalityDepth: 2 })).rejects.toThrow(/neither in the range nor recorded/)
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(0)
+      const record = (await service.get<FactoryBookRecord>(FACTORY_BOOK, factoryBookId(pool.pool, pool.salt))).data
+      await expect(writer.send('recordFactoryBook', record)).rejects.toThrow(/not recorded/)
+      const { kind: _kind, ...untyped } = record
+      await expect(writer.send('recordFactoryBook', untyped)).rejects.toThrow(/kind 'trading'/)
+    } finally {
+      await fresh.close()
+    }
   })
 })
 
