@@ -32,8 +32,10 @@ import { deployClass, deployPool, predictClass, predictPool, type DeployedClass,
 import { TRADING_TEMPLATE_RANGES } from '../../src/factory/devnet.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import { LIMIT } from '../../src/domain/rateLimits.js'
-import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
+import { AMM_ALERT_CODES, VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
 import { ingestFactoryEvents } from '../../src/factory/ingest.js'
+import { artifactHash, missingArtifactSections, renderTradingUnitArtifact, tradingAssetInit, UNIT_ARTIFACT_SECTIONS } from '../../src/factory/artifact.js'
+import { tradingUnitArtifactInput } from '../../src/factory/artifactSource.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
 import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord } from '../../src/synome/commands/factory/records.js'
 import { portfolioUnitSource } from '../../src/beacons/allocator/portfolioUnits.js'
@@ -258,6 +260,72 @@ describe('ingestion into the Synome', () => {
     } finally {
       await fresh.close()
     }
+  })
+})
+
+describe('the Trading Unit Artifact', () => {
+  const lower = (a: string) => a.toLowerCase()
+  const source = (unit: Address) => tradingUnitArtifactInput({ publicClient: devnet.publicClient, factory: w.factory, tradingFactory: w.tradingFactory, unit })
+
+  it('is rendered from the pool’s metadata event: exact addresses, parameters, LIMIT_AMM_* inits, lpha-amm’s roles and alert codes; the pool, its share token and queues name the same artifact', async () => {
+    const input = await source(pool.pool)
+    expect(input).toEqual({
+      templateName: 'trading-amm', templateVersion: 1, chainId: devnet.publicClient.chain.id,
+      pool: lower(pool.pool), shareToken: lower(pool.shareToken), subscribeQueue: lower(pool.subscribeQueue), redeemQueue: lower(pool.redeemQueue),
+      pau: lower(cls.pau), rateLimits: lower(cls.rateLimits), timelock: lower(w.timelock), usds: lower(w.usds),
+      asset: lower(tbill.tbill), assetSymbol: 'TBILL', assetDecimals: 6, oracle: lower(tbill.oracle), issuer: lower(tbill.issuer),
+      beaconOperator: lower(devnet.accounts.relayer.address), freezer: lower(devnet.accounts.freezer.address), govOps: lower(devnet.accounts.govOps.address),
+      bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400,
+      maxInventory: 10_000_000_000_000n, referencePriceWad: WAD, capacity: CAPACITY, name: 'T-bill pool share', symbol: 'TBP',
+      recordedArtifactHash: keccak256(stringToHex('trading unit artifact')), bookId: factoryBookId(pool.pool, pool.salt),
+    })
+    for (const other of [pool.shareToken, pool.subscribeQueue, pool.redeemQueue]) expect(await source(other)).toEqual(input)
+    const md = renderTradingUnitArtifact(input)
+    const line = (label: string) => md.split('\n').find((l) => l.startsWith(`- ${label}`))
+    expect(md.split('\n', 1)[0]).toBe(`# Unit Artifact: T-bill pool share (TBP) ${lower(pool.pool)}`)
+    expect(line('pool (TradingPool')).toBe(`- pool (TradingPool, USDS/asset): ${lower(pool.pool)}`)
+    expect(line('share token')).toBe(`- share token (LCTS, held by Primes): ${lower(pool.shareToken)}`)
+    expect(line('NAV oracle')).toBe(`- NAV oracle: ${lower(tbill.oracle)}`)
+    expect(line('bid spread')).toBe('- bid spread (the pool buys at oracle − spread): 5 bps')
+    expect(line('ask spread')).toBe('- ask spread (the pool sells at oracle + spread): 5 bps')
+    expect(line('inventory limit')).toBe('- inventory limit (held + pending): 10000000 TBILL')
+    expect(line('oracle deviation bound')).toBe('- oracle deviation bound: 100 bps of the reference price')
+    expect(line('oracle maximum age')).toBe('- oracle maximum age: 86400 s')
+    expect(line('reference price')).toBe('- reference price: 1 USDS per TBILL')
+    // 2M USDS a day: 23.148148148148148148 USDS/s; 2M TBILL a day: 23.148148 TBILL/s
+    expect(line('LIMIT_AMM_POOL_BUY')).toBe(`- LIMIT_AMM_POOL_BUY ${keys.poolBuy}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_POOL_SELL')).toBe(`- LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line('LIMIT_AMM_REDEEM')).toBe(`- LIMIT_AMM_REDEEM ${keys.redeem}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line('LIMIT_AMM_SUBSCRIBE')).toBe(`- LIMIT_AMM_SUBSCRIBE ${keys.subscribe}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_UNSUBSCRIBE')).toBe(`- LIMIT_AMM_UNSUBSCRIBE ${keys.unsubscribe}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_RETURN')).toBe(`- LIMIT_AMM_RETURN ${keys.return}: none: a pool with shares cannot return capital`)
+    // the inits the artifact states are the ones the timelock batch created
+    expect(await w.initOf(keys.poolSell, cls.pau)).toEqual([tradingAssetInit(input), tradingAssetInit(input) / DAY])
+    expect(line('lpha-amm key')).toBe(`- lpha-amm key (pool AMM_OPERATOR: price sync, issuer redemptions, capital return; LCTS pBEAM of both queues): ${lower(devnet.accounts.relayer.address)}`)
+    expect(line('freezer (pool AMM_PAUSER)')).toBe(`- freezer (pool AMM_PAUSER): ${lower(devnet.accounts.freezer.address)}`)
+    const codes = md.split('## Warning signals')[1]!.split('## ')[0]!.match(/^- (AMM_[A-Z_]+) \((critical|warning)\)/gm)
+    expect(codes).toEqual(Object.entries(AMM_ALERT_CODES).map(([code, severity]) => `- ${code} (${severity})`))
+    expect(line('AMM_ORACLE_STALE')).toBe(`- AMM_ORACLE_STALE (critical): the oracle ${lower(tbill.oracle)} reading is older than 86400 s: swaps are paused`)
+    expect(line('AMM_INVENTORY_LIMIT_REACHED')).toBe('- AMM_INVENTORY_LIMIT_REACHED (warning): inventory (held + pending at the issuer) reached 10000000 TBILL: the pool buys no more')
+    // deterministic: the same input renders the same bytes, so the hash can be computed before deploying
+    expect(artifactHash(renderTradingUnitArtifact(await source(pool.pool)))).toBe(artifactHash(md))
+  })
+
+  it('has the required sections of every Unit Artifact; the Halo’s own are to be completed until written; a missing or emptied section is named', async () => {
+    const input = await source(pool.pool)
+    const md = renderTradingUnitArtifact(input)
+    expect(missingArtifactSections(md, UNIT_ARTIFACT_SECTIONS)).toEqual(['Legal recourse', 'Migration'])
+    const complete = renderTradingUnitArtifact({ ...input, legalRecourse: 'Claims against the issuer under its fund terms.', migration: 'Drain the pool, redeem every share, remove the template.' })
+    expect(missingArtifactSections(complete, UNIT_ARTIFACT_SECTIONS)).toEqual([])
+    expect(artifactHash(complete)).not.toBe(artifactHash(md))
+    const withoutSignals = complete.replace(/## Warning signals\n[\s\S]*?(?=## Legal recourse)/, '')
+    expect(missingArtifactSections(withoutSignals, UNIT_ARTIFACT_SECTIONS)).toEqual(['Warning signals'])
+    const emptiedLimits = complete.replace(/(## Rate limits\n)[\s\S]*?(?=## Oracle)/, '$1\n')
+    expect(missingArtifactSections(emptiedLimits, UNIT_ARTIFACT_SECTIONS)).toEqual(['Rate limits'])
+  })
+
+  it('an address that is no pool of the TradingPoolFactory is refused', async () => {
+    await expect(source(cls.pau)).rejects.toThrow(/is not a pool of the TradingPoolFactory/)
   })
 })
 
