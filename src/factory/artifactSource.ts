@@ -7,11 +7,11 @@ import { haloFactoryAbi } from '../chain/generated/index.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import type { FactoryBookRecord, FactoryClassRecord } from '../synome/commands/factory/records.js'
-import type { PortfolioBookParams, PortfolioUnitAddresses } from './chain.js'
+import type { PortfolioBookParams, PortfolioUnitAddresses, TradingPoolAddresses, TradingPoolParams } from './chain.js'
 import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../synome/commands/portfolio/records.js'
 import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, TradingUnitArtifactInput, UnitArtifactInput } from './artifact.js'
 import { FactoryError } from './errors.js'
-import { bookUnitRecord, readFactoryDeployments } from './reader.js'
+import { bookUnitRecord, readFactoryDeployments, tradingPoolRecord } from './reader.js'
 
 export const templateNameOf = (templateId: `0x${string}`) => hexToString(templateId, { size: 32 }).replace(/\0+$/, '')
 
@@ -184,11 +184,27 @@ export async function findTradingPool(p: { publicClient: Client; factory: Addres
   return { book, cls }
 }
 
-/** The Unit Artifact input of a pool (book record of kind 'trading') in its class: pure. */
-export function tradingUnitInputOf(p: { cls: FactoryClassRecord; book: FactoryBookRecord; chainId: number; usds: string; timelock: string; assetSymbol: string; assetDecimals: number }): TradingUnitArtifactInput {
+/** What a pool's artifact is rendered from: its deployed book record, or (before deploying) its parameters at the predicted addresses. */
+export type TradingPoolSource = Pick<FactoryBookRecord, 'kind' | 'haloClass' | 'templateId' | 'templateVersion' | 'units' | 'trading'>
+
+/** The source of a pool not deployed yet: its parameters at the predicted addresses (`predictPool`), so its artifact hash can go into `deployPool`. */
+export function predictedPoolSource(p: { templateId: string; templateVersion: number; params: TradingPoolParams; predicted: TradingPoolAddresses }): TradingPoolSource {
+  const q = p.params
+  return {
+    kind: 'trading',
+    haloClass: p.predicted.pool.toLowerCase(),
+    templateId: p.templateId.toLowerCase(),
+    templateVersion: p.templateVersion,
+    units: [bookUnitRecord({ token: p.predicted.shareToken, subscribeQueue: p.predicted.subscribeQueue, redeemQueue: p.predicted.redeemQueue }, { capacity: q.capacity, rank: 0, yieldBps: 0, dustThreshold: 0n, name: q.name, symbol: q.symbol, artifactHash: q.artifactHash })],
+    trading: tradingPoolRecord(q),
+  }
+}
+
+/** The Unit Artifact input of a pool (book record of kind 'trading', deployed or predicted) in its class: pure. */
+export function tradingUnitInputOf(p: { cls: FactoryClassRecord; book: TradingPoolSource; chainId: number; usds: string; timelock: string; assetSymbol: string; assetDecimals: number }): TradingUnitArtifactInput {
   const t = p.book.trading
   const u = p.book.units[0]
-  if (p.book.kind !== 'trading' || !t || !u) throw new FactoryError(`book ${p.book.bookId} is not a Trading pool`)
+  if (p.book.kind !== 'trading' || !t || !u) throw new FactoryError(`book of ${p.book.haloClass} is not a Trading pool`)
   return {
     templateName: templateNameOf(p.book.templateId as `0x${string}`),
     templateVersion: p.book.templateVersion,

@@ -35,7 +35,8 @@ import { LIMIT } from '../../src/domain/rateLimits.js'
 import { AMM_ALERT_CODES, VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
 import { ingestFactoryEvents } from '../../src/factory/ingest.js'
 import { artifactHash, missingArtifactSections, renderTradingUnitArtifact, tradingAssetInit, UNIT_ARTIFACT_SECTIONS } from '../../src/factory/artifact.js'
-import { tradingUnitArtifactInput } from '../../src/factory/artifactSource.js'
+import { predictedPoolSource, tradingUnitArtifactInput, tradingUnitInputOf } from '../../src/factory/artifactSource.js'
+import { readFactoryDeployments } from '../../src/factory/reader.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
 import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord } from '../../src/synome/commands/factory/records.js'
 import { portfolioUnitSource } from '../../src/beacons/allocator/portfolioUnits.js'
@@ -322,6 +323,26 @@ describe('the Trading Unit Artifact', () => {
     expect(missingArtifactSections(withoutSignals, UNIT_ARTIFACT_SECTIONS)).toEqual(['Warning signals'])
     const emptiedLimits = complete.replace(/(## Rate limits\n)[\s\S]*?(?=## Oracle)/, '$1\n')
     expect(missingArtifactSections(emptiedLimits, UNIT_ARTIFACT_SECTIONS)).toEqual(['Rate limits'])
+  })
+
+  it('rendered at the predicted addresses before deploying, its hash is the one the pool’s event carries and the deployed pool renders the same text', async () => {
+    const { govOps } = devnet.accounts
+    const written = { legalRecourse: 'Claims against the issuer under its fund terms.', migration: 'Drain the pool, redeem every share, remove the template.' }
+    const salt = w.nextSalt()
+    const draft = poolParams({ name: 'Hashed pool share', symbol: 'HPS' })
+    const predicted = await predictPool(devnet, { tradingFactory: w.tradingFactory, deployer: govOps.address, pau: cls.pau, params: draft, salt })
+    const { classes } = await readFactoryDeployments({ publicClient: devnet.publicClient, factory: w.factory, fromBlock: 0n, finalityDepth: 0 })
+    const clsRecord = classes.find((c) => c.pau === lower(cls.pau))!
+    const before = renderTradingUnitArtifact({
+      ...tradingUnitInputOf({ cls: clsRecord, book: predictedPoolSource({ templateId: w.tradingTemplateId, templateVersion: 1, params: draft, predicted }), chainId: devnet.publicClient.chain.id, usds: w.usds, timelock: w.timelock, assetSymbol: 'TBILL', assetDecimals: 6 }),
+      ...written,
+    })
+    expect(missingArtifactSections(before, UNIT_ARTIFACT_SECTIONS)).toEqual([])
+    const hashed = await deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: { ...draft, artifactHash: artifactHash(before) }, salt })
+    expect(hashed.pool).toBe(predicted.pool) // the hash is not in the salt: the addresses do not move
+    const input = await source(hashed.pool)
+    expect(input.recordedArtifactHash).toBe(artifactHash(before))
+    expect(renderTradingUnitArtifact({ ...input, ...written })).toBe(before)
   })
 
   it('an address that is no pool of the TradingPoolFactory is refused', async () => {
