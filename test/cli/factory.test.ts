@@ -8,7 +8,7 @@
  * send nothing, refusals exit 1, wire-pool sets the five LIMIT_AMM_* limits at their inits,
  * `halo artifact unit <pool> --trading-factory` renders the pool's Unit Artifact.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -195,5 +195,15 @@ describe('halo factory CLI', () => {
     expect(artifact.markdown).toContain(`- LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
     expect(artifact.markdown).toContain('_To be completed by the Halo._')
     expect(JSON.parse((await runHalo('artifact', 'unit', deployed.shareToken, ...trading, ...base)).stdout).hash).toBe(artifact.hash)
+
+    // deploy-pool --artifacts: rendered at the predicted addresses, deployed with its hash; the deployed pool renders the same text
+    const written = ['--recourse', file('recourse.md', 'Claims against the issuer.'), '--migration', file('migration.md', 'Drain, redeem, remove.')]
+    const artifactsDir = join(dir, 'pool-artifacts')
+    const hashed = JSON.parse((await deployPool('--params', poolParams, '--salt', 'p-4', '--key', key(3), '--artifacts', artifactsDir, ...written)).stdout)
+    expect(hashed.artifact).toEqual({ pool: hashed.pool, hash: expect.stringMatching(/^0x[0-9a-f]{64}$/), file: join(artifactsDir, `${hashed.pool.toLowerCase()}.md`) })
+    const again = JSON.parse((await runHalo('artifact', 'unit', hashed.pool, ...written, ...trading, ...base)).stdout)
+    expect([again.hash, again.recordedHash]).toEqual([hashed.artifact.hash, hashed.artifact.hash])
+    expect(readFileSync(hashed.artifact.file, 'utf8')).toBe(again.markdown)
+    expect(again.markdown).not.toContain('_To be completed by the Halo._')
   })
 })
