@@ -38,7 +38,7 @@ import { artifactHash, missingArtifactSections, renderTradingUnitArtifact, tradi
 import { predictedPoolSource, tradingUnitArtifactInput, tradingUnitInputOf } from '../../src/factory/artifactSource.js'
 import { readFactoryDeployments } from '../../src/factory/reader.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
-import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord } from '../../src/synome/commands/factory/records.js'
+import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord, type FactoryClassRecord } from '../../src/synome/commands/factory/records.js'
 import { portfolioUnitSource } from '../../src/beacons/allocator/portfolioUnits.js'
 import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
@@ -249,6 +249,7 @@ describe('ingestion into the Synome', () => {
   })
 
   it('a pool whose Trading class is neither in the range nor recorded is refused and nothing is written; a pool record on another class or without its kind is refused', async () => {
+    const lower = (a: string) => a.toLowerCase()
     const fresh = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
     try {
       const writer = createInProcessClient({ service: fresh, account: council })
@@ -258,6 +259,18 @@ describe('ingestion into the Synome', () => {
       await expect(writer.send('recordFactoryBook', record)).rejects.toThrow(/not recorded/)
       const { kind: _kind, ...untyped } = record
       await expect(writer.send('recordFactoryBook', untyped)).rejects.toThrow(/kind 'trading'/)
+      const { trading: _trading, ...bare } = record
+      await expect(writer.send('recordFactoryBook', bare)).rejects.toThrow(/kind 'trading'/)
+      // with its class recorded: a pool under another template, or on a class that names a PortfolioHaloClass, is refused
+      const classRecord = (await service.get<FactoryClassRecord>(FACTORY_CLASS, lower(cls.pau))).data
+      await writer.send('recordFactoryClass', classRecord)
+      await expect(writer.send('recordFactoryBook', { ...record, templateId: keccak256(stringToHex('another template')) })).rejects.toThrow(/not its Trading class/)
+      const portfolioLike = { ...classRecord, pau: lower(tbill.oracle), haloClass: lower(tbill.issuer) }
+      await writer.send('recordFactoryClass', portfolioLike)
+      await expect(writer.send('recordFactoryBook', { ...record, pau: portfolioLike.pau })).rejects.toThrow(/not its Trading class/)
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(0)
+      await writer.send('recordFactoryBook', record) // the pool itself, on its class
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(1)
     } finally {
       await fresh.close()
     }
