@@ -8,7 +8,10 @@
  * the queue, and the seed's T-bill story holds on the clone (100K T-bills sold for 99,950 USDS
  * at 5 bps, the issuer pays 100K at T+1, the pool keeps 50, the Prime redeems for it) within
  * the rate limits; out-of-range parameters, other callers, other kinds, a reused salt and a
- * second initialisation are refused by name.
+ * second initialisation are refused by name. Ingestion: the class is a factoryClass, the pool a
+ * factoryBook of kind 'trading' (exact record; replays write nothing; refusals write nothing).
+ * The pool's Unit Artifact: exact input and lines, every lpha-amm alert code, missing sections
+ * named, and rendered before deploying its hash is the one the pool carries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { privateKeyToAccount } from 'viem/accounts'
