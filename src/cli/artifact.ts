@@ -3,8 +3,8 @@ import type { Command } from 'commander'
 import type { Address } from 'viem'
 import { chainClientsFor } from '../chain/clients.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { artifactHash, renderHaloArtifact, renderPortfolioHaloArtifact, renderPortfolioUnitArtifact, renderUnitArtifact } from '../factory/artifact.js'
-import { anyHaloArtifactInput, findPortfolioUnit, portfolioUnitArtifactInput, unitArtifactInput } from '../factory/artifactSource.js'
+import { artifactHash, renderHaloArtifact, renderPortfolioHaloArtifact, renderPortfolioUnitArtifact, renderTradingUnitArtifact, renderUnitArtifact } from '../factory/artifact.js'
+import { anyHaloArtifactInput, findPortfolioUnit, findTradingPool, portfolioUnitArtifactInput, tradingUnitArtifactInput, unitArtifactInput } from '../factory/artifactSource.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 
 /**
@@ -14,9 +14,11 @@ import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
  * Term (an NFAT Facility, a Term class PAU) or Portfolio (a unit's token or either of its LCTS
  * queues, a Portfolio class PAU): the kind is the factory's record of it. A Portfolio unit's
  * warning signals are the ones the Synome records for it (`--synome`); without them that
- * section is to be completed too.
+ * section is to be completed too. Trading (a pool, its share token or either queue; with
+ * `--trading-factory`, the TradingPoolFactory that deployed it): the pool's parameters, its
+ * LIMIT_AMM_* inits, lpha-amm's roles and the alert codes lpha-amm raises.
  */
-type Flags = { rpc?: string; factory?: string; json?: boolean; recourse?: string; migration?: string; fromBlock?: string; synome?: string; token?: string }
+type Flags = { rpc?: string; factory?: string; tradingFactory?: string; json?: boolean; recourse?: string; migration?: string; fromBlock?: string; synome?: string; token?: string }
 const text = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'))
 
 export function register(program: Command): void {
@@ -25,6 +27,7 @@ export function register(program: Command): void {
     .description('render the Halo Artifact (kind "halo", a class PAU) or Unit Artifact (kind "unit") as markdown, with its hash')
     .option('--rpc <url>', 'chain RPC (env HALO_RPC_URL, default http://127.0.0.1:8545)')
     .option('--factory <address>', 'HaloFactory (env HALO_FACTORY)')
+    .option('--trading-factory <address>', 'TradingPoolFactory, for a Trading pool (env HALO_TRADING_FACTORY)')
     .option('--recourse <file>', 'the recourse section (unit: legal recourse), markdown')
     .option('--migration <file>', 'the migration section, markdown')
     .option('--from-block <n>', 'first block to scan for the metadata event', '0')
@@ -38,7 +41,7 @@ export function register(program: Command): void {
       const fromBlock = BigInt(f.fromBlock ?? '0')
       let markdown: string
       let recordedHash: string | undefined
-      let unitKind: 'term' | 'portfolio'
+      let unitKind: 'term' | 'portfolio' | 'trading'
       if (kind === 'halo') {
         const found = await anyHaloArtifactInput({ publicClient, factory, pau: address as Address, fromBlock })
         const written = { recourse: text(f.recourse), migration: text(f.migration) }
@@ -46,7 +49,13 @@ export function register(program: Command): void {
         unitKind = found.kind
       } else if (kind === 'unit') {
         const written = { legalRecourse: text(f.recourse), migration: text(f.migration) }
-        if (await findPortfolioUnit({ publicClient, factory, unit: address as Address, fromBlock })) {
+        const tradingFactory = (f.tradingFactory ?? process.env.HALO_TRADING_FACTORY) as Address | undefined
+        if (tradingFactory && (await findTradingPool({ publicClient, factory, tradingFactory, unit: address as Address, fromBlock }))) {
+          const input = await tradingUnitArtifactInput({ publicClient, factory, tradingFactory, unit: address as Address, fromBlock })
+          markdown = renderTradingUnitArtifact({ ...input, ...written })
+          recordedHash = input.recordedArtifactHash
+          unitKind = 'trading'
+        } else if (await findPortfolioUnit({ publicClient, factory, unit: address as Address, fromBlock })) {
           const synomeUrl = f.synome ?? process.env.HALO_SYNOME_URL
           const synome = synomeUrl ? createHttpClient({ url: synomeUrl, token: resolveSynomeToken({ flag: f.token }) }) : undefined
           const input = await portfolioUnitArtifactInput({ publicClient, factory, unit: address as Address, fromBlock, synome })

@@ -2,16 +2,18 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { getAddress, keccak256, parseEventLogs, stringToHex, type Address, type Hex } from 'viem'
+import { erc20Abi, getAddress, keccak256, parseEventLogs, stringToHex, type Address, type Hex } from 'viem'
 import { allErrorsAbi, beamStateAbi, beamTimeLockAbi, configuratorAbi, haloFactoryAbi, haloTemplateRegistryAbi, tradingPoolAbi, tradingPoolFactoryAbi } from '../chain/generated/index.js'
 import { chainClientsFor } from '../chain/clients.js'
 import { encodeCall, executeCall, scheduleCall } from '../chain/timelock.js'
 import { writeAndWait } from '../chain/devnet.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { classArgs, deployBook, deployClass, deployPool, deployUnit, portfolioTemplate, predictBook, predictClass, predictPool, predictUnit, templateIdOf, termTemplate, tradingTemplate, type PortfolioBookParams, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TemplateStruct, type TermImplementations, type TradingImplementations } from '../factory/chain.js'
+import { classArgs, deployBook, deployClass, deployPool, deployUnit, portfolioTemplate, predictBook, predictClass, predictPool, predictUnit, templateIdOf, termTemplate, tradingTemplate, type PortfolioBookParams, type PortfolioImplementations, type PortfolioUnitAddresses, type TemplateRanges, type TradingPoolParams, type TemplateStruct, type TermImplementations, type TradingImplementations } from '../factory/chain.js'
 import { bookParamsSchema, classParamsSchema, poolParamsSchema, readParams, templateRangesSchema, unitParamsSchema } from '../factory/params.js'
-import { artifactHash, renderPortfolioUnitArtifact } from '../factory/artifact.js'
-import { portfolioClassOf, portfolioUnitInputOf, predictedBookSource } from '../factory/artifactSource.js'
+import { artifactHash, renderPortfolioUnitArtifact, renderTradingUnitArtifact } from '../factory/artifact.js'
+import { portfolioClassOf, portfolioUnitInputOf, predictedBookSource, predictedPoolSource, tradingUnitInputOf } from '../factory/artifactSource.js'
+import { readFactoryDeployments } from '../factory/reader.js'
+import { FactoryError } from '../factory/errors.js'
 import { ingestFactoryEvents } from '../factory/ingest.js'
 import { parseUnitsExact } from '../domain/money.js'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
@@ -101,6 +103,25 @@ async function renderBookArtifacts(
     const markdown = renderPortfolioUnitArtifact({ ...portfolioUnitInputOf({ cls, book: source, index, chainId: publicClient.chain.id, usds, warningSignals }), legalRecourse: text(p.recourse), migration: text(p.migration) })
     return { token: predicted[index]!.token, markdown, hash: artifactHash(markdown), warningSignals }
   })
+}
+
+/** A pool's Unit Artifact at its predicted addresses (its hash goes into deployPool; the hash is not in the salt). */
+async function renderPoolArtifact(
+  clients: Awaited<ReturnType<typeof chainClientsFor>>,
+  p: { factory: Address; tradingFactory: Address; pau: Address; params: TradingPoolParams; salt: Hex; deployer: Address; registry: Address; timelock: Address; read: <T>(a: Address, abi: readonly unknown[], fn: string, args?: readonly unknown[]) => Promise<T>; recourse?: string | undefined; migration?: string | undefined; fromBlock: bigint },
+) {
+  const { publicClient } = clients
+  const { classes } = await readFactoryDeployments({ publicClient, factory: p.factory, fromBlock: p.fromBlock, finalityDepth: 0 })
+  const cls = classes.find((c) => c.pau === p.pau.toLowerCase())
+  if (!cls || cls.haloClass !== undefined) throw new FactoryError(`${p.pau} is not a Trading class of the factory ${p.factory}`)
+  const [, templateVersion] = await p.read<[unknown, bigint]>(p.registry, haloTemplateRegistryAbi, 'templateOf', [cls.templateId])
+  const usds = await p.read<Address>(p.factory, haloFactoryAbi, 'usds')
+  const [assetSymbol, assetDecimals] = [await p.read<string>(p.params.asset, erc20Abi, 'symbol'), await p.read<number>(p.params.asset, erc20Abi, 'decimals')]
+  const predicted = await predictPool(clients, { tradingFactory: p.tradingFactory, deployer: p.deployer, pau: p.pau, params: p.params, salt: p.salt })
+  const book = predictedPoolSource({ templateId: cls.templateId, templateVersion: Number(templateVersion), params: p.params, predicted })
+  const text = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'))
+  const markdown = renderTradingUnitArtifact({ ...tradingUnitInputOf({ cls, book, chainId: publicClient.chain.id, usds, timelock: p.timelock, assetSymbol, assetDecimals }), legalRecourse: text(p.recourse), migration: text(p.migration) })
+  return { pool: predicted.pool, markdown, hash: artifactHash(markdown) }
 }
 
 async function context(f: Flags) {
@@ -278,17 +299,28 @@ export function register(program: Command): void {
     .requiredOption('--pau <address>', 'the Trading class PAU')
     .requiredOption('--params <file>', 'pool parameters (JSON)')
     .requiredOption('--salt <text>', 'your salt (hashed)')
-    .action(async (f: Flags & { pau: Address; params: string; salt: string }) => {
-      const { clients } = await context(f)
+    .option('--artifacts <dir>', 'render the pool\'s Unit Artifact at its predicted addresses into <dir>/<pool>.md and deploy with its hash')
+    .option('--recourse <file>', 'with --artifacts: the legal recourse section (markdown)')
+    .option('--migration <file>', 'with --artifacts: the migration section (markdown)')
+    .option('--from-block <n>', 'with --artifacts: first block to scan for the class event', '0')
+    .action(async (f: Flags & { pau: Address; params: string; salt: string; artifacts?: string; recourse?: string; migration?: string; fromBlock: string }) => {
+      const { clients, factory: haloFactory, registry, timelock, read } = await context(f)
       const account = signer(f.key)
       const p = { tradingFactory: tradingFactoryOf(f), account, pau: f.pau, params: readParams(f.params, poolParamsSchema, 'pool parameters'), salt: saltOf(f.salt) }
+      const rendered = f.artifacts === undefined ? undefined : await renderPoolArtifact(clients, { ...p, factory: haloFactory, registry, timelock, read, deployer: account.address, recourse: f.recourse, migration: f.migration, fromBlock: BigInt(f.fromBlock) })
+      if (rendered) p.params = { ...p.params, artifactHash: rendered.hash }
+      const artifact = rendered && { pool: rendered.pool, hash: rendered.hash, file: join(f.artifacts!, `${rendered.pool.toLowerCase()}.md`) }
       if (f.dryRun) {
         await clients.publicClient.simulateContract({ address: p.tradingFactory, abi: [...tradingPoolFactoryAbi, ...allErrorsAbi], functionName: 'deployPool', args: [p.pau, p.params, p.salt], account })
         const predicted = await predictPool(clients, { ...p, deployer: account.address })
-        return out(f.json ? json({ dryRun: true, ...predicted }) : `dry run: would deploy\n${poolLines(predicted)}`)
+        return out(f.json ? json({ dryRun: true, ...predicted, ...(artifact ? { artifact } : {}) }) : `dry run: would deploy\n${poolLines(predicted)}`)
       }
       const deployed = await deployPool(clients, p)
-      out(f.json ? json(deployed) : `pool deployed into ${deployed.pau}:\n${poolLines(deployed)}\n  timelock batch ${deployed.timelockBatchId} (its LIMIT_AMM_* inits, after the class batch)`)
+      if (rendered) {
+        mkdirSync(f.artifacts!, { recursive: true })
+        writeFileSync(artifact!.file, rendered.markdown)
+      }
+      out(f.json ? json({ ...deployed, ...(artifact ? { artifact } : {}) }) : `pool deployed into ${deployed.pau}:\n${poolLines(deployed)}\n  timelock batch ${deployed.timelockBatchId} (its LIMIT_AMM_* inits, after the class batch)${artifact ? `\n  artifact ${artifact.file} (${artifact.hash})` : ''}`)
     })
 
   trading(factory.command('wire-pool'), true)
@@ -319,6 +351,7 @@ export function register(program: Command): void {
     .description('the factory\'s metadata events into the Synome (council key): classes, units, books; idempotent and replayable')
     .option('--rpc <url>', `chain RPC (env HALO_RPC_URL, default ${DEFAULT_RPC})`)
     .option('--factory <address>', 'HaloFactory (env HALO_FACTORY)')
+    .option('--trading-factory <address>', 'TradingPoolFactory: its pools too (env HALO_TRADING_FACTORY; none without it)')
     .option('--synome <url>', 'Synome API (env HALO_SYNOME_URL)')
     .option('--token <token>', 'Synome bearer token (env HALO_SYNOME_TOKEN)')
     .option('--key <file|hex>', 'council signing key (env HALO_KEY)')
@@ -332,8 +365,8 @@ export function register(program: Command): void {
       const clients = await chainClientsFor(rpcOf(f))
       const synome = createHttpClient({ url, account: signer(f.key), token: resolveSynomeToken({ flag: f.token }) })
       const warningSignals = f.warningSignals === undefined ? undefined : readParams(f.warningSignals, signalsByHashSchema, 'warning signals')
-      const result = await ingestFactoryEvents({ publicClient: clients.publicClient, synome, factory: factoryOf(f), fromBlock: BigInt(f.fromBlock), finalityDepth: Number(f.finalityDepth), warningSignals })
-      out(f.json ? json(result) : `ingested to block ${result.toBlock}: ${result.classes} classes, ${result.units} units, ${result.books} books (${result.written} written)`)
+      const result = await ingestFactoryEvents({ publicClient: clients.publicClient, synome, factory: factoryOf(f), fromBlock: BigInt(f.fromBlock), finalityDepth: Number(f.finalityDepth), warningSignals, tradingFactory: f.tradingFactory ?? process.env.HALO_TRADING_FACTORY ? tradingFactoryOf(f) : undefined })
+      out(f.json ? json(result) : `ingested to block ${result.toBlock}: ${result.classes} classes, ${result.units} units, ${result.books} books, ${result.pools} pools (${result.written} written)`)
     })
 
   const inventory = factory.command('inventory').description('pre-factory Halo inventory (hand-deployed classes and units)')

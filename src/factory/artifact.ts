@@ -10,6 +10,7 @@
 import { keccak256, stringToBytes } from 'viem'
 import { LIMIT, rateLimitKey } from '../domain/rateLimits.js'
 import { formatUnitsExact } from '../domain/money.js'
+import { AMM_ALERT_CODES, poolRateLimitKeys, type AmmAlertCode } from '../domain/trading/index.js'
 
 export const TO_BE_COMPLETED = '_To be completed by the Halo._'
 
@@ -250,6 +251,114 @@ export function renderPortfolioUnitArtifact(a: PortfolioUnitArtifactInput): stri
       ['GovOps (cBEAM)', low(a.govOps)],
     ])),
     section('Warning signals', signalLines(a.warningSignals)),
+    section('Legal recourse', a.legalRecourse ?? ''),
+    section('Migration', a.migration ?? ''),
+  ].join('\n')
+}
+
+// ---------------------------------------------------------------- Trading (AMM)
+
+export type TradingUnitArtifactInput = {
+  templateName: string
+  templateVersion: number
+  chainId: number
+  /** The TradingPool: the unit's id. */
+  pool: string
+  shareToken: string
+  subscribeQueue: string
+  redeemQueue: string
+  pau: string
+  rateLimits: string
+  timelock: string
+  usds: string
+  asset: string
+  assetSymbol: string
+  assetDecimals: number
+  oracle: string
+  issuer: string
+  beaconOperator: string
+  freezer: string
+  govOps: string
+  bidSpreadBps: number
+  askSpreadBps: number
+  maxDeviationBps: number
+  maxOracleAgeSeconds: number
+  /** Asset base units (held + at the issuer). */
+  maxInventory: bigint
+  /** USDS per whole asset, 1e18. */
+  referencePriceWad: bigint
+  /** The init (max per day) of the pool's USDS keys, USDS base units. */
+  capacity: bigint
+  name: string
+  symbol: string
+  legalRecourse?: string | undefined
+  migration?: string | undefined
+}
+
+/** The pool's asset-denominated inits: `capacity` in asset units at the reference NAV (TradingPoolFactory._schedule). */
+export const tradingAssetInit = (a: Pick<TradingUnitArtifactInput, 'capacity' | 'assetDecimals' | 'referencePriceWad'>) => (a.capacity * 10n ** BigInt(a.assetDecimals)) / a.referencePriceWad
+
+/** What each lpha-amm alert code means for this pool: every stable code has a line (a new code does not compile without one). */
+const AMM_SIGNALS: Record<AmmAlertCode, (a: TradingUnitArtifactInput) => string> = {
+  AMM_ORACLE_STALE: (a) => `the oracle ${a.oracle.toLowerCase()} reading is older than ${a.maxOracleAgeSeconds} s: swaps are paused`,
+  AMM_ORACLE_DEVIATION: (a) => `the oracle moved more than ${a.maxDeviationBps} bps from the reference price: swaps are paused until governance resets the reference`,
+  AMM_INVENTORY_LIMIT_REACHED: (a) => `inventory (held + pending at the issuer) reached ${formatUnitsExact(a.maxInventory, a.assetDecimals)} ${a.assetSymbol}: the pool buys no more`,
+  AMM_REDEMPTION_MISSED: (a) => `an issuer redemption at ${a.issuer.toLowerCase()} is unsettled past its promised time plus grace`,
+  AMM_RATE_LIMIT_BINDING: () => 'a redemption or capital return lpha-amm should make is held back by its LIMIT_AMM_* key',
+  AMM_POOL_PAUSED: (a) => `the freezer ${a.freezer.toLowerCase()} paused the pool`,
+}
+
+export function renderTradingUnitArtifact(a: TradingUnitArtifactInput): string {
+  const low = (v: string) => v.toLowerCase()
+  const pool = low(a.pool)
+  const asset = (amount: bigint) => `${formatUnitsExact(amount, a.assetDecimals)} ${a.assetSymbol}`
+  const keys = poolRateLimitKeys(a.asset as `0x${string}`, a.pool as `0x${string}`)
+  const assetInit = tradingAssetInit(a)
+  const usdsInit = `init ${usds(a.capacity)} max, ${usds(a.capacity / 86_400n)}/s`
+  const assetInitText = `init ${asset(assetInit)} max, ${asset(assetInit / 86_400n)}/s`
+  return [
+    `# Unit Artifact: ${a.name} (${a.symbol}) ${pool}`,
+    '',
+    `Trading (AMM) unit, template ${a.templateName} v${a.templateVersion}, chain ${a.chainId}, Halo Class ${low(a.pau)}.`,
+    '',
+    section('Addresses', lines([
+      ['pool (TradingPool, USDS/asset)', pool],
+      ['share token (LCTS, held by Primes)', low(a.shareToken)],
+      ['subscribe queue (LCTS, USDS → shares)', low(a.subscribeQueue)],
+      ['redeem queue (LCTS, shares → USDS)', low(a.redeemQueue)],
+      ['asset', low(a.asset)],
+      ['USDS', low(a.usds)],
+      ['NAV oracle', low(a.oracle)],
+      ['issuer redemption endpoint', low(a.issuer)],
+      ['Halo Class PAU (ALMProxy)', low(a.pau)],
+      ['RateLimits', low(a.rateLimits)],
+      ['admin (BEAMTimeLock)', low(a.timelock)],
+    ])),
+    section('Parameters', lines([
+      ['bid spread (the pool buys at oracle − spread)', `${a.bidSpreadBps} bps`],
+      ['ask spread (the pool sells at oracle + spread)', `${a.askSpreadBps} bps`],
+      ['inventory limit (held + pending)', asset(a.maxInventory)],
+      ['oracle deviation bound', `${a.maxDeviationBps} bps of the reference price`],
+      ['oracle maximum age', `${a.maxOracleAgeSeconds} s`],
+      ['reference price', `${formatUnitsExact(a.referencePriceWad, 18)} USDS per ${a.assetSymbol}`],
+      ['capacity (init of the USDS keys, per day)', usds(a.capacity)],
+    ])),
+    section('Rate limits', lines([
+      [`LIMIT_AMM_POOL_BUY ${keys.poolBuy}`, usdsInit],
+      [`LIMIT_AMM_POOL_SELL ${keys.poolSell}`, assetInitText],
+      [`LIMIT_AMM_REDEEM ${keys.redeem}`, assetInitText],
+      [`LIMIT_AMM_SUBSCRIBE ${keys.subscribe}`, usdsInit],
+      [`LIMIT_AMM_UNSUBSCRIBE ${keys.unsubscribe}`, usdsInit],
+      [`LIMIT_AMM_RETURN ${keys.return}`, 'none: a pool with shares cannot return capital'],
+    ])),
+    section('Oracle and NAV sources', `Prices are the NAV oracle ${low(a.oracle)} (USDS per ${a.assetSymbol}) ± the spreads; lpha-amm syncs the pool's price to it each cycle within the deviation bound. Swaps pause when the reading is older than ${a.maxOracleAgeSeconds} s or more than ${a.maxDeviationBps} bps from the reference. The share value is the pool's USDS plus its inventory (held and pending at the issuer ${low(a.issuer)}) at the oracle price, per share.`),
+    section('Beacon configuration', lines([
+      ['lpha-amm key (pool AMM_OPERATOR: price sync, issuer redemptions, capital return; LCTS pBEAM of both queues)', low(a.beaconOperator)],
+      ['freezer (pool AMM_PAUSER)', low(a.freezer)],
+      ['GovOps (cBEAM: the LIMIT_AMM_* limits within their inits)', low(a.govOps)],
+      ['admin of pool and queues (spreads, pairs, issuer, reference reset)', low(a.timelock)],
+    ])),
+    section('Warning signals', (Object.keys(AMM_SIGNALS) as AmmAlertCode[]).map((code) => `- ${code} (${AMM_ALERT_CODES[code]}): ${AMM_SIGNALS[code](a)}`).join('\n')),
     section('Legal recourse', a.legalRecourse ?? ''),
     section('Migration', a.migration ?? ''),
   ].join('\n')

@@ -2,16 +2,16 @@
  * The inputs of a deployed class's or unit's artifact, read from the factory (its metadata
  * events and views): what `halo artifact` renders and `halo day0` compares with.
  */
-import { getAddress, hexToString, type Address, type Chain, type PublicClient, type Transport } from 'viem'
+import { erc20Abi, getAddress, hexToString, type Address, type Chain, type PublicClient, type Transport } from 'viem'
 import { haloFactoryAbi } from '../chain/generated/index.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import type { FactoryBookRecord, FactoryClassRecord } from '../synome/commands/factory/records.js'
-import type { PortfolioBookParams, PortfolioUnitAddresses } from './chain.js'
+import type { PortfolioBookParams, PortfolioUnitAddresses, TradingPoolAddresses, TradingPoolParams } from './chain.js'
 import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../synome/commands/portfolio/records.js'
-import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, UnitArtifactInput } from './artifact.js'
+import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, TradingUnitArtifactInput, UnitArtifactInput } from './artifact.js'
 import { FactoryError } from './errors.js'
-import { bookUnitRecord, readFactoryDeployments } from './reader.js'
+import { bookUnitRecord, readFactoryDeployments, tradingPoolRecord } from './reader.js'
 
 export const templateNameOf = (templateId: `0x${string}`) => hexToString(templateId, { size: 32 }).replace(/\0+$/, '')
 
@@ -169,4 +169,80 @@ export async function portfolioClassOf(p: { publicClient: Client; factory: Addre
   const cls = classes.find((c) => c.pau === p.pau.toLowerCase())
   if (!isPortfolioClass(cls)) throw new FactoryError(`${p.pau} is not a Portfolio class of the factory ${p.factory}`)
   return cls
+}
+
+// ---------------------------------------------------------------- Trading (AMM)
+
+/** The Trading pool whose pool, share token or either queue is `unit`, with its class, from the factories' events; undefined when none. */
+export async function findTradingPool(p: { publicClient: Client; factory: Address; tradingFactory: Address; unit: Address; fromBlock?: bigint }) {
+  const { pools, classes } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, tradingFactory: p.tradingFactory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
+  const id = p.unit.toLowerCase()
+  const book = pools.find((b) => b.haloClass === id || b.units.some((u) => u.token === id || u.subscribeQueue === id || u.redeemQueue === id))
+  if (!book) return undefined
+  const cls = classes.find((c) => c.pau === book.pau)
+  if (!cls || cls.haloClass !== undefined) throw new FactoryError(`the pool ${book.haloClass} names class ${book.pau}, which is not a Trading class of the factory`)
+  return { book, cls }
+}
+
+/** What a pool's artifact is rendered from: its deployed book record, or (before deploying) its parameters at the predicted addresses. */
+export type TradingPoolSource = Pick<FactoryBookRecord, 'kind' | 'haloClass' | 'templateId' | 'templateVersion' | 'units' | 'trading'>
+
+/** The source of a pool not deployed yet: its parameters at the predicted addresses (`predictPool`), so its artifact hash can go into `deployPool`. */
+export function predictedPoolSource(p: { templateId: string; templateVersion: number; params: TradingPoolParams; predicted: TradingPoolAddresses }): TradingPoolSource {
+  const q = p.params
+  return {
+    kind: 'trading',
+    haloClass: p.predicted.pool.toLowerCase(),
+    templateId: p.templateId.toLowerCase(),
+    templateVersion: p.templateVersion,
+    units: [bookUnitRecord({ token: p.predicted.shareToken, subscribeQueue: p.predicted.subscribeQueue, redeemQueue: p.predicted.redeemQueue }, { capacity: q.capacity, rank: 0, yieldBps: 0, dustThreshold: 0n, name: q.name, symbol: q.symbol, artifactHash: q.artifactHash })],
+    trading: tradingPoolRecord(q),
+  }
+}
+
+/** The Unit Artifact input of a pool (book record of kind 'trading', deployed or predicted) in its class: pure. */
+export function tradingUnitInputOf(p: { cls: FactoryClassRecord; book: TradingPoolSource; chainId: number; usds: string; timelock: string; assetSymbol: string; assetDecimals: number }): TradingUnitArtifactInput {
+  const t = p.book.trading
+  const u = p.book.units[0]
+  if (p.book.kind !== 'trading' || !t || !u) throw new FactoryError(`book of ${p.book.haloClass} is not a Trading pool`)
+  return {
+    templateName: templateNameOf(p.book.templateId as `0x${string}`),
+    templateVersion: p.book.templateVersion,
+    chainId: p.chainId,
+    pool: p.book.haloClass,
+    shareToken: u.token,
+    subscribeQueue: u.subscribeQueue,
+    redeemQueue: u.redeemQueue,
+    pau: p.cls.pau,
+    rateLimits: p.cls.rateLimits,
+    timelock: p.timelock.toLowerCase(),
+    usds: p.usds.toLowerCase(),
+    asset: t.asset,
+    assetSymbol: p.assetSymbol,
+    assetDecimals: p.assetDecimals,
+    oracle: t.oracle,
+    issuer: t.issuer,
+    beaconOperator: p.cls.beaconOperator,
+    freezer: p.cls.freezer,
+    govOps: p.cls.govOps,
+    bidSpreadBps: t.bidSpreadBps,
+    askSpreadBps: t.askSpreadBps,
+    maxDeviationBps: t.maxDeviationBps,
+    maxOracleAgeSeconds: t.maxOracleAgeSeconds,
+    maxInventory: BigInt(t.maxInventory),
+    referencePriceWad: BigInt(t.referencePriceWad),
+    capacity: BigInt(u.capacity),
+    name: u.name,
+    symbol: u.symbol,
+  }
+}
+
+export async function tradingUnitArtifactInput(p: { publicClient: Client; factory: Address; tradingFactory: Address; unit: Address; fromBlock?: bigint }): Promise<TradingUnitArtifactInput & { recordedArtifactHash: string; bookId: string }> {
+  const found = await findTradingPool(p)
+  if (!found) throw new FactoryError(`${p.unit} is not a pool of the TradingPoolFactory ${p.tradingFactory}`)
+  const read = (functionName: 'usds' | 'timelock') => p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName })
+  const asset = found.book.trading!.asset as Address
+  const [assetSymbol, assetDecimals] = [await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'symbol' }), await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'decimals' })]
+  const input = tradingUnitInputOf({ cls: found.cls, book: found.book, chainId: p.publicClient.chain.id, usds: await read('usds'), timelock: await read('timelock'), assetSymbol, assetDecimals })
+  return { ...input, recordedArtifactHash: found.book.units[0]!.artifactHash, bookId: found.book.bookId }
 }

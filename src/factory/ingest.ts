@@ -9,6 +9,9 @@
  *   Portfolio book → `factoryBook` (addresses, capacities, queues) and `portfolioBook`
  *   (bookId `<haloClass>:<salt>`, unitId = the unit's token address, the tranche terms:
  *   the most junior rank residual, the others their target yield).
+ *   Trading pool (TradingPoolFactory's TradingPoolDeployed, read when `tradingFactory` is given) →
+ *   `factoryBook` with kind 'trading' (bookId `<pool>:<salt>`, one unit: the pool's share token and
+ *   queues; the pool's parameters), after its Trading class.
  * The factory's event carries no warning signals: they come from the Unit Artifact, keyed by
  * its hash (`warningSignals`). Everything read is mapped and checked before anything is
  * written: a book whose unit has no warning signals, whose most junior rank names a target
@@ -36,11 +39,13 @@ export type IngestFactoryParameters = {
   factory: Address
   fromBlock: bigint
   finalityDepth: number
+  /** The TradingPoolFactory: its pools are ingested too (none without it). */
+  tradingFactory?: Address | undefined
   /** Each Portfolio unit's warning signals, by its Unit Artifact hash (the event's `artifactHash`). */
   warningSignals?: Readonly<Record<Hex, WarningSignals>> | undefined
 }
 
-export type IngestFactoryReturnType = { toBlock: bigint; classes: number; units: number; books: number; written: number }
+export type IngestFactoryReturnType = { toBlock: bigint; classes: number; units: number; books: number; pools: number; written: number }
 
 const MAX_ACCRUAL_SECONDS = 366 * 86_400
 const MAX_RATE_BPS = 100_000
@@ -78,7 +83,7 @@ const bookTerms = (b: { classId: string; accrualSeconds: number; units: readonly
   JSON.stringify([b.classId, b.accrualSeconds, b.units.map((u) => [u.unitId, u.rank, u.yield, u.warningSignals])])
 
 export async function ingestFactoryEvents(p: IngestFactoryParameters): Promise<IngestFactoryReturnType> {
-  const { classes, units, books, toBlock } = await readFactoryDeployments(p)
+  const { classes, units, books, pools, toBlock } = await readFactoryDeployments(p)
   const { synome } = p
   // map and check everything before writing anything
   const portfolioBooks = books.map((book) => ({ book, payload: portfolioBookOf(book, p.warningSignals ?? {}) }))
@@ -90,6 +95,10 @@ export async function ingestFactoryEvents(p: IngestFactoryParameters): Promise<I
     }
     const existing = await maybeGet<PortfolioBookRecord>(synome, PORTFOLIO_BOOK, payload.bookId)
     if (existing && bookTerms(existing) !== bookTerms(payload)) throw new FactoryError(`portfolio book ${payload.bookId} is already recorded with other terms`)
+  }
+  for (const pool of pools) {
+    const cls = classes.find((c) => c.pau === pool.pau) ?? (await maybeGet<FactoryClassRecord>(synome, FACTORY_CLASS, pool.pau))
+    if (!cls || cls.haloClass !== undefined || cls.templateId !== pool.templateId) throw new FactoryError(`trading pool ${pool.haloClass}: its Trading class ${pool.pau} is neither in the range nor recorded`)
   }
   for (const cls of portfolioClasses) {
     const existing = await maybeGet<PortfolioClassRecord>(synome, PORTFOLIO_CLASS, cls.haloClass)
@@ -115,5 +124,6 @@ export async function ingestFactoryEvents(p: IngestFactoryParameters): Promise<I
       count(await synome.send('createPortfolioBook', payload, { idempotencyKey: key(book, 'factory-portfolio-book') }))
     }
   }
-  return { toBlock, classes: classes.length, units: units.length, books: books.length, written }
+  for (const pool of pools) count(await synome.send('recordFactoryBook', pool, { idempotencyKey: key(pool) }))
+  return { toBlock, classes: classes.length, units: units.length, books: books.length, pools: pools.length, written }
 }

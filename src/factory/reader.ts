@@ -12,7 +12,7 @@
  *   // next call: fromBlock = toBlock + 1n
  */
 import { getAbiItem, getAddress, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem'
-import { haloFactoryAbi } from '../chain/generated/index.js'
+import { haloFactoryAbi, tradingPoolFactoryAbi } from '../chain/generated/index.js'
 import { FactoryError } from './errors.js'
 import { finalizedLogs, type ChainEventRef } from '../beacons/shared/finality.js'
 import { factoryBookId, type FactoryBookRecord, type FactoryClassRecord, type FactoryUnitRecord } from '../synome/commands/factory/records.js'
@@ -20,6 +20,7 @@ import { factoryBookId, type FactoryBookRecord, type FactoryClassRecord, type Fa
 const classEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloClassDeployed' })
 const unitEvent = getAbiItem({ abi: haloFactoryAbi, name: 'HaloUnitDeployed' })
 const bookEvent = getAbiItem({ abi: haloFactoryAbi, name: 'PortfolioBookDeployed' })
+const poolEvent = getAbiItem({ abi: tradingPoolFactoryAbi, name: 'TradingPoolDeployed' })
 const ZERO = '0x0000000000000000000000000000000000000000'
 
 export type ReadFactoryDeploymentsParameters = {
@@ -28,6 +29,8 @@ export type ReadFactoryDeploymentsParameters = {
   fromBlock: bigint
   /** Blocks a log must be deep to count (lpha-nfat's default is 2). */
   finalityDepth: number
+  /** The TradingPoolFactory whose TradingPoolDeployed events are a Trading class's pools (none read without it). */
+  tradingFactory?: Address | undefined
 }
 
 export type FactoryDeployments = {
@@ -39,6 +42,8 @@ export type FactoryDeployments = {
   units: FactoryUnitRecord[]
   /** In chain order; each is the payload of `recordFactoryBook`. */
   books: FactoryBookRecord[]
+  /** Trading pools (TradingPoolDeployed), in chain order; each is the payload of `recordFactoryBook` with kind 'trading'. */
+  pools: FactoryBookRecord[]
 }
 
 const lower = (a: Address | Hex) => a.toLowerCase()
@@ -61,6 +66,20 @@ export function bookUnitRecord(
     artifactHash: lower(u.artifactHash),
   }
 }
+/** A Trading pool's parameters as the Synome stores them. */
+export function tradingPoolRecord(q: { asset: Address; oracle: Address; issuer: Address; bidSpreadBps: number; askSpreadBps: number; maxDeviationBps: number; maxOracleAgeSeconds: number; maxInventory: bigint; referencePriceWad: bigint }): NonNullable<FactoryBookRecord['trading']> {
+  return {
+    asset: lower(q.asset),
+    oracle: lower(q.oracle),
+    issuer: lower(q.issuer),
+    bidSpreadBps: q.bidSpreadBps,
+    askSpreadBps: q.askSpreadBps,
+    maxDeviationBps: q.maxDeviationBps,
+    maxOracleAgeSeconds: q.maxOracleAgeSeconds,
+    maxInventory: String(q.maxInventory),
+    referencePriceWad: String(q.referencePriceWad),
+  }
+}
 const chainEvent = (ref: ChainEventRef) => ({ chainId: ref.chainId, txHash: lower(ref.txHash), logIndex: ref.logIndex, blockNumber: String(ref.blockNumber), blockHash: lower(ref.blockHash) })
 
 export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters): Promise<FactoryDeployments> {
@@ -71,6 +90,7 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
   const refOf = (log: { transactionHash: Hex; logIndex: number; blockNumber: bigint; blockHash: Hex }): ChainEventRef => ({ chainId: publicClient.chain.id, txHash: log.transactionHash, logIndex: log.logIndex, blockNumber: log.blockNumber, blockHash: log.blockHash })
   const unitLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: unitEvent, fromBlock, toBlock, strict: true })).map((log) => ({ ref: refOf(log), args: log.args }))
   const bookLogs = toBlock < fromBlock ? [] : (await publicClient.getLogs({ address: factory, event: bookEvent, fromBlock, toBlock, strict: true })).map((log) => ({ ref: refOf(log), args: log.args }))
+  const poolLogs = toBlock < fromBlock || !p.tradingFactory ? [] : (await publicClient.getLogs({ address: p.tradingFactory, event: poolEvent, fromBlock, toBlock, strict: true })).map((log) => ({ ref: refOf(log), args: log.args }))
   const classes = classLogs.logs.map(({ ref, args }) => {
     const a = args as unknown as { pau: Address; templateId: Hex; deployer: Address; templateVersion: bigint; controller: Address; rateLimits: Address; haloClass: Address; params: { govOps: Address; beaconOperator: Address; freezer: Address; swapRateLimit: bigint; managerEndpoint: Address; artifactHash: Hex }; salt: Hex; timelockBatchId: Hex; timelockDelaySeconds: bigint }
     return {
@@ -135,5 +155,24 @@ export async function readFactoryDeployments(p: ReadFactoryDeploymentsParameters
       chainEvent: chainEvent(ref),
     } satisfies FactoryBookRecord
   })
-  return { toBlock, classes, units, books }
+  const pools = poolLogs.map(({ ref, args: a }) => {
+    const q = a.params
+    return {
+      kind: 'trading',
+      bookId: factoryBookId(a.pool, a.salt),
+      pau: lower(a.pau),
+      haloClass: lower(a.pool),
+      factory: lower(getAddress(p.tradingFactory!)),
+      templateId: lower(a.templateId),
+      templateVersion: Number(a.templateVersion),
+      deployer: lower(a.deployer),
+      accrualSeconds: '0',
+      units: [bookUnitRecord({ token: a.addresses.shareToken, subscribeQueue: a.addresses.subscribeQueue, redeemQueue: a.addresses.redeemQueue }, { capacity: q.capacity, rank: 0, yieldBps: 0, dustThreshold: 0n, name: q.name, symbol: q.symbol, artifactHash: q.artifactHash })],
+      salt: lower(a.salt),
+      timelockBatchId: lower(a.timelockBatchId),
+      trading: tradingPoolRecord(q),
+      chainEvent: chainEvent(ref),
+    } satisfies FactoryBookRecord
+  })
+  return { toBlock, classes, units, books, pools }
 }

@@ -5,12 +5,14 @@
  * its failures while the unit is not wired yet; a Portfolio book: addresses book equal to what
  * deploy-book deploys, --dry-run sends nothing, a caller other than GovOps exits 1; a Trading
  * class: template add --kind trading, addresses pool equal to what deploy-pool deploys, dry runs
- * send nothing, refusals exit 1, wire-pool sets the five LIMIT_AMM_* limits at their inits.
+ * send nothing, refusals exit 1, wire-pool sets the five LIMIT_AMM_* limits at their inits,
+ * `halo artifact unit <pool> --trading-factory` renders the pool's Unit Artifact.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { keccak256, stringToBytes } from 'viem'
 import { almProxyImmutableRanges } from '../../src/chain/generated/index.js'
 import { deployFactoryStack, PORTFOLIO_TEMPLATE_NAME, PORTFOLIO_TEMPLATE_RANGES, TERM_TEMPLATE_RANGES, TRADING_TEMPLATE_RANGES, type FactoryStack } from '../../src/factory/devnet.js'
 import { deployDevnetTBill } from '../../src/chain/deploy/deployTradingPool.js'
@@ -184,5 +186,24 @@ describe('halo factory CLI', () => {
     const limit = (k: `0x${string}`) => devnet.publicClient.readContract({ address: cls.rateLimits, abi: rateLimitsAbi, functionName: 'getRateLimitData', args: [k] })
     expect((await limit(keys.poolBuy)).slice(0, 2)).toEqual([2n * 10n ** 24n, (2n * 10n ** 24n) / 86_400n])
     expect((await limit(keys.poolSell)).slice(0, 2)).toEqual([2n * 10n ** 12n, (2n * 10n ** 12n) / 86_400n]) // 2M T-bills at NAV 1.00
+
+    // the pool's Unit Artifact (by the pool or its share token): kind trading, the LIMIT_AMM_* inits, its hash
+    const artifact = JSON.parse((await runHalo('artifact', 'unit', deployed.pool, ...trading, ...base)).stdout)
+    expect(artifact.kind).toBe('trading')
+    expect(artifact.hash).toBe(keccak256(stringToBytes(artifact.markdown)))
+    expect(artifact.markdown).toContain(`- pool (TradingPool, USDS/asset): ${deployed.pool.toLowerCase()}`)
+    expect(artifact.markdown).toContain(`- LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(artifact.markdown).toContain('_To be completed by the Halo._')
+    expect(JSON.parse((await runHalo('artifact', 'unit', deployed.shareToken, ...trading, ...base)).stdout).hash).toBe(artifact.hash)
+
+    // deploy-pool --artifacts: rendered at the predicted addresses, deployed with its hash; the deployed pool renders the same text
+    const written = ['--recourse', file('recourse.md', 'Claims against the issuer.'), '--migration', file('migration.md', 'Drain, redeem, remove.')]
+    const artifactsDir = join(dir, 'pool-artifacts')
+    const hashed = JSON.parse((await deployPool('--params', poolParams, '--salt', 'p-4', '--key', key(3), '--artifacts', artifactsDir, ...written)).stdout)
+    expect(hashed.artifact).toEqual({ pool: hashed.pool, hash: expect.stringMatching(/^0x[0-9a-f]{64}$/), file: join(artifactsDir, `${hashed.pool.toLowerCase()}.md`) })
+    const again = JSON.parse((await runHalo('artifact', 'unit', hashed.pool, ...written, ...trading, ...base)).stdout)
+    expect([again.hash, again.recordedHash]).toEqual([hashed.artifact.hash, hashed.artifact.hash])
+    expect(readFileSync(hashed.artifact.file, 'utf8')).toBe(again.markdown)
+    expect(again.markdown).not.toContain('_To be completed by the Halo._')
   })
 })

@@ -8,7 +8,10 @@
  * the queue, and the seed's T-bill story holds on the clone (100K T-bills sold for 99,950 USDS
  * at 5 bps, the issuer pays 100K at T+1, the pool keeps 50, the Prime redeems for it) within
  * the rate limits; out-of-range parameters, other callers, other kinds, a reused salt and a
- * second initialisation are refused by name.
+ * second initialisation are refused by name. Ingestion: the class is a factoryClass, the pool a
+ * factoryBook of kind 'trading' (exact record; replays write nothing; refusals write nothing).
+ * The pool's Unit Artifact: exact input and lines, every lpha-amm alert code, missing sections
+ * named, and rendered before deploying its hash is the one the pool carries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -32,10 +35,14 @@ import { deployClass, deployPool, predictClass, predictPool, type DeployedClass,
 import { TRADING_TEMPLATE_RANGES } from '../../src/factory/devnet.js'
 import { parseUnitsExact } from '../../src/domain/money.js'
 import { LIMIT } from '../../src/domain/rateLimits.js'
-import { VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
+import { AMM_ALERT_CODES, VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
 import { ingestFactoryEvents } from '../../src/factory/ingest.js'
+import { artifactHash, missingArtifactSections, renderTradingUnitArtifact, tradingAssetInit, UNIT_ARTIFACT_SECTIONS } from '../../src/factory/artifact.js'
+import { predictedPoolSource, tradingUnitArtifactInput, tradingUnitInputOf } from '../../src/factory/artifactSource.js'
+import { readFactoryDeployments } from '../../src/factory/reader.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
-import { FACTORY_CLASS } from '../../src/synome/commands/factory/records.js'
+import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord, type FactoryClassRecord } from '../../src/synome/commands/factory/records.js'
+import { portfolioUnitSource } from '../../src/beacons/allocator/portfolioUnits.js'
 import { createInProcessClient, createSynome, type SynomeService } from '../../src/synome/index.js'
 import { useDevnet, type Devnet } from '../fixtures/devnet.js'
 import { deployFactoryWorld, DAY, DELAY, M, USDS, type FactoryWorld } from '../contracts/factory/world.js'
@@ -207,14 +214,155 @@ describe('ingestion into the Synome', () => {
   let service: SynomeService
   afterAll(() => service?.close())
 
-  it('factory ingest records the Trading class as a factoryClass (the generic class path); a replay writes nothing; pools are not ingested', async () => {
+  it('factory ingest records the Trading class as a factoryClass and its pool as a factoryBook of kind trading (exact record); a replay writes nothing', async () => {
     service = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
     const writer = createInProcessClient({ service, account: council })
-    const ingest = () => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, fromBlock: 0n, finalityDepth: 2 })
-    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 1 })
-    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, written: 0 })
+    const ingest = (fromBlock = 0n) => ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, tradingFactory: w.tradingFactory, fromBlock, finalityDepth: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, pools: 1, written: 2 })
+    expect(await ingest()).toMatchObject({ classes: 1, units: 0, books: 0, pools: 1, written: 0 })
+    // from the pool's block on: the class is not in the range but recorded; nothing new
+    expect(await ingest(pool.blockNumber)).toMatchObject({ classes: 0, pools: 1, written: 0 })
     const lower = (a: string) => a.toLowerCase()
     expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).toMatchObject({ controller: lower(cls.controller), rateLimits: lower(cls.rateLimits), templateId: lower(w.tradingTemplateId), beaconOperator: lower(devnet.accounts.relayer.address) })
+    expect((await service.get(FACTORY_CLASS, lower(cls.pau))).data).not.toHaveProperty('haloClass')
+    const receipt = await devnet.publicClient.getTransactionReceipt({ hash: pool.txHash })
+    const log = receipt.logs.find((l) => lower(l.address) === lower(w.tradingFactory))!
+    const bookId = factoryBookId(pool.pool, pool.salt)
+    expect(bookId).toBe(`${lower(pool.pool)}:${lower(pool.salt)}`)
+    const record = (await service.get<FactoryBookRecord>(FACTORY_BOOK, bookId)).data
+    expect(record).toEqual({
+      kind: 'trading',
+      bookId,
+      pau: lower(cls.pau),
+      haloClass: lower(pool.pool),
+      factory: lower(w.tradingFactory),
+      templateId: lower(w.tradingTemplateId),
+      templateVersion: 1,
+      deployer: lower(devnet.accounts.govOps.address),
+      accrualSeconds: '0',
+      units: [{ token: lower(pool.shareToken), subscribeQueue: lower(pool.subscribeQueue), redeemQueue: lower(pool.redeemQueue), capacity: '2000000000000000000000000', rank: 0, yieldBps: '0', dustThreshold: '0', name: 'T-bill pool share', symbol: 'TBP', artifactHash: keccak256(stringToHex('trading unit artifact')) }],
+      salt: lower(pool.salt),
+      timelockBatchId: lower(pool.timelockBatchId),
+      trading: { asset: lower(tbill.tbill), oracle: lower(tbill.oracle), issuer: lower(tbill.issuer), bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: '10000000000000', referencePriceWad: '1000000000000000000' },
+      chainEvent: { chainId: devnet.publicClient.chain.id, txHash: lower(pool.txHash), logIndex: log.logIndex, blockNumber: String(receipt.blockNumber), blockHash: lower(receipt.blockHash) },
+    })
+    expect((await service.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(1)
+    // a Prime's allocator does not take the pool for a Portfolio unit
+    expect(await portfolioUnitSource(writer, { usds: w.usds }).detect()).toEqual([])
+  })
+
+  it('a pool whose Trading class is neither in the range nor recorded is refused and nothing is written; a pool record on another class or without its kind is refused', async () => {
+    const lower = (a: string) => a.toLowerCase()
+    const fresh = await createSynome({ dataDir: null, commands: [...FACTORY_COMMANDS], roles: [{ address: council.address, role: 'council', haloClasses: [] }], freshness: false })
+    try {
+      const writer = createInProcessClient({ service: fresh, account: council })
+      await expect(ingestFactoryEvents({ publicClient: devnet.publicClient, synome: writer, factory: w.factory, tradingFactory: w.tradingFactory, fromBlock: pool.blockNumber, finalityDepth: 2 })).rejects.toThrow(/neither in the range nor recorded/)
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(0)
+      const record = (await service.get<FactoryBookRecord>(FACTORY_BOOK, factoryBookId(pool.pool, pool.salt))).data
+      await expect(writer.send('recordFactoryBook', record)).rejects.toThrow(/not recorded/)
+      const { kind: _kind, ...untyped } = record
+      await expect(writer.send('recordFactoryBook', untyped)).rejects.toThrow(/kind 'trading'/)
+      const { trading: _trading, ...bare } = record
+      await expect(writer.send('recordFactoryBook', bare)).rejects.toThrow(/kind 'trading'/)
+      // with its class recorded: a pool under another template, or on a class that names a PortfolioHaloClass, is refused
+      const classRecord = (await service.get<FactoryClassRecord>(FACTORY_CLASS, lower(cls.pau))).data
+      await writer.send('recordFactoryClass', classRecord)
+      await expect(writer.send('recordFactoryBook', { ...record, templateId: keccak256(stringToHex('another template')) })).rejects.toThrow(/not its Trading class/)
+      const portfolioLike = { ...classRecord, pau: lower(tbill.oracle), haloClass: lower(tbill.issuer) }
+      await writer.send('recordFactoryClass', portfolioLike)
+      await expect(writer.send('recordFactoryBook', { ...record, pau: portfolioLike.pau })).rejects.toThrow(/not its Trading class/)
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(0)
+      await writer.send('recordFactoryBook', record) // the pool itself, on its class
+      expect((await fresh.list({ type: FACTORY_BOOK, limit: 10 })).items).toHaveLength(1)
+    } finally {
+      await fresh.close()
+    }
+  })
+})
+
+describe('the Trading Unit Artifact', () => {
+  const lower = (a: string) => a.toLowerCase()
+  const source = (unit: Address) => tradingUnitArtifactInput({ publicClient: devnet.publicClient, factory: w.factory, tradingFactory: w.tradingFactory, unit })
+
+  it('is rendered from the pool’s metadata event: exact addresses, parameters, LIMIT_AMM_* inits, lpha-amm’s roles and alert codes; the pool, its share token and queues name the same artifact', async () => {
+    const input = await source(pool.pool)
+    expect(input).toEqual({
+      templateName: 'trading-amm', templateVersion: 1, chainId: devnet.publicClient.chain.id,
+      pool: lower(pool.pool), shareToken: lower(pool.shareToken), subscribeQueue: lower(pool.subscribeQueue), redeemQueue: lower(pool.redeemQueue),
+      pau: lower(cls.pau), rateLimits: lower(cls.rateLimits), timelock: lower(w.timelock), usds: lower(w.usds),
+      asset: lower(tbill.tbill), assetSymbol: 'TBILL', assetDecimals: 6, oracle: lower(tbill.oracle), issuer: lower(tbill.issuer),
+      beaconOperator: lower(devnet.accounts.relayer.address), freezer: lower(devnet.accounts.freezer.address), govOps: lower(devnet.accounts.govOps.address),
+      bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400,
+      maxInventory: 10_000_000_000_000n, referencePriceWad: WAD, capacity: CAPACITY, name: 'T-bill pool share', symbol: 'TBP',
+      recordedArtifactHash: keccak256(stringToHex('trading unit artifact')), bookId: factoryBookId(pool.pool, pool.salt),
+    })
+    for (const other of [pool.shareToken, pool.subscribeQueue, pool.redeemQueue]) expect(await source(other)).toEqual(input)
+    const md = renderTradingUnitArtifact(input)
+    const line = (label: string) => md.split('\n').find((l) => l.startsWith(`- ${label}`))
+    expect(md.split('\n', 1)[0]).toBe(`# Unit Artifact: T-bill pool share (TBP) ${lower(pool.pool)}`)
+    expect(line('pool (TradingPool')).toBe(`- pool (TradingPool, USDS/asset): ${lower(pool.pool)}`)
+    expect(line('share token')).toBe(`- share token (LCTS, held by Primes): ${lower(pool.shareToken)}`)
+    expect(line('NAV oracle')).toBe(`- NAV oracle: ${lower(tbill.oracle)}`)
+    expect(line('bid spread')).toBe('- bid spread (the pool buys at oracle − spread): 5 bps')
+    expect(line('ask spread')).toBe('- ask spread (the pool sells at oracle + spread): 5 bps')
+    expect(line('inventory limit')).toBe('- inventory limit (held + pending): 10000000 TBILL')
+    expect(line('oracle deviation bound')).toBe('- oracle deviation bound: 100 bps of the reference price')
+    expect(line('oracle maximum age')).toBe('- oracle maximum age: 86400 s')
+    expect(line('reference price')).toBe('- reference price: 1 USDS per TBILL')
+    // 2M USDS a day: 23.148148148148148148 USDS/s; 2M TBILL a day: 23.148148 TBILL/s
+    expect(line('LIMIT_AMM_POOL_BUY')).toBe(`- LIMIT_AMM_POOL_BUY ${keys.poolBuy}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_POOL_SELL')).toBe(`- LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line('LIMIT_AMM_REDEEM')).toBe(`- LIMIT_AMM_REDEEM ${keys.redeem}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line('LIMIT_AMM_SUBSCRIBE')).toBe(`- LIMIT_AMM_SUBSCRIBE ${keys.subscribe}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_UNSUBSCRIBE')).toBe(`- LIMIT_AMM_UNSUBSCRIBE ${keys.unsubscribe}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line('LIMIT_AMM_RETURN')).toBe(`- LIMIT_AMM_RETURN ${keys.return}: none: a pool with shares cannot return capital`)
+    // the inits the artifact states are the ones the timelock batch created
+    expect(await w.initOf(keys.poolSell, cls.pau)).toEqual([tradingAssetInit(input), tradingAssetInit(input) / DAY])
+    expect(line('lpha-amm key')).toBe(`- lpha-amm key (pool AMM_OPERATOR: price sync, issuer redemptions, capital return; LCTS pBEAM of both queues): ${lower(devnet.accounts.relayer.address)}`)
+    expect(line('freezer (pool AMM_PAUSER)')).toBe(`- freezer (pool AMM_PAUSER): ${lower(devnet.accounts.freezer.address)}`)
+    const codes = md.split('## Warning signals')[1]!.split('## ')[0]!.match(/^- (AMM_[A-Z_]+) \((critical|warning)\)/gm)
+    expect(codes).toEqual(Object.entries(AMM_ALERT_CODES).map(([code, severity]) => `- ${code} (${severity})`))
+    expect(line('AMM_ORACLE_STALE')).toBe(`- AMM_ORACLE_STALE (critical): the oracle ${lower(tbill.oracle)} reading is older than 86400 s: swaps are paused`)
+    expect(line('AMM_INVENTORY_LIMIT_REACHED')).toBe('- AMM_INVENTORY_LIMIT_REACHED (warning): inventory (held + pending at the issuer) reached 10000000 TBILL: the pool buys no more')
+    // deterministic: the same input renders the same bytes, so the hash can be computed before deploying
+    expect(artifactHash(renderTradingUnitArtifact(await source(pool.pool)))).toBe(artifactHash(md))
+  })
+
+  it('has the required sections of every Unit Artifact; the Halo’s own are to be completed until written; a missing or emptied section is named', async () => {
+    const input = await source(pool.pool)
+    const md = renderTradingUnitArtifact(input)
+    expect(missingArtifactSections(md, UNIT_ARTIFACT_SECTIONS)).toEqual(['Legal recourse', 'Migration'])
+    const complete = renderTradingUnitArtifact({ ...input, legalRecourse: 'Claims against the issuer under its fund terms.', migration: 'Drain the pool, redeem every share, remove the template.' })
+    expect(missingArtifactSections(complete, UNIT_ARTIFACT_SECTIONS)).toEqual([])
+    expect(artifactHash(complete)).not.toBe(artifactHash(md))
+    const withoutSignals = complete.replace(/## Warning signals\n[\s\S]*?(?=## Legal recourse)/, '')
+    expect(missingArtifactSections(withoutSignals, UNIT_ARTIFACT_SECTIONS)).toEqual(['Warning signals'])
+    const emptiedLimits = complete.replace(/(## Rate limits\n)[\s\S]*?(?=## Oracle)/, '$1\n')
+    expect(missingArtifactSections(emptiedLimits, UNIT_ARTIFACT_SECTIONS)).toEqual(['Rate limits'])
+  })
+
+  it('rendered at the predicted addresses before deploying, its hash is the one the pool’s event carries and the deployed pool renders the same text', async () => {
+    const { govOps } = devnet.accounts
+    const written = { legalRecourse: 'Claims against the issuer under its fund terms.', migration: 'Drain the pool, redeem every share, remove the template.' }
+    const salt = w.nextSalt()
+    const draft = poolParams({ name: 'Hashed pool share', symbol: 'HPS' })
+    const predicted = await predictPool(devnet, { tradingFactory: w.tradingFactory, deployer: govOps.address, pau: cls.pau, params: draft, salt })
+    const { classes } = await readFactoryDeployments({ publicClient: devnet.publicClient, factory: w.factory, fromBlock: 0n, finalityDepth: 0 })
+    const clsRecord = classes.find((c) => c.pau === lower(cls.pau))!
+    const before = renderTradingUnitArtifact({
+      ...tradingUnitInputOf({ cls: clsRecord, book: predictedPoolSource({ templateId: w.tradingTemplateId, templateVersion: 1, params: draft, predicted }), chainId: devnet.publicClient.chain.id, usds: w.usds, timelock: w.timelock, assetSymbol: 'TBILL', assetDecimals: 6 }),
+      ...written,
+    })
+    expect(missingArtifactSections(before, UNIT_ARTIFACT_SECTIONS)).toEqual([])
+    const hashed = await deployPool(devnet, { tradingFactory: w.tradingFactory, account: govOps, pau: cls.pau, params: { ...draft, artifactHash: artifactHash(before) }, salt })
+    expect(hashed.pool).toBe(predicted.pool) // the hash is not in the salt: the addresses do not move
+    const input = await source(hashed.pool)
+    expect(input.recordedArtifactHash).toBe(artifactHash(before))
+    expect(renderTradingUnitArtifact({ ...input, ...written })).toBe(before)
+  })
+
+  it('an address that is no pool of the TradingPoolFactory is refused', async () => {
+    await expect(source(cls.pau)).rejects.toThrow(/is not a pool of the TradingPoolFactory/)
   })
 })
 

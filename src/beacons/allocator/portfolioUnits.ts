@@ -26,6 +26,7 @@ export function portfolioUnitSource(synome: Pick<SynomeClient, 'list' | 'get'>, 
       const artifacts = new Map((await listAll<HaloClassRecord>(synome, { type: 'haloClass' })).map((r) => [r.data.haloClass.toLowerCase(), r.data.metadata?.artifact]))
       const units: DetectedUnit[] = []
       for (const { data: book } of books) {
+        if (book.kind === 'trading') continue // a Trading pool's book: not a Portfolio unit
         const settlements = await listAll<{ unitId: string; settledAt: string; decision?: { halted: boolean } }>(synome, { type: PORTFOLIO_SETTLEMENT, haloClass: book.haloClass })
         for (const u of book.units) {
           if (units.length >= MAX_DETECTED_UNITS) return units

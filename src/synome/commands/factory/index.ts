@@ -76,14 +76,19 @@ export const recordFactoryUnit = defineCommand({
 export const recordFactoryBook = defineCommand({
   name: 'recordFactoryBook',
   role: 'council',
-  summary: 'Record a Portfolio book the factory deployed (from its PortfolioBookDeployed event); its Portfolio class must be recorded first',
+  summary: 'Record a Portfolio book (PortfolioBookDeployed) or a Trading pool (TradingPoolDeployed, kind trading) the factory deployed; its class must be recorded first',
   schema: factoryBookSchema,
   async target(_state, payload) {
     return { type: FACTORY_BOOK, id: payload.bookId }
   },
   async apply(state, payload) {
     const cls = await requireFactoryClass(state, payload.pau)
-    if (cls.data.haloClass !== payload.haloClass) {
+    if (payload.kind === 'trading') {
+      // a Trading pool: its class is no Portfolio class and its template is the class's
+      if (cls.data.haloClass !== undefined || cls.data.templateId !== payload.templateId) {
+        throw new PreconditionFailedError(`pool ${payload.haloClass} names class ${payload.pau} (template ${payload.templateId}), which is not its Trading class`, { meta: { gate: 'FACTORY_CLASS_MISMATCH', pau: payload.pau } })
+      }
+    } else if (cls.data.haloClass !== payload.haloClass) {
       throw new PreconditionFailedError(`book ${payload.bookId} names PortfolioHaloClass ${payload.haloClass}, class ${payload.pau} has ${cls.data.haloClass ?? 'none'}`, { meta: { gate: 'FACTORY_CLASS_MISMATCH', pau: payload.pau } })
     }
     if (payload.bookId !== factoryBookId(payload.haloClass, payload.salt)) {

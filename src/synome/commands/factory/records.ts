@@ -9,7 +9,13 @@ import { address, entityId } from '../schemas.js'
  *   factoryUnit    `<unit>`           a Halo Unit deployed by the factory (HaloUnitDeployed)
  *   factoryBook    `<bookId>`         a Portfolio book deployed by the factory (PortfolioBookDeployed);
  *                                     bookId = `<haloClass>:<salt>` (the chain's book index is assigned
- *                                     later, when the timelock batch runs addBook)
+ *                                     later, when the timelock batch runs addBook); or, with kind
+ *                                     'trading', a Trading pool (TradingPoolFactory's TradingPoolDeployed):
+ *                                     one book per pool (its inventory is isolated per pool), `haloClass`
+ *                                     = the pool (its share token's holding system and its queues'
+ *                                     converter, as a PortfolioHaloClass is for its units), one unit (the
+ *                                     pool's LCTS share token and queue pair), accrualSeconds 0 (the
+ *                                     spread accrues at each swap) and the pool's parameters in `trading`
  *   day0Review     `<unit>:<cycle>`   a human's daily review sign-off for one of the first N cycles
  */
 export const FACTORY_CLASS = 'factoryClass'
@@ -87,7 +93,21 @@ export const factoryBookUnitSchema = z.strictObject({
   symbol: z.string().max(50),
   artifactHash: bytes32,
 })
+/** A Trading pool's parameters (TradingPoolFactory.PoolParams); amounts in base units (the asset's for maxInventory). */
+export const factoryTradingPoolSchema = z.strictObject({
+  asset: address,
+  oracle: address,
+  issuer: address,
+  bidSpreadBps: z.number().int().min(0).max(10_000),
+  askSpreadBps: z.number().int().min(0).max(10_000),
+  maxDeviationBps: z.number().int().min(1).max(10_000),
+  maxOracleAgeSeconds: z.number().int().min(1).max(2 ** 32 - 1),
+  maxInventory: integerString,
+  referencePriceWad: integerString,
+})
 export const factoryBookSchema = z.strictObject({
+  /** Absent: a Portfolio book; 'trading': a Trading pool (with `trading`). */
+  kind: z.literal('trading').optional(),
   bookId: entityId,
   pau: address,
   haloClass: address,
@@ -99,8 +119,9 @@ export const factoryBookSchema = z.strictObject({
   units: z.array(factoryBookUnitSchema).min(1).max(8),
   salt: bytes32,
   timelockBatchId: bytes32,
+  trading: factoryTradingPoolSchema.optional(),
   chainEvent: chainEventSchema,
-})
+}).refine((b) => (b.kind === 'trading') === (b.trading !== undefined), { message: "a Trading pool's book has kind 'trading' and its `trading` parameters; a Portfolio book neither" })
 export type FactoryBookRecord = z.output<typeof factoryBookSchema>
 /** The Synome id of a factory Portfolio book (its chain index is only known once addBook ran). */
 export const factoryBookId = (haloClass: string, salt: string) => `${haloClass.toLowerCase()}:${salt.toLowerCase()}`
