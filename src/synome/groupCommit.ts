@@ -82,6 +82,11 @@ export class GroupCommitter<I, O> {
       if (contended && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
         this.stats.lingers++
         await new Promise((resolve) => setTimeout(resolve, this.lingerMs))
+      } else if (contended && this.queue.length < this.maxBatch) {
+        // one turn of the event loop: the callers the last batch just answered send their next
+        // command into this batch instead of the one after (else N closed-loop writers split
+        // into two alternating batches of N/2)
+        await new Promise((resolve) => setImmediate(resolve))
       }
       const batch = this.queue.splice(0, this.maxBatch)
       this.stats.batches++
