@@ -82,11 +82,6 @@ export class GroupCommitter<I, O> {
       if (contended && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
         this.stats.lingers++
         await new Promise((resolve) => setTimeout(resolve, this.lingerMs))
-      } else if (contended && this.queue.length < this.maxBatch) {
-        // one turn of the event loop: the callers the last batch just answered send their next
-        // command into this batch instead of the one after (else N closed-loop writers split
-        // into two alternating batches of N/2)
-        await new Promise((resolve) => setImmediate(resolve))
       }
       const batch = this.queue.splice(0, this.maxBatch)
       this.stats.batches++
@@ -106,6 +101,11 @@ export class GroupCommitter<I, O> {
         else b.reject(outcome.error)
       })
       contended = this.queue.length > 0
+      // one turn of the event loop before the next batch (after the answers, so no caller
+      // waits for it): the callers just answered send their next command into it, instead of
+      // the first of them starting a batch of one (N closed-loop writers would otherwise
+      // alternate between batches of 1 and N − 1, or of N/2 each)
+      await new Promise((resolve) => setImmediate(resolve))
     }
     this.active = false
   }
