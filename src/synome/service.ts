@@ -228,7 +228,10 @@ export class SynomeService extends SynomeReads {
         return done
       })
     } catch (error) {
-      if (items.length === 1) return [{ ok: false, error }]
+      // the server went away (failover): every command of the batch fails retryably, as a
+      // lone one would — the callers resend and their keys apply each once; retrying them one
+      // by one here would only wait for the next server inside the batch
+      if (items.length === 1 || error instanceof StoreUnavailableError) return items.map(() => ({ ok: false, error }))
       outcomes = []
       // alone, and with its payload parsed again (a handler of the failed batch may have changed the parsed copy)
       for (const item of items) outcomes.push(...(await this.appendBatch([{ ...item, parsed: undefined }])))
