@@ -25,12 +25,17 @@ export const NATIVE_SECP256K1 = native
 
 export function recoverTypedDataAddress<const T extends TypedData | Record<string, unknown>, P extends keyof T | 'EIP712Domain'>(p: RecoverTypedDataAddressParameters<T, P>): RecoverTypedDataAddressReturnType {
   const { signature, ...definition } = p
+  return recoverDigestAddress(hexToBytes(hashTypedData(definition as TypedDataDefinition)), signature)
+}
+
+/** The signer of a 32-byte digest (an EIP-712 hash computed by the caller, e.g. the Synome's cached-domain commandDigest). Same format checks. */
+export function recoverDigestAddress(digest: Uint8Array, signature: Hex): RecoverTypedDataAddressReturnType {
+  if (digest.length !== 32) throw new BadSignatureError('a digest is 32 bytes', { details: `got ${digest.length} bytes` })
   if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new BadSignatureError('a signature is 65 bytes of hex (r, s, v)', { details: `got ${(signature.length - 2) / 2} bytes` })
   const bytes = hexToBytes(signature)
   const v = bytes[64]!
   const recoveryId = v >= 27 ? v - 27 : v
   if (recoveryId !== 0 && recoveryId !== 1) throw new BadSignatureError('signature v must be 0, 1, 27 or 28', { details: `v = ${v}` })
-  const digest = hexToBytes(hashTypedData(definition as TypedDataDefinition))
   let publicKey: Uint8Array
   try {
     publicKey = secp256k1.ecdsaRecover(bytes.subarray(0, 64), recoveryId, digest, false)

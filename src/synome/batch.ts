@@ -3,7 +3,7 @@ import { leaseFromRow } from './leases.js'
 import type { Lease } from '../domain/lease.js'
 import type { SynomeEvent } from './log/hash.js'
 import { eventFromRow } from './log/rows.js'
-import type { SqlExecutor, SqlRow } from './sql/sql.js'
+import { queryAll, queryAtCommit, type SqlExecutor, type SqlRow, type Statement } from './sql/sql.js'
 import { entityFromRow, entityKey, type BatchEntityCache } from './state.js'
 
 /** The chain head a batch appends after (undefined = empty log). */
@@ -12,23 +12,47 @@ export type Head = { position: number; hash: string } | undefined
 /** Who a command of the batch is from and under which idempotency key. */
 export type BatchKey = { actor: string; idempotencyKey: string }
 
+/** An entity a handler of the batch will read (CommandHandler.reads). */
+export type EntityRef = { type: string; id: string }
+
+export type OpenBatchOptions = {
+  /** Take this advisory transaction lock first, in the same round trip as the prefetch (queryMany). */
+  lock?: number | undefined
+  /** Entities to read with the prefetch (absent ones are known absent: no statement later). */
+  entities?: readonly EntityRef[] | undefined
+}
+
 const replayKey = (actor: string, idempotencyKey: string) => `${actor}\u0001${idempotencyKey}`
 
 /**
  * Everything a batch learns in ONE statement right after it took the append lock: the chain
  * head, the lease rows of every signer in the batch (FOR SHARE: an acquire, which takes its row
  * FOR UPDATE, waits for this batch to commit, so no epoch changes under it), every event
- * already stored under one of the batch's (signer, idempotency key) pairs, and the role record
- * of every signer (each command's role check reads it).
+ * already stored under one of the batch's (signer, idempotency key) pairs, the role record of
+ * every signer (each command's role check reads it), the entities the batch's handlers said
+ * they read (CommandHandler.reads), and the Halo class of each of those (sweeps, transitions
+ * and attestations check their sleeve's class). Every lookup is one index probe per key
+ * (LATERAL … LIMIT 1 on a unique key): joined with jsonb_to_recordset, whose 100-row guess
+ * made the planner scan all of events and entities per batch — O(log size) per command.
  */
 const PREFETCH = `
+WITH wanted AS MATERIALIZED (
+  SELECT n.* FROM jsonb_to_recordset($3::jsonb) AS k(type text, id text)
+  CROSS JOIN LATERAL (SELECT * FROM entities e WHERE e.type = k.type AND e.id = k.id LIMIT 1) n)
 SELECT 'head' AS kind, to_jsonb(h) AS row FROM (SELECT position, hash FROM events ORDER BY position DESC LIMIT 1) h
 UNION ALL
 SELECT 'lease', to_jsonb(l) FROM (SELECT * FROM beacon_leases WHERE signer = ANY(SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY signer, name FOR SHARE) l
 UNION ALL
-SELECT 'event', to_jsonb(e) FROM events e JOIN jsonb_to_recordset($2::jsonb) AS k(actor text, key text) ON e.actor = k.actor AND e.idempotency_key = k.key
+SELECT 'event', to_jsonb(e) FROM jsonb_to_recordset($2::jsonb) AS k(actor text, key text)
+  CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.actor = k.actor AND e.idempotency_key = k.key LIMIT 1) e
 UNION ALL
-SELECT 'entity', to_jsonb(n) FROM entities n WHERE n.type = 'role' AND n.id = ANY(SELECT jsonb_array_elements_text($1::jsonb))`
+SELECT 'entity', to_jsonb(n) FROM jsonb_array_elements_text($1::jsonb) AS a(actor)
+  CROSS JOIN LATERAL (SELECT * FROM entities n WHERE n.type = 'role' AND n.id = a.actor LIMIT 1) n
+UNION ALL
+SELECT 'entity', to_jsonb(w) FROM wanted w
+UNION ALL
+SELECT 'entity', to_jsonb(c) FROM (SELECT DISTINCT halo_class FROM wanted WHERE type <> 'haloClass' AND halo_class IS NOT NULL) h
+  CROSS JOIN LATERAL (SELECT * FROM entities c WHERE c.type = 'haloClass' AND c.id = h.halo_class LIMIT 1) c`
 
 /**
  * The batch's rows in ONE statement (jsonb_to_recordset: one parameter each, no limit on rows,
@@ -78,12 +102,21 @@ export class AppendBatch {
 
   private constructor(readonly tx: SqlExecutor) {}
 
-  /** Read head, leases, prior key uses and roles for `keys` in one statement (the caller holds the append lock). */
-  static async open(tx: SqlExecutor, keys: readonly BatchKey[]): Promise<AppendBatch> {
+  /**
+   * Read head, leases, prior key uses, roles and `entities` for `keys` in one statement, after
+   * taking `lock` (or with the caller holding the append lock) — one round trip with the
+   * transaction's BEGIN where the adapter can.
+   */
+  static async open(tx: SqlExecutor, keys: readonly BatchKey[], options: OpenBatchOptions = {}): Promise<AppendBatch> {
     const batch = new AppendBatch(tx)
     const actors = [...new Set(keys.map((k) => k.actor))]
-    const rows = await tx.query<{ kind: string; row: SqlRow }>(PREFETCH, [JSON.stringify(actors), JSON.stringify(keys.map((k) => ({ actor: k.actor, key: k.idempotencyKey })))])
+    const refs = new Map<string, EntityRef>()
+    for (const ref of options.entities ?? []) refs.set(entityKey(ref.type, ref.id), { type: ref.type, id: ref.id })
+    const prefetch: Statement = { text: PREFETCH, params: [JSON.stringify(actors), JSON.stringify(keys.map((k) => ({ actor: k.actor, key: k.idempotencyKey }))), JSON.stringify([...refs.values()])] }
+    const statements = options.lock === undefined ? [prefetch] : [{ text: 'SELECT pg_advisory_xact_lock($1)', params: [options.lock] }, prefetch]
+    const rows = (await queryAll(tx, statements)).at(-1) as { kind: string; row: SqlRow }[]
     for (const k of keys) batch.looked.add(replayKey(k.actor, k.idempotencyKey))
+    for (const key of refs.keys()) batch.entities.set(key, undefined)
     for (const actor of actors) {
       batch.lookedLeases.add(actor)
       batch.leases.set(actor, [])
@@ -144,9 +177,21 @@ export class AppendBatch {
     await this.write()
   }
 
-  /** Write every pending row in one statement (nothing when nothing is pending). */
+  /** Write every pending row in one statement now (nothing when nothing is pending). */
   async write(): Promise<void> {
-    if (this.events.length === 0 && this.versions.length === 0) return
+    const statement = this.take()
+    if (statement) await this.tx.query(statement.text, statement.params)
+  }
+
+  /** Write every pending row as the transaction's last statement, with its COMMIT where the adapter can. */
+  async commit(): Promise<void> {
+    const statement = this.take()
+    if (statement) await queryAtCommit(this.tx, statement)
+  }
+
+  /** The statement writing every pending row (undefined when nothing is pending); the rows are no longer pending. */
+  private take(): Statement | undefined {
+    if (this.events.length === 0 && this.versions.length === 0) return undefined
     const projected = [...this.projected.values()].map((r) => ({
       type: r.type,
       id: r.id,
@@ -183,6 +228,6 @@ export class AppendBatch {
     this.events = []
     this.versions = []
     this.projected = new Map()
-    await this.tx.query(WRITE_BATCH, [JSON.stringify(projected), JSON.stringify(versions), JSON.stringify(events)])
+    return { text: WRITE_BATCH, params: [JSON.stringify(projected), JSON.stringify(versions), JSON.stringify(events)] }
   }
 }

@@ -101,6 +101,11 @@ export class GroupCommitter<I, O> {
         else b.reject(outcome.error)
       })
       contended = this.queue.length > 0
+      // one turn of the event loop before the next batch (after the answers, so no caller
+      // waits for it): the callers just answered send their next command into it, instead of
+      // the first of them starting a batch of one (N closed-loop writers would otherwise
+      // alternate between batches of 1 and N − 1, or of N/2 each)
+      await new Promise((resolve) => setImmediate(resolve))
     }
     this.active = false
   }

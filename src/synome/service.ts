@@ -12,18 +12,18 @@ import { IdempotencyConflictError, StoreError, StoreUnavailableError } from './e
 import { GroupCommitter, type BatchOutcome, type GroupCommitOptions } from './groupCommit.js'
 import { LeaseStore } from './leases.js'
 import type { LeaseToken } from '../domain/lease.js'
-import { toJsonValue } from './log/canonical.js'
+import { canonicalJson, toJsonValue } from './log/canonical.js'
 import { GENESIS_HASH, eventHash, verifyChain, type SynomeEvent, type VerifyChainReturnType } from './log/hash.js'
 import { eventFromRow } from './log/rows.js'
 import { SynomeReads } from './reads.js'
 import type { RoleRecord } from './records.js'
-import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, verifyCommandSignature, type SignedCommand } from './signing.js'
+import { DEFAULT_SYNOME_CHAIN_ID, SignedCommandSchema, payloadHash, payloadHashOfCanonical, verifyCommandSignature, type SignedCommand } from './signing.js'
 import { CheckpointWriter, consistencyProofOf, inclusionProofOf, latestCheckpoint, listCheckpoints, type CheckpointOptions } from './checkpoints.js'
 import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
 import { checkEntityInvariants } from './invariants.js'
 import { TransactionState } from './state.js'
-import { AppendBatch, type Head } from './batch.js'
+import { AppendBatch, type EntityRef, type Head } from './batch.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
 export type CommandResult = {
@@ -61,7 +61,13 @@ export type SynomeServiceOptions = {
   replicaWaitMs?: number | undefined
 }
 
-type Pending = { handler: CommandHandler; envelope: Envelope; lease: LeaseToken | undefined }
+/**
+ * A verified command waiting for its batch; its payload was checked against the handler's
+ * schema before (outside the append lock), the outcome kept for the point where `append`
+ * reports it, and `reads` are the entities its handler said it will read (prefetched).
+ */
+type Pending = { handler: CommandHandler; envelope: Envelope; lease: LeaseToken | undefined; parsed: PayloadParse | undefined; reads: readonly EntityRef[] }
+type PayloadParse = { success: true; data: unknown } | { success: false; error: z.ZodError }
 
 /**
  * A refusal is a domain error the gates threw before anything was written (handlers only stage
@@ -167,19 +173,24 @@ export class SynomeService extends SynomeReads {
     const signed = parsed.data as SignedCommand
     const handler = this.registry.get(signed.command)
     if (!handler) throw new InvalidInputError(`unknown command ${signed.command}`, { meta: { known: [...this.registry.keys()] } })
-    const payload = toJsonValue(signed.payload)
-    const actor = await verifyCommandSignature({ ...signed, payload }, this.chainId)
+    // the payload's canonical JSON once: what is stored, what is signed (its keccak256)
+    const canonical = canonicalJson(signed.payload)
+    const payload = JSON.parse(canonical) as unknown
+    const hash = payloadHashOfCanonical(canonical)
+    const actor = await verifyCommandSignature({ ...signed, payload }, this.chainId, hash)
+    const checked = handler.schema.safeParse(payload) as PayloadParse
+    const reads = checked.success ? (handler.reads?.(checked.data) ?? []) : []
     const envelope: Envelope = {
       command: signed.command,
       payload,
-      payloadHash: payloadHash(payload),
+      payloadHash: hash,
       signature: signed.signature.toLowerCase(),
       idempotencyKey: signed.idempotencyKey,
       issuedAt: signed.issuedAt,
       expectedVersion: signed.expectedVersion ?? null,
       actor,
     }
-    return this.groupCommit.submit({ handler, envelope, lease: signed.lease })
+    return this.groupCommit.submit({ handler, envelope, lease: signed.lease, parsed: checked, reads })
   }
 
   /**
@@ -196,8 +207,9 @@ export class SynomeService extends SynomeReads {
     let outcomes: BatchOutcome<CommandResult>[]
     try {
       outcomes = await this.sql.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK])
-        const batch = await AppendBatch.open(tx, items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey })))
+        const keys = items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey }))
+        // BEGIN, the append lock and the prefetch in one round trip (PostgreSQL)
+        const batch = await AppendBatch.open(tx, keys, { lock: APPEND_LOCK, entities: items.flatMap((i) => i.reads) })
         const done: BatchOutcome<CommandResult>[] = []
         for (const item of items) {
           try {
@@ -205,19 +217,24 @@ export class SynomeService extends SynomeReads {
             // LeaseStore.fence): a deposed beacon instance's command is refused, a replay of its
             // old key included; the batch goes on.
             this.leases.checkFence(await batch.leasesOf(item.envelope.actor), item.lease)
-            done.push({ ok: true, value: await this.append(batch, item.handler, item.envelope) })
+            done.push({ ok: true, value: await this.append(batch, item.handler, item.envelope, undefined, item.parsed) })
           } catch (error) {
             if (!isRefusal(error)) throw error
             done.push({ ok: false, error })
           }
         }
-        await batch.write()
+        // the batch's rows with its COMMIT in one round trip (PostgreSQL)
+        await batch.commit()
         return done
       })
     } catch (error) {
-      if (items.length === 1) return [{ ok: false, error }]
+      // the server went away (failover): every command of the batch fails retryably, as a
+      // lone one would — the callers resend and their keys apply each once; retrying them one
+      // by one here would only wait for the next server inside the batch
+      if (items.length === 1 || error instanceof StoreUnavailableError) return items.map(() => ({ ok: false, error }))
       outcomes = []
-      for (const item of items) outcomes.push(...(await this.appendBatch([item])))
+      // alone, and with its payload parsed again (a handler of the failed batch may have changed the parsed copy)
+      for (const item of items) outcomes.push(...(await this.appendBatch([{ ...item, parsed: undefined }])))
       return outcomes
     }
     // after the commit, outside the append lock: a counter, at most one checkpoint write in flight
@@ -246,14 +263,14 @@ export class SynomeService extends SynomeReads {
    * after it took the append lock; the batch tracks the head across its commands and writes
    * their rows. `fixed` replays a stored event at its position and time.
    */
-  private async append(batch: AppendBatch, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent): Promise<CommandResult> {
+  private async append(batch: AppendBatch, handler: CommandHandler, envelope: Envelope, fixed?: SynomeEvent, parsed?: PayloadParse): Promise<CommandResult> {
     const head = batch.head
     const replay = await this.replayOf(batch, envelope)
     if (replay) return replay
     // After the replay check (a retried key gets its first result however old), before anything
     // else: a restore replays stored events at their own time, and bootstrap is not signed.
     if (!fixed && envelope.actor !== BOOTSTRAP && this.freshness) checkCommandFreshness({ issuedAt: new Date(envelope.issuedAt), now: this.clock(), window: this.freshness })
-    const payload = handler.schema.safeParse(envelope.payload)
+    const payload = parsed ?? (handler.schema.safeParse(envelope.payload) as PayloadParse)
     if (!payload.success) throw new InvalidInputError(`${handler.name} payload is invalid`, { details: z.prettifyError(payload.error), meta: { issues: issuesOf(payload.error) } })
     const state = new TransactionState(batch.tx, batch)
     const target = await handler.target(state, payload.data)

@@ -1,5 +1,5 @@
-import { keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem'
-import { recoverTypedDataAddress } from '../chain/recoverTypedDataAddress.js'
+import { hashDomain, hexToBytes, keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem'
+import { recoverDigestAddress } from '../chain/recoverTypedDataAddress.js'
 import { z } from 'zod'
 import { BadSignatureError, InvalidInputError } from '../domain/errors.js'
 import { canonicalJson } from './log/canonical.js'
@@ -52,7 +52,58 @@ export const SignedCommandSchema = z.strictObject({
 })
 
 export function payloadHash(payload: unknown): Hex {
-  return keccak256(stringToBytes(canonicalJson(payload)))
+  return payloadHashOfCanonical(canonicalJson(payload))
+}
+
+/** payloadHash of a payload whose canonical JSON the caller already has. */
+export function payloadHashOfCanonical(canonical: string): Hex {
+  return keccak256(stringToBytes(canonical))
+}
+
+const utf8 = new TextEncoder()
+const keccakBytes = (bytes: Uint8Array): Uint8Array => keccak256(bytes, 'bytes')
+const keccakText = (text: unknown, field: string): Uint8Array => {
+  if (typeof text !== 'string') throw new BadSignatureError(`command ${field} is not a string`)
+  return keccakBytes(utf8.encode(text))
+}
+const COMMAND_TYPE_HASH = keccakText('Command(string command,bytes32 payloadHash,string idempotencyKey,string issuedAt,int64 expectedVersion)', 'type')
+const domainSeparators = new Map<number, Uint8Array>()
+
+/** EIP-712 domainSeparator of the Synome's domain on `chainId` (hashed once per chain id). */
+function domainSeparator(chainId: number): Uint8Array {
+  let separator = domainSeparators.get(chainId)
+  if (!separator) {
+    separator = hexToBytes(hashDomain({ domain: { name: SYNOME_DOMAIN_NAME, version: SYNOME_DOMAIN_VERSION, chainId: BigInt(chainId) }, types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }] } }))
+    if (domainSeparators.size < 64) domainSeparators.set(chainId, separator)
+  }
+  return separator
+}
+
+/**
+ * The EIP-712 digest a command's signature signs: viem's hashTypedData of `typedData` (test:
+ * test/synome/commandDigest.test.ts), computed with the domain separator and type hash cached
+ * and the message's five words encoded directly (5 keccaks per command instead of 10, no
+ * generic ABI encoding: the Synome hashes one per command on its event loop).
+ */
+export function commandDigest(m: { command: string; payloadHash: Hex; idempotencyKey: string; issuedAt: string; expectedVersion: number | undefined }, chainId: number): Uint8Array {
+  const version = m.expectedVersion ?? -1
+  if (!Number.isSafeInteger(version) || version < -1) throw new BadSignatureError('command expectedVersion is not an integer ≥ 0')
+  if (typeof m.payloadHash !== 'string' || !/^0x[0-9a-f]{64}$/i.test(m.payloadHash)) throw new BadSignatureError('command payloadHash is not 32 bytes')
+  const struct = new Uint8Array(32 * 6)
+  struct.set(COMMAND_TYPE_HASH, 0)
+  struct.set(keccakText(m.command, 'command'), 32)
+  struct.set(hexToBytes(m.payloadHash as Hex), 64)
+  struct.set(keccakText(m.idempotencyKey, 'idempotencyKey'), 96)
+  struct.set(keccakText(m.issuedAt, 'issuedAt'), 128)
+  // int64 as int256, big-endian two's complement (-1 = 32 bytes of 0xff)
+  const word = BigInt.asUintN(256, BigInt(version))
+  struct.set(hexToBytes(`0x${word.toString(16).padStart(64, '0')}`), 160)
+  const outer = new Uint8Array(66)
+  outer[0] = 0x19
+  outer[1] = 0x01
+  outer.set(domainSeparator(chainId), 2)
+  outer.set(keccakBytes(struct), 34)
+  return keccakBytes(outer)
 }
 
 function typedData(envelope: Omit<SignedCommand, 'signer' | 'signature'>, chainId: number) {
@@ -86,11 +137,16 @@ export async function signCommand({ account, chainId = DEFAULT_SYNOME_CHAIN_ID, 
   return { ...envelope, ...(envelope.expectedVersion === undefined ? {} : { expectedVersion: envelope.expectedVersion }), signer: account.address, signature }
 }
 
-/** Recover the signer; refuses when it is not the claimed `signer`. Returns the checksum-free lowercase address. */
-export async function verifyCommandSignature(signed: SignedCommand, chainId = DEFAULT_SYNOME_CHAIN_ID): Promise<Address> {
+/**
+ * Recover the signer; refuses when it is not the claimed `signer`. Returns the checksum-free
+ * lowercase address. `knownPayloadHash`: the payload's hash when the caller computed it already.
+ */
+export async function verifyCommandSignature(signed: SignedCommand, chainId = DEFAULT_SYNOME_CHAIN_ID, knownPayloadHash?: Hex): Promise<Address> {
   let recovered: Address
   try {
-    recovered = recoverTypedDataAddress({ ...typedData(signed, chainId), signature: signed.signature })
+    const hash = knownPayloadHash ?? payloadHash(signed.payload)
+    const digest = commandDigest({ command: signed.command, payloadHash: hash, idempotencyKey: signed.idempotencyKey, issuedAt: signed.issuedAt, expectedVersion: signed.expectedVersion }, chainId)
+    recovered = recoverDigestAddress(digest, signed.signature)
   } catch (cause) {
     throw new BadSignatureError('signature does not verify', { cause, details: String((cause as Error).message).split('\n')[0] })
   }

@@ -12,6 +12,7 @@ export const createSleeve = defineCommand({
   async target(_state, payload) {
     return { type: 'sleeve', id: payload.sleeveId, haloClass: payload.haloClass }
   },
+  reads: (payload) => [{ type: 'haloClass', id: payload.haloClass }, { type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     await state.require('haloClass', payload.haloClass)
     refuseExisting(await state.get('sleeve', payload.sleeveId), `sleeve ${payload.sleeveId}`)

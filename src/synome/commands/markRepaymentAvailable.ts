@@ -17,6 +17,7 @@ export const markRepaymentAvailable = defineCommand({
   summary: 'Split the returned USDS pro rata by principal and mark every linked unit REPAYMENT_AVAILABLE',
   schema: z.strictObject({ sleeveId: entityId, total: decimalString }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     const total = amountOf('USDS', payload.total, 'total')
     const sleeve = await loadSleeve(state, payload.sleeveId)

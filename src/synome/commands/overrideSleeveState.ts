@@ -15,6 +15,7 @@ export const overrideSleeveState = defineCommand({
   summary: 'Emergency override: revert an OFFBOARDING sleeve to FILLING, with a reason',
   schema: z.strictObject({ sleeveId: entityId, to: z.literal('FILLING'), reason: z.string().min(1).max(2000), assets: assets.optional() }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const nextAssets = payload.assets ?? sleeve.assets

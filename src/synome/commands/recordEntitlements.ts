@@ -17,6 +17,7 @@ export const recordEntitlements = defineCommand({
   summary: 'Write pro-rata entitlements of a partial return (USD at the bank) to every linked unit',
   schema: z.strictObject({ sleeveId: entityId, returned: decimalString, final: z.literal(false) }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     const returnedUsd = amountOf('USD', payload.returned, 'returned')
     const sleeve = await loadSleeve(state, payload.sleeveId)

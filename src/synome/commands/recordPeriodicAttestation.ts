@@ -13,6 +13,7 @@ export const recordPeriodicAttestation = defineCommand({
   summary: 'Link a new PERIODIC attestation to its AT_REST sleeve, optionally refreshing the risk data',
   schema: z.strictObject({ sleeveId: entityId, attestationId: entityId, riskData: riskData.optional() }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const attestation = (await state.require<AttestationRecord>('attestation', payload.attestationId)).data

@@ -31,6 +31,7 @@ export const sweepUnit = defineCommand({
     }),
   }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }, { type: 'unit', id: String(payload.unit.unitId) }],
   async apply(state, payload, ctx) {
     const { unit } = payload
     if (unit.nfat.tokenId !== String(unit.unitId)) throw new InvalidInputError('unitId must equal the NFAT tokenId', { meta: { field: 'unit.unitId', unitId: unit.unitId, tokenId: unit.nfat.tokenId } })

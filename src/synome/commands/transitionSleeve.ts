@@ -26,6 +26,7 @@ export const transitionSleeve = defineCommand({
     assets: assets.optional(),
   }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const attestations = await sleeveAttestations(state, sleeve.sleeveId)

@@ -71,6 +71,12 @@ export type CommandHandler<S extends z.ZodType = z.ZodType> = {
   summary: string
   schema: S
   target(state: StateAccess, payload: z.output<S>): Promise<CommandTarget>
+  /**
+   * The entities `target` and `apply` will read, as far as the payload tells (optional, an
+   * optimisation only): the batch reads them all, and the Halo class of each, in its first
+   * statement. A read not named here still works; it costs its own statement.
+   */
+  reads?(payload: z.output<S>): readonly { type: string; id: string }[]
   /** Check preconditions (throw typed errors), stage writes, return the command's result. */
   apply(state: StateAccess, payload: z.output<S>, ctx: CommandContext): Promise<Record<string, unknown>>
 }

@@ -12,6 +12,7 @@ export const updateSleeveAssets = defineCommand({
   summary: 'Replace the asset list of an OFFBOARDING or UNWINDING sleeve (one sub-step), through the asset gate',
   schema: z.strictObject({ sleeveId: entityId, assets }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload, ctx) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const refused = checkSleeveAssetChange(sleeve, payload.assets, { attestations: await sleeveAttestations(state, sleeve.sleeveId), operation: 'update assets' }, ctx.now)

@@ -11,6 +11,7 @@ export const updateSleeveMetadata = defineCommand({
   summary: "Replace a sleeve's metadata (operational notes, flags)",
   schema: z.strictObject({ sleeveId: entityId, metadata: jsonObject }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const refused = checkSleeveWritable(sleeve, 'update metadata')

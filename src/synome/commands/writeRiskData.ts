@@ -12,6 +12,7 @@ export const writeRiskData = defineCommand({
   summary: "Write attested aggregate risk data on an AT_REST sleeve's aggregate-deployed asset",
   schema: z.strictObject({ sleeveId: entityId, riskData }),
   target: (state, payload) => sleeveTarget(state, payload.sleeveId),
+  reads: (payload) => [{ type: 'sleeve', id: payload.sleeveId }],
   async apply(state, payload) {
     const sleeve = await loadSleeve(state, payload.sleeveId)
     const refused = checkRiskDataWrite(sleeve, payload.riskData, await sleeveAttestations(state, sleeve.sleeveId))

@@ -7,6 +7,36 @@ export type SqlRow = Record<string, unknown>
 
 export interface SqlExecutor {
   query<T extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<T[]>
+  /**
+   * Inside a transaction, where the adapter can (PostgreSQL): run several statements in ONE
+   * round trip (the transaction's BEGIN with them when it is the first thing sent), each
+   * statement still on its own snapshot (READ COMMITTED), so one can read what an earlier one
+   * waited for (a lock). Use `queryAll`, which falls back to one query each.
+   */
+  queryMany?(statements: readonly Statement[]): Promise<SqlRow[][]>
+  /**
+   * Inside a transaction, where the adapter can: run `statement` as the transaction's last one,
+   * sent with its COMMIT in one round trip; its error fails the transaction (rolled back) like
+   * any other. Use `queryAtCommit`, which falls back to running it at once.
+   */
+  atCommit?(statement: Statement): void
+}
+
+/** One statement for `queryMany` / `atCommit`: its text has `$n` only as placeholders. */
+export type Statement = { text: string; params?: readonly unknown[] }
+
+/** `statements` in one round trip where `tx` can, else one query each, in order. */
+export async function queryAll(tx: SqlExecutor, statements: readonly Statement[]): Promise<SqlRow[][]> {
+  if (tx.queryMany) return tx.queryMany(statements)
+  const out: SqlRow[][] = []
+  for (const s of statements) out.push(await tx.query(s.text, s.params))
+  return out
+}
+
+/** `statement` with the COMMIT where `tx` can, else now. */
+export async function queryAtCommit(tx: SqlExecutor, statement: Statement): Promise<void> {
+  if (tx.atCommit) tx.atCommit(statement)
+  else await tx.query(statement.text, statement.params)
 }
 
 export interface Sql extends SqlExecutor {
