@@ -19,9 +19,9 @@ function manager() {
 describe('devnet asset manager', () => {
   it('takes subscriptions (idempotent per id) and reports NAV daily with yield accrued, floored', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('100'), at: t0 })
-    m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('100'), at: t0 })
-    expect(() => m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('1'), at: t0 })).toThrow(/another amount/)
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('100'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('100'), at: t0 })
+    await expect(m.subscribe({ subscriptionId: 's-1', bookId: 'alpha', amount: usds('1'), at: t0 })).rejects.toThrow(/another amount/)
     await m.tick(day(2, 1))
     const reports = m.navReports('alpha')
     expect(reports.map((r) => [r.reportId, r.reportedAt, r.assets])).toEqual([
@@ -34,7 +34,7 @@ describe('devnet asset manager', () => {
 
   it('can be told to lose value: the next report carries the loss', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
     m.loseValue({ bookId: 'beta', bps: 1000n })
     await m.tick(day(1))
     expect(m.navReports('beta').at(-1)!.assets).toBe(usds('90'))
@@ -42,7 +42,7 @@ describe('devnet asset manager', () => {
 
   it('can be told to miss reports; reporting resumes after', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
     m.missReports({ bookId: 'beta', count: 1 })
     await m.tick(day(1))
     expect(m.navReports('beta')).toEqual([])
@@ -52,9 +52,9 @@ describe('devnet asset manager', () => {
 
   it('returns a redemption after its delay, and can be told to delay it (or hold it indefinitely)', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
-    m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('10'), at: t0 })
-    m.requestRedemption({ redemptionId: 'r-2', bookId: 'beta', amount: usds('5'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
+    await m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('10'), at: t0 })
+    await m.requestRedemption({ redemptionId: 'r-2', bookId: 'beta', amount: usds('5'), at: t0 })
     m.delayRedemption({ redemptionId: 'r-2', extraSeconds: 86_400 })
     await m.tick(day(1))
     expect(m.returnedRedemptions('beta').map((r) => [r.redemptionId, r.amount])).toEqual([['r-1', usds('10')]])
@@ -64,13 +64,13 @@ describe('devnet asset manager', () => {
     await m.tick(day(30))
     expect(m.pendingRedemptions('beta').map((r) => r.redemptionId)).toEqual(['r-2'])
     // a repeated request is the same request
-    expect(m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('10'), at: day(30) }).requestedAt).toBe('2026-01-01T00:00:00Z')
+    expect((await m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('10'), at: day(30) })).requestedAt).toBe('2026-01-01T00:00:00Z')
   })
 
   it('a redemption larger than the book returns only what the book holds', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('10'), at: t0 })
-    m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('15'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('10'), at: t0 })
+    await m.requestRedemption({ redemptionId: 'r-1', bookId: 'beta', amount: usds('15'), at: t0 })
     await m.tick(day(1))
     expect(m.returnedRedemptions('beta')[0]!.amount).toBe(usds('10'))
     expect(m.assetsOf('beta')).toBe(0n)
@@ -78,14 +78,14 @@ describe('devnet asset manager', () => {
 
   it('refuses an unknown book, a non-positive amount and a tick that would loop without bound', async () => {
     const m = manager()
-    expect(() => m.subscribe({ subscriptionId: 's', bookId: 'gamma', amount: 1n, at: t0 })).toThrow(/no book gamma/)
-    expect(() => m.subscribe({ subscriptionId: 's', bookId: 'alpha', amount: 0n, at: t0 })).toThrow(/positive/)
+    await expect(m.subscribe({ subscriptionId: 's', bookId: 'gamma', amount: 1n, at: t0 })).rejects.toThrow(/no book gamma/)
+    await expect(m.subscribe({ subscriptionId: 's', bookId: 'alpha', amount: 0n, at: t0 })).rejects.toThrow(/positive/)
     await expect(m.tick(day(401))).rejects.toThrow(/more than 400 days/)
   })
 
   it('a missed report raises PORTFOLIO_NAV_REPORT_MISSED, halting subscriptions; the next report resumes the unit', async () => {
     const m = manager()
-    m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
+    await m.subscribe({ subscriptionId: 's-1', bookId: 'beta', amount: usds('100'), at: t0 })
     let book = subscribe({ book: openBook({ bookId: 'beta', openedAt: t0, accrualSeconds: 0, units: [{ unitId: 'beta-1', rank: 0, yield: { kind: 'residual' } }] }), unitId: 'beta-1', amount: usds('100'), at: t0 }).book
     const config = { navReport: { maxAgeSeconds: 26 * 3600 } }
     const signalsAt = (now: Date) => {

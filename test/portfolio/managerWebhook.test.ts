@@ -27,7 +27,7 @@ let journalPath: string
 let manager: WebhookAssetManager
 let app: ReturnType<typeof createManagerWebhook>
 const open = () => {
-  manager = createWebhookAssetManager({ journalPath, managers, clock: () => now })
+  manager = createWebhookAssetManager({ journal: journalPath, managers, clock: () => now })
   app = createManagerWebhook({ manager })
 }
 beforeEach(() => {
@@ -124,7 +124,7 @@ describe('manager webhook: attacks', () => {
 
   it('a redemption return for a redemption the Halo never requested, or for more than requested, is refused', async () => {
     await refused(await signedReportBody(alice, returnedNotice()), 422, 'MANAGER_REDEMPTION_UNKNOWN')
-    manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: new Date('2026-12-01T12:00:00Z') })
+    await manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: new Date('2026-12-01T12:00:00Z') })
     await refused(await signedReportBody(alice, returnedNotice({ amount: '500000.000000000000000001' })), 400, 'MANAGER_AMOUNT_INVALID')
     // bob cannot return alice's redemption
     await refused(await signedReportBody(bob, returnedNotice({ managerId: 'bob-am' })), 403, 'MANAGER_BOOK_NOT_MANAGED')
@@ -137,10 +137,10 @@ describe('manager webhook: accepted reports feed the AssetManager interface', ()
     expect(await response.json()).toEqual({ accepted: true, kind: 'navReport', bookId: 'alpha', id: 'nav-1', sequence: '9007199254740993' })
     expect(manager.navReports('alpha')).toEqual([{ reportId: 'nav-1', bookId: 'alpha', assets: usds('100000000.25'), reportedAt: '2026-12-02T00:00:00.000Z' }])
 
-    manager.subscribe({ subscriptionId: 'sub-1', bookId: 'alpha', amount: usds('10'), at: now })
-    const request = manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: new Date('2026-12-01T12:00:00Z') })
-    expect(manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: now })).toEqual(request)
-    expect(() => manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('1'), at: now })).toThrow(/other terms/)
+    await manager.subscribe({ subscriptionId: 'sub-1', bookId: 'alpha', amount: usds('10'), at: now })
+    const request = await manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: new Date('2026-12-01T12:00:00Z') })
+    expect(await manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('500000'), at: now })).toEqual(request)
+    await expect(manager.requestRedemption({ redemptionId: 'red-1', bookId: 'alpha', amount: usds('1'), at: now })).rejects.toThrow(/other terms/)
     expect(manager.pendingRedemptions('alpha')).toEqual([request])
 
     // sequence as a JSON integer (read exactly by lossless-json), a partial return
@@ -161,6 +161,6 @@ describe('manager webhook: accepted reports feed the AssetManager interface', ()
   it('two managers keep separate sequences; a book registered twice is refused at start', async () => {
     expect((await post(await signedReportBody(alice, nav({ sequence: 3n })))).status).toBe(200)
     expect((await post(await signedReportBody(bob, nav({ managerId: 'bob-am', bookId: 'beta', sequence: 1n })))).status).toBe(200)
-    expect(() => createWebhookAssetManager({ journalPath: join(dir, 'other.jsonl'), managers: [...managers, { managerId: 'eve', address: mallory.address, bookIds: ['alpha'] }] })).toThrow(/two managers/)
+    expect(() => createWebhookAssetManager({ journal: join(dir, 'other.jsonl'), managers: [...managers, { managerId: 'eve', address: mallory.address, bookIds: ['alpha'] }] })).toThrow(/two managers/)
   })
 })

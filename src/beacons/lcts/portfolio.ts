@@ -309,7 +309,7 @@ async function deployAndRequest(deps: PortfolioCycleDeps, epoch: string, report:
   if (amount > 0n) {
     const data = encodeFunctionData({ abi: controllerAbi, functionName: 'transferAsset', args: [config.usds, config.managerEndpoint, amount] })
     if (!(await sendFinal(deps, `deploy:${config.bookId}:${epoch}`, config.controller, data))) return
-    manager.subscribe({ subscriptionId: `${config.bookId}:${epoch}`, bookId: config.bookId, amount, at: await deps.now() })
+    await manager.subscribe({ subscriptionId: `${config.bookId}:${epoch}`, bookId: config.bookId, amount, at: await deps.now() })
     report.steps.push('deployed')
   }
   const book = await readChainBook(deps.publicClient, config.haloClass, config.chainBookId)
@@ -327,7 +327,7 @@ async function deployAndRequest(deps: PortfolioCycleDeps, epoch: string, report:
   const redemptionId = `${config.bookId}:${epoch}`
   const asked = [...manager.pendingRedemptions(config.bookId), ...manager.returnedRedemptions(config.bookId)].some((r) => r.redemptionId === redemptionId)
   if (need > 0n && !asked) {
-    manager.requestRedemption({ redemptionId, bookId: config.bookId, amount: need, at: now })
+    await manager.requestRedemption({ redemptionId, bookId: config.bookId, amount: need, at: now })
     report.steps.push('redemption requested')
   }
 }

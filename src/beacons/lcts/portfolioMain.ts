@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import pino, { type Logger } from 'pino'
 import { encodeFunctionData, erc20Abi } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { AssetManager } from '../../portfolio/manager/adapter.js'
-import { openDurableDevnetAssetManager, type DurableDevnetAssetManager } from '../../portfolio/manager/durableSimulator.js'
-import { createManagerWebhook, createWebhookAssetManager, type WebhookAssetManager } from '../../portfolio/manager/webhook.js'
+import { openDurableDevnetAssetManager, parseDevnetManagerOp, type DurableDevnetAssetManager } from '../../portfolio/manager/durableSimulator.js'
+import { createManagerWebhook, createWebhookAssetManager, parseWebhookJournalEntry, type WebhookAssetManager } from '../../portfolio/manager/webhook.js'
 import type { SynomeClient } from '../../synome/client/index.js'
 import { PORTFOLIO_COMMANDS } from '../../synome/commands/portfolio/index.js'
 import type { LeaseKeeperStatus } from '../shared/ha.js'
@@ -18,7 +17,8 @@ import { cycleConfigOf, type PortfolioBeaconConfig } from './portfolioConfig.js'
  * The lpha-lcts process for a Portfolio Halo Class (`halo beacon lcts --config` with
  * `"kind": "portfolioClass"`): the shared beacon runtime (chain, Synome, lease, /metrics), the
  * cycle's journals in `stateDir` (portfolio-txs.jsonl, portfolio-decisions.jsonl; under HA the
- * Synome's `lpha-lcts:<classId>:<bookId>/txs`, `/decisions`, `/manager-txs`) and the
+ * Synome's `lpha-lcts:<classId>:<bookId>/txs`, `/decisions`, `/manager-txs`, and the manager's
+ * own journal `/manager-simulator` or `/manager-webhook`, rebuilt on each new epoch) and the
  * asset-manager source:
  * - `simulator`: the devnet manager, durable in `manager-simulator.jsonl`; what it returns it
  *   also sends on chain from the manager endpoint to the class ALMProxy, one transaction per
@@ -27,8 +27,7 @@ import { cycleConfigOf, type PortfolioBeaconConfig } from './portfolioConfig.js'
  * - `webhook`: a real manager's signed reports, journaled in `manager-webhook.jsonl`, served on
  *   `listen` (POST /portfolio/manager/reports) by this process, the journal's one writer; the
  *   manager moves its USDS on chain itself.
- * Chain time is the clock. Every file journal is fsynced and locked to this process; the
- * manager's own journal (simulator book, accepted webhook reports) stays per instance under HA.
+ * Chain time is the clock. Every file journal is fsynced and locked to this process.
  */
 export type PortfolioBeacon = { tick(): Promise<PortfolioTickReport>; manager: AssetManager; webhookUrl: string | undefined; httpPort: number | undefined; lease(): LeaseKeeperStatus | undefined; close(): Promise<void> }
 
@@ -44,10 +43,11 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
     const source = config.manager
     if (source.kind === 'simulator') {
       const sim: DurableDevnetAssetManager = await openDurableDevnetAssetManager({
-        journalPath: join(config.stateDir, 'manager-simulator.jsonl'),
+        journal: rt.recordJournal({ file: 'manager-simulator.jsonl', name: 'manager-simulator', parse: parseDevnetManagerOp }),
         books: [{ bookId: config.bookId, openedAt: new Date(source.openedAt), annualYieldBps: BigInt(source.annualYieldBps), redemptionDelaySeconds: source.redemptionDelaySeconds }],
       })
-      rt.onClose(() => sim.close())
+      // registered after its journal: the book is replayed from what the journal reloaded
+      rt.ha?.register({ reload: () => sim.rebuild() })
       const endpoint = privateKeyToAccount(source.endpointPrivateKey as `0x${string}`)
       const managerTxs = rt.txJournal({ file: 'manager-txs.jsonl', name: 'manager-txs', account: endpoint, ...journalOptions })
       manager = {
@@ -65,13 +65,13 @@ export async function startPortfolioBeacon(config: PortfolioBeaconConfig, log: L
       }
     } else {
       const webhook: WebhookAssetManager = createWebhookAssetManager({
-        journalPath: join(config.stateDir, 'manager-webhook.jsonl'),
+        journal: rt.recordJournal({ file: 'manager-webhook.jsonl', name: 'manager-webhook', parse: parseWebhookJournalEntry }),
         managers: source.managers,
         chainId: config.synomeChainId,
         clock: rt.current,
         window: source.window,
       })
-      rt.onClose(() => webhook.close())
+      rt.ha?.register({ reload: async () => webhook.rebuild() })
       manager = webhook
       if (source.listen) {
         const app = createManagerWebhook({ manager: webhook })

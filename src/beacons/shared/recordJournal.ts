@@ -26,6 +26,11 @@ export class RecordJournal<T> {
     this.#loaded = this.#file !== undefined
   }
 
+  /** False for a shared journal until its first reload() (an HA instance that has not led yet). */
+  get loaded(): boolean {
+    return this.#loaded
+  }
+
   get records(): readonly T[] {
     if (!this.#loaded) throw new TxFailedError('the shared record journal is not loaded (reload() first)')
     return this.#records

@@ -28,10 +28,10 @@ export type RedemptionParameters = { redemptionId: string; bookId: string; amoun
 
 export type AssetManager = {
   kind: 'simulator' | 'webhook'
-  /** Hand money to the manager for a book. Idempotent per `subscriptionId`. */
-  subscribe(params: SubscriptionParameters): void
-  /** Ask the manager to return `amount` of a book. Idempotent per `redemptionId`. */
-  requestRedemption(params: RedemptionParameters): RedemptionRequest
+  /** Hand money to the manager for a book. Idempotent per `subscriptionId`. Durable once resolved (journaled: a file, or the shared journal under HA). */
+  subscribe(params: SubscriptionParameters): Promise<void>
+  /** Ask the manager to return `amount` of a book. Idempotent per `redemptionId`. Durable once resolved. */
+  requestRedemption(params: RedemptionParameters): Promise<RedemptionRequest>
   /** The book's NAV reports, oldest first. */
   navReports(bookId: string): readonly NavReport[]
   /** Redemption requests not yet returned, oldest first. */

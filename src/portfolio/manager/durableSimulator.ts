@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { JsonlJournal } from '../../beacons/shared/jsonlJournal.js'
+import { RecordJournal } from '../../beacons/shared/recordJournal.js'
 import { PreconditionFailedError } from '../../domain/errors.js'
 import { isoTimestamp } from '../../domain/sleeve.js'
+import type { AssetManager } from './adapter.js'
 import { createDevnetAssetManager, type DevnetAssetManager, type DevnetManagerBookParameters } from './simulator.js'
 
 /**
@@ -13,7 +14,10 @@ import { createDevnetAssetManager, type DevnetAssetManager, type DevnetManagerBo
  * deterministic, so the replay is the state. An operation is journaled after the simulator
  * accepted it and before it returns, so nothing a caller saw is lost; a crash in between loses
  * only a call the caller never saw answered and repeats (all are idempotent per id). The
- * journal is locked to one process.
+ * journal is a RecordJournal: a file locked to one process, or — an HA lpha-lcts — the Synome's
+ * shared journal `<lease>/manager-simulator`, appended under the lease (a deposed leader's
+ * append is refused) and reloaded on each new epoch, after which `rebuild()` replays it, so a
+ * new leader's manager has the book its predecessor built.
  */
 const amount = z.string().regex(/^\d+$/)
 const op = z.discriminatedUnion('op', [
@@ -26,24 +30,38 @@ const op = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('delay'), redemptionId: z.string().min(1), extraSeconds: z.number().int().min(0).nullable() }),
 ])
 type Op = z.output<typeof op>
+export type DevnetManagerOp = Op
+/** Validate one journal line of the durable simulator. */
+export const parseDevnetManagerOp = (raw: unknown): Op => op.parse(raw)
 
-export type DurableDevnetAssetManager = DevnetAssetManager & { close(): void }
+/** The devnet manager with every change journaled: the changes resolve once durable. */
+export type DurableDevnetAssetManager = AssetManager & {
+  kind: 'simulator'
+  openBook(params: DevnetManagerBookParameters): Promise<void>
+  loseValue(params: { bookId: string; bps: bigint }): Promise<void>
+  missReports(params: { bookId: string; count: number }): Promise<void>
+  delayRedemption(params: { redemptionId: string; extraSeconds: number | null }): Promise<void>
+  assetsOf(bookId: string): bigint
+  /** Replay the journal's records into a fresh simulator (after the shared journal reloaded: a new lease epoch) and open the configured books it has not opened. */
+  rebuild(): Promise<void>
+  close(): void
+}
 
 export type OpenDurableDevnetAssetManagerParameters = {
-  journalPath: string
+  /** A file journal (owned and closed by the manager), or a record journal (a shared one is rebuilt from after each reload). */
+  journal: string | RecordJournal<Op>
   /** Books to open if the journal has not opened them yet; a journaled book must have the same terms. */
   books?: readonly DevnetManagerBookParameters[]
 }
 
-function apply(sim: DevnetAssetManager, e: Op): void {
+function apply(sim: DevnetAssetManager, e: Op): void | Promise<unknown> {
   switch (e.op) {
     case 'open':
       return sim.openBook({ bookId: e.bookId, openedAt: new Date(e.openedAt), annualYieldBps: BigInt(e.annualYieldBps), redemptionDelaySeconds: e.redemptionDelaySeconds })
     case 'subscribe':
       return sim.subscribe({ subscriptionId: e.subscriptionId, bookId: e.bookId, amount: BigInt(e.amount), at: new Date(e.at) })
     case 'request':
-      sim.requestRedemption({ redemptionId: e.redemptionId, bookId: e.bookId, amount: BigInt(e.amount), at: new Date(e.at) })
-      return
+      return sim.requestRedemption({ redemptionId: e.redemptionId, bookId: e.bookId, amount: BigInt(e.amount), at: new Date(e.at) })
     case 'lose':
       return sim.loseValue({ bookId: e.bookId, bps: BigInt(e.bps) })
     case 'miss':
@@ -51,7 +69,7 @@ function apply(sim: DevnetAssetManager, e: Op): void {
     case 'delay':
       return sim.delayRedemption({ redemptionId: e.redemptionId, extraSeconds: e.extraSeconds })
     case 'tick':
-      throw new Error('ticks are replayed asynchronously')
+      return sim.tick(new Date(e.at))
   }
 }
 
@@ -60,74 +78,95 @@ function fingerprint(sim: DevnetAssetManager, bookIds: readonly string[]): strin
   return JSON.stringify(bookIds.map((b) => [sim.assetsOf(b).toString(), sim.navReports(b).length, sim.pendingRedemptions(b).length, sim.returnedRedemptions(b).length]))
 }
 
+type Replayed = { sim: DevnetAssetManager; opened: Map<string, Extract<Op, { op: 'open' }>>; lastDays: string; subscriptions: Set<string>; requests: Set<string> }
+
 export async function openDurableDevnetAssetManager(parameters: OpenDurableDevnetAssetManagerParameters): Promise<DurableDevnetAssetManager> {
-  const journal = JsonlJournal.open({ path: parameters.journalPath, parse: (raw) => op.parse(raw), lock: true })
-  const sim = createDevnetAssetManager()
-  const opened = new Map<string, Extract<Op, { op: 'open' }>>()
-  try {
-    for (const e of journal.records) {
-      if (e.op === 'tick') await sim.tick(new Date(e.at))
-      else apply(sim, e)
-      if (e.op === 'open') opened.set(e.bookId, e)
-    }
-  } catch (error) {
-    journal.close()
-    throw error
+  const owned = typeof parameters.journal === 'string'
+  const journal = typeof parameters.journal === 'string' ? new RecordJournal({ path: parameters.journal, parse: parseDevnetManagerOp }) : parameters.journal
+  // days simulated per book: a tick that crossed a day boundary is journaled even if nothing visible changed (a missed report)
+  const daysOf = (opened: Replayed['opened'], now: Date) => JSON.stringify([...opened.values()].map((b) => Math.floor((now.getTime() - Date.parse(b.openedAt)) / 86_400_000)))
+  let state: Replayed | undefined
+  const current = (): Replayed => {
+    if (!state) throw new PreconditionFailedError("the simulator's shared journal is not loaded: this instance has not led yet")
+    return state
   }
-  const record = (e: Op) => {
-    if (e.op !== 'tick') apply(sim, e)
-    journal.append(e)
-    if (e.op === 'open') opened.set(e.bookId, e)
+  const record = async (e: Op) => {
+    const s = current()
+    if (e.op !== 'tick') await apply(s.sim, e)
+    await journal.append(e)
+    if (e.op === 'open') s.opened.set(e.bookId, e)
   }
-  const openBook = (p: DevnetManagerBookParameters) => {
+  const openBook = async (p: DevnetManagerBookParameters) => {
     const line: Op = { op: 'open', bookId: p.bookId, openedAt: isoTimestamp(p.openedAt), annualYieldBps: p.annualYieldBps.toString(), redemptionDelaySeconds: p.redemptionDelaySeconds }
-    const seen = opened.get(p.bookId)
+    const seen = current().opened.get(p.bookId)
     if (seen) {
       if (JSON.stringify(seen) !== JSON.stringify(line)) throw new PreconditionFailedError(`the simulator's book ${p.bookId} was opened with other terms`, { details: JSON.stringify(seen), meta: { bookId: p.bookId } })
       return
     }
-    record(line)
+    await record(line)
+  }
+  const rebuild = async () => {
+    state = undefined
+    const sim = createDevnetAssetManager()
+    const opened: Replayed['opened'] = new Map()
+    for (const e of journal.records) {
+      await apply(sim, e)
+      if (e.op === 'open') opened.set(e.bookId, e)
+    }
+    const lastTick = journal.records.filter((e) => e.op === 'tick').at(-1)
+    state = {
+      sim,
+      opened,
+      lastDays: lastTick && lastTick.op === 'tick' ? daysOf(opened, new Date(lastTick.at)) : '',
+      subscriptions: new Set(journal.records.flatMap((e) => (e.op === 'subscribe' ? [e.subscriptionId] : []))),
+      requests: new Set(journal.records.flatMap((e) => (e.op === 'request' ? [e.redemptionId] : []))),
+    }
+    for (const b of parameters.books ?? []) await openBook(b)
   }
   try {
-    for (const b of parameters.books ?? []) openBook(b)
+    if (journal.loaded) await rebuild()
   } catch (error) {
-    journal.close()
+    if (owned) journal.close()
     throw error
   }
-  // days simulated per book: a tick that crossed a day boundary is journaled even if nothing visible changed (a missed report)
-  const daysOf = (now: Date) => JSON.stringify([...opened.values()].map((b) => Math.floor((now.getTime() - Date.parse(b.openedAt)) / 86_400_000)))
-  const lastTick = journal.records.filter((e) => e.op === 'tick').at(-1)
-  let lastDays = lastTick && lastTick.op === 'tick' ? daysOf(new Date(lastTick.at)) : ''
-  const subscriptions = new Set(journal.records.flatMap((e) => (e.op === 'subscribe' ? [e.subscriptionId] : [])))
-  const requests = new Set(journal.records.flatMap((e) => (e.op === 'request' ? [e.redemptionId] : [])))
 
   return {
-    ...sim,
+    kind: 'simulator',
     openBook,
-    subscribe(p) {
-      if (subscriptions.has(p.subscriptionId)) return sim.subscribe(p) // the simulator checks the amount
-      record({ op: 'subscribe', subscriptionId: p.subscriptionId, bookId: p.bookId, amount: p.amount.toString(), at: isoTimestamp(p.at) })
-      subscriptions.add(p.subscriptionId)
+    async subscribe(p) {
+      const s = current()
+      if (s.subscriptions.has(p.subscriptionId)) return s.sim.subscribe(p) // the simulator checks the amount
+      await record({ op: 'subscribe', subscriptionId: p.subscriptionId, bookId: p.bookId, amount: p.amount.toString(), at: isoTimestamp(p.at) })
+      s.subscriptions.add(p.subscriptionId)
     },
-    requestRedemption(p) {
-      if (requests.has(p.redemptionId)) return sim.requestRedemption(p)
-      record({ op: 'request', redemptionId: p.redemptionId, bookId: p.bookId, amount: p.amount.toString(), at: isoTimestamp(p.at) })
-      requests.add(p.redemptionId)
-      return sim.requestRedemption(p)
+    async requestRedemption(p) {
+      const s = current()
+      if (s.requests.has(p.redemptionId)) return s.sim.requestRedemption(p)
+      await record({ op: 'request', redemptionId: p.redemptionId, bookId: p.bookId, amount: p.amount.toString(), at: isoTimestamp(p.at) })
+      s.requests.add(p.redemptionId)
+      return s.sim.requestRedemption(p)
     },
+    navReports: (bookId) => current().sim.navReports(bookId),
+    pendingRedemptions: (bookId) => current().sim.pendingRedemptions(bookId),
+    returnedRedemptions: (bookId) => current().sim.returnedRedemptions(bookId),
+    assetsOf: (bookId) => current().sim.assetsOf(bookId),
     async tick(now) {
-      const books = [...opened.keys()]
-      const before = fingerprint(sim, books)
-      await sim.tick(now)
-      const days = daysOf(now)
-      if (fingerprint(sim, books) !== before || days !== lastDays) {
-        journal.append({ op: 'tick', at: now.toISOString() })
-        lastDays = days
+      const s = current()
+      const books = [...s.opened.keys()]
+      const before = fingerprint(s.sim, books)
+      await s.sim.tick(now)
+      const days = daysOf(s.opened, now)
+      if (fingerprint(s.sim, books) !== before || days !== s.lastDays) {
+        await journal.append({ op: 'tick', at: now.toISOString() })
+        s.lastDays = days
       }
     },
     loseValue: (p) => record({ op: 'lose', bookId: p.bookId, bps: p.bps.toString() }),
     missReports: (p) => record({ op: 'miss', bookId: p.bookId, count: p.count }),
     delayRedemption: (p) => record({ op: 'delay', redemptionId: p.redemptionId, extraSeconds: p.extraSeconds }),
-    close: () => journal.close(),
+    rebuild,
+    close: () => {
+      if (owned) journal.close()
+    },
   }
 }

@@ -74,7 +74,7 @@ export function createDevnetAssetManager(): DevnetAssetManager {
       if (!Number.isInteger(params.redemptionDelaySeconds) || params.redemptionDelaySeconds < 0) throw new InvalidInputError('redemptionDelaySeconds must be a non-negative integer', { meta: { field: 'redemptionDelaySeconds' } })
       books.set(params.bookId, { ...params, assets: 0n, daysDone: 0, reportsToMiss: 0, reports: [], subscriptions: new Map(), pending: [], returned: [] })
     },
-    subscribe({ subscriptionId, bookId, amount }) {
+    async subscribe({ subscriptionId, bookId, amount }) {
       const state = book(bookId)
       positive(amount, 'amount')
       const seen = state.subscriptions.get(subscriptionId)
@@ -85,7 +85,7 @@ export function createDevnetAssetManager(): DevnetAssetManager {
       state.subscriptions.set(subscriptionId, amount)
       state.assets += amount
     },
-    requestRedemption({ redemptionId, bookId, amount, at }) {
+    async requestRedemption({ redemptionId, bookId, amount, at }) {
       const state = book(bookId)
       positive(amount, 'amount')
       const existing = state.pending.find((r) => r.redemptionId === redemptionId) ?? state.returned.find((r) => r.redemptionId === redemptionId)

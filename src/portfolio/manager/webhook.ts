@@ -8,7 +8,7 @@ import {
   type AdmittedManagerReport, type ManagerReport, type RegisteredManager,
 } from '../../domain/portfolio/managerReport.js'
 import { isoTimestamp } from '../../domain/sleeve.js'
-import { JsonlJournal } from '../../beacons/shared/jsonlJournal.js'
+import { RecordJournal } from '../../beacons/shared/recordJournal.js'
 import { DEFAULT_SYNOME_CHAIN_ID } from '../../synome/signing.js'
 import type { AssetManager, NavReport, RedemptionRequest, RedemptionReturn } from './adapter.js'
 import { recoverManagerSigner } from './signing.js'
@@ -25,7 +25,11 @@ import { recoverManagerSigner } from './signing.js'
  * redemption — is journaled too (idempotent per id), so a returned notice can be matched against
  * a redemption the Halo really asked for, and the manager cannot return more than was asked.
  * The journal is the replay protection: after a restart the last accepted sequence per manager is
- * still known, so a captured report stays refused.
+ * still known, so a captured report stays refused. It is a RecordJournal: a file for one
+ * instance, or — an HA lpha-lcts — the Synome's shared journal `<lease>/manager-webhook`,
+ * appended under the lease and reloaded on each new epoch (then `rebuild()`): a report accepted
+ * by the old leader is known to the new one; a standby (or a deposed leader) refuses a report
+ * (409, nothing journaled), so the manager retries it at the other instance.
  *
  * Body: `{"kind":"navReport"|"redemptionReturned","message":{…},"signature":"0x…"}`, parsed with
  * lossless-json so no number is ever read through float64: `sequence` may be a JSON integer or a
@@ -52,6 +56,9 @@ const journalEntry = z.discriminatedUnion('kind', [
   }),
 ])
 type JournalEntry = z.output<typeof journalEntry>
+export type WebhookJournalEntry = JournalEntry
+/** Validate one line of the webhook manager's journal. */
+export const parseWebhookJournalEntry = (raw: unknown): JournalEntry => journalEntry.parse(raw)
 
 const id = z.string().min(1).max(200)
 const iso = z.string().max(40)
@@ -98,8 +105,8 @@ export function parseReportBody(body: string): { report: ManagerReport; signatur
 }
 
 export type WebhookAssetManagerParameters = {
-  /** Durable journal (JSON lines); reopened on restart. */
-  journalPath: string
+  /** Durable journal: a file path (JSON lines, reopened on restart; owned by the manager) or a record journal (a shared one is rebuilt from after each reload). */
+  journal: string | RecordJournal<JournalEntry>
   managers: readonly RegisteredManager[]
   /** Decimals of the books' asset (USDS: 18). */
   decimals?: number
@@ -115,6 +122,8 @@ export type WebhookAssetManager = AssetManager & {
   kind: 'webhook'
   /** Admit one signed report (the webhook's body text). Durable once it returns. */
   accept(body: string): Promise<AcceptedReport>
+  /** Rebuild the view from the journal's records (after the shared journal reloaded: a new lease epoch). */
+  rebuild(): void
   close(): void
 }
 
@@ -128,7 +137,8 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
       managerOfBook.set(bookId, m)
     }
   }
-  const journal = JsonlJournal.open({ path: parameters.journalPath, parse: (raw) => journalEntry.parse(raw), lock: true })
+  const owned = typeof parameters.journal === 'string'
+  const journal = typeof parameters.journal === 'string' ? new RecordJournal({ path: parameters.journal, parse: parseWebhookJournalEntry }) : parameters.journal
 
   const lastSequence = new Map<string, bigint>()
   const reports = new Map<string, NavReport[]>()
@@ -163,10 +173,25 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
       }
     }
   }
-  for (const entry of journal.records) apply(entry)
-  const append = (e: JournalEntry) => {
-    journal.append(e)
+  const rebuild = () => {
+    for (const m of [lastSequence, reports, subscriptions, pending, returned, requested]) m.clear()
+    for (const entry of journal.records) apply(entry)
+  }
+  if (journal.loaded) rebuild()
+  const requireLoaded = () => {
+    if (!journal.loaded) throw new PreconditionFailedError('the manager journal is not loaded: this lpha-lcts instance is a standby (post to the leader)')
+  }
+  const append = async (e: JournalEntry) => {
+    requireLoaded()
+    await journal.append(e)
     apply(e)
+  }
+  // one writer at a time: the facts an append was decided on cannot change before it is durable
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <R>(run: () => Promise<R>): Promise<R> => {
+    const next = queue.then(run, run)
+    queue = next.catch(() => undefined)
+    return next
   }
   const requireBook = (bookId: string) => {
     if (!managerOfBook.has(bookId)) throw new NotFoundError(`no registered manager runs book ${bookId}`, { meta: { bookId } })
@@ -177,7 +202,7 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
 
   return {
     kind: 'webhook',
-    subscribe({ subscriptionId, bookId, amount, at }) {
+    subscribe: ({ subscriptionId, bookId, amount, at }) => serial(async () => {
       requireBook(bookId)
       positive(amount)
       const seen = subscriptions.get(subscriptionId)
@@ -185,9 +210,9 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
         if (seen.amount !== amount || seen.bookId !== bookId) throw new PreconditionFailedError(`subscription ${subscriptionId} was already made with other terms`, { meta: { subscriptionId } })
         return
       }
-      append({ kind: 'subscription', subscriptionId, bookId, amount: amount.toString(), at: isoTimestamp(at) })
-    },
-    requestRedemption({ redemptionId, bookId, amount, at }) {
+      await append({ kind: 'subscription', subscriptionId, bookId, amount: amount.toString(), at: isoTimestamp(at) })
+    }),
+    requestRedemption: ({ redemptionId, bookId, amount, at }) => serial(async () => {
       requireBook(bookId)
       positive(amount)
       const existing = pending.get(redemptionId) ?? returned.get(redemptionId)
@@ -196,9 +221,9 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
         return { redemptionId, bookId, amount, requestedAt: existing.requestedAt }
       }
       const request = { redemptionId, bookId, amount, requestedAt: isoTimestamp(at) }
-      append({ kind: 'redemption-request', redemptionId, bookId, amount: amount.toString(), requestedAt: request.requestedAt })
+      await append({ kind: 'redemption-request', redemptionId, bookId, amount: amount.toString(), requestedAt: request.requestedAt })
       return request
-    },
+    }),
     navReports: (bookId) => [...(reports.get(bookId) ?? [])],
     pendingRedemptions: (bookId) => [...pending.values()].filter((r) => r.bookId === bookId),
     returnedRedemptions: (bookId) => [...returned.values()].filter((r) => r.bookId === bookId),
@@ -206,30 +231,36 @@ export function createWebhookAssetManager(parameters: WebhookAssetManagerParamet
     async accept(body) {
       const { report, signature } = parseReportBody(body)
       const recoveredSigner = await recoverManagerSigner(report, signature, chainId)
-      // Everything below is synchronous: the facts read and the append cannot interleave with another request.
-      const { bookId, managerId } = report.message
-      const bookReports = reports.get(bookId) ?? []
-      const last = bookReports.at(-1)
-      const bookPending = new Map([...pending.values()].filter((r) => r.bookId === bookId).map((r) => [r.redemptionId, r.amount]))
-      const admitted = admitManagerReport(report, {
-        manager: byId.get(managerId),
-        recoveredSigner,
-        lastSequence: lastSequence.get(managerId) ?? null,
-        acceptedReportIds: new Set(bookReports.map((r) => r.reportId)),
-        lastReportedAtMs: last ? Date.parse(last.reportedAt) : null,
-        pendingRedemptions: bookPending,
-      }, { now: clock(), decimals, ...window })
-      const receivedAt = clock().toISOString()
-      if (admitted.kind === 'navReport') {
+      // Serialised: the facts read and the append cannot interleave with another request.
+      return serial(async () => {
+        requireLoaded()
+        const { bookId, managerId } = report.message
+        const bookReports = reports.get(bookId) ?? []
+        const last = bookReports.at(-1)
+        const bookPending = new Map([...pending.values()].filter((r) => r.bookId === bookId).map((r) => [r.redemptionId, r.amount]))
+        const admitted = admitManagerReport(report, {
+          manager: byId.get(managerId),
+          recoveredSigner,
+          lastSequence: lastSequence.get(managerId) ?? null,
+          acceptedReportIds: new Set(bookReports.map((r) => r.reportId)),
+          lastReportedAtMs: last ? Date.parse(last.reportedAt) : null,
+          pendingRedemptions: bookPending,
+        }, { now: clock(), decimals, ...window })
+        const receivedAt = clock().toISOString()
+        if (admitted.kind === 'navReport') {
+          const m = admitted.message
+          await append({ kind: 'nav-report', managerId, bookId, reportId: m.reportId, sequence: m.sequence.toString(), assets: admitted.assets.toString(), reportedAt: m.reportedAt, signedAt: m.signedAt, signature, receivedAt })
+          return { kind: admitted.kind, bookId, id: m.reportId, sequence: m.sequence.toString() }
+        }
         const m = admitted.message
-        append({ kind: 'nav-report', managerId, bookId, reportId: m.reportId, sequence: m.sequence.toString(), assets: admitted.assets.toString(), reportedAt: m.reportedAt, signedAt: m.signedAt, signature, receivedAt })
-        return { kind: admitted.kind, bookId, id: m.reportId, sequence: m.sequence.toString() }
-      }
-      const m = admitted.message
-      append({ kind: 'redemption-returned', managerId, bookId, redemptionId: m.redemptionId, sequence: m.sequence.toString(), amount: admitted.amount.toString(), returnedAt: m.returnedAt, signedAt: m.signedAt, signature, receivedAt })
-      return { kind: admitted.kind, bookId, id: m.redemptionId, sequence: m.sequence.toString() }
+        await append({ kind: 'redemption-returned', managerId, bookId, redemptionId: m.redemptionId, sequence: m.sequence.toString(), amount: admitted.amount.toString(), returnedAt: m.returnedAt, signedAt: m.signedAt, signature, receivedAt })
+        return { kind: admitted.kind, bookId, id: m.redemptionId, sequence: m.sequence.toString() }
+      })
     },
-    close: () => journal.close(),
+    rebuild,
+    close: () => {
+      if (owned) journal.close()
+    },
   }
 }
 

@@ -70,25 +70,25 @@ describe('the durable devnet manager', () => {
     const journalPath = join(dir, 'manager.jsonl')
     const book = { bookId: 'clo', openedAt: new Date('2027-01-04T00:00:00Z'), annualYieldBps: 800n, redemptionDelaySeconds: 86_400 }
     const day = (n: number, h = 13) => new Date(Date.UTC(2027, 0, 4 + n, h))
-    const first = await openDurableDevnetAssetManager({ journalPath, books: [book] })
-    first.subscribe({ subscriptionId: 's1', bookId: 'clo', amount: 1_000_000n * 10n ** 18n, at: day(0) })
+    const first = await openDurableDevnetAssetManager({ journal: journalPath, books: [book] })
+    await first.subscribe({ subscriptionId: 's1', bookId: 'clo', amount: 1_000_000n * 10n ** 18n, at: day(0) })
     await first.tick(day(1))
-    first.missReports({ bookId: 'clo', count: 1 })
+    await first.missReports({ bookId: 'clo', count: 1 })
     await first.tick(day(2))
-    first.loseValue({ bookId: 'clo', bps: 1000n })
-    first.requestRedemption({ redemptionId: 'r1', bookId: 'clo', amount: 10n ** 18n, at: day(2) })
+    await first.loseValue({ bookId: 'clo', bps: 1000n })
+    await first.requestRedemption({ redemptionId: 'r1', bookId: 'clo', amount: 10n ** 18n, at: day(2) })
     await first.tick(day(2, 14)) // nothing due yet: no line
     const seen = { assets: first.assetsOf('clo'), reports: first.navReports('clo'), pending: first.pendingRedemptions('clo') }
     expect(seen.reports.map((r) => r.reportId)).toEqual(['clo:nav:1'])
     first.close()
     const lines = readFileSync(journalPath, 'utf8').trim().split('\n').length
-    const second = await openDurableDevnetAssetManager({ journalPath, books: [book] })
+    const second = await openDurableDevnetAssetManager({ journal: journalPath, books: [book] })
     expect({ assets: second.assetsOf('clo'), reports: second.navReports('clo'), pending: second.pendingRedemptions('clo') }).toEqual(seen)
-    second.subscribe({ subscriptionId: 's1', bookId: 'clo', amount: 1_000_000n * 10n ** 18n, at: day(0) }) // idempotent: no line
+    await second.subscribe({ subscriptionId: 's1', bookId: 'clo', amount: 1_000_000n * 10n ** 18n, at: day(0) }) // idempotent: no line
     expect(readFileSync(journalPath, 'utf8').trim().split('\n').length).toBe(lines)
     await second.tick(day(3))
     expect(second.returnedRedemptions('clo').map((r) => r.redemptionId)).toEqual(['r1'])
     second.close()
-    await expect(openDurableDevnetAssetManager({ journalPath, books: [{ ...book, annualYieldBps: 900n }] })).rejects.toThrow(/other terms/)
+    await expect(openDurableDevnetAssetManager({ journal: journalPath, books: [{ ...book, annualYieldBps: 900n }] })).rejects.toThrow(/other terms/)
   })
 })
