@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import type { Address } from 'viem'
 import { chainClientsFor } from '../chain/clients.js'
 import { InvalidInputError } from '../domain/errors.js'
-import { artifactHash, renderHaloArtifact, renderPortfolioHaloArtifact, renderPortfolioUnitArtifact, renderTradingUnitArtifact, renderUnitArtifact } from '../factory/artifact.js'
+import { artifactHash, renderHaloArtifact, renderPortfolioHaloArtifact, renderPortfolioUnitArtifact, renderTradingHaloArtifact, renderTradingUnitArtifact, renderUnitArtifact } from '../factory/artifact.js'
 import { anyHaloArtifactInput, findPortfolioUnit, findTradingPool, portfolioUnitArtifactInput, tradingUnitArtifactInput, unitArtifactInput } from '../factory/artifactSource.js'
 import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
 
@@ -16,7 +16,9 @@ import { createHttpClient, resolveSynomeToken } from '../synome/client/http.js'
  * warning signals are the ones the Synome records for it (`--synome`); without them that
  * section is to be completed too. Trading (a pool, its share token or either queue; with
  * `--trading-factory`, the TradingPoolFactory that deployed it): the pool's parameters, its
- * LIMIT_AMM_* inits, lpha-amm's roles and the alert codes lpha-amm raises.
+ * LIMIT_AMM_* inits, lpha-amm's roles and the alert codes lpha-amm raises. A Trading class PAU (its
+ * template's kind in the registry; `--trading-factory` required): the Trading Halo Artifact, with
+ * every pool of the class.
  */
 type Flags = { rpc?: string; factory?: string; tradingFactory?: string; json?: boolean; recourse?: string; migration?: string; fromBlock?: string; synome?: string; token?: string }
 const text = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8'))
@@ -43,9 +45,13 @@ export function register(program: Command): void {
       let recordedHash: string | undefined
       let unitKind: 'term' | 'portfolio' | 'trading'
       if (kind === 'halo') {
-        const found = await anyHaloArtifactInput({ publicClient, factory, pau: address as Address, fromBlock })
+        const tradingFactory = (f.tradingFactory ?? process.env.HALO_TRADING_FACTORY) as Address | undefined
+        const found = await anyHaloArtifactInput({ publicClient, factory, pau: address as Address, tradingFactory, fromBlock })
         const written = { recourse: text(f.recourse), migration: text(f.migration) }
-        markdown = found.kind === 'portfolio' ? renderPortfolioHaloArtifact({ ...found.input, ...written }) : renderHaloArtifact({ ...found.input, ...written })
+        markdown =
+          found.kind === 'portfolio' ? renderPortfolioHaloArtifact({ ...found.input, ...written })
+          : found.kind === 'trading' ? renderTradingHaloArtifact({ ...found.input, ...written })
+          : renderHaloArtifact({ ...found.input, ...written })
         unitKind = found.kind
       } else if (kind === 'unit') {
         const written = { legalRecourse: text(f.recourse), migration: text(f.migration) }

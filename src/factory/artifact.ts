@@ -363,3 +363,121 @@ export function renderTradingUnitArtifact(a: TradingUnitArtifactInput): string {
     section('Migration', a.migration ?? ''),
   ].join('\n')
 }
+
+/** One pool of a Trading class, as its TradingPoolDeployed event names it (asset symbol and decimals read from the asset). */
+export type TradingHaloPool = Pick<
+  TradingUnitArtifactInput,
+  'pool' | 'asset' | 'assetSymbol' | 'assetDecimals' | 'oracle' | 'issuer' | 'bidSpreadBps' | 'askSpreadBps' | 'maxDeviationBps' | 'maxOracleAgeSeconds' | 'maxInventory' | 'referencePriceWad' | 'capacity'
+>
+
+type TradingRange = { min: bigint; max: bigint }
+/** The template's ranges as the registry stores them (Trading reuses the Term fields: docs/factory.md "Trading template"). */
+export type TradingTemplateRanges = { unitCapacity: TradingRange; seniority: TradingRange; yieldBps: TradingRange; termSeconds: TradingRange; buyboxTicket: TradingRange; initRateLimit: TradingRange }
+
+export type TradingHaloArtifactInput = HaloArtifactInput & {
+  /** The TradingPoolFactory that deploys the class's pools. */
+  tradingFactory: string
+  usds: string
+  /** The registry's current version of the class's template, whose ranges these are. */
+  rangesVersion: number
+  ranges: TradingTemplateRanges
+  /** In chain order of their TradingPoolDeployed events. */
+  pools: readonly TradingHaloPool[]
+}
+
+/** What each lpha-amm alert code means for the class: every stable code has a line (a new code does not compile without one). */
+const AMM_CLASS_SIGNALS: Record<AmmAlertCode, string> = {
+  AMM_ORACLE_STALE: 'a pool\'s oracle reading is older than its maximum age: that pool\'s swaps are paused',
+  AMM_ORACLE_DEVIATION: 'a pool\'s oracle moved beyond its deviation bound from the reference price: its swaps are paused until governance resets the reference',
+  AMM_INVENTORY_LIMIT_REACHED: 'a pool\'s inventory (held + pending at its issuer) reached its limit: the pool buys no more',
+  AMM_REDEMPTION_MISSED: 'an issuer redemption of a pool is unsettled past its promised time plus grace',
+  AMM_RATE_LIMIT_BINDING: 'a redemption or capital return lpha-amm should make is held back by a pool\'s LIMIT_AMM_* key',
+  AMM_POOL_PAUSED: 'the freezer paused a pool',
+}
+
+export function renderTradingHaloArtifact(a: TradingHaloArtifactInput): string {
+  const low = (v: string) => v.toLowerCase()
+  const r = a.ranges
+  const range = (x: TradingRange, fmt: (v: bigint) => string = String) => `${fmt(x.min)} to ${fmt(x.max)}`
+  const poolLabel = (p: TradingHaloPool) => `pool ${low(p.pool)} (USDS/${p.assetSymbol})`
+  const poolLimits = (p: TradingHaloPool): Array<[string, string]> => {
+    const keys = poolRateLimitKeys(p.asset as `0x${string}`, p.pool as `0x${string}`)
+    const asset = (amount: bigint) => `${formatUnitsExact(amount, p.assetDecimals)} ${p.assetSymbol}`
+    const assetInit = tradingAssetInit(p)
+    const usdsInit = `init ${usds(p.capacity)} max, ${usds(p.capacity / 86_400n)}/s`
+    const assetInitText = `init ${asset(assetInit)} max, ${asset(assetInit / 86_400n)}/s`
+    return [
+      [`${poolLabel(p)} LIMIT_AMM_POOL_BUY ${keys.poolBuy}`, usdsInit],
+      [`${poolLabel(p)} LIMIT_AMM_POOL_SELL ${keys.poolSell}`, assetInitText],
+      [`${poolLabel(p)} LIMIT_AMM_REDEEM ${keys.redeem}`, assetInitText],
+      [`${poolLabel(p)} LIMIT_AMM_SUBSCRIBE ${keys.subscribe}`, usdsInit],
+      [`${poolLabel(p)} LIMIT_AMM_UNSUBSCRIBE ${keys.unsubscribe}`, usdsInit],
+      [`${poolLabel(p)} LIMIT_AMM_RETURN ${keys.return}`, 'none: a pool with shares cannot return capital'],
+    ]
+  }
+  const poolParameters = (p: TradingHaloPool): Array<[string, string]> => [
+    [poolLabel(p), [
+      `asset ${low(p.asset)} (${p.assetSymbol}, ${p.assetDecimals} decimals)`,
+      `oracle ${low(p.oracle)}`,
+      `issuer ${low(p.issuer)}`,
+      `bid spread ${p.bidSpreadBps} bps, ask spread ${p.askSpreadBps} bps`,
+      `inventory limit ${formatUnitsExact(p.maxInventory, p.assetDecimals)} ${p.assetSymbol}`,
+      `oracle deviation bound ${p.maxDeviationBps} bps, maximum age ${p.maxOracleAgeSeconds} s`,
+      `reference price ${formatUnitsExact(p.referencePriceWad, 18)} USDS per ${p.assetSymbol}`,
+      `capacity ${usds(p.capacity)} a day`,
+    ].join('; ')],
+  ]
+  return [
+    `# Halo Artifact: Trading Halo Class ${low(a.pau)}`,
+    '',
+    `Trading (AMM) class, template ${a.templateName} v${a.templateVersion}, chain ${a.chainId}, deployed by the Halo Factory ${low(a.factory)}; its pools by the TradingPoolFactory ${low(a.tradingFactory)}.`,
+    '',
+    section('Addresses', lines([
+      ['PAU (ALMProxy)', a.pau],
+      ['Controller', a.controller],
+      ['RateLimits', a.rateLimits],
+      ['BEAMTimeLock', a.timelock],
+      ['Configurator', a.configurator],
+      ['TradingPoolFactory', a.tradingFactory],
+      ['USDS', a.usds],
+      ...a.pools.map((p): [string, string] => [`pool (TradingPool, USDS/${p.assetSymbol})`, p.pool]),
+    ].map(([k, v]): [string, string] => [k!, low(v!)]))),
+    section('Parameters', lines([
+      ['timelock delay', `${a.timelockDelaySeconds} s`],
+      ['PSM swap init (each direction)', `${usds(a.swapRateLimit)} max, ${usds(a.swapRateLimit / 86_400n)}/s`],
+      ['pools', a.pools.length === 0 ? 'none deployed yet' : String(a.pools.length)],
+      ...a.pools.flatMap(poolParameters),
+      [`template ${a.templateName} v${a.rangesVersion} range: bid and ask spread (yieldBps)`, `${range(r.yieldBps)} bps`],
+      [`template ${a.templateName} v${a.rangesVersion} range: oracle deviation bound (seniority)`, `${range(r.seniority)} bps`],
+      [`template ${a.templateName} v${a.rangesVersion} range: oracle maximum age (termSeconds)`, `${range(r.termSeconds)} s`],
+      [`template ${a.templateName} v${a.rangesVersion} range: inventory limit at the reference price (buyboxTicket)`, range(r.buyboxTicket, usds)],
+      [`template ${a.templateName} v${a.rangesVersion} range: pool capacity (unitCapacity)`, `${range(r.unitCapacity, usds)} a day`],
+      [`template ${a.templateName} v${a.rangesVersion} range: class PSM swap init (initRateLimit)`, range(r.initRateLimit, usds)],
+    ])),
+    section('Rate limits', lines([
+      [`LIMIT_USDS_TO_USDC ${LIMIT.USDS_TO_USDC}`, `init ${usds(a.swapRateLimit)}`],
+      [`LIMIT_USDC_TO_USDS ${LIMIT.USDC_TO_USDS}`, `init ${usds(a.swapRateLimit)}`],
+      ...a.pools.flatMap(poolLimits),
+      ['every other key', 'none until governance adds an init; GovOps raises within SORL'],
+    ])),
+    section('Oracle and NAV sources', [
+      'Class NAV is the sum of its pools: each pool\'s USDS plus its inventory (held and pending at its issuer) at its NAV oracle\'s price. lpha-amm syncs each pool\'s price to its oracle every cycle within the deviation bound; swaps pause when the reading is stale or beyond the bound.',
+      ...a.pools.map((p) => `- ${poolLabel(p)}: NAV oracle ${low(p.oracle)} (USDS per ${p.assetSymbol}), issuer redemptions at ${low(p.issuer)}`),
+    ].join('\n\n')),
+    section('Beacon configuration', [
+      lines([
+        ['lpha-amm key (AMM_OPERATOR of every pool: price sync within the deviation bound, issuer redemptions, capital return; LCTS pBEAM of every pool queue)', low(a.beaconOperator)],
+        ['freezer (AMM_PAUSER of every pool; Controller freezer)', low(a.freezer)],
+        ['GovOps (cBEAM: the class\'s limits within their inits; deploys pools)', low(a.govOps)],
+        ['admin of every pool and queue (spreads, pairs, issuer, reference reset)', low(a.timelock)],
+      ]),
+      'lpha-amm cannot change a spread, add a pair or pool, change an issuer or reset a reference price (the BEAMTimeLock\'s, after its delay), and cannot move capital outside the rate limits: every pool buy, sale, redemption, subscription and return consumes its LIMIT_AMM_* key.',
+    ].join('\n\n')),
+    section('Warning signals', [
+      ...(Object.keys(AMM_CLASS_SIGNALS) as AmmAlertCode[]).map((code) => `- ${code} (${AMM_ALERT_CODES[code]}): ${AMM_CLASS_SIGNALS[code]}`),
+      '- the Configurator brake (`stop`) applied to this PAU',
+    ].join('\n')),
+    section('Recourse', a.recourse ?? ''),
+    section('Migration', a.migration ?? ''),
+  ].join('\n')
+}

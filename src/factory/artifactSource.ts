@@ -3,13 +3,14 @@
  * events and views): what `halo artifact` renders and `halo day0` compares with.
  */
 import { erc20Abi, getAddress, hexToString, type Address, type Chain, type PublicClient, type Transport } from 'viem'
-import { haloFactoryAbi } from '../chain/generated/index.js'
+import { haloFactoryAbi, haloTemplateRegistryAbi } from '../chain/generated/index.js'
+import { KIND_TRADING } from './chain.js'
 import { NotFoundError } from '../domain/errors.js'
 import type { SynomeClient } from '../synome/client/types.js'
 import type { FactoryBookRecord, FactoryClassRecord } from '../synome/commands/factory/records.js'
 import type { PortfolioBookParams, PortfolioUnitAddresses, TradingPoolAddresses, TradingPoolParams } from './chain.js'
 import { PORTFOLIO_BOOK, type PortfolioBookRecord } from '../synome/commands/portfolio/records.js'
-import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, TradingUnitArtifactInput, UnitArtifactInput } from './artifact.js'
+import type { HaloArtifactInput, PortfolioHaloArtifactInput, PortfolioUnitArtifactInput, PortfolioWarningSignals, TradingHaloArtifactInput, TradingHaloPool, TradingUnitArtifactInput, UnitArtifactInput } from './artifact.js'
 import { FactoryError } from './errors.js'
 import { bookUnitRecord, readFactoryDeployments, tradingPoolRecord } from './reader.js'
 
@@ -142,14 +143,43 @@ export async function portfolioUnitArtifactInput(p: { publicClient: Client; fact
   return { ...input, recordedArtifactHash: found.unit.artifactHash, bookId: found.book.bookId }
 }
 
-/** A class's Halo Artifact input: Term, or Portfolio (with its PortfolioHaloClass, manager endpoint and USDS). */
-export async function anyHaloArtifactInput(p: { publicClient: Client; factory: Address; pau: Address; fromBlock?: bigint }): Promise<{ kind: 'term'; input: HaloArtifactInput } | { kind: 'portfolio'; input: PortfolioHaloArtifactInput }> {
+/** A class's Halo Artifact input: Term, Portfolio (with its PortfolioHaloClass, manager endpoint and USDS) or Trading (its template's kind in the registry; its pools from the TradingPoolFactory's events). */
+export async function anyHaloArtifactInput(p: { publicClient: Client; factory: Address; pau: Address; tradingFactory?: Address | undefined; fromBlock?: bigint }): Promise<
+  { kind: 'term'; input: HaloArtifactInput } | { kind: 'portfolio'; input: PortfolioHaloArtifactInput } | { kind: 'trading'; input: TradingHaloArtifactInput }
+> {
   const input = await haloArtifactInput(p)
   const { classes } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
   const cls = classes.find((c) => c.pau === p.pau.toLowerCase())
-  if (!isPortfolioClass(cls)) return { kind: 'term', input }
-  const usds = await p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName: 'usds' })
-  return { kind: 'portfolio', input: { ...input, haloClass: cls.haloClass, managerEndpoint: cls.managerEndpoint, usds: usds.toLowerCase() } }
+  const usds = () => p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName: 'usds' })
+  if (isPortfolioClass(cls)) return { kind: 'portfolio', input: { ...input, haloClass: cls.haloClass, managerEndpoint: cls.managerEndpoint, usds: (await usds()).toLowerCase() } }
+  const registry = await p.publicClient.readContract({ address: p.factory, abi: haloFactoryAbi, functionName: 'registry' })
+  const [template, rangesVersion] = await p.publicClient.readContract({ address: registry, abi: haloTemplateRegistryAbi, functionName: 'templateOf', args: [cls!.templateId as `0x${string}`] })
+  if (template.kind !== KIND_TRADING) return { kind: 'term', input }
+  if (!p.tradingFactory) throw new FactoryError(`${p.pau} is a Trading class: its Halo Artifact lists its pools, which needs the TradingPoolFactory (--trading-factory or HALO_TRADING_FACTORY)`)
+  const { pools: books } = await readFactoryDeployments({ publicClient: p.publicClient, factory: p.factory, tradingFactory: p.tradingFactory, fromBlock: p.fromBlock ?? 0n, finalityDepth: 0 })
+  const pools: TradingHaloPool[] = []
+  for (const book of books.filter((b) => b.pau === cls!.pau)) {
+    const t = book.trading!
+    const asset = t.asset as Address
+    pools.push({
+      pool: book.haloClass,
+      asset: t.asset,
+      assetSymbol: await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'symbol' }),
+      assetDecimals: await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'decimals' }),
+      oracle: t.oracle,
+      issuer: t.issuer,
+      bidSpreadBps: t.bidSpreadBps,
+      askSpreadBps: t.askSpreadBps,
+      maxDeviationBps: t.maxDeviationBps,
+      maxOracleAgeSeconds: t.maxOracleAgeSeconds,
+      maxInventory: BigInt(t.maxInventory),
+      referencePriceWad: BigInt(t.referencePriceWad),
+      capacity: BigInt(book.units[0]!.capacity),
+    })
+  }
+  const range = (x: { min: bigint; max: bigint }) => ({ min: x.min, max: x.max })
+  const ranges = { unitCapacity: range(template.unitCapacity), seniority: range(template.seniority), yieldBps: range(template.yieldBps), termSeconds: range(template.termSeconds), buyboxTicket: range(template.buyboxTicket), initRateLimit: range(template.initRateLimit) }
+  return { kind: 'trading', input: { ...input, tradingFactory: p.tradingFactory.toLowerCase(), usds: (await usds()).toLowerCase(), rangesVersion: Number(rangesVersion), ranges, pools } }
 }
 
 /** The book source of a book not deployed yet: its parameters at the predicted addresses (`predictBook`). */

@@ -6,7 +6,8 @@
  * deploy-book deploys, --dry-run sends nothing, a caller other than GovOps exits 1; a Trading
  * class: template add --kind trading, addresses pool equal to what deploy-pool deploys, dry runs
  * send nothing, refusals exit 1, wire-pool sets the five LIMIT_AMM_* limits at their inits,
- * `halo artifact unit <pool> --trading-factory` renders the pool's Unit Artifact.
+ * `halo artifact unit <pool> --trading-factory` renders the pool's Unit Artifact, `halo artifact halo
+ * <pau> --trading-factory` the class's Trading Halo Artifact (without the flag: exit 1).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -195,6 +196,18 @@ describe('halo factory CLI', () => {
     expect(artifact.markdown).toContain(`- LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
     expect(artifact.markdown).toContain('_To be completed by the Halo._')
     expect(JSON.parse((await runHalo('artifact', 'unit', deployed.shareToken, ...trading, ...base)).stdout).hash).toBe(artifact.hash)
+
+    // the class's Halo Artifact: kind trading (not the Term text), its pool and the pool's inits; without --trading-factory refused by name
+    const halo = JSON.parse((await runHalo('artifact', 'halo', cls.pau, ...trading, ...base)).stdout)
+    expect(halo.kind).toBe('trading')
+    expect(halo.hash).toBe(keccak256(stringToBytes(halo.markdown)))
+    expect(halo.markdown.split('\n', 1)[0]).toBe(`# Halo Artifact: Trading Halo Class ${cls.pau.toLowerCase()}`)
+    expect(halo.markdown).toContain(`- pool (TradingPool, USDS/TBILL): ${deployed.pool.toLowerCase()}`)
+    expect(halo.markdown).toContain(`- pool ${deployed.pool.toLowerCase()} (USDS/TBILL) LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(halo.markdown).not.toMatch(/nfat/i)
+    const noTrading = await runHalo('artifact', 'halo', cls.pau, ...base)
+    expect(noTrading.code).toBe(1)
+    expect(noTrading.stderr).toMatch(/is a Trading class[\s\S]*--trading-factory/)
 
     // deploy-pool --artifacts: rendered at the predicted addresses, deployed with its hash; the deployed pool renders the same text
     const written = ['--recourse', file('recourse.md', 'Claims against the issuer.'), '--migration', file('migration.md', 'Drain, redeem, remove.')]

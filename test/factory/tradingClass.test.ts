@@ -10,7 +10,8 @@
  * the rate limits; out-of-range parameters, other callers, other kinds, a reused salt and a
  * second initialisation are refused by name. Ingestion: the class is a factoryClass, the pool a
  * factoryBook of kind 'trading' (exact record; replays write nothing; refusals write nothing).
- * The pool's Unit Artifact: exact input and lines, every lpha-amm alert code, missing sections
+ * The class's Halo Artifact (kind trading, not the Term text): exact input and lines, missing
+ * sections named. The pool's Unit Artifact: exact input and lines, every lpha-amm alert code, missing sections
  * named, and rendered before deploying its hash is the one the pool carries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -37,8 +38,8 @@ import { parseUnitsExact } from '../../src/domain/money.js'
 import { LIMIT } from '../../src/domain/rateLimits.js'
 import { AMM_ALERT_CODES, VIRTUAL_SHARES, VIRTUAL_VALUE, WAD, poolRateLimitKeys, type PoolRateLimitKeys } from '../../src/domain/trading/index.js'
 import { ingestFactoryEvents } from '../../src/factory/ingest.js'
-import { artifactHash, missingArtifactSections, renderTradingUnitArtifact, tradingAssetInit, UNIT_ARTIFACT_SECTIONS } from '../../src/factory/artifact.js'
-import { predictedPoolSource, tradingUnitArtifactInput, tradingUnitInputOf } from '../../src/factory/artifactSource.js'
+import { artifactHash, HALO_ARTIFACT_SECTIONS, missingArtifactSections, renderTradingHaloArtifact, renderTradingUnitArtifact, tradingAssetInit, UNIT_ARTIFACT_SECTIONS, type TradingHaloArtifactInput } from '../../src/factory/artifact.js'
+import { anyHaloArtifactInput, predictedPoolSource, tradingUnitArtifactInput, tradingUnitInputOf } from '../../src/factory/artifactSource.js'
 import { readFactoryDeployments } from '../../src/factory/reader.js'
 import { FACTORY_COMMANDS } from '../../src/synome/commands/factory/index.js'
 import { FACTORY_BOOK, FACTORY_CLASS, factoryBookId, type FactoryBookRecord, type FactoryClassRecord } from '../../src/synome/commands/factory/records.js'
@@ -277,6 +278,85 @@ describe('ingestion into the Synome', () => {
     } finally {
       await fresh.close()
     }
+  })
+})
+
+describe('the Trading Halo Artifact', () => {
+  const lower = (a: string) => a.toLowerCase()
+  const source = () => anyHaloArtifactInput({ publicClient: devnet.publicClient, factory: w.factory, pau: cls.pau, tradingFactory: w.tradingFactory })
+
+  it('a Trading class PAU is kind trading (its template\'s kind in the registry): exact input from the class event, the registry and the pool\'s event', async () => {
+    const found = await source()
+    expect(found.kind).toBe('trading')
+    expect(found.input).toEqual({
+      templateName: 'trading-amm', templateVersion: 1, chainId: devnet.publicClient.chain.id,
+      factory: lower(w.factory), pau: lower(cls.pau), controller: lower(cls.controller), rateLimits: lower(cls.rateLimits),
+      timelock: lower(w.timelock), configurator: lower(w.configurator),
+      govOps: lower(devnet.accounts.govOps.address), beaconOperator: lower(devnet.accounts.relayer.address), freezer: lower(devnet.accounts.freezer.address),
+      swapRateLimit: M(10n), timelockDelaySeconds: DELAY,
+      tradingFactory: lower(w.tradingFactory), usds: lower(w.usds), rangesVersion: 1, ranges: TRADING_TEMPLATE_RANGES,
+      pools: [{
+        pool: lower(pool.pool), asset: lower(tbill.tbill), assetSymbol: 'TBILL', assetDecimals: 6, oracle: lower(tbill.oracle), issuer: lower(tbill.issuer),
+        bidSpreadBps: 5, askSpreadBps: 5, maxDeviationBps: 100, maxOracleAgeSeconds: 86_400, maxInventory: 10_000_000_000_000n, referencePriceWad: WAD, capacity: CAPACITY,
+      }],
+    })
+    // without the TradingPoolFactory the pools cannot be listed: refused by name, not rendered as a Term class
+    await expect(anyHaloArtifactInput({ publicClient: devnet.publicClient, factory: w.factory, pau: cls.pau })).rejects.toThrow(/is a Trading class[\s\S]*--trading-factory/)
+  })
+
+  it('renders the class\'s addresses, each pool\'s parameters and LIMIT_AMM_* inits, the template ranges, lpha-amm\'s role and limits and every alert code; no NFAT or lpha-nfat text', async () => {
+    const found = await source()
+    if (found.kind !== 'trading') throw new Error('not trading')
+    const md = renderTradingHaloArtifact(found.input)
+    const line = (label: string) => md.split('\n').find((l) => l.startsWith(`- ${label}`))
+    const p = lower(pool.pool)
+    expect(md.split('\n', 1)[0]).toBe(`# Halo Artifact: Trading Halo Class ${lower(cls.pau)}`)
+    expect(md).not.toMatch(/nfat/i)
+    expect(md).not.toMatch(/Term Halo/)
+    expect(line('PAU (ALMProxy)')).toBe(`- PAU (ALMProxy): ${lower(cls.pau)}`)
+    expect(line('Controller')).toBe(`- Controller: ${lower(cls.controller)}`)
+    expect(line('RateLimits')).toBe(`- RateLimits: ${lower(cls.rateLimits)}`)
+    expect(line('TradingPoolFactory')).toBe(`- TradingPoolFactory: ${lower(w.tradingFactory)}`)
+    expect(line('pool (TradingPool')).toBe(`- pool (TradingPool, USDS/TBILL): ${p}`)
+    expect(line('pools')).toBe('- pools: 1')
+    expect(line(`pool ${p} (USDS/TBILL): `)).toBe(
+      `- pool ${p} (USDS/TBILL): asset ${lower(tbill.tbill)} (TBILL, 6 decimals); oracle ${lower(tbill.oracle)}; issuer ${lower(tbill.issuer)}; bid spread 5 bps, ask spread 5 bps; inventory limit 10000000 TBILL; oracle deviation bound 100 bps, maximum age 86400 s; reference price 1 USDS per TBILL; capacity 2000000 USDS a day`,
+    )
+    expect(line('template trading-amm v1 range: bid and ask spread')).toBe('- template trading-amm v1 range: bid and ask spread (yieldBps): 0 to 100 bps')
+    expect(line('template trading-amm v1 range: oracle deviation')).toBe('- template trading-amm v1 range: oracle deviation bound (seniority): 1 to 500 bps')
+    expect(line('template trading-amm v1 range: oracle maximum age')).toBe('- template trading-amm v1 range: oracle maximum age (termSeconds): 3600 to 604800 s')
+    expect(line('template trading-amm v1 range: inventory')).toBe('- template trading-amm v1 range: inventory limit at the reference price (buyboxTicket): 1000 USDS to 100000000 USDS')
+    expect(line('template trading-amm v1 range: pool capacity')).toBe('- template trading-amm v1 range: pool capacity (unitCapacity): 100000 USDS to 50000000 USDS a day')
+    expect(line('template trading-amm v1 range: class PSM')).toBe('- template trading-amm v1 range: class PSM swap init (initRateLimit): 1000000 USDS to 50000000 USDS')
+    expect(line('LIMIT_USDS_TO_USDC')).toBe(`- LIMIT_USDS_TO_USDC ${LIMIT.USDS_TO_USDC}: init 10000000 USDS`)
+    // the pool's inits, as the timelock batch created them (checked on chain above)
+    expect(line(`pool ${p} (USDS/TBILL) LIMIT_AMM_POOL_BUY`)).toBe(`- pool ${p} (USDS/TBILL) LIMIT_AMM_POOL_BUY ${keys.poolBuy}: init 2000000 USDS max, 23.148148148148148148 USDS/s`)
+    expect(line(`pool ${p} (USDS/TBILL) LIMIT_AMM_POOL_SELL`)).toBe(`- pool ${p} (USDS/TBILL) LIMIT_AMM_POOL_SELL ${keys.poolSell}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line(`pool ${p} (USDS/TBILL) LIMIT_AMM_REDEEM`)).toBe(`- pool ${p} (USDS/TBILL) LIMIT_AMM_REDEEM ${keys.redeem}: init 2000000 TBILL max, 23.148148 TBILL/s`)
+    expect(line(`pool ${p} (USDS/TBILL) LIMIT_AMM_RETURN`)).toBe(`- pool ${p} (USDS/TBILL) LIMIT_AMM_RETURN ${keys.return}: none: a pool with shares cannot return capital`)
+    expect(line('lpha-amm key')).toBe(`- lpha-amm key (AMM_OPERATOR of every pool: price sync within the deviation bound, issuer redemptions, capital return; LCTS pBEAM of every pool queue): ${lower(devnet.accounts.relayer.address)}`)
+    expect(line('freezer')).toBe(`- freezer (AMM_PAUSER of every pool; Controller freezer): ${lower(devnet.accounts.freezer.address)}`)
+    expect(line('admin of every pool')).toBe(`- admin of every pool and queue (spreads, pairs, issuer, reference reset): ${lower(w.timelock)}`)
+    expect(md).toContain('lpha-amm cannot change a spread, add a pair or pool, change an issuer or reset a reference price (the BEAMTimeLock\'s, after its delay), and cannot move capital outside the rate limits')
+    const codes = md.split('## Warning signals')[1]!.split('## ')[0]!.match(/^- (AMM_[A-Z_]+) \((critical|warning)\)/gm)
+    expect(codes).toEqual(Object.entries(AMM_ALERT_CODES).map(([code, severity]) => `- ${code} (${severity})`))
+    // deterministic: the same chain renders the same bytes
+    const again = await source()
+    expect(artifactHash(renderTradingHaloArtifact(again.input as TradingHaloArtifactInput))).toBe(artifactHash(md))
+  })
+
+  it('has the required sections of every Halo Artifact; recourse and migration are to be completed until written; a missing or emptied section is named', async () => {
+    const found = await source()
+    const input = found.input as TradingHaloArtifactInput
+    const md = renderTradingHaloArtifact(input)
+    expect(missingArtifactSections(md, HALO_ARTIFACT_SECTIONS)).toEqual(['Recourse', 'Migration'])
+    const complete = renderTradingHaloArtifact({ ...input, recourse: 'Claims against each issuer under its fund terms.', migration: 'Drain every pool, redeem every share, remove the template.' })
+    expect(missingArtifactSections(complete, HALO_ARTIFACT_SECTIONS)).toEqual([])
+    expect(artifactHash(complete)).not.toBe(artifactHash(md))
+    const withoutBeacon = complete.replace(/## Beacon configuration\n[\s\S]*?(?=## Warning signals)/, '')
+    expect(missingArtifactSections(withoutBeacon, HALO_ARTIFACT_SECTIONS)).toEqual(['Beacon configuration'])
+    const emptiedLimits = complete.replace(/(## Rate limits\n)[\s\S]*?(?=## Oracle)/, '$1\n')
+    expect(missingArtifactSections(emptiedLimits, HALO_ARTIFACT_SECTIONS)).toEqual(['Rate limits'])
   })
 })
 
