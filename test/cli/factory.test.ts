@@ -77,6 +77,8 @@ describe('halo factory CLI', () => {
     const artifact = JSON.parse((await runHalo('artifact', 'unit', unit.unit, ...base)).stdout)
     expect(artifact.markdown).toContain(unit.unit.toLowerCase())
     expect(artifact.markdown).toContain('_To be completed by the Halo._')
+    const termHalo = JSON.parse((await runHalo('artifact', 'halo', deployed.pau, ...base)).stdout) // a Term class: the Term text, no --trading-factory needed
+    expect([termHalo.kind, termHalo.markdown.split('\n', 1)[0]]).toEqual(['term', `# Halo Artifact: Term Halo Class ${deployed.pau.toLowerCase()}`])
     const day0 = await runHalo('day0', unit.unit, '--artifact', file('artifact.md', artifact.markdown), ...base)
     expect(day0.code).toBe(1)
     const failures = JSON.parse(day0.stdout).failures.map((f: { item: string }) => f.item)
