@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 type Line = { epoch: number; line: { kind: string; key?: string; hash?: string } }
 
-/** A fresh registry (lpha-attest's key an attestor) and a fresh Synome with sleeve-7 OFFBOARDING in 75M USDC, served over HTTP. */
+/** A fresh registry (lpha-attest's key an attestor) and a fresh Synome with sleeve-7 holding unit 42 (it goes OFFBOARDING in 75M USDC once both instances run), served over HTTP. */
 function attestHaScenario() {
   const ctx: { synome: SynomeService; registry: Address; url: string; dir: string; closers: Array<() => Promise<void>> } = { closers: [] } as never
   const instances = haInstances('attest')
@@ -62,8 +62,6 @@ function attestHaScenario() {
       sleeveId: 'sleeve-7',
       unit: { unitId: 42, nfat: { tokenId: '42', facility: `0x${'ab'.repeat(20)}`, txHash: `0x${'cd'.repeat(32)}` }, principal: '75000000', dealTerms: { apy: '0.05', maturity: '2026-09-11T10:00:00Z', paymentSchedule: 'bullet' }, depositorPrime: 'spark' },
     })
-    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'OFFBOARDING' })
-    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] })
     const served = await serveSynomeHttp(ctx.synome)
     ctx.url = served.url
     ctx.closers.push(served.close)
@@ -94,6 +92,11 @@ function attestHaScenario() {
   const leaderFrozenAtRecord = async () => {
     const before = await attestorTxs()
     const pair = await leaderAndStandby({ instances, reads, lease: LEASE, configA: config('A'), configB: config('B'), pauseAt: 'tx-intent#1' })
+    // only now is an attestation due: had it been due before, A could freeze (and its lease lapse)
+    // before B, starting slowly on a loaded machine, saw A's lease
+    const nfat = createInProcessClient({ service: ctx.synome, account: accounts().relayer })
+    await nfat.send('transitionSleeve', { sleeveId: 'sleeve-7', to: 'OFFBOARDING' })
+    await nfat.send('updateSleeveAssets', { sleeveId: 'sleeve-7', assets: [{ type: 'USDC', amount: '75000000', location: 'facility-ALMProxy' }] })
     await pair.a.waitFor('tx-intent#1: SIGSTOP')
     expect(await intents()).toHaveLength(1)
     expect(await attestorTxs()).toBe(before)
