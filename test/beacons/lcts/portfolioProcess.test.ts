@@ -19,27 +19,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { getAbiItem, keccak256, toHex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { getAbiItem } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { portfolioHaloClassAbi, usdsAbi } from '../../../src/chain/generated/index.js'
 import { readChainBook } from '../../../src/chain/portfolio.js'
 import { navPerShareWad, type HaloBook } from '../../../src/domain/portfolio/book.js'
-import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_COMMANDS, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../../src/synome/commands/portfolio/index.js'
-import { createInProcessClient } from '../../../src/synome/client/index.js'
-import { createSynome } from '../../../src/synome/create.js'
+import { bookOf, PORTFOLIO_BOOK, PORTFOLIO_NAV_REPORT, PORTFOLIO_SETTLEMENT, type PortfolioBookRecord } from '../../../src/synome/commands/portfolio/index.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { formatUnitsExact } from '../../../src/domain/money.js'
-import { actions, balanceOf, deployWorld, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
-import { expectClean, expectKilledAt, runHaloProcess, serveSynomeHttp } from '../../support/beaconProcess.js'
+import { type actions, balanceOf, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
+import { expectClean, expectKilledAt, runHaloProcess, type serveSynomeHttp } from '../../support/beaconProcess.js'
+import { DAY, deployPortfolioProcessWorld, epochOf, HOUR, portfolioBeaconConfig, START } from './portfolioProcessWorld.js'
 
-const DAY = 86_400_000
-const HOUR = 3_600_000
-const START = Date.parse('2027-01-04T00:00:00Z')
-const settlerKey = keccak256(toHex('portfolio-lpha-lcts')) // world.ts key('lpha-lcts')
-const managerKey = keccak256(toHex('portfolio-manager')) // world.ts key('manager')
-const council = privateKeyToAccount(keccak256(toHex('portfolio-council')))
 
 let devnet: Devnet
 let w: PortfolioWorld
@@ -59,52 +51,15 @@ async function setTime(ms: number) {
 
 const runProcess = (crashAt = '') => runHaloProcess(['beacon', 'lcts', '--config', configFile, '--once'], { crashAt, timeoutMs: 90_000 })
 const text = (value: bigint) => formatUnitsExact(value, 18)
-const epochOf = (day: number) => new Date(START + day * DAY).toISOString().slice(0, 10)
 type SettlementData = { subscribed: string; redeemedShares: string; settledAt: string; decision: { halted: boolean; subscribeQueued: string } }
 
 beforeAll(async () => {
   devnet = await useDevnet()
   await setTime(START - DAY - HOUR)
-  w = await deployWorld(devnet, { primes: 1, primeLimit: usd('50000'), books: [{ accrualSeconds: 86_400, units: [{ name: 'CLO Senior', symbol: 'CLO-S', rank: 0 }] }] })
-  a = actions(devnet, w)
-  await a.mint(w.primes[0]!.pau.proxy, usd('100000'))
-  synome = await createSynome({
-    dataDir: null,
-    clock: () => chainNow,
-    commands: [...PORTFOLIO_COMMANDS],
-    roles: [
-      { address: w.settler.address.toLowerCase(), role: 'lcts', haloClasses: ['*'] },
-      { address: council.address.toLowerCase(), role: 'council', haloClasses: ['*'] },
-    ],
-  })
-  server = await serveSynomeHttp(synome)
-  const opened = await readChainBook(devnet.publicClient, w.haloClass, 0n)
-  openedAtMs = opened.lastReportMs
-  chainNow = new Date(openedAtMs)
-  const councilClient = createInProcessClient({ service: synome, account: council, clock: () => chainNow })
-  await councilClient.send('createPortfolioClass', { classId: 'clo', name: 'CLO' }, { idempotencyKey: 'class' })
-  await councilClient.send('createPortfolioBook', { classId: 'clo', bookId: 'clo', accrualSeconds: 86_400, units: [{ unitId: 'clo-senior', rank: 0, yield: { kind: 'residual' }, warningSignals: {} }] }, { idempotencyKey: 'book' })
+  ;({ w, a, synome, server, openedAtMs } = await deployPortfolioProcessWorld(devnet, { now: () => chainNow, set: (ms) => void (chainNow = new Date(ms)) }))
   dir = mkdtempSync(join(tmpdir(), 'lpha-lcts-portfolio-proc-'))
   configFile = join(dir, 'portfolio.json')
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      kind: 'portfolioClass',
-      classId: 'clo',
-      bookId: 'clo',
-      chainBookId: 0,
-      rpcUrl: devnet.rpcUrl,
-      privateKey: settlerKey,
-      synome: { url: server.url },
-      chain: { haloClass: w.haloClass, usds: w.usds, finalityDepth: 0 },
-      pau: { controller: w.classPau.controller, rateLimits: w.classPau.rateLimits, almProxy: w.classPau.proxy },
-      managerEndpoint: w.manager.address,
-      units: [{ unitId: 'clo-senior', chainUnitId: Number(w.units[0]!.unitId), maxNav: '500000' }],
-      manager: { kind: 'simulator', openedAt: new Date(START).toISOString(), annualYieldBps: 800, redemptionDelaySeconds: 86_400, endpointPrivateKey: managerKey },
-      settleWindowSeconds: 3600,
-      stateDir: dir,
-    }),
-  )
+  writeFileSync(configFile, JSON.stringify(portfolioBeaconConfig(devnet, { w, server }, { stateDir: dir })))
 }, 120_000)
 
 afterAll(async () => {
