@@ -5,6 +5,8 @@
  * SIGKILLed, resumed or cut off; these helpers start the instances, wait for the lease to move,
  * check the takeover bound and that a deposed instance acted on nothing.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, expect } from 'vitest'
 import { takeoverBoundMs } from '../../src/domain/lease.js'
 import type { JournalLine, LeaseView } from '../../src/synome/leases.js'
@@ -96,4 +98,16 @@ export async function resumeDeposedExpectNothing(p: { reads: HaReads; lease: str
   // every journal line since is B's epoch
   for (const [i, j] of p.journals.entries()) expect((await p.reads.journal(j)).slice(before[i]).filter((l) => l.epoch !== 2)).toEqual([])
   expect(await leaseOf(p.reads, p.lease)).toMatchObject({ holder: 'B', epoch: 2 })
+}
+
+/**
+ * Instance `name`'s config file `<dir>/<name>.json`: `body(stateDir)` (the instance's own state
+ * directory, created) with `ha` = HA_TEST_TIMING held as `name`.
+ */
+export function writeInstanceConfig(dir: string, name: string, body: (stateDir: string) => Record<string, unknown>): string {
+  const stateDir = join(dir, name)
+  mkdirSync(stateDir, { recursive: true })
+  const file = join(dir, `${name}.json`)
+  writeFileSync(file, JSON.stringify({ ...body(stateDir), ha: { ...HA_TEST_TIMING, holder: name } }))
+  return file
 }

@@ -6,7 +6,7 @@
  * one transaction — the journaled bytes — and the decision record says the target is met.
  * Harness: test/support/haProcess.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { toHex } from 'viem'
@@ -16,7 +16,7 @@ import { parseUnitsExact, USDS_DECIMALS } from '../../../src/domain/money.js'
 import { ALLOCATOR_DECISION, type AllocatorDecisionRecord } from '../../../src/synome/commands/allocator/records.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { serveSynomeHttp } from '../../support/beaconProcess.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, haInstances, killLeaderExpectTakeover, leaderAndStandby, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, haInstances, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
 import { ARTIFACT, IRL, onboardPrimeDeposit, POLICY, setupWorld, type World } from './support.js'
 
 const LEASE = 'allocator:spark'
@@ -50,18 +50,15 @@ function allocatorHaScenario() {
     if (ctx.w) rmSync(ctx.w.stateDir, { recursive: true, force: true })
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
   })
-  const config = (name: 'A' | 'B') => {
-    const stateDir = join(ctx.dir, name)
-    mkdirSync(stateDir, { recursive: true })
-    const file = join(ctx.dir, `${name}.json`)
-    const w = ctx.w
-    writeFileSync(file, JSON.stringify({
-      prime: 'spark', rpcUrl: devnet.rpcUrl, privateKey: toHex(spark().allocator.getHdKey().privateKey!), synome: { url: ctx.url },
-      chain: { configurator: w.deployment.configuratorUnit.configurator, almProxy: spark().almProxy, controller: spark().controller, rateLimits: spark().rateLimits, usds: w.deployment.usds, finalityDepth: 0 },
-      policy: { ...POLICY, perUnitCap: '1000' }, stateDir, intervalSeconds: 0.5, ha: { ...HA, holder: name },
-    }))
-    return file
-  }
+  const config = (name: 'A' | 'B') =>
+    writeInstanceConfig(ctx.dir, name, (stateDir) => {
+      const w = ctx.w
+      return {
+        prime: 'spark', rpcUrl: devnet.rpcUrl, privateKey: toHex(spark().allocator.getHdKey().privateKey!), synome: { url: ctx.url },
+        chain: { configurator: w.deployment.configuratorUnit.configurator, almProxy: spark().almProxy, controller: spark().controller, rateLimits: spark().rateLimits, usds: w.deployment.usds, finalityDepth: 0 },
+        policy: { ...POLICY, perUnitCap: '1000' }, stateDir, intervalSeconds: 0.5,
+      }
+    })
   const reads: HaReads = { leases: () => ctx.w.synome.leases.list(), journal: async (name) => (await ctx.w.synome.leases.journal(spark().allocator.address, name)).lines }
   const intents = async () => ((await reads.journal(`${LEASE}/txs`)) as Line[]).filter((l) => l.line.kind === 'intent')
   const queued = () => devnet.publicClient.readContract({ address: ctx.w.deployment.facility, abi: nfatFacilityAbi, functionName: 'queuedBalanceOf', args: [spark().almProxy] })

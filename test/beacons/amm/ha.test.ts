@@ -5,7 +5,7 @@
  * resumed after the standby took over. Either way one redemption is requested — the journaled
  * bytes — and the pool report records it once. Harness: test/support/haProcess.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getAbiItem, toHex } from 'viem'
@@ -16,7 +16,7 @@ import { createSynome } from '../../../src/synome/create.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { serveSynomeHttp } from '../../support/beaconProcess.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, haInstances, killLeaderExpectTakeover, leaderAndStandby, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, haInstances, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
 import { createTradingWorld, tb, usds, type TradingWorld } from '../../contracts/trading/pool.js'
 
 const CLASS = 'tbill-class'
@@ -49,13 +49,7 @@ function ammHaScenario() {
     await ctx.synome?.close()
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
   })
-  const config = (name: 'A' | 'B') => {
-    const stateDir = join(ctx.dir, name)
-    mkdirSync(stateDir, { recursive: true })
-    const file = join(ctx.dir, `${name}.json`)
-    writeFileSync(
-      file,
-      JSON.stringify({
+  const config = (name: 'A' | 'B') => writeInstanceConfig(ctx.dir, name, (stateDir) => ({
         poolId: POOL_ID,
         haloClass: CLASS,
         rpcUrl: devnet.rpcUrl,
@@ -65,11 +59,7 @@ function ammHaScenario() {
         policy: { redeemThreshold: '50000' },
         stateDir,
         intervalSeconds: 0.5,
-        ha: { ...HA, holder: name },
-      }),
-    )
-    return file
-  }
+      }))
   const reads: HaReads = { leases: () => ctx.synome.leases.list(), journal: async (name) => (await ctx.synome.leases.journal(devnet.accounts.relayer.address, name)).lines }
   const intents = async () => ((await reads.journal(`${LEASE}/txs`)) as Line[]).filter((l) => l.line.kind === 'intent')
   const requested = () => devnet.publicClient.getLogs({ address: ctx.world.pool, event: getAbiItem({ abi: tradingPoolAbi, name: 'RedemptionRequested' }) as never, fromBlock: 0n, toBlock: 'latest' }) as Promise<Array<{ transactionHash: string }>>

@@ -7,7 +7,7 @@
  * record from one transaction — the journaled bytes — and the Synome holds one attestation
  * (att-101) that names it. Harness: test/support/haProcess.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getAbiItem, toHex, type Address } from 'viem'
@@ -22,7 +22,7 @@ import type { AttestationRecord } from '../../../src/synome/records.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { serveSynomeHttp } from '../../support/beaconProcess.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, haInstances, killLeaderExpectTakeover, leaderAndStandby, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, haInstances, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
 
 const CLASS = 'facility-A'
 const LEASE = `lpha-attest:${CLASS}`
@@ -71,16 +71,10 @@ function attestHaScenario() {
     for (const close of ctx.closers.reverse()) await close().catch(() => {})
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
   })
-  const config = (name: 'A' | 'B') => {
-    const stateDir = join(ctx.dir, name)
-    mkdirSync(stateDir, { recursive: true })
-    const file = join(ctx.dir, `${name}.json`)
-    writeFileSync(file, JSON.stringify({
+  const config = (name: 'A' | 'B') => writeInstanceConfig(ctx.dir, name, (stateDir) => ({
       haloClass: CLASS, privateKey: toHex(accounts().attestor.getHdKey().privateKey!), synome: { url: ctx.url }, idPrefix: 'att-', firstNumber: 101, rules: RULES,
-      onChain: { rpcUrl: devnet.rpcUrl, registry: ctx.registry, stateDir, finalityDepth: 0 }, intervalSeconds: 0.5, ha: { ...HA, holder: name },
+      onChain: { rpcUrl: devnet.rpcUrl, registry: ctx.registry, stateDir, finalityDepth: 0 }, intervalSeconds: 0.5,
     }))
-    return file
-  }
   const attestor = () => accounts().attestor.address
   const reads: HaReads = { leases: () => ctx.synome.leases.list(), journal: async (name) => (await ctx.synome.leases.journal(attestor(), name)).lines }
   const intents = async () => ((await reads.journal(JOURNAL)) as Line[]).filter((l) => l.line.kind === 'intent')

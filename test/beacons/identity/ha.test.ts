@@ -6,7 +6,7 @@
  * is added once, three transactions in all, each the journaled bytes. Harness:
  * test/support/haProcess.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getAbiItem, getAddress, keccak256, parseEther, toHex, type Address } from 'viem'
@@ -20,7 +20,7 @@ import { createSynome } from '../../../src/synome/create.js'
 import type { SynomeService } from '../../../src/synome/service.js'
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { serveSynomeHttp } from '../../support/beaconProcess.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, haInstances, killLeaderExpectTakeover, leaderAndStandby, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, haInstances, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
 
 const NETWORK = 'idn-swiss'
 const LEASE = `lpha-identity:${NETWORK}`
@@ -56,13 +56,7 @@ function identityHaScenario() {
     await ctx.synome?.close()
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
   })
-  const config = (name: 'A' | 'B') => {
-    const stateDir = join(ctx.dir, name)
-    mkdirSync(stateDir, { recursive: true })
-    const file = join(ctx.dir, `${name}.json`)
-    writeFileSync(file, JSON.stringify({ networkId: NETWORK, rpcUrl: devnet.rpcUrl, privateKey: beaconKey, synome: { url: ctx.url }, chain: { registry: ctx.registry, fromBlock: ctx.fromBlock.toString(), finalityDepth: 0 }, maxBatch: 2, stateDir, clock: { chainOffsetSeconds: 0 }, intervalSeconds: 0.5, ha: { ...HA, holder: name } }))
-    return file
-  }
+  const config = (name: 'A' | 'B') => writeInstanceConfig(ctx.dir, name, (stateDir) => ({ networkId: NETWORK, rpcUrl: devnet.rpcUrl, privateKey: beaconKey, synome: { url: ctx.url }, chain: { registry: ctx.registry, fromBlock: ctx.fromBlock.toString(), finalityDepth: 0 }, maxBatch: 2, stateDir, clock: { chainOffsetSeconds: 0 }, intervalSeconds: 0.5 }))
   const reads: HaReads = { leases: () => ctx.synome.leases.list(), journal: async (name) => (await ctx.synome.leases.journal(beacon.address, name)).lines }
   const intents = async () => ((await reads.journal(`${LEASE}/txs`)) as Line[]).filter((l) => l.line.kind === 'intent')
   const added = async () => {

@@ -7,7 +7,7 @@
  * recorded once. Harness: test/support/haProcess.ts.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -23,7 +23,7 @@ import { approve, deploySrUsds, extraAccounts, fundSusds, t, type SrUsds } from 
 import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { createTestDatabase, storeBackends } from '../../fixtures/store.js'
 import { serveSynomeHttp } from '../../support/beaconProcess.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, SCHEDULING_SLACK_MS, haInstances, leaseOf, killLeaderExpectTakeover, leaderAndStandby, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, SCHEDULING_SLACK_MS, haInstances, leaseOf, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, resumeDeposedExpectNothing, until, waitForLeader, type HaReads } from '../../support/haProcess.js'
 
 const PAIR = 'srUSDS'
 const LEASE = `lpha-lcts:${PAIR}`
@@ -82,14 +82,10 @@ function lctsHaScenario(options: { databaseUrls?: () => { a: string; b: string }
     for (const close of ctx.closers.reverse()) await close().catch(() => {})
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
   })
-  const config = (name: 'A' | 'B') => {
-    const stateDir = join(ctx.dir, name)
-    mkdirSync(stateDir, { recursive: true })
-    const file = join(ctx.dir, `${name}.json`)
-    const { s } = ctx
-    writeFileSync(
-      file,
-      JSON.stringify({
+  const config = (name: 'A' | 'B') =>
+    writeInstanceConfig(ctx.dir, name, (stateDir) => {
+      const { s } = ctx
+      return {
         pairId: PAIR,
         rpcUrl: devnet.rpcUrl,
         privateKey: beaconKey,
@@ -99,11 +95,8 @@ function lctsHaScenario(options: { databaseUrls?: () => { a: string; b: string }
         stateDir,
         clock: { chainOffsetSeconds: 0 },
         intervalSeconds: 0.5,
-        ha: { ...HA, holder: name },
-      }),
-    )
-    return file
-  }
+      }
+    })
   const reads: HaReads = { leases: () => ctx.synome.leases.list(), journal: async (name) => (await ctx.synome.leases.journal(beacon.address, name)).lines }
   const txLines = async () => (await reads.journal(`${LEASE}/txs`)) as Line[]
   const decisionLines = async () => (await reads.journal(`${LEASE}/decisions`)) as Line[]

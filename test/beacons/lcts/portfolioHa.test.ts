@@ -10,7 +10,7 @@
  * and one settle per epoch, one NAV record per report, the manager paid once; Synome = chain =
  * the pure model. Harness: test/support/haProcess.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getAbiItem } from 'viem'
@@ -24,7 +24,7 @@ import { useDevnet, type Devnet } from '../../fixtures/devnet.js'
 import { type actions, balanceOf, replayBookFromSynome, usd, type PortfolioWorld } from '../../portfolio/world.js'
 import type { serveSynomeHttp } from '../../support/beaconProcess.js'
 import { DAY, deployPortfolioProcessWorld, epochOf, HOUR, portfolioBeaconConfig, START } from './portfolioProcessWorld.js'
-import { HA_TEST_TIMEOUT_MS, HA_TEST_TIMING as HA, haInstances, killLeaderExpectTakeover, leaderAndStandby, until, type HaReads } from '../../support/haProcess.js'
+import { HA_TEST_TIMEOUT_MS, haInstances, killLeaderExpectTakeover, leaderAndStandby, writeInstanceConfig, until, type HaReads } from '../../support/haProcess.js'
 
 const LEASE = 'lpha-lcts:clo:clo'
 /** The simulator's daily yield at 8 % a year, floored to the base unit. */
@@ -72,13 +72,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-const config = (name: 'A' | 'B') => {
-  const stateDir = join(dir, name)
-  mkdirSync(stateDir, { recursive: true })
-  const file = join(dir, `${name}.json`)
-  writeFileSync(file, JSON.stringify(portfolioBeaconConfig(devnet, { w, server }, { stateDir, intervalSeconds: 0.5, ha: { ...HA, holder: name } })))
-  return file
-}
+const config = (name: 'A' | 'B') => writeInstanceConfig(dir, name, (stateDir) => portfolioBeaconConfig(devnet, { w, server }, { stateDir, intervalSeconds: 0.5 }))
 
 describe('HA lpha-lcts (Portfolio): the acting instance is SIGKILLed mid-cycle', () => {
   it('the standby leads within the bound, settles with the journaled decision, and its manager (rebuilt from the shared journal) reports the model’s NAV; one lock, one settle per epoch, one NAV record per report, the manager paid once', async () => {
