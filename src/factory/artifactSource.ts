@@ -166,15 +166,7 @@ export async function anyHaloArtifactInput(p: { publicClient: Client; factory: A
       asset: t.asset,
       assetSymbol: await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'symbol' }),
       assetDecimals: await p.publicClient.readContract({ address: asset, abi: erc20Abi, functionName: 'decimals' }),
-      oracle: t.oracle,
-      issuer: t.issuer,
-      bidSpreadBps: t.bidSpreadBps,
-      askSpreadBps: t.askSpreadBps,
-      maxDeviationBps: t.maxDeviationBps,
-      maxOracleAgeSeconds: t.maxOracleAgeSeconds,
-      maxInventory: BigInt(t.maxInventory),
-      referencePriceWad: BigInt(t.referencePriceWad),
-      capacity: BigInt(book.units[0]!.capacity),
+      ...poolParametersOf(t, book.units[0]!.capacity),
     })
   }
   const range = (x: { min: bigint; max: bigint }) => ({ min: x.min, max: x.max })
@@ -230,6 +222,21 @@ export function predictedPoolSource(p: { templateId: string; templateVersion: nu
   }
 }
 
+/** A pool's parameters as both Trading artifacts show them: its book record's `trading` and its unit's capacity, amounts back in base units. */
+function poolParametersOf(t: NonNullable<FactoryBookRecord['trading']>, capacity: string) {
+  return {
+    oracle: t.oracle,
+    issuer: t.issuer,
+    bidSpreadBps: t.bidSpreadBps,
+    askSpreadBps: t.askSpreadBps,
+    maxDeviationBps: t.maxDeviationBps,
+    maxOracleAgeSeconds: t.maxOracleAgeSeconds,
+    maxInventory: BigInt(t.maxInventory),
+    referencePriceWad: BigInt(t.referencePriceWad),
+    capacity: BigInt(capacity),
+  }
+}
+
 /** The Unit Artifact input of a pool (book record of kind 'trading', deployed or predicted) in its class: pure. */
 export function tradingUnitInputOf(p: { cls: FactoryClassRecord; book: TradingPoolSource; chainId: number; usds: string; timelock: string; assetSymbol: string; assetDecimals: number }): TradingUnitArtifactInput {
   const t = p.book.trading
@@ -250,18 +257,10 @@ export function tradingUnitInputOf(p: { cls: FactoryClassRecord; book: TradingPo
     asset: t.asset,
     assetSymbol: p.assetSymbol,
     assetDecimals: p.assetDecimals,
-    oracle: t.oracle,
-    issuer: t.issuer,
     beaconOperator: p.cls.beaconOperator,
     freezer: p.cls.freezer,
     govOps: p.cls.govOps,
-    bidSpreadBps: t.bidSpreadBps,
-    askSpreadBps: t.askSpreadBps,
-    maxDeviationBps: t.maxDeviationBps,
-    maxOracleAgeSeconds: t.maxOracleAgeSeconds,
-    maxInventory: BigInt(t.maxInventory),
-    referencePriceWad: BigInt(t.referencePriceWad),
-    capacity: BigInt(u.capacity),
+    ...poolParametersOf(t, u.capacity),
     name: u.name,
     symbol: u.symbol,
   }
