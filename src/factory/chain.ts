@@ -3,6 +3,7 @@
  * template registry and the factory; build a Term template; predict, deploy and execute.
  * Every function takes the clients and named parameters like the rest of src/chain/deploy/.
  */
+import type { TradingPoolParams as PoolParams } from '../chain/deploy/deployTradingPool.js'
 import { parseEventLogs, stringToHex, type Account, type Address, type Hex } from 'viem'
 import {
   almProxyAbi,
@@ -326,16 +327,8 @@ export async function deployUnit(clients: ChainClients, p: { factory: Address; a
 // ---------------------------------------------------------------- Trading units (TradingPoolFactory)
 
 /** One Trading Halo Unit (a USDS/asset pool): template ranges yieldBps (both spreads), seniority (maxDeviationBps), termSeconds (maxOracleAgeSeconds), buyboxTicket (maxInventory at the reference NAV), unitCapacity (capacity). */
-export type TradingPoolParams = {
+export type TradingPoolParams = PoolParams & {
   asset: Address
-  oracle: Address
-  issuer: Address
-  bidSpreadBps: number
-  askSpreadBps: number
-  maxDeviationBps: number
-  maxOracleAgeSeconds: number
-  /** Asset base units (held + at the issuer). */
-  maxInventory: bigint
   referencePriceWad: bigint
   /** The init (max per day) of the pool's USDS keys; its asset keys get the same at the reference NAV. */
   capacity: bigint

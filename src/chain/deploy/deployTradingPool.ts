@@ -14,6 +14,7 @@ import {
 import { deployContract, writeAndWait, type ChainClients } from '../devnet.js'
 import { deployLctsQueuePair } from './deployLcts.js'
 
+/** A pool's governance parameters (spreads, oracle bounds, inventory limit); the factory's `TradingPoolParams` adds the asset, price, capacity and names. */
 export type TradingPoolParams = {
   oracle: Address
   issuer: Address
@@ -21,6 +22,7 @@ export type TradingPoolParams = {
   askSpreadBps: number
   maxDeviationBps: number
   maxOracleAgeSeconds: number
+  /** Asset base units (held + at the issuer). */
   maxInventory: bigint
 }
 
