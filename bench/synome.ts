@@ -6,7 +6,8 @@
  *                           [--commands 2000] [--writers 8] [--sleeves 100000] [--units 300000]
  *                           [--queries 400] [--json]
  *
- * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL).
+ * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL),
+ *   measured before and after the signed commands; ratios are against the mean of the two.
  * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress
  *   (pure JS), over 2 worker threads running viem, and with libsecp256k1 (the native binding
  *   src/chain/recoverTypedDataAddress.ts uses: what the Synome runs).
@@ -196,10 +197,16 @@ async function main() {
     await createInProcessClient({ service: synome, account: council }).send('registerHaloClass', { haloClass: 'class-0' })
     log(`backend: ${store.label}; sizes: ${COMMANDS} commands, ${WRITERS} writers, ${SLEEVES} sleeves / ${UNITS} units, ${QUERIES} list queries`)
 
+    // raw INSERT before and after the signed commands, the ratios against the mean of the two:
+    // this machine's fsync latency drifts by 2× within a minute, so one measurement beforehand
+    // made the ratio a coin toss
     const rawRows = Math.max(500, COMMANDS)
-    const rawSeq = await rawInserts(synome.sql, rawRows, 1)
-    const rawConc = synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : rawSeq
-    log(`raw single-row INSERT: ${rawSeq.toFixed(0)}/s sequential, ${rawConc.toFixed(0)}/s with ${WRITERS} concurrent`)
+    const measureRaw = async () => {
+      const seq = await rawInserts(synome.sql, rawRows, 1)
+      return { seq, conc: synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : seq }
+    }
+    const rawBefore = await measureRaw()
+    log(`raw single-row INSERT before: ${rawBefore.seq.toFixed(0)}/s sequential, ${rawBefore.conc.toFixed(0)}/s with ${WRITERS} concurrent`)
 
     log('signing commands…')
     const sequential = await signBatch(writers[0]!, 'seq', COMMANDS)
@@ -212,7 +219,6 @@ async function main() {
     let started = performance.now()
     for (const signed of sequential) await synome.execute(signed)
     const seqRate = perSecond(sequential.length, performance.now() - started)
-    log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT)`)
 
     const batchesBefore = { ...synome.groupCommit.stats }
     started = performance.now()
@@ -220,10 +226,15 @@ async function main() {
     const concMs = performance.now() - started
     const concRate = perSecond(perWriter * WRITERS, concMs)
     const busyShare = (synome.groupCommit.stats.busyMs - batchesBefore.busyMs) / concMs
-    const batchMsPerCommand = (synome.groupCommit.stats.busyMs - batchesBefore.busyMs) / (perWriter * WRITERS)
+    const overlapShare = (synome.groupCommit.stats.overlapMs - batchesBefore.overlapMs) / concMs
     const batches = synome.groupCommit.stats.batches - batchesBefore.batches
     const meanBatch = (synome.groupCommit.stats.commands - batchesBefore.commands) / batches
-    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); ${batches} batches, mean ${meanBatch.toFixed(1)} commands, largest ${synome.groupCommit.stats.largestBatch}; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, ${batchMsPerCommand.toFixed(2)} ms of batch per command`)
+    const rawAfter = await measureRaw()
+    log(`raw single-row INSERT after: ${rawAfter.seq.toFixed(0)}/s sequential, ${rawAfter.conc.toFixed(0)}/s with ${WRITERS} concurrent`)
+    const rawSeq = (rawBefore.seq + rawAfter.seq) / 2
+    const rawConc = (rawBefore.conc + rawAfter.conc) / 2
+    log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT, the mean of before and after)`)
+    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); ${batches} batches, mean ${meanBatch.toFixed(1)} commands, largest ${synome.groupCommit.stats.largestBatch}, up to ${synome.groupCommit.maxInFlight} in flight; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, two ${(overlapShare * 100).toFixed(0)}%`)
     const chain = await synome.verifyLog()
     if (!chain.ok) throw new Error('hash chain broken after the concurrent run')
 
@@ -253,7 +264,7 @@ async function main() {
     log(`filtered list page: p50 ${p50.toFixed(2)} ms (${(p50 / insertMs).toFixed(2)}× one raw INSERT), p99 ${p99.toFixed(2)} ms (${(p99 / insertMs).toFixed(2)}×)`)
 
     Object.assign(results, {
-      rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc) },
+      rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc), before: { sequential: Math.round(rawBefore.seq), concurrent: Math.round(rawBefore.conc) }, after: { sequential: Math.round(rawAfter.seq), concurrent: Math.round(rawAfter.conc) } },
       signatureRecoveryMs: { viem: +signatures.viemMs.toFixed(3), twoWorkers: +signatures.workersMs.toFixed(3), libsecp256k1: +signatures.nativeMs.toFixed(4), native: NATIVE_SECP256K1 },
       signedCommandsPerSecond: {
         sequential: Math.round(seqRate),
@@ -261,7 +272,7 @@ async function main() {
         ratioSequential: +(seqRate / rawSeq).toFixed(3),
         ratioConcurrent: +(concRate / rawConc).toFixed(3),
         ratioConcurrentToSequentialRaw: +(concRate / rawSeq).toFixed(3),
-        batches: { count: batches, meanSize: +meanBatch.toFixed(1), largest: synome.groupCommit.stats.largestBatch, busyShare: +busyShare.toFixed(3), batchMsPerCommand: +batchMsPerCommand.toFixed(3) },
+        batches: { count: batches, meanSize: +meanBatch.toFixed(1), largest: synome.groupCommit.stats.largestBatch, maxInFlight: synome.groupCommit.maxInFlight, busyShare: +busyShare.toFixed(3), overlapShare: +overlapShare.toFixed(3) },
       },
       listLatencyMs: { p50: +p50.toFixed(3), p99: +p99.toFixed(3), p50InInserts: +(p50 / insertMs).toFixed(2), p99InInserts: +(p99 / insertMs).toFixed(2) },
       chain: chain.ok,

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import type Secp256k1 from 'secp256k1'
-import { getAddress, hashTypedData, hexToBytes, keccak256, type Address, type Hex, type TypedData, type TypedDataDefinition } from 'viem'
+import { hashTypedData, hexToBytes, type Address, type Hex, type TypedData, type TypedDataDefinition } from 'viem'
 import { BadSignatureError } from '../domain/errors.js'
+import { checksumAddress, keccak256Hex } from './keccak.js'
 
 /**
  * EIP-712 signer recovery with libsecp256k1 (the `secp256k1` package's N-API binding, shipped
@@ -42,7 +43,7 @@ export function recoverDigestAddress(digest: Uint8Array, signature: Hex): Recove
   } catch (cause) {
     throw new BadSignatureError('signature does not recover a public key', { cause, details: (cause as Error).message })
   }
-  return getAddress(`0x${keccak256(publicKey.subarray(1)).slice(26)}`)
+  return checksumAddress(keccak256Hex(publicKey.subarray(1)).slice(26))
 }
 
 function loadSecp256k1(): { secp256k1: typeof Secp256k1; native: boolean } {

@@ -112,7 +112,11 @@ export class AppendBatch {
     const actors = [...new Set(keys.map((k) => k.actor))]
     const refs = new Map<string, EntityRef>()
     for (const ref of options.entities ?? []) refs.set(entityKey(ref.type, ref.id), { type: ref.type, id: ref.id })
-    const prefetch: Statement = { text: PREFETCH, params: [JSON.stringify(actors), JSON.stringify(keys.map((k) => ({ actor: k.actor, key: k.idempotencyKey }))), JSON.stringify([...refs.values()])] }
+    const prefetch: Statement = {
+      text: PREFETCH,
+      params: [JSON.stringify(actors), JSON.stringify(keys.map((k) => ({ actor: k.actor, key: k.idempotencyKey }))), JSON.stringify([...refs.values()])],
+      prepared: { name: 'synome_batch_prefetch', types: ['jsonb', 'jsonb', 'jsonb'] },
+    }
     const statements = options.lock === undefined ? [prefetch] : [{ text: 'SELECT pg_advisory_xact_lock($1)', params: [options.lock] }, prefetch]
     const rows = (await queryAll(tx, statements)).at(-1) as { kind: string; row: SqlRow }[]
     for (const k of keys) batch.looked.add(replayKey(k.actor, k.idempotencyKey))
@@ -228,6 +232,6 @@ export class AppendBatch {
     this.events = []
     this.versions = []
     this.projected = new Map()
-    return { text: WRITE_BATCH, params: [JSON.stringify(projected), JSON.stringify(versions), JSON.stringify(events)] }
+    return { text: WRITE_BATCH, params: [JSON.stringify(projected), JSON.stringify(versions), JSON.stringify(events)], prepared: { name: 'synome_batch_write', types: ['jsonb', 'jsonb', 'jsonb'] } }
   }
 }

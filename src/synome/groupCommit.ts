@@ -5,19 +5,36 @@ export type GroupCommitOptions = {
   /** Most commands appended in one transaction (default 128, 1…1000). */
   maxBatch?: number | undefined
   /**
-   * When a batch is about to start while commands had queued behind the previous one, wait up
-   * to this long for more to fill it (default 0, at most 100). A lone writer never waits: a
-   * command that finds the committer idle starts its batch at once.
+   * When a batch is about to start while another is in flight or commands had queued behind
+   * the previous one, wait up to this long for more to fill it (default 0, at most 100). A lone
+   * writer never waits: a command that finds the committer idle starts its batch at once.
    */
   lingerMs?: number | undefined
   /** Most commands waiting for a batch; more are refused with STORE_UNAVAILABLE (retryable). Default 10,000. */
   maxQueue?: number | undefined
+  /**
+   * Batches in flight at once, 1 or 2 (default 1; the Synome uses 2 on PostgreSQL). With 2, the
+   * next batch starts as soon as the one before holds the append lock: its BEGIN, lock and
+   * prefetch wait on the server behind that lock while the first commits, and the commands
+   * of one batch are checked on the event loop while the database writes the other's.
+   */
+  maxInFlight?: number | undefined
 }
 
 export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown }
 
-/** Counters since start; `lingers` counts batches that waited to fill (never for a lone writer); `busyMs` is time with a batch in flight. */
-export type GroupCommitStats = { batches: number; commands: number; largestBatch: number; lingers: number; busyMs: number }
+/**
+ * Counters since start; `lingers` counts batches that waited to fill (never for a lone writer);
+ * `busyMs` is time with at least one batch in flight, `overlapMs` time with two.
+ */
+export type GroupCommitStats = { batches: number; commands: number; largestBatch: number; lingers: number; busyMs: number; overlapMs: number }
+
+/**
+ * What a batch calls once it holds the append lock (the lock orders batches: the next one may
+ * start only then, so batches append in the order they were formed). Called at most once; a
+ * batch that ends without calling it releases the next one when it ends.
+ */
+export type OnLocked = () => void
 
 const bounded = (value: number | undefined, fallback: number, min: number, max: number, name: string): number => {
   const v = value ?? fallback
@@ -26,27 +43,44 @@ const bounded = (value: number | undefined, fallback: number, min: number, max: 
 }
 
 /**
- * Group commit: callers submit items one by one; one batch runs at a time and takes every item
- * that queued while the previous batch ran (at most `maxBatch`). `runBatch` returns one outcome
- * per item, in order; when it throws, every item of that batch fails with the error.
+ * Group commit: callers submit items one by one; a batch takes the items that queued (at most
+ * `maxBatch`). `runBatch` returns one outcome per item, in order; when it throws, every item of
+ * that batch fails with the error.
+ *
+ * Pipelined (`maxInFlight` 2): a batch starts once the batch before holds the append lock
+ * (`onLocked`), never earlier, so at most one batch waits behind the one writing and the order
+ * of batches is the order they were formed. When nothing is in flight the queue is split in
+ * two halves, the second starting behind the first: closed-loop writers (each sends its next
+ * command when answered) then settle into two cohorts, one being checked on the event loop
+ * while the other is in the database, instead of one batch of all of them with the database
+ * and the event loop taking turns to idle.
  */
 export class GroupCommitter<I, O> {
   readonly maxBatch: number
   readonly lingerMs: number
   readonly maxQueue: number
-  readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0 }
+  readonly maxInFlight: number
+  readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0, overlapMs: 0 }
   private readonly queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = []
-  private running: Promise<void> | undefined
+  private readonly inFlight = new Set<Promise<void>>()
+  /** Resolves when the newest batch holds the append lock or has ended. */
+  private previousLocked: Promise<void> = Promise.resolve()
+  /** Batches between start and end of runBatch (counted down before their callers are answered). */
+  private running = 0
+  /** Since when `running` holds (for busyMs / overlapMs). */
+  private changedAt = 0
+  private draining: Promise<void> | undefined
   private active = false
   private closed = false
 
   constructor(
-    private readonly runBatch: (items: readonly I[]) => Promise<readonly BatchOutcome<O>[]>,
+    private readonly runBatch: (items: readonly I[], onLocked: OnLocked) => Promise<readonly BatchOutcome<O>[]>,
     options: GroupCommitOptions = {},
   ) {
     this.maxBatch = bounded(options.maxBatch, 128, 1, 1000, 'maxBatch')
     this.lingerMs = bounded(options.lingerMs, 0, 0, 100, 'lingerMs')
     this.maxQueue = bounded(options.maxQueue, 10_000, 1, 1_000_000, 'maxQueue')
+    this.maxInFlight = bounded(options.maxInFlight, 1, 1, 2, 'maxInFlight')
   }
 
   submit(item: I): Promise<O> {
@@ -60,7 +94,7 @@ export class GroupCommitter<I, O> {
       // pushed after that always starts a new drain
       if (!this.active) {
         this.active = true
-        this.running = this.drain()
+        this.draining = this.drain()
       }
     })
   }
@@ -70,43 +104,69 @@ export class GroupCommitter<I, O> {
     return this.queue.length
   }
 
-  /** Refuse new items and wait for the queued ones to finish. */
+  /** Refuse new items and wait for the queued and in-flight ones to finish. */
   async close(): Promise<void> {
     this.closed = true
-    await this.running
+    await this.draining
+    await Promise.all([...this.inFlight])
   }
 
   private async drain(): Promise<void> {
-    let contended = false
     while (this.queue.length > 0) {
-      if (contended && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
+      // what is queued now queued behind a batch in flight (a lone writer, answered, finds none)
+      const behind = this.running > 0
+      // the batch before first takes the append lock, and at most maxInFlight run
+      await this.previousLocked
+      while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight)
+      if (behind && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
         this.stats.lingers++
         await new Promise((resolve) => setTimeout(resolve, this.lingerMs))
       }
-      const batch = this.queue.splice(0, this.maxBatch)
+      // split only a queue that formed with nothing in flight (closed-loop writers all answered at once)
+      const half = this.maxInFlight > 1 && !behind ? Math.ceil(this.queue.length / 2) : this.queue.length
+      const batch = this.queue.splice(0, Math.min(half, this.maxBatch))
       this.stats.batches++
       this.stats.commands += batch.length
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
-      let outcomes: readonly BatchOutcome<O>[]
-      const started = performance.now()
-      try {
-        outcomes = await this.runBatch(batch.map((b) => b.item))
-      } catch (error) {
-        outcomes = batch.map(() => ({ ok: false, error }))
-      }
-      this.stats.busyMs += performance.now() - started
-      batch.forEach((b, i) => {
-        const outcome = outcomes[i] ?? { ok: false, error: new Error('batch returned no outcome') }
-        if (outcome.ok) b.resolve(outcome.value)
-        else b.reject(outcome.error)
-      })
-      contended = this.queue.length > 0
-      // one turn of the event loop before the next batch (after the answers, so no caller
-      // waits for it): the callers just answered send their next command into it, instead of
-      // the first of them starting a batch of one (N closed-loop writers would otherwise
-      // alternate between batches of 1 and N − 1, or of N/2 each)
+      let locked!: () => void
+      this.previousLocked = new Promise<void>((resolve) => (locked = resolve))
+      const run = this.run(batch, locked)
+      this.inFlight.add(run)
+      void run.then(() => this.inFlight.delete(run))
+      // one turn of the event loop before the next batch: callers answered just now send their
+      // next command into it, instead of the first of them starting a batch of one
       await new Promise((resolve) => setImmediate(resolve))
     }
     this.active = false
+  }
+
+  /** One batch: run it, then answer its callers (after it left the count of batches in flight, so an answered lone writer never lingers). */
+  private async run(batch: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[], locked: () => void): Promise<void> {
+    this.countInFlight(+1)
+    let outcomes: readonly BatchOutcome<O>[]
+    try {
+      outcomes = await this.runBatch(
+        batch.map((b) => b.item),
+        locked,
+      )
+    } catch (error) {
+      outcomes = batch.map(() => ({ ok: false, error }))
+    } finally {
+      locked()
+      this.countInFlight(-1)
+    }
+    batch.forEach((b, i) => {
+      const outcome = outcomes[i] ?? { ok: false, error: new Error('batch returned no outcome') }
+      if (outcome.ok) b.resolve(outcome.value)
+      else b.reject(outcome.error)
+    })
+  }
+
+  private countInFlight(delta: 1 | -1): void {
+    const now = performance.now()
+    if (this.running > 0) this.stats.busyMs += now - this.changedAt
+    if (this.running > 1) this.stats.overlapMs += now - this.changedAt
+    this.running += delta
+    this.changedAt = now
   }
 }

@@ -9,7 +9,7 @@ import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
 import { IdempotencyConflictError, StoreError, StoreUnavailableError } from './errors.js'
-import { GroupCommitter, type BatchOutcome, type GroupCommitOptions } from './groupCommit.js'
+import { GroupCommitter, type BatchOutcome, type GroupCommitOptions, type OnLocked } from './groupCommit.js'
 import { LeaseStore } from './leases.js'
 import type { LeaseToken } from '../domain/lease.js'
 import { canonicalJson, toJsonValue } from './log/canonical.js'
@@ -127,7 +127,7 @@ export class SynomeService extends SynomeReads {
     this.registry = buildRegistry(options.commands)
     this.leases = new LeaseStore(options.sql, this.chainId, options.leaseClock)
     this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
-    this.groupCommit = new GroupCommitter((items) => this.appendBatch(items), options.groupCommit)
+    this.groupCommit = new GroupCommitter((items, onLocked) => this.appendBatch(items, onLocked), { ...options.groupCommit, maxInFlight: options.groupCommit?.maxInFlight ?? (options.sql.kind === 'postgres' ? 2 : 1) })
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -203,13 +203,15 @@ export class SynomeService extends SynomeReads {
    * of the batch is applied and each command is retried alone, so one command's statement error
    * fails only that command.
    */
-  private async appendBatch(items: readonly Pending[]): Promise<BatchOutcome<CommandResult>[]> {
+  private async appendBatch(items: readonly Pending[], onLocked: OnLocked = () => {}): Promise<BatchOutcome<CommandResult>[]> {
     let outcomes: BatchOutcome<CommandResult>[]
     try {
       outcomes = await this.sql.transaction(async (tx) => {
         const keys = items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey }))
         // BEGIN, the append lock and the prefetch in one round trip (PostgreSQL)
         const batch = await AppendBatch.open(tx, keys, { lock: APPEND_LOCK, entities: items.flatMap((i) => i.reads) })
+        // the next batch may now queue behind this one's lock (GroupCommitter, maxInFlight 2)
+        onLocked()
         const done: BatchOutcome<CommandResult>[] = []
         for (const item of items) {
           try {

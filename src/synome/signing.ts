@@ -1,4 +1,5 @@
-import { hashDomain, hexToBytes, keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem'
+import { hashDomain, hexToBytes, type Address, type Hex, type LocalAccount } from 'viem'
+import { keccak256Bytes, keccak256Hex } from '../chain/keccak.js'
 import { recoverDigestAddress } from '../chain/recoverTypedDataAddress.js'
 import { z } from 'zod'
 import { BadSignatureError, InvalidInputError } from '../domain/errors.js'
@@ -56,15 +57,15 @@ export function payloadHash(payload: unknown): Hex {
 }
 
 /** payloadHash of a payload whose canonical JSON the caller already has. */
+const utf8 = new TextEncoder()
+
 export function payloadHashOfCanonical(canonical: string): Hex {
-  return keccak256(stringToBytes(canonical))
+  return keccak256Hex(utf8.encode(canonical))
 }
 
-const utf8 = new TextEncoder()
-const keccakBytes = (bytes: Uint8Array): Uint8Array => keccak256(bytes, 'bytes')
 const keccakText = (text: unknown, field: string): Uint8Array => {
   if (typeof text !== 'string') throw new BadSignatureError(`command ${field} is not a string`)
-  return keccakBytes(utf8.encode(text))
+  return keccak256Bytes(utf8.encode(text))
 }
 const COMMAND_TYPE_HASH = keccakText('Command(string command,bytes32 payloadHash,string idempotencyKey,string issuedAt,int64 expectedVersion)', 'type')
 const domainSeparators = new Map<number, Uint8Array>()
@@ -102,8 +103,8 @@ export function commandDigest(m: { command: string; payloadHash: Hex; idempotenc
   outer[0] = 0x19
   outer[1] = 0x01
   outer.set(domainSeparator(chainId), 2)
-  outer.set(keccakBytes(struct), 34)
-  return keccakBytes(outer)
+  outer.set(keccak256Bytes(struct), 34)
+  return keccak256Bytes(outer)
 }
 
 function typedData(envelope: Omit<SignedCommand, 'signer' | 'signature'>, chainId: number) {

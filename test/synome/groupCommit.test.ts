@@ -3,7 +3,7 @@
  * position, result or typed refusal. Attacks on the batch: two conflicting commands, one key
  * twice, a revocation earlier in the same batch, a crash mid-batch, a statement error in one
  * command; and 8 concurrent writers whose order equals their positions with a verifying chain.
- * On both backends.
+ * On both backends; on PostgreSQL two batches are in flight at once (groupCommitPipeline.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
@@ -226,6 +226,21 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     for (const groupCommit of [{ maxBatch: 0 }, { maxBatch: 1001 }, { lingerMs: 101 }, { maxQueue: 0 }]) {
       expect(() => new SynomeService({ sql: store.sql, groupCommit })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
     }
+  })
+
+  it.runIf(backend.name === 'postgres')('pipelined on PostgreSQL: a sleeve created and swept in two batches in flight at once — the second waits on the server for the first one’s lock and sees its sleeve', async () => {
+    const { synome, c } = await setup()
+    expect(synome.groupCommit.maxInFlight).toBe(2)
+    const batches = synome.groupCommit.stats.batches
+    const create = await c.nfat.sign('createSleeve', { sleeveId: 'sleeve-p', haloClass: HALO_CLASS })
+    const sweep = await c.nfat.sign('sweepUnit', { sleeveId: 'sleeve-p', unit: unitPayload(7101, '1000', 'prime-1') })
+    // both queued with nothing in flight: split in two batches, the second started behind the first's lock
+    const [created, swept] = await Promise.all([synome.execute(create), synome.execute(sweep)])
+    expect(synome.groupCommit.stats.batches).toBe(batches + 2)
+    expect(swept.position).toBe(created.position + 1)
+    expect((await synome.get<{ linkedUnits: number[] }>('sleeve', 'sleeve-p')).data.linkedUnits).toEqual([7101])
+    expect(contiguous(await positionsOf(synome))).toBe(true)
+    expect(await synome.verifyLog()).toMatchObject({ ok: true })
   })
 
   it('8 concurrent writers: commands are batched, each writer’s order is its positions’ order, positions are gap-free and the hash chain verifies', async () => {

@@ -22,8 +22,13 @@ export interface SqlExecutor {
   atCommit?(statement: Statement): void
 }
 
-/** One statement for `queryMany` / `atCommit`: its text has `$n` only as placeholders. */
-export type Statement = { text: string; params?: readonly unknown[] }
+/**
+ * One statement for `queryMany` / `atCommit`: its text has `$n` only as placeholders.
+ * `prepared`: where the adapter can (PostgreSQL), the statement is PREPAREd once per connection
+ * under `name` with these parameter types and sent as `EXECUTE name(…)`, so the server plans it
+ * once, not on every batch (the batch prefetch spent 1.35 of its 1.95 ms planning).
+ */
+export type Statement = { text: string; params?: readonly unknown[]; prepared?: { name: string; types: readonly string[] } | undefined }
 
 /** `statements` in one round trip where `tx` can, else one query each, in order. */
 export async function queryAll(tx: SqlExecutor, statements: readonly Statement[]): Promise<SqlRow[][]> {
