@@ -56,24 +56,30 @@ SELECT 'entity', to_jsonb(c) FROM (SELECT DISTINCT halo_class FROM wanted WHERE 
 
 /**
  * The batch's rows in ONE statement (jsonb_to_recordset: one parameter each, no limit on rows,
- * the same on PGlite and PostgreSQL): the events, every entity version, and the projection
- * rows — one per entity, its last state in the batch (created_* are kept on conflict).
+ * the same on PGlite and PostgreSQL): every entity version ($1, each with its projection
+ * columns), the projection rows derived from them — one per entity, its highest version in the
+ * batch (created_* are kept on conflict) — and the events ($2). Each entity's data is sent once:
+ * sending the projection rows beside the versions doubled the statement (12.7 KB for a batch
+ * of four bench commands), and on this machine the loopback socket write costs Node CPU by
+ * the byte (docs/synome.md).
  */
 const WRITE_BATCH = `
-WITH projected AS (
+WITH v AS MATERIALIZED (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(type text, id text, version integer, created_position bigint, position bigint, halo_class text, sleeve_id text, prime text, state text, created_at timestamptz, updated_at timestamptz, time timestamptz, data jsonb)),
+projected AS (
   INSERT INTO entities (type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data)
-  SELECT type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data
-  FROM jsonb_to_recordset($1::jsonb) AS x(type text, id text, version integer, created_position bigint, position bigint, halo_class text, sleeve_id text, prime text, state text, created_at timestamptz, updated_at timestamptz, data jsonb)
+  SELECT DISTINCT ON (type, id) type, id, version, created_position, position, halo_class, sleeve_id, prime, state, created_at, updated_at, data
+  FROM v ORDER BY type, id, version DESC
   ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position, halo_class = EXCLUDED.halo_class,
     sleeve_id = EXCLUDED.sleeve_id, prime = EXCLUDED.prime, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, data = EXCLUDED.data
   RETURNING 1),
 versions AS (
   INSERT INTO entity_versions (type, id, version, position, time, data)
-  SELECT type, id, version, position, time, data FROM jsonb_to_recordset($2::jsonb) AS x(type text, id text, version integer, position bigint, time timestamptz, data jsonb)
+  SELECT type, id, version, position, time, data FROM v
   RETURNING 1)
 INSERT INTO events (position, time, actor, role, command, payload, payload_hash, signature, idempotency_key, issued_at, expected_version, entity_type, entity_id, result, prev_hash, hash)
 SELECT position, time, actor, role, command, payload, payload_hash, signature, idempotency_key, issued_at, expected_version, entity_type, entity_id, result, prev_hash, hash
-FROM jsonb_to_recordset($3::jsonb) AS x(position bigint, time timestamptz, actor text, role text, command text, payload jsonb, payload_hash text, signature text, idempotency_key text, issued_at text, expected_version integer, entity_type text, entity_id text, result jsonb, prev_hash text, hash text)`
+FROM jsonb_to_recordset($2::jsonb) AS x(position bigint, time timestamptz, actor text, role text, command text, payload jsonb, payload_hash text, signature text, idempotency_key text, issued_at text, expected_version integer, entity_type text, entity_id text, result jsonb, prev_hash text, hash text)`
 
 /**
  * One append batch inside its transaction, after the append lock: what the batch read once
@@ -97,8 +103,8 @@ export class AppendBatch {
   private readonly looked = new Set<string>()
   private readonly lookedLeases = new Set<string>()
   private events: SynomeEvent[] = []
-  private versions: { type: string; id: string; version: number; position: number; time: string; data: unknown }[] = []
-  private projected = new Map<string, EntityRecord<unknown>>()
+  /** Every entity version staged as its WRITE_BATCH row (the projection is each entity's highest version). */
+  private versions: Record<string, unknown>[] = []
 
   private constructor(readonly tx: SqlExecutor) {}
 
@@ -170,10 +176,23 @@ export class AppendBatch {
     this.head = { position: event.position, hash: event.hash }
   }
 
-  /** Stage one entity version and the projection's new state of that entity. */
-  addEntityVersion(record: EntityRecord<unknown>, time: string): void {
-    this.versions.push({ type: record.type, id: record.id, version: record.version, position: record.position, time, data: record.data })
-    this.projected.set(entityKey(record.type, record.id), record)
+  /** Stage one entity version; the entity's highest version in the batch becomes its projection row. */
+  addEntityVersion(r: EntityRecord<unknown>, time: string): void {
+    this.versions.push({
+      type: r.type,
+      id: r.id,
+      version: r.version,
+      created_position: r.createdPosition,
+      position: r.position,
+      halo_class: r.haloClass,
+      sleeve_id: r.sleeveId,
+      prime: r.prime,
+      state: r.state,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+      time,
+      data: r.data,
+    })
   }
 
   /** Before a handler query the cache cannot answer: write what is pending so the query sees it. */
@@ -196,20 +215,6 @@ export class AppendBatch {
   /** The statement writing every pending row (undefined when nothing is pending); the rows are no longer pending. */
   private take(): Statement | undefined {
     if (this.events.length === 0 && this.versions.length === 0) return undefined
-    const projected = [...this.projected.values()].map((r) => ({
-      type: r.type,
-      id: r.id,
-      version: r.version,
-      created_position: r.createdPosition,
-      position: r.position,
-      halo_class: r.haloClass,
-      sleeve_id: r.sleeveId,
-      prime: r.prime,
-      state: r.state,
-      created_at: r.createdAt,
-      updated_at: r.updatedAt,
-      data: r.data,
-    }))
     const events = this.events.map((e) => ({
       position: e.position,
       time: e.time,
@@ -231,7 +236,6 @@ export class AppendBatch {
     const versions = this.versions
     this.events = []
     this.versions = []
-    this.projected = new Map()
-    return { text: WRITE_BATCH, params: [JSON.stringify(projected), JSON.stringify(versions), JSON.stringify(events)], prepared: { name: 'synome_batch_write', types: ['jsonb', 'jsonb', 'jsonb'] } }
+    return { text: WRITE_BATCH, params: [JSON.stringify(versions), JSON.stringify(events)], prepared: { name: 'synome_batch_write', types: ['jsonb', 'jsonb'] } }
   }
 }
