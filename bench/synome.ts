@@ -4,10 +4,11 @@
  *
  *   npm run bench:synome -- [--backend pglite|postgres] [--database-url URL]
  *                           [--commands 2000] [--writers 8] [--sleeves 100000] [--units 300000]
- *                           [--queries 400] [--json]
+ *                           [--queries 400] [--rounds 5] [--json]
  *
  * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL),
- *   measured before and after the signed commands; ratios are against the mean of the two.
+ *   measured in `rounds` interleaved with the signed commands (see main); the ratios are the
+ *   median of the rounds' ratios.
  * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress
  *   (pure JS), over 2 worker threads running viem, and with libsecp256k1 (the native binding
  *   src/chain/recoverTypedDataAddress.ts uses: what the Synome runs).
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     sleeves: { type: 'string', default: '100000' },
     units: { type: 'string', default: '300000' },
     queries: { type: 'string', default: '400' },
+    rounds: { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
   },
 })
@@ -60,6 +62,7 @@ const WRITERS = num('writers')
 const SLEEVES = num('sleeves')
 const UNITS = num('units')
 const QUERIES = num('queries')
+const ROUNDS = num('rounds')
 const CLASSES = 20
 const PRIMES = 10
 
@@ -197,17 +200,6 @@ async function main() {
     await createInProcessClient({ service: synome, account: council }).send('registerHaloClass', { haloClass: 'class-0' })
     log(`backend: ${store.label}; sizes: ${COMMANDS} commands, ${WRITERS} writers, ${SLEEVES} sleeves / ${UNITS} units, ${QUERIES} list queries`)
 
-    // raw INSERT before and after the signed commands, the ratios against the mean of the two:
-    // this machine's fsync latency drifts by 2× within a minute, so one measurement beforehand
-    // made the ratio a coin toss
-    const rawRows = Math.max(500, COMMANDS)
-    const measureRaw = async () => {
-      const seq = await rawInserts(synome.sql, rawRows, 1)
-      return { seq, conc: synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : seq }
-    }
-    const rawBefore = await measureRaw()
-    log(`raw single-row INSERT before: ${rawBefore.seq.toFixed(0)}/s sequential, ${rawBefore.conc.toFixed(0)}/s with ${WRITERS} concurrent`)
-
     log('signing commands…')
     const sequential = await signBatch(writers[0]!, 'seq', COMMANDS)
     const perWriter = Math.ceil(COMMANDS / WRITERS)
@@ -216,32 +208,60 @@ async function main() {
     const signatures = await signatureCost(sequential.slice(0, 400))
     log(`signature recovery per command: viem ${signatures.viemMs.toFixed(2)} ms, 2 worker threads running viem ${signatures.workersMs.toFixed(2)} ms, libsecp256k1 ${signatures.nativeMs.toFixed(3)} ms (${NATIVE_SECP256K1 ? 'native binding' : 'pure-JS fallback: the binding did not load'}; the Synome's)`)
 
-    let started = performance.now()
-    for (const signed of sequential) await synome.execute(signed)
-    const seqRate = perSecond(sequential.length, performance.now() - started)
-
-    const batchesBefore = { ...synome.groupCommit.stats }
-    started = performance.now()
-    await Promise.all(concurrent.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
-    const concMs = performance.now() - started
-    const concRate = perSecond(perWriter * WRITERS, concMs)
-    const busyShare = (synome.groupCommit.stats.busyMs - batchesBefore.busyMs) / concMs
-    const overlapShare = (synome.groupCommit.stats.overlapMs - batchesBefore.overlapMs) / concMs
-    const batches = synome.groupCommit.stats.batches - batchesBefore.batches
-    const meanBatch = (synome.groupCommit.stats.commands - batchesBefore.commands) / batches
-    const rawAfter = await measureRaw()
-    log(`raw single-row INSERT after: ${rawAfter.seq.toFixed(0)}/s sequential, ${rawAfter.conc.toFixed(0)}/s with ${WRITERS} concurrent`)
-    const rawSeq = (rawBefore.seq + rawAfter.seq) / 2
-    const rawConc = (rawBefore.conc + rawAfter.conc) / 2
-    log(`signed commands: ${seqRate.toFixed(0)}/s sequential (${(seqRate / rawSeq).toFixed(3)}× raw INSERT, the mean of before and after)`)
-    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (${(concRate / rawConc).toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); ${batches} batches, mean ${meanBatch.toFixed(1)} commands, largest ${synome.groupCommit.stats.largestBatch}, up to ${synome.groupCommit.maxInFlight} in flight; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, two ${(overlapShare * 100).toFixed(0)}%`)
+    // Interleaved rounds, each: raw INSERT sequential, signed commands sequential, raw INSERT
+    // concurrent, signed commands concurrent — a ratio per round, the median reported. Why: this
+    // machine's fsync latency drifts by 2× within a minute (raw 8-concurrent INSERT 2,390/s
+    // before the commands and 5,252/s after, one run), so a baseline measured once, apart from
+    // what it is compared with, made the ratio a coin toss.
+    const rawRows = Math.max(100, Math.ceil(COMMANDS / ROUNDS))
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    const slice = <T,>(all: readonly T[], round: number) => all.slice(Math.floor((all.length * round) / ROUNDS), Math.floor((all.length * (round + 1)) / ROUNDS))
+    const rounds: { rawSeq: number; rawConc: number; seq: number; conc: number }[] = []
+    let concMs = 0
+    let busyMs = 0
+    let overlapMs = 0
+    let concBatches = 0
+    let concBatchCommands = 0
+    for (let round = 0; round < ROUNDS; round++) {
+      const rawSeq = await rawInserts(synome.sql, rawRows, 1)
+      const seqCommands = slice(sequential, round)
+      let started = performance.now()
+      for (const signed of seqCommands) await synome.execute(signed)
+      const seq = perSecond(seqCommands.length, performance.now() - started)
+      const rawConc = synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : rawSeq
+      const mine = concurrent.map((batch) => slice(batch, round))
+      const count = mine.reduce((n, b) => n + b.length, 0)
+      const before = { ...synome.groupCommit.stats }
+      started = performance.now()
+      await Promise.all(mine.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
+      const ms = performance.now() - started
+      const after = synome.groupCommit.stats
+      concMs += ms
+      busyMs += after.busyMs - before.busyMs
+      overlapMs += after.overlapMs - before.overlapMs
+      concBatches += after.batches - before.batches
+      concBatchCommands += after.commands - before.commands
+      rounds.push({ rawSeq, rawConc, seq, conc: perSecond(count, ms) })
+      log(`round ${round + 1}/${ROUNDS}: raw ${rawSeq.toFixed(0)}/s seq, ${rawConc.toFixed(0)}/s ×${WRITERS}; signed ${seq.toFixed(0)}/s seq (${(seq / rawSeq).toFixed(3)}×), ${perSecond(count, ms).toFixed(0)}/s ×${WRITERS} (${(perSecond(count, ms) / rawConc).toFixed(3)}×)`)
+    }
+    const busyShare = busyMs / concMs
+    const overlapShare = overlapMs / concMs
+    const meanBatch = concBatchCommands / concBatches
+    const rawSeq = median(rounds.map((r) => r.rawSeq))
+    const rawConc = median(rounds.map((r) => r.rawConc))
+    const seqRate = median(rounds.map((r) => r.seq))
+    const concRate = median(rounds.map((r) => r.conc))
+    const ratioSequential = median(rounds.map((r) => r.seq / r.rawSeq))
+    const ratioConcurrent = median(rounds.map((r) => r.conc / r.rawConc))
+    log(`signed commands: ${seqRate.toFixed(0)}/s sequential (median ratio ${ratioSequential.toFixed(3)}× raw INSERT)`)
+    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (median ratio ${ratioConcurrent.toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); mean batch ${meanBatch.toFixed(1)} commands, up to ${synome.groupCommit.maxInFlight} in flight; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, two ${(overlapShare * 100).toFixed(0)}%`)
     const chain = await synome.verifyLog()
     if (!chain.ok) throw new Error('hash chain broken after the concurrent run')
 
     log(`bulk-loading ${SLEEVES} sleeves and ${UNITS} units…`)
-    started = performance.now()
+    const loadStarted = performance.now()
     await bulkLoad(synome.sql, store.databaseUrl)
-    log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    log(`  loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`)
 
     const filters = [
       (i: number) => ({ type: 'sleeve', haloClass: `class-${i % CLASSES}`, state: ['FILLING', 'AT_REST', 'DEPLOYING'][i % 3]!, limit: 100 }),
@@ -264,16 +284,17 @@ async function main() {
     log(`filtered list page: p50 ${p50.toFixed(2)} ms (${(p50 / insertMs).toFixed(2)}× one raw INSERT), p99 ${p99.toFixed(2)} ms (${(p99 / insertMs).toFixed(2)}×)`)
 
     Object.assign(results, {
-      rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc), before: { sequential: Math.round(rawBefore.seq), concurrent: Math.round(rawBefore.conc) }, after: { sequential: Math.round(rawAfter.seq), concurrent: Math.round(rawAfter.conc) } },
+      rawInsertPerSecond: { sequential: Math.round(rawSeq), concurrent: Math.round(rawConc) },
       signatureRecoveryMs: { viem: +signatures.viemMs.toFixed(3), twoWorkers: +signatures.workersMs.toFixed(3), libsecp256k1: +signatures.nativeMs.toFixed(4), native: NATIVE_SECP256K1 },
       signedCommandsPerSecond: {
         sequential: Math.round(seqRate),
         concurrent: Math.round(concRate),
-        ratioSequential: +(seqRate / rawSeq).toFixed(3),
-        ratioConcurrent: +(concRate / rawConc).toFixed(3),
+        ratioSequential: +ratioSequential.toFixed(3),
+        ratioConcurrent: +ratioConcurrent.toFixed(3),
         ratioConcurrentToSequentialRaw: +(concRate / rawSeq).toFixed(3),
-        batches: { count: batches, meanSize: +meanBatch.toFixed(1), largest: synome.groupCommit.stats.largestBatch, maxInFlight: synome.groupCommit.maxInFlight, busyShare: +busyShare.toFixed(3), overlapShare: +overlapShare.toFixed(3) },
+        batches: { meanSize: +meanBatch.toFixed(1), maxInFlight: synome.groupCommit.maxInFlight, busyShare: +busyShare.toFixed(3), overlapShare: +overlapShare.toFixed(3) },
       },
+      rounds: rounds.map((r) => ({ rawSequential: Math.round(r.rawSeq), rawConcurrent: Math.round(r.rawConc), sequential: Math.round(r.seq), concurrent: Math.round(r.conc), ratioSequential: +(r.seq / r.rawSeq).toFixed(3), ratioConcurrent: +(r.conc / r.rawConc).toFixed(3) })),
       listLatencyMs: { p50: +p50.toFixed(3), p99: +p99.toFixed(3), p50InInserts: +(p50 / insertMs).toFixed(2), p99InInserts: +(p99 / insertMs).toFixed(2) },
       chain: chain.ok,
     })
