@@ -36,6 +36,11 @@ export type GroupCommitStats = { batches: number; commands: number; largestBatch
  */
 export type OnLocked = () => void
 
+type LockGate = { held: boolean; promise: Promise<void> }
+
+/** Longest a batch's answers wait for the batch behind it to take the append lock (see GroupCommitter.run). */
+const ANSWER_HOLD_MS = 5
+
 const bounded = (value: number | undefined, fallback: number, min: number, max: number, name: string): number => {
   const v = value ?? fallback
   if (!Number.isInteger(v) || v < min || v > max) throw new InvalidInputError(`groupCommit.${name} must be an integer in ${min}…${max}`, { meta: { [name]: value } })
@@ -63,8 +68,8 @@ export class GroupCommitter<I, O> {
   readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0, overlapMs: 0 }
   private readonly queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = []
   private readonly inFlight = new Set<Promise<void>>()
-  /** Resolves when the newest batch holds the append lock or has ended. */
-  private previousLocked: Promise<void> = Promise.resolve()
+  /** The newest batch's lock: resolved (and `held`) once it holds the append lock or has ended. */
+  private newest: LockGate = { held: true, promise: Promise.resolve() }
   /** Batches between start and end of runBatch (counted down before their callers are answered). */
   private running = 0
   /** Since when `running` holds (for busyMs / overlapMs). */
@@ -116,7 +121,7 @@ export class GroupCommitter<I, O> {
       // what is queued now queued behind a batch in flight (a lone writer, answered, finds none)
       const behind = this.running > 0
       // the batch before first takes the append lock, and at most maxInFlight run
-      await this.previousLocked
+      await this.newest.promise
       while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight)
       if (behind && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
         this.stats.lingers++
@@ -128,9 +133,14 @@ export class GroupCommitter<I, O> {
       this.stats.batches++
       this.stats.commands += batch.length
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
-      let locked!: () => void
-      this.previousLocked = new Promise<void>((resolve) => (locked = resolve))
-      const run = this.run(batch, locked)
+      let release!: () => void
+      const gate: LockGate = { held: false, promise: new Promise<void>((resolve) => (release = resolve)) }
+      const locked = () => {
+        gate.held = true
+        release()
+      }
+      this.newest = gate
+      const run = this.run(batch, gate, locked)
       this.inFlight.add(run)
       void run.then(() => this.inFlight.delete(run))
       // one turn of the event loop before the next batch: callers answered just now send their
@@ -140,8 +150,16 @@ export class GroupCommitter<I, O> {
     this.active = false
   }
 
-  /** One batch: run it, then answer its callers (after it left the count of batches in flight, so an answered lone writer never lingers). */
-  private async run(batch: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[], locked: () => void): Promise<void> {
+  /**
+   * One batch: run it, then answer its callers (after it left the count of batches in flight,
+   * so an answered lone writer never lingers).
+   *
+   * When a batch behind this one is waiting for the append lock this one just released, its
+   * callers are answered once that batch holds the lock and has run its handlers (at most
+   * ANSWER_HOLD_MS later): answered at once, their next commands' checks would take the event
+   * loop while that batch holds the lock, and its reply would wait behind them.
+   */
+  private async run(batch: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[], gate: LockGate, locked: () => void): Promise<void> {
     this.countInFlight(+1)
     let outcomes: readonly BatchOutcome<O>[]
     try {
@@ -154,6 +172,14 @@ export class GroupCommitter<I, O> {
     } finally {
       locked()
       this.countInFlight(-1)
+    }
+    const behind = this.newest
+    if (behind !== gate && !behind.held) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([behind.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ANSWER_HOLD_MS)))])
+      clearTimeout(timer)
+      // its handlers run in the microtasks after its lock (their reads were prefetched); then answer
+      await new Promise((resolve) => setImmediate(resolve))
     }
     batch.forEach((b, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: new Error('batch returned no outcome') }

@@ -94,6 +94,33 @@ describe('group-commit pipeline', () => {
     expect(mostRunning()).toBe(2)
   })
 
+  it('a batch’s callers are answered once the batch waiting behind it holds the lock (so their next checks do not delay it), and at most 5 ms later if it does not', async () => {
+    const { committer, steps, turn } = controlled()
+    let answered = 0
+    const first = [1, 2].map((i) => committer.submit(i).then((v) => (answered++, v)))
+    await turn()
+    steps[0]!.lock()
+    await turn()
+    await turn()
+    expect(steps).toHaveLength(2) // [1] holds the lock, [2] waits for it
+    steps[0]!.finish()
+    for (let i = 0; i < 3; i++) await turn()
+    expect(answered).toBe(0) // held back while [2] waits for the lock [1] released
+    steps[1]!.lock()
+    await expect(first[0]).resolves.toBe(10)
+    // the bound: [2] holds the lock now; [3, 4] starts behind it and does not get the lock
+    const more = [3, 4].map((i) => committer.submit(i))
+    for (let i = 0; i < 3; i++) await turn()
+    expect(steps.map((s) => s.items)).toEqual([[1], [2], [3, 4]])
+    const t = performance.now()
+    steps[1]!.finish()
+    await expect(first[1]).resolves.toBe(20)
+    expect(performance.now() - t).toBeGreaterThanOrEqual(4)
+    steps[2]!.lock()
+    steps[2]!.finish()
+    expect(await Promise.all(more)).toEqual([30, 40])
+  })
+
   it('a batch that fails before it took the lock fails its own commands only and releases the batch behind it', async () => {
     const { committer, steps, turn } = controlled()
     const answers = [1, 2].map((i) => committer.submit(i).catch((e: Error) => e.message))
