@@ -36,7 +36,23 @@ export type GroupCommitStats = { batches: number; commands: number; largestBatch
  */
 export type OnLocked = () => void
 
-type LockGate = { held: boolean; promise: Promise<void> }
+/** A batch's append lock as the committer sees it: `release` (idempotent) marks it held and resolves `promise`. */
+type LockGate = { held: boolean; promise: Promise<void>; release: () => void }
+
+const lockGate = (): LockGate => {
+  let resolve!: () => void
+  const gate: LockGate = {
+    held: false,
+    promise: new Promise<void>((r) => (resolve = r)),
+    release: () => {
+      gate.held = true
+      resolve()
+    },
+  }
+  return gate
+}
+
+type Waiting<I, O> = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
 
 /** Longest a batch's answers wait for the batch behind it to take the append lock (see GroupCommitter.run). */
 const ANSWER_HOLD_MS = 5
@@ -66,10 +82,10 @@ export class GroupCommitter<I, O> {
   readonly maxQueue: number
   readonly maxInFlight: number
   readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0, overlapMs: 0 }
-  private readonly queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = []
+  private readonly queue: Waiting<I, O>[] = []
   private readonly inFlight = new Set<Promise<void>>()
   /** The newest batch's lock: resolved (and `held`) once it holds the append lock or has ended. */
-  private newest: LockGate = { held: true, promise: Promise.resolve() }
+  private newest: LockGate = { held: true, promise: Promise.resolve(), release: () => {} }
   /** Batches between start and end of runBatch (counted down before their callers are answered). */
   private running = 0
   /** Since when `running` holds (for busyMs / overlapMs). */
@@ -133,14 +149,9 @@ export class GroupCommitter<I, O> {
       this.stats.batches++
       this.stats.commands += batch.length
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
-      let release!: () => void
-      const gate: LockGate = { held: false, promise: new Promise<void>((resolve) => (release = resolve)) }
-      const locked = () => {
-        gate.held = true
-        release()
-      }
+      const gate = lockGate()
       this.newest = gate
-      const run = this.run(batch, gate, locked)
+      const run = this.run(batch, gate)
       this.inFlight.add(run)
       void run.then(() => this.inFlight.delete(run))
       // one turn of the event loop before the next batch: callers answered just now send their
@@ -159,18 +170,18 @@ export class GroupCommitter<I, O> {
    * ANSWER_HOLD_MS later): answered at once, their next commands' checks would take the event
    * loop while that batch holds the lock, and its reply would wait behind them.
    */
-  private async run(batch: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[], gate: LockGate, locked: () => void): Promise<void> {
+  private async run(batch: Waiting<I, O>[], gate: LockGate): Promise<void> {
     this.countInFlight(+1)
     let outcomes: readonly BatchOutcome<O>[]
     try {
       outcomes = await this.runBatch(
         batch.map((b) => b.item),
-        locked,
+        gate.release,
       )
     } catch (error) {
       outcomes = batch.map(() => ({ ok: false, error }))
     } finally {
-      locked()
+      gate.release()
       this.countInFlight(-1)
     }
     const behind = this.newest

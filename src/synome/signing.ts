@@ -56,9 +56,9 @@ export function payloadHash(payload: unknown): Hex {
   return payloadHashOfCanonical(canonicalJson(payload))
 }
 
-/** payloadHash of a payload whose canonical JSON the caller already has. */
 const utf8 = new TextEncoder()
 
+/** payloadHash of a payload whose canonical JSON the caller already has. */
 export function payloadHashOfCanonical(canonical: string): Hex {
   return keccak256Hex(utf8.encode(canonical))
 }

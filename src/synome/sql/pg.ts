@@ -188,13 +188,13 @@ const FIRST_REPLAN_EXECUTIONS = 64
 async function sendable(client: pg.PoolClient, statement: Statement): Promise<string> {
   if (!statement.prepared) return inlineParams(statement)
   const { name, types } = statement.prepared
-  if (!PREPARED_NAME.test(name) || !types.every((t) => PREPARED_TYPE.test(t))) throw new StoreError(`prepared statement ${name} has an invalid name or parameter type`)
   let statements = preparedOn.get(client)
   if (!statements) preparedOn.set(client, (statements = new Map()))
   let prepared = statements.get(name)
   if (!prepared || prepared.executions >= prepared.replanAt) {
+    // checked where the name and types go into SQL text (the EXECUTE below reuses what passed here)
+    if (!PREPARED_NAME.test(name) || !types.every((t) => PREPARED_TYPE.test(t))) throw new StoreError(`prepared statement ${name} has an invalid name or parameter type`)
     const prepare = `PREPARE ${name}(${types.join(', ')}) AS ${statement.text}`
-    if (prepared) statements.delete(name)
     await client.query(prepared ? `DEALLOCATE ${name};\n${prepare}` : prepare)
     prepared = { executions: 0, replanAt: prepared ? prepared.replanAt * 2 : FIRST_REPLAN_EXECUTIONS }
     statements.set(name, prepared)
