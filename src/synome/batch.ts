@@ -3,7 +3,7 @@ import { leaseFromRow } from './leases.js'
 import type { Lease } from '../domain/lease.js'
 import type { SynomeEvent } from './log/hash.js'
 import { eventFromRow } from './log/rows.js'
-import { queryAll, queryAtCommit, type SqlExecutor, type SqlRow, type Statement } from './sql/sql.js'
+import { queryAll, queryAtCommit, type Sql, type SqlExecutor, type SqlRow, type Statement } from './sql/sql.js'
 import { entityFromRow, entityKey, type BatchEntityCache } from './state.js'
 
 /** The chain head a batch appends after (undefined = empty log). */
@@ -82,6 +82,34 @@ SELECT position, time, actor, role, command, payload, payload_hash, signature, i
 FROM jsonb_to_recordset($2::jsonb) AS x(position bigint, time timestamptz, actor text, role text, command text, payload jsonb, payload_hash text, signature text, idempotency_key text, issued_at text, expected_version integer, entity_type text, entity_id text, result jsonb, prev_hash text, hash text)`
 
 /**
+ * Under the append lock, that a speculative batch's assumptions hold (synome_expect raises
+ * SQLSTATE SYN01 otherwise, which rolls the transaction back before its rows): the log's head is
+ * the one it built on — the hash chain then says the batch before committed and nothing else
+ * did — and its signers' lease rows, now held FOR SHARE until COMMIT, are the rows its fence
+ * checks read.
+ */
+const EXPECT = `
+SELECT synome_expect(
+  (SELECT position = $1 AND hash = $2 FROM events ORDER BY position DESC LIMIT 1) IS TRUE
+  AND (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.signer, l.name), '[]'::jsonb)
+       FROM (SELECT * FROM beacon_leases WHERE signer = ANY(SELECT jsonb_array_elements_text($3::jsonb)) FOR SHARE) l) = $4::jsonb,
+  'the log head or a lease moved under a speculative batch')`
+
+/** The SQLSTATE synome_expect raises (migration 6). */
+export const SPECULATION_FAILED_CODE = 'SYN01'
+
+/**
+ * A speculative batch made a read it cannot make outside the append lock (a query over the
+ * pending rows, a lease row outside its prefetch): it is run again under the lock.
+ */
+export class SpeculationAbandoned extends Error {
+  override name = 'SpeculationAbandoned'
+}
+
+/** What a speculative batch built on, checked by EXPECT when it commits. */
+type Assumed = { head: { position: number; hash: string }; actors: string[]; leaseRows: SqlRow[] }
+
+/**
  * One append batch inside its transaction, after the append lock: what the batch read once
  * (head, leases, prior uses of its idempotency keys, roles), the entity cache its commands share,
  * and the rows its commands produced, written together by `write` — so a command costs no
@@ -105,6 +133,17 @@ export class AppendBatch {
   private events: SynomeEvent[] = []
   /** Every entity version staged as its WRITE_BATCH row (the projection is each entity's highest version). */
   private versions: Record<string, unknown>[] = []
+  /** Every event and each entity's newest version this batch appended (what a batch speculating on it overlays). */
+  private readonly appended: SynomeEvent[] = []
+  private readonly written = new Map<string, EntityRecord<unknown>>()
+  /** The lease rows as the prefetch returned them (what EXPECT compares). */
+  private leaseRows: SqlRow[] = []
+  /** Present on a speculative batch: what its commit checks under the lock. */
+  private assumed: Assumed | undefined
+  /** The batch a speculative batch built on, until this one settles (so the chain is never longer than two). */
+  private base: AppendBatch | undefined
+  /** True once the batch committed or failed: nothing may speculate on it any more. */
+  settled = false
 
   private constructor(readonly tx: SqlExecutor) {}
 
@@ -115,40 +154,78 @@ export class AppendBatch {
    */
   static async open(tx: SqlExecutor, keys: readonly BatchKey[], options: OpenBatchOptions = {}): Promise<AppendBatch> {
     const batch = new AppendBatch(tx)
+    const prefetch = batch.prefetchOf(keys, options.entities ?? [])
+    const statements = options.lock === undefined ? [prefetch] : [{ text: 'SELECT pg_advisory_xact_lock($1)', params: [options.lock] }, prefetch]
+    batch.absorb(keys, options.entities ?? [], (await queryAll(tx, statements)).at(-1) as { kind: string; row: SqlRow }[])
+    return batch
+  }
+
+  /**
+   * A batch that runs its commands while `base` commits, on base's staged state: the same
+   * prefetch, without the lock and outside a transaction, overlaid with what base appended and
+   * wrote (its head, events and entity versions). Its reads see every commit before base's
+   * (base's own base has settled, and only base can append before it); what base did not touch
+   * is the same before and after base. Reads the cache cannot answer go to `sql` unlocked by
+   * the same argument. `commitSpeculated` checks the assumptions under the lock.
+   */
+  static async speculate(sql: Sql, keys: readonly BatchKey[], options: { entities?: readonly EntityRef[] | undefined }, base: AppendBatch): Promise<AppendBatch> {
+    if (base.settled || !base.head || base.base?.settled === false) throw new SpeculationAbandoned('the batch before is settled or not staged on a committed one')
+    const batch = new AppendBatch(sql)
+    batch.base = base
+    batch.absorb(keys, options.entities ?? [], (await queryAll(sql, [batch.prefetchOf(keys, options.entities ?? [])])).at(-1) as { kind: string; row: SqlRow }[])
+    batch.head = base.head
+    for (const [k, record] of base.written) batch.entities.set(k, record)
+    for (const event of base.appended) batch.firstUse.set(replayKey(event.actor, event.idempotencyKey), event)
+    batch.assumed = { head: base.head, actors: [...batch.lookedLeases], leaseRows: batch.leaseRows }
+    return batch
+  }
+
+  /** The batch committed or failed (nothing speculates on it from now on). */
+  settle(): void {
+    this.settled = true
+    this.base = undefined
+  }
+
+  private prefetchOf(keys: readonly BatchKey[], entities: readonly EntityRef[]): Statement {
     const actors = [...new Set(keys.map((k) => k.actor))]
     const refs = new Map<string, EntityRef>()
-    for (const ref of options.entities ?? []) refs.set(entityKey(ref.type, ref.id), { type: ref.type, id: ref.id })
-    const prefetch: Statement = {
+    for (const ref of entities) refs.set(entityKey(ref.type, ref.id), { type: ref.type, id: ref.id })
+    return {
       text: PREFETCH,
       params: [JSON.stringify(actors), JSON.stringify(keys.map((k) => ({ actor: k.actor, key: k.idempotencyKey }))), JSON.stringify([...refs.values()])],
       prepared: { name: 'synome_batch_prefetch', types: ['jsonb', 'jsonb', 'jsonb'] },
     }
-    const statements = options.lock === undefined ? [prefetch] : [{ text: 'SELECT pg_advisory_xact_lock($1)', params: [options.lock] }, prefetch]
-    const rows = (await queryAll(tx, statements)).at(-1) as { kind: string; row: SqlRow }[]
-    for (const k of keys) batch.looked.add(replayKey(k.actor, k.idempotencyKey))
-    for (const key of refs.keys()) batch.entities.set(key, undefined)
-    for (const actor of actors) {
-      batch.lookedLeases.add(actor)
-      batch.leases.set(actor, [])
-      batch.entities.set(entityKey('role', actor), undefined)
+  }
+
+  /** Take in the prefetch's rows: what it looked up and did not find is known absent. */
+  private absorb(keys: readonly BatchKey[], entities: readonly EntityRef[], rows: { kind: string; row: SqlRow }[]): void {
+    for (const k of keys) this.looked.add(replayKey(k.actor, k.idempotencyKey))
+    for (const ref of entities) this.entities.set(entityKey(ref.type, ref.id), undefined)
+    for (const k of keys) {
+      this.lookedLeases.add(k.actor)
+      this.leases.set(k.actor, [])
+      this.entities.set(entityKey('role', k.actor), undefined)
     }
     for (const { kind, row } of rows) {
-      if (kind === 'head') batch.head = { position: Number(row.position), hash: String(row.hash) }
-      else if (kind === 'lease') batch.leases.get(String(row.signer))?.push(leaseFromRow(row))
-      else if (kind === 'event') {
+      if (kind === 'head') this.head = { position: Number(row.position), hash: String(row.hash) }
+      else if (kind === 'lease') {
+        this.leaseRows.push(row)
+        this.leases.get(String(row.signer))?.push(leaseFromRow(row))
+      } else if (kind === 'event') {
         const event = eventFromRow(row)
-        batch.firstUse.set(replayKey(event.actor, event.idempotencyKey), event)
+        this.firstUse.set(replayKey(event.actor, event.idempotencyKey), event)
       } else if (kind === 'entity') {
         const record = entityFromRow(row)
-        batch.entities.set(entityKey(record.type, record.id), record)
+        this.entities.set(entityKey(record.type, record.id), record)
       }
     }
-    return batch
   }
 
   /** The lease rows of `actor` (read FOR SHARE with the prefetch; a signer outside it is read now). */
   async leasesOf(actor: string): Promise<Lease[]> {
     if (!this.lookedLeases.has(actor)) {
+      // EXPECT checks only the rows the prefetch read
+      if (this.assumed) throw new SpeculationAbandoned(`lease rows of ${actor} outside the prefetch`)
       const rows = await this.tx.query('SELECT * FROM beacon_leases WHERE signer = $1 ORDER BY name FOR SHARE', [actor])
       this.leases.set(actor, rows.map(leaseFromRow))
       this.lookedLeases.add(actor)
@@ -172,12 +249,14 @@ export class AppendBatch {
   /** Stage an appended event; it becomes the head and the first use of its key. */
   addEvent(event: SynomeEvent): void {
     this.events.push(event)
+    this.appended.push(event)
     this.firstUse.set(replayKey(event.actor, event.idempotencyKey), event)
     this.head = { position: event.position, hash: event.hash }
   }
 
   /** Stage one entity version; the entity's highest version in the batch becomes its projection row. */
   addEntityVersion(r: EntityRecord<unknown>, time: string): void {
+    this.written.set(entityKey(r.type, r.id), r)
     this.versions.push({
       type: r.type,
       id: r.id,
@@ -197,6 +276,8 @@ export class AppendBatch {
 
   /** Before a handler query the cache cannot answer: write what is pending so the query sees it. */
   async beforeQuery(): Promise<void> {
+    // a speculative batch has no transaction to write them in before its lock
+    if (this.assumed) throw new SpeculationAbandoned('a query over pending rows')
     await this.write()
   }
 
@@ -208,8 +289,31 @@ export class AppendBatch {
 
   /** Write every pending row as the transaction's last statement, with its COMMIT where the adapter can. */
   async commit(): Promise<void> {
+    if (this.assumed) throw new SpeculationAbandoned('a speculative batch commits with commitSpeculated')
     const statement = this.take()
     if (statement) await queryAtCommit(this.tx, statement)
+  }
+
+  /**
+   * A speculative batch's commit: one transaction taking `lock`, checking what it assumed
+   * (EXPECT; SYN01 when the batch before did not commit as staged, another writer appended, or
+   * a lease row changed) and writing its rows — sent with BEGIN and COMMIT in one round trip
+   * where the adapter can, so the lock is held only while the server runs it. Rows are written
+   * even for a batch of replays and refusals only: its answers were read from the assumed state.
+   */
+  async commitSpeculated(sql: Sql, lock: number): Promise<void> {
+    const assumed = this.assumed
+    if (!assumed) throw new SpeculationAbandoned('not a speculative batch')
+    const write = this.take()
+    await sql.transaction(async (tx) => {
+      await queryAtCommit(tx, { text: 'SELECT pg_advisory_xact_lock($1)', params: [lock] })
+      await queryAtCommit(tx, {
+        text: EXPECT,
+        params: [assumed.head.position, assumed.head.hash, JSON.stringify(assumed.actors), JSON.stringify(assumed.leaseRows)],
+        prepared: { name: 'synome_batch_expect', types: ['bigint', 'text', 'jsonb', 'jsonb'] },
+      })
+      if (write) await queryAtCommit(tx, write)
+    })
   }
 
   /** The statement writing every pending row (undefined when nothing is pending); the rows are no longer pending. */

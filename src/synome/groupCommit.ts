@@ -14,9 +14,10 @@ export type GroupCommitOptions = {
   maxQueue?: number | undefined
   /**
    * Batches in flight at once, 1 or 2 (default 1; the Synome uses 2 on PostgreSQL). With 2, the
-   * next batch starts as soon as the one before holds the append lock: its BEGIN, lock and
-   * prefetch wait on the server behind that lock while the first commits, and the commands
-   * of one batch are checked on the event loop while the database writes the other's.
+   * next batch starts as soon as the one before is staged (its place in the order is fixed and
+   * its effect computed): it runs on top of that batch's staged state while the first commits,
+   * and the commands of one batch are checked on the event loop while the database writes the
+   * other's.
    */
   maxInFlight?: number | undefined
 }
@@ -30,23 +31,26 @@ export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: unkno
 export type GroupCommitStats = { batches: number; commands: number; largestBatch: number; lingers: number; busyMs: number; overlapMs: number }
 
 /**
- * What a batch calls once it holds the append lock (the lock orders batches: the next one may
- * start only then, so batches append in the order they were formed). Called at most once; a
- * batch that ends without calling it releases the next one when it ends.
+ * What a batch calls once it is staged: its place in the append order is fixed (it holds the
+ * append lock, or its effect is computed on top of the batch before it) and `state` is what
+ * the next batch may build on. The next batch starts only then, so batches append in the order
+ * they were formed. The first call counts; a batch that ends without calling it releases the
+ * next one, with no state, when it ends.
  */
-export type OnLocked = () => void
+export type OnStaged<S> = (state: S) => void
 
-/** A batch's append lock as the committer sees it: `release` (idempotent) marks it held and resolves `promise`. */
-type LockGate = { held: boolean; promise: Promise<void>; release: () => void }
+/** A batch's stage as the committer sees it: `release` (first call counts) marks it staged and resolves `promise` with its state. */
+type StageGate<S> = { staged: boolean; promise: Promise<S | undefined>; release: (state?: S) => void }
 
-const lockGate = (): LockGate => {
-  let resolve!: () => void
-  const gate: LockGate = {
-    held: false,
-    promise: new Promise<void>((r) => (resolve = r)),
-    release: () => {
-      gate.held = true
-      resolve()
+const stageGate = <S>(): StageGate<S> => {
+  let resolve!: (state: S | undefined) => void
+  const gate: StageGate<S> = {
+    staged: false,
+    promise: new Promise<S | undefined>((r) => (resolve = r)),
+    release: (state?: S) => {
+      if (gate.staged) return
+      gate.staged = true
+      resolve(state)
     },
   }
   return gate
@@ -54,7 +58,7 @@ const lockGate = (): LockGate => {
 
 type Waiting<I, O> = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
 
-/** Longest a batch's answers wait for the batch behind it to take the append lock (see GroupCommitter.run). */
+/** Longest a batch's answers wait for the batch behind it to be staged (see GroupCommitter.run). */
 const ANSWER_HOLD_MS = 5
 
 const bounded = (value: number | undefined, fallback: number, min: number, max: number, name: string): number => {
@@ -66,17 +70,18 @@ const bounded = (value: number | undefined, fallback: number, min: number, max: 
 /**
  * Group commit: callers submit items one by one; a batch takes the items that queued (at most
  * `maxBatch`). `runBatch` returns one outcome per item, in order; when it throws, every item of
- * that batch fails with the error.
+ * that batch fails with the error. It gets the state the batch before it staged (undefined
+ * when that one ended without staging, or for the first batch).
  *
- * Pipelined (`maxInFlight` 2): a batch starts once the batch before holds the append lock
- * (`onLocked`), never earlier, so at most one batch waits behind the one writing and the order
- * of batches is the order they were formed. When nothing is in flight the queue is split in
+ * Pipelined (`maxInFlight` 2): a batch starts once the batch before is staged (`onStaged`),
+ * never earlier, so at most one batch waits behind the one writing and the order of batches is
+ * the order they were formed. When nothing is in flight the queue is split in
  * two halves, the second starting behind the first: closed-loop writers (each sends its next
  * command when answered) then settle into two cohorts, one being checked on the event loop
  * while the other is in the database, instead of one batch of all of them with the database
  * and the event loop taking turns to idle.
  */
-export class GroupCommitter<I, O> {
+export class GroupCommitter<I, O, S = void> {
   readonly maxBatch: number
   readonly lingerMs: number
   readonly maxQueue: number
@@ -84,8 +89,8 @@ export class GroupCommitter<I, O> {
   readonly stats: GroupCommitStats = { batches: 0, commands: 0, largestBatch: 0, lingers: 0, busyMs: 0, overlapMs: 0 }
   private readonly queue: Waiting<I, O>[] = []
   private readonly inFlight = new Set<Promise<void>>()
-  /** The newest batch's lock: resolved (and `held`) once it holds the append lock or has ended. */
-  private newest: LockGate = { held: true, promise: Promise.resolve(), release: () => {} }
+  /** The newest batch's stage: resolved (and `staged`) once it is staged or has ended. */
+  private newest: StageGate<S> = { staged: true, promise: Promise.resolve(undefined), release: () => {} }
   /** Batches between start and end of runBatch (counted down before their callers are answered). */
   private running = 0
   /** Since when `running` holds (for busyMs / overlapMs). */
@@ -95,7 +100,7 @@ export class GroupCommitter<I, O> {
   private closed = false
 
   constructor(
-    private readonly runBatch: (items: readonly I[], onLocked: OnLocked) => Promise<readonly BatchOutcome<O>[]>,
+    private readonly runBatch: (items: readonly I[], previous: S | undefined, onStaged: OnStaged<S>) => Promise<readonly BatchOutcome<O>[]>,
     options: GroupCommitOptions = {},
   ) {
     this.maxBatch = bounded(options.maxBatch, 128, 1, 1000, 'maxBatch')
@@ -136,8 +141,8 @@ export class GroupCommitter<I, O> {
     while (this.queue.length > 0) {
       // what is queued now queued behind a batch in flight (a lone writer, answered, finds none)
       const behind = this.running > 0
-      // the batch before first takes the append lock, and at most maxInFlight run
-      await this.newest.promise
+      // the batch before is staged first, and at most maxInFlight run
+      const previous = await this.newest.promise
       while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight)
       if (behind && this.lingerMs > 0 && this.queue.length < this.maxBatch) {
         this.stats.lingers++
@@ -149,9 +154,9 @@ export class GroupCommitter<I, O> {
       this.stats.batches++
       this.stats.commands += batch.length
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length)
-      const gate = lockGate()
+      const gate = stageGate<S>()
       this.newest = gate
-      const run = this.run(batch, gate)
+      const run = this.run(batch, previous, gate)
       this.inFlight.add(run)
       void run.then(() => this.inFlight.delete(run))
       // one turn of the event loop before the next batch: callers answered just now send their
@@ -165,17 +170,17 @@ export class GroupCommitter<I, O> {
    * One batch: run it, then answer its callers (after it left the count of batches in flight,
    * so an answered lone writer never lingers).
    *
-   * When a batch behind this one is waiting for the append lock this one just released, its
-   * callers are answered once that batch holds the lock and has run its handlers (at most
-   * ANSWER_HOLD_MS later): answered at once, their next commands' checks would take the event
-   * loop while that batch holds the lock, and its reply would wait behind them.
+   * When a batch behind this one is not staged yet, its callers are answered once it is (at
+   * most ANSWER_HOLD_MS later): answered at once, their next commands' checks would take the
+   * event loop while that batch runs its handlers, and it would wait behind them.
    */
-  private async run(batch: Waiting<I, O>[], gate: LockGate): Promise<void> {
+  private async run(batch: Waiting<I, O>[], previous: S | undefined, gate: StageGate<S>): Promise<void> {
     this.countInFlight(+1)
     let outcomes: readonly BatchOutcome<O>[]
     try {
       outcomes = await this.runBatch(
         batch.map((b) => b.item),
+        previous,
         gate.release,
       )
     } catch (error) {
@@ -185,11 +190,11 @@ export class GroupCommitter<I, O> {
       this.countInFlight(-1)
     }
     const behind = this.newest
-    if (behind !== gate && !behind.held) {
+    if (behind !== gate && !behind.staged) {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([behind.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ANSWER_HOLD_MS)))])
       clearTimeout(timer)
-      // its handlers run in the microtasks after its lock (their reads were prefetched); then answer
+      // it is staged in the microtasks after its last read; then answer
       await new Promise((resolve) => setImmediate(resolve))
     }
     batch.forEach((b, i) => {

@@ -9,7 +9,7 @@ import { address as addressSchema } from './commands/schemas.js'
 import type { CommandHandler, CommandTarget, StateAccess } from './commands/types.js'
 import { defineCommand } from './commands/types.js'
 import { IdempotencyConflictError, StoreError, StoreUnavailableError } from './errors.js'
-import { GroupCommitter, type BatchOutcome, type GroupCommitOptions, type OnLocked } from './groupCommit.js'
+import { GroupCommitter, type BatchOutcome, type GroupCommitOptions, type OnStaged } from './groupCommit.js'
 import { LeaseStore } from './leases.js'
 import type { LeaseToken } from '../domain/lease.js'
 import { canonicalJson, toJsonValue } from './log/canonical.js'
@@ -23,7 +23,7 @@ import { migrate } from './sql/migrations.js'
 import type { Sql, SqlExecutor } from './sql/sql.js'
 import { checkEntityInvariants } from './invariants.js'
 import { TransactionState } from './state.js'
-import { AppendBatch, type EntityRef, type Head } from './batch.js'
+import { AppendBatch, SPECULATION_FAILED_CODE, SpeculationAbandoned, type EntityRef, type Head } from './batch.js'
 
 /** What a command returns (and what a replay of its idempotency key returns again). */
 export type CommandResult = {
@@ -117,7 +117,9 @@ export class SynomeService extends SynomeReads {
   /** Present when the Synome has a checkpoint key. */
   readonly checkpointWriter: CheckpointWriter | undefined
   /** Appends concurrent commands in one transaction per batch. */
-  readonly groupCommit: GroupCommitter<Pending, CommandResult>
+  readonly groupCommit: GroupCommitter<Pending, CommandResult, AppendBatch>
+  /** Batches run on the staged state of the one before (see appendSpeculated); how many ran again under the lock, `refuted` of them because what they assumed did not hold. */
+  readonly speculation = { batches: 0, again: 0, refuted: 0 }
 
   constructor(options: SynomeServiceOptions) {
     super(options.sql, { readSql: options.readSql, replicaWaitMs: options.replicaWaitMs })
@@ -127,7 +129,7 @@ export class SynomeService extends SynomeReads {
     this.registry = buildRegistry(options.commands)
     this.leases = new LeaseStore(options.sql, this.chainId, options.leaseClock)
     this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
-    this.groupCommit = new GroupCommitter((items, onLocked) => this.appendBatch(items, onLocked), { ...options.groupCommit, maxInFlight: options.groupCommit?.maxInFlight ?? (options.sql.kind === 'postgres' ? 2 : 1) })
+    this.groupCommit = new GroupCommitter((items, previous, onStaged) => this.appendBatch(items, previous, onStaged), { ...options.groupCommit, maxInFlight: options.groupCommit?.maxInFlight ?? (options.sql.kind === 'postgres' ? 2 : 1) })
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -194,6 +196,22 @@ export class SynomeService extends SynomeReads {
   }
 
   /**
+   * One batch: speculatively on the staged state of the batch before while that one commits
+   * (appendSpeculated), else — and when the speculation does not hold — in one transaction
+   * under the append lock (appendLocked). Then, outside the lock, the checkpoint counter.
+   */
+  private async appendBatch(items: readonly Pending[], previous?: AppendBatch, onStaged: OnStaged<AppendBatch> = () => {}): Promise<BatchOutcome<CommandResult>[]> {
+    let outcomes: BatchOutcome<CommandResult>[]
+    if (previous && !previous.settled) {
+      // when it does not hold: again under the lock, payloads parsed again (a handler may have changed the parsed copy)
+      outcomes = (await this.appendSpeculated(items, previous, onStaged)) ?? (await this.appendLocked(items.map((i) => ({ ...i, parsed: undefined })), onStaged))
+    } else outcomes = await this.appendLocked(items, onStaged)
+    // a counter, at most one checkpoint write in flight
+    for (const outcome of outcomes) if (outcome.ok && !outcome.value.replayed) this.checkpointWriter?.appended()
+    return outcomes
+  }
+
+  /**
    * One batch in one transaction under the append lock: each command in order sees the effects
    * of the ones before it (replays, versions, gates), gets the next position and chains to the
    * previous hash. A refused command is one outcome; the others still commit. Set-based: one
@@ -203,28 +221,16 @@ export class SynomeService extends SynomeReads {
    * of the batch is applied and each command is retried alone, so one command's statement error
    * fails only that command.
    */
-  private async appendBatch(items: readonly Pending[], onLocked: OnLocked = () => {}): Promise<BatchOutcome<CommandResult>[]> {
-    let outcomes: BatchOutcome<CommandResult>[]
+  private async appendLocked(items: readonly Pending[], onStaged: OnStaged<AppendBatch> = () => {}): Promise<BatchOutcome<CommandResult>[]> {
+    let staged: AppendBatch | undefined
     try {
-      outcomes = await this.sql.transaction(async (tx) => {
-        const keys = items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey }))
+      return await this.sql.transaction(async (tx) => {
         // BEGIN, the append lock and the prefetch in one round trip (PostgreSQL)
-        const batch = await AppendBatch.open(tx, keys, { lock: APPEND_LOCK, entities: items.flatMap((i) => i.reads) })
-        // the next batch may now queue behind this one's lock (GroupCommitter, maxInFlight 2)
-        onLocked()
-        const done: BatchOutcome<CommandResult>[] = []
-        for (const item of items) {
-          try {
-            // The fencing gate, per command, on the lease rows the batch holds FOR SHARE (see
-            // LeaseStore.fence): a deposed beacon instance's command is refused, a replay of its
-            // old key included; the batch goes on.
-            this.leases.checkFence(await batch.leasesOf(item.envelope.actor), item.lease)
-            done.push({ ok: true, value: await this.append(batch, item.handler, item.envelope, undefined, item.parsed) })
-          } catch (error) {
-            if (!isRefusal(error)) throw error
-            done.push({ ok: false, error })
-          }
-        }
+        const batch = await AppendBatch.open(tx, keysOf(items), { lock: APPEND_LOCK, entities: items.flatMap((i) => i.reads) })
+        const done = await this.runCommands(batch, items)
+        // its effect is final: the next batch may build on it while this one commits (maxInFlight 2)
+        staged = batch
+        onStaged(batch)
         // the batch's rows with its COMMIT in one round trip (PostgreSQL)
         await batch.commit()
         return done
@@ -234,14 +240,63 @@ export class SynomeService extends SynomeReads {
       // lone one would — the callers resend and their keys apply each once; retrying them one
       // by one here would only wait for the next server inside the batch
       if (items.length === 1 || error instanceof StoreUnavailableError) return items.map(() => ({ ok: false, error }))
-      outcomes = []
+      const outcomes: BatchOutcome<CommandResult>[] = []
       // alone, and with its payload parsed again (a handler of the failed batch may have changed the parsed copy)
-      for (const item of items) outcomes.push(...(await this.appendBatch([{ ...item, parsed: undefined }])))
+      for (const item of items) outcomes.push(...(await this.appendLocked([{ ...item, parsed: undefined }])))
       return outcomes
+    } finally {
+      staged?.settle()
     }
-    // after the commit, outside the append lock: a counter, at most one checkpoint write in flight
-    for (const outcome of outcomes) if (outcome.ok && !outcome.value.replayed) this.checkpointWriter?.appended()
-    return outcomes
+  }
+
+  /**
+   * Speculative execution (PostgreSQL, two batches in flight): while `previous` — staged, its
+   * effect computed — commits, this batch reads without the lock, overlays previous's effect
+   * (AppendBatch.speculate), runs its commands, is staged in turn and commits in ONE round trip
+   * that takes the lock, checks what it assumed and writes (commitSpeculated). So the append
+   * lock is held only while the server writes, never across a round trip to this process or its
+   * handlers. Undefined when the speculation does not hold — previous did not commit as staged,
+   * another writer appended, a lease row moved (SYN01), or a handler needed a read only the lock
+   * allows — and the caller runs the batch again under the lock; nothing of it was written.
+   */
+  private async appendSpeculated(items: readonly Pending[], previous: AppendBatch, onStaged: OnStaged<AppendBatch>): Promise<BatchOutcome<CommandResult>[] | undefined> {
+    let batch: AppendBatch | undefined
+    this.speculation.batches++
+    try {
+      batch = await AppendBatch.speculate(this.sql, keysOf(items), { entities: items.flatMap((i) => i.reads) }, previous)
+      const done = await this.runCommands(batch, items)
+      onStaged(batch)
+      await batch.commitSpeculated(this.sql, APPEND_LOCK)
+      return done
+    } catch (error) {
+      // the server went away: retryably, as under the lock (see appendLocked)
+      if (error instanceof StoreUnavailableError) return items.map(() => ({ ok: false, error }))
+      // SYN01 or SpeculationAbandoned — and any other failure: the batch runs again under the
+      // lock, where a statement error is handled as for every batch
+      this.speculation.again++
+      if (error instanceof SpeculationAbandoned || (error as { code?: string }).code === SPECULATION_FAILED_CODE) this.speculation.refuted++
+      return undefined
+    } finally {
+      batch?.settle()
+    }
+  }
+
+  /** Each command of the batch in order: the fence, then the command; a refusal is its outcome, anything else fails the batch. */
+  private async runCommands(batch: AppendBatch, items: readonly Pending[]): Promise<BatchOutcome<CommandResult>[]> {
+    const done: BatchOutcome<CommandResult>[] = []
+    for (const item of items) {
+      try {
+        // The fencing gate, per command, on the lease rows the batch holds FOR SHARE (see
+        // LeaseStore.fence; a speculative batch holds them from its commit's check): a deposed
+        // beacon instance's command is refused, a replay of its old key included; the batch goes on.
+        this.leases.checkFence(await batch.leasesOf(item.envelope.actor), item.lease)
+        done.push({ ok: true, value: await this.append(batch, item.handler, item.envelope, undefined, item.parsed) })
+      } catch (error) {
+        if (!isRefusal(error)) throw error
+        done.push({ ok: false, error })
+      }
+    }
+    return done
   }
 
   /** Stored signed checkpoints in the order written; `latest` the newest (NOT_FOUND when none). */
@@ -403,6 +458,8 @@ export class SynomeService extends SynomeReads {
     if (this.readReplica) await this.reader.close()
   }
 }
+
+const keysOf = (items: readonly Pending[]) => items.map((i) => ({ actor: i.envelope.actor, idempotencyKey: i.envelope.idempotencyKey }))
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))

@@ -3,7 +3,8 @@
  * position, result or typed refusal. Attacks on the batch: two conflicting commands, one key
  * twice, a revocation earlier in the same batch, a crash mid-batch, a statement error in one
  * command; and 8 concurrent writers whose order equals their positions with a verifying chain.
- * On both backends; on PostgreSQL two batches are in flight at once (groupCommitPipeline.test.ts).
+ * On both backends; on PostgreSQL two batches are in flight at once (groupCommitPipeline.test.ts,
+ * speculation.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
@@ -228,13 +229,13 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     }
   })
 
-  it.runIf(backend.name === 'postgres')('pipelined on PostgreSQL: a sleeve created and swept in two batches in flight at once — the second waits on the server for the first one’s lock and sees its sleeve', async () => {
+  it.runIf(backend.name === 'postgres')('pipelined on PostgreSQL: a sleeve created and swept in two batches in flight at once — the second runs on the first one’s staged state, sees its sleeve and commits after it (speculation.test.ts)', async () => {
     const { synome, c } = await setup()
     expect(synome.groupCommit.maxInFlight).toBe(2)
     const batches = synome.groupCommit.stats.batches
     const create = await c.nfat.sign('createSleeve', { sleeveId: 'sleeve-p', haloClass: HALO_CLASS })
     const sweep = await c.nfat.sign('sweepUnit', { sleeveId: 'sleeve-p', unit: unitPayload(7101, '1000', 'prime-1') })
-    // both queued with nothing in flight: split in two batches, the second started behind the first's lock
+    // both queued with nothing in flight: split in two batches, the second started once the first was staged
     const [created, swept] = await Promise.all([synome.execute(create), synome.execute(sweep)])
     expect(synome.groupCommit.stats.batches).toBe(batches + 2)
     expect(swept.position).toBe(created.position + 1)

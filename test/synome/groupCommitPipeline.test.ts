@@ -1,28 +1,30 @@
 /**
  * The group-commit pipeline (src/synome/groupCommit.ts, maxInFlight 2) without a database: a
- * fake runBatch that takes an in-memory "append lock" under the test's control. What must not
- * happen: a batch starting before the one ahead of it holds the lock (it could append first),
- * a third batch in flight, a lone writer split, delayed or lingering, a failed batch stalling
- * the ones behind it.
+ * fake runBatch whose batches are staged (their order fixed, their effect computed) under the
+ * test's control. What must not happen: a batch starting before the one ahead of it is staged
+ * (it could append first, or build on a state that is not final), a batch not handed the state
+ * the one before staged, a third batch in flight, a lone writer split, delayed or lingering, a
+ * failed batch stalling the ones behind it.
  */
 import { describe, expect, it } from 'vitest'
-import { GroupCommitter, type OnLocked } from '../../src/synome/groupCommit.js'
+import { GroupCommitter, type OnStaged } from '../../src/synome/groupCommit.js'
 
-type Step = { items: readonly number[]; lock: () => void; finish: () => void; fail: (error: Error) => void }
+type Step = { items: readonly number[]; previous: string | undefined; stage: () => void; finish: () => void; fail: (error: Error) => void }
 
-/** A committer whose batches wait for the test: `lock()` calls onLocked, `finish()` answers every item with itself × 10. */
+/** A committer whose batches wait for the test: `stage()` stages the state "items joined by +", `finish()` answers every item with itself × 10. */
 function controlled(options: { maxInFlight?: number; lingerMs?: number; maxBatch?: number } = {}) {
   const steps: Step[] = []
   let running = 0
   let mostRunning = 0
-  const committer = new GroupCommitter<number, number>(
-    (items, onLocked: OnLocked) =>
+  const committer = new GroupCommitter<number, number, string>(
+    (items, previous, onStaged: OnStaged<string>) =>
       new Promise((resolve, reject) => {
         running++
         mostRunning = Math.max(mostRunning, running)
         steps.push({
           items,
-          lock: onLocked,
+          previous,
+          stage: () => onStaged(items.join('+')),
           finish: () => {
             running--
             resolve(items.map((i) => ({ ok: true, value: i * 10 })))
@@ -47,7 +49,7 @@ describe('group-commit pipeline', () => {
       await turn()
       expect(steps).toHaveLength(i)
       expect(steps[i - 1]!.items).toEqual([i])
-      steps[i - 1]!.lock()
+      steps[i - 1]!.stage()
       steps[i - 1]!.finish()
       expect(await answer).toBe(i * 10)
     }
@@ -60,13 +62,14 @@ describe('group-commit pipeline', () => {
     await turn()
     expect(steps.map((s) => s.items)).toEqual([[1, 2, 3, 4]])
     await turn()
-    expect(steps).toHaveLength(1) // not before the lock
-    steps[0]!.lock()
+    expect(steps).toHaveLength(1) // not before the first is staged
+    steps[0]!.stage()
     await turn()
     await turn()
     expect(steps.map((s) => s.items)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]])
+    expect(steps.map((s) => s.previous)).toEqual([undefined, '1+2+3+4']) // built on the first one's staged state
     steps[0]!.finish()
-    steps[1]!.lock()
+    steps[1]!.stage()
     steps[1]!.finish()
     expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50, 60, 70, 80])
   })
@@ -75,11 +78,11 @@ describe('group-commit pipeline', () => {
     const { committer, steps, turn, mostRunning } = controlled()
     const first = [1, 2].map((i) => committer.submit(i))
     await turn()
-    steps[0]!.lock()
+    steps[0]!.stage()
     await turn()
     await turn()
     expect(steps).toHaveLength(2)
-    steps[1]!.lock() // both in flight; the second holds the lock (as after the first committed)
+    steps[1]!.stage() // both in flight, both staged
     const later = [3, 4, 5].map((i) => committer.submit(i))
     for (let i = 0; i < 5; i++) await turn()
     expect(steps).toHaveLength(2)
@@ -87,28 +90,29 @@ describe('group-commit pipeline', () => {
     steps[0]!.finish()
     for (let i = 0; i < 5; i++) await turn()
     expect(steps.map((s) => s.items)).toEqual([[1], [2], [3, 4, 5]]) // behind a batch in flight: not split
+    expect(steps[2]!.previous).toBe('2')
     steps[1]!.finish()
-    steps[2]!.lock()
+    steps[2]!.stage()
     steps[2]!.finish()
     expect(await Promise.all([...first, ...later])).toEqual([10, 20, 30, 40, 50])
     expect(mostRunning()).toBe(2)
   })
 
-  it('a batch’s callers are answered once the batch waiting behind it holds the lock (so their next checks do not delay it), and at most 5 ms later if it does not', async () => {
+  it('a batch’s callers are answered once the batch behind it is staged (so their next checks do not delay its handlers), and at most 5 ms later if it is not', async () => {
     const { committer, steps, turn } = controlled()
     let answered = 0
     const first = [1, 2].map((i) => committer.submit(i).then((v) => (answered++, v)))
     await turn()
-    steps[0]!.lock()
+    steps[0]!.stage()
     await turn()
     await turn()
-    expect(steps).toHaveLength(2) // [1] holds the lock, [2] waits for it
+    expect(steps).toHaveLength(2) // [1] is staged, [2] runs on it
     steps[0]!.finish()
     for (let i = 0; i < 3; i++) await turn()
-    expect(answered).toBe(0) // held back while [2] waits for the lock [1] released
-    steps[1]!.lock()
+    expect(answered).toBe(0) // held back while [2] is not staged
+    steps[1]!.stage()
     await expect(first[0]).resolves.toBe(10)
-    // the bound: [2] holds the lock now; [3, 4] starts behind it and does not get the lock
+    // the bound: [2] is staged now; [3, 4] starts behind it and is never staged
     const more = [3, 4].map((i) => committer.submit(i))
     for (let i = 0; i < 3; i++) await turn()
     expect(steps.map((s) => s.items)).toEqual([[1], [2], [3, 4]])
@@ -116,12 +120,12 @@ describe('group-commit pipeline', () => {
     steps[1]!.finish()
     await expect(first[1]).resolves.toBe(20)
     expect(performance.now() - t).toBeGreaterThanOrEqual(4)
-    steps[2]!.lock()
+    steps[2]!.stage()
     steps[2]!.finish()
     expect(await Promise.all(more)).toEqual([30, 40])
   })
 
-  it('a batch that fails before it took the lock fails its own commands only and releases the batch behind it', async () => {
+  it('a batch that fails before it was staged fails its own commands only and releases the batch behind it, with no state to build on', async () => {
     const { committer, steps, turn } = controlled()
     const answers = [1, 2].map((i) => committer.submit(i).catch((e: Error) => e.message))
     await turn()
@@ -129,7 +133,8 @@ describe('group-commit pipeline', () => {
     steps[0]!.fail(new Error('connection refused'))
     for (let i = 0; i < 3; i++) await turn()
     expect(steps).toHaveLength(2)
-    steps[1]!.lock()
+    expect(steps[1]!.previous).toBeUndefined()
+    steps[1]!.stage()
     steps[1]!.finish()
     expect(await Promise.all(answers)).toEqual(['connection refused', 20])
   })
@@ -140,12 +145,12 @@ describe('group-commit pipeline', () => {
     await turn()
     expect(steps.map((s) => s.items)).toEqual([[1, 2, 3]]) // never split
     const more = committer.submit(4)
-    steps[0]!.lock()
+    steps[0]!.stage()
     for (let i = 0; i < 3; i++) await turn()
     expect(steps).toHaveLength(1)
     steps[0]!.finish()
     for (let i = 0; i < 3; i++) await turn()
-    steps[1]!.lock()
+    steps[1]!.stage()
     steps[1]!.finish()
     expect(await Promise.all([...answers, more])).toEqual([10, 20, 30, 40])
     for (const maxInFlight of [0, 3, 1.5]) expect(() => new GroupCommitter(async () => [], { maxInFlight })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))

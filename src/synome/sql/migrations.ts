@@ -8,7 +8,8 @@ import type { Sql } from './sql.js'
  * path for sleeves, units, attestations, Halo classes, risk frameworks, Core Halos and roles,
  * and commands added by other modules store new entity types without a migration.
  */
-const MIGRATIONS: readonly { id: number; sql: string }[] = [
+/** `sql` is split at semicolons; `statements` run as given (a function body has semicolons of its own). */
+const MIGRATIONS: readonly ({ id: number; sql: string } | { id: number; statements: readonly string[] })[] = [
   {
     id: 1,
     sql: `
@@ -131,6 +132,21 @@ CREATE INDEX entities_prime_state ON entities (type, prime, state, created_posit
 CREATE INDEX entities_state_created_at ON entities (type, state, created_at)
 `,
   },
+  {
+    // Speculative batches (src/synome/batch.ts EXPECT): a batch computed while the one before
+    // commits checks under the append lock that what it built on holds, and this aborts its
+    // transaction (SQLSTATE SYN01) before any of its rows when it does not.
+    id: 6,
+    statements: [
+      `CREATE FUNCTION synome_expect(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF ok IS NOT TRUE THEN
+    RAISE EXCEPTION 'speculation failed: %', what USING ERRCODE = 'SYN01';
+  END IF;
+END
+$fn$`,
+    ],
+  },
 ]
 
 /** Apply pending migrations; safe to call from several processes (advisory lock). */
@@ -142,7 +158,8 @@ export async function migrate(sql: Sql): Promise<number> {
     let applied = 0
     for (const migration of MIGRATIONS) {
       if (done.has(migration.id)) continue
-      for (const statement of migration.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement)
+      const statements = 'statements' in migration ? migration.statements : migration.sql.split(';').map((s) => s.trim()).filter(Boolean)
+      for (const statement of statements) await tx.query(statement)
       await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id])
       applied++
     }

@@ -107,14 +107,27 @@ export function createPgSql({ databaseUrl, maxConnections = 10, failoverRounds =
   return {
     kind: 'postgres',
     query: (text, params) => guarded((p) => executor(p).query(text, params)),
+    // outside a transaction: the statements in one round trip on one connection (one implicit transaction)
+    queryMany: (statements) =>
+      guarded(async (p) => {
+        const client = await p.connect()
+        try {
+          const texts: string[] = []
+          for (const statement of statements) texts.push(await sendable(client, statement))
+          const results = (await client.query(texts.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[]
+          return (Array.isArray(results) ? results : [results]).map((r) => r.rows as SqlRow[])
+        } finally {
+          client.release()
+        }
+      }),
     async transaction(fn) {
       return guarded(async (p) => {
         const client = await p.connect()
         try {
           // BEGIN goes with the first statement(s) when they come through queryMany, and the
-          // atCommit statement with COMMIT: a batch costs two round trips, not four
+          // atCommit statements with COMMIT: a batch costs two round trips, not four
           let begun = false
-          let closing: Statement | undefined
+          const closing: Statement[] = []
           const plain = executor(client)
           const tx: SqlExecutor = {
             async query(text, params) {
@@ -132,14 +145,14 @@ export function createPgSql({ databaseUrl, maxConnections = 10, failoverRounds =
               return (Array.isArray(results) ? results : [results]).slice(skip).map((r) => r.rows as SqlRow[])
             },
             atCommit(statement) {
-              if (closing) throw new StoreError('one atCommit statement per transaction')
-              closing = statement
+              closing.push(statement)
             },
           }
           const result = await fn(tx)
-          if (closing) {
-            const text = await sendable(client, closing)
-            await client.query(`${begun ? '' : 'BEGIN;\n'}${text};\nCOMMIT`)
+          if (closing.length > 0) {
+            const texts: string[] = []
+            for (const statement of closing) texts.push(await sendable(client, statement))
+            await client.query(`${begun ? '' : 'BEGIN;\n'}${texts.join(';\n')};\nCOMMIT`)
           }
           else if (begun) await client.query('COMMIT')
           return result

@@ -8,16 +8,17 @@ export type SqlRow = Record<string, unknown>
 export interface SqlExecutor {
   query<T extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<T[]>
   /**
-   * Inside a transaction, where the adapter can (PostgreSQL): run several statements in ONE
-   * round trip (the transaction's BEGIN with them when it is the first thing sent), each
-   * statement still on its own snapshot (READ COMMITTED), so one can read what an earlier one
-   * waited for (a lock). Use `queryAll`, which falls back to one query each.
+   * Where the adapter can (PostgreSQL): run several statements in ONE round trip — inside a
+   * transaction with its BEGIN when that is the first thing sent, outside one as one implicit
+   * transaction — each statement still on its own snapshot (READ COMMITTED), so one can read
+   * what an earlier one waited for (a lock). Use `queryAll`, which falls back to one query each.
    */
   queryMany?(statements: readonly Statement[]): Promise<SqlRow[][]>
   /**
-   * Inside a transaction, where the adapter can: run `statement` as the transaction's last one,
-   * sent with its COMMIT in one round trip; its error fails the transaction (rolled back) like
-   * any other. Use `queryAtCommit`, which falls back to running it at once.
+   * Inside a transaction, where the adapter can: run `statement` among the transaction's last
+   * ones (in the order given), sent with its COMMIT in one round trip; an error fails the
+   * transaction (rolled back) like any other. Use `queryAtCommit`, which falls back to running
+   * it at once.
    */
   atCommit?(statement: Statement): void
 }
