@@ -268,5 +268,7 @@ describe.each(storeBackends())('group commit on $name', (backend) => {
     expect(metrics).toMatch(new RegExp(`^synome_group_commit_batches_total ${synome.groupCommit.stats.batches}$`, 'm'))
     expect(metrics).toMatch(new RegExp(`^synome_group_commit_commands_total ${synome.groupCommit.stats.commands}$`, 'm'))
     expect(metrics).toMatch(/^synome_group_commit_queued 0$/m)
+    expect(metrics).toMatch(new RegExp(`^synome_speculative_batches_total\\{outcome="all"\\} ${synome.speculation.batches}$`, 'm'))
+    expect(metrics).toMatch(new RegExp(`^synome_speculative_batches_total\\{outcome="refuted"\\} ${synome.speculation.refuted}$`, 'm'))
   })
 })

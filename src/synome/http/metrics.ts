@@ -46,6 +46,19 @@ export function createSynomeMetrics(service: SynomeService, registry = new Regis
         this.inc(service.groupCommit.stats.commands)
       },
     }),
+    speculative: new Counter({
+      name: 'synome_speculative_batches_total',
+      help: 'Batches run on the staged state of the batch before while it committed (PostgreSQL); outcome="again": ran again under the append lock, of which outcome="refuted": what they assumed did not hold',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        const { batches, again, refuted } = service.speculation
+        this.inc({ outcome: 'all' }, batches)
+        this.inc({ outcome: 'again' }, again)
+        this.inc({ outcome: 'refuted' }, refuted)
+      },
+    }),
     queued: new Gauge({
       name: 'synome_group_commit_queued',
       help: 'Commands waiting for the next batch (refused with STORE_UNAVAILABLE beyond the queue bound)',
