@@ -222,6 +222,7 @@ async function main() {
     let overlapMs = 0
     let concBatches = 0
     let concBatchCommands = 0
+    const speculation = { batches: 0, again: 0 }
     for (let round = 0; round < ROUNDS; round++) {
       const rawSeq = await rawInserts(synome.sql, rawRows, 1)
       const seqCommands = slice(sequential, round)
@@ -232,6 +233,7 @@ async function main() {
       const mine = concurrent.map((batch) => slice(batch, round))
       const count = mine.reduce((n, b) => n + b.length, 0)
       const before = { ...synome.groupCommit.stats }
+      const speculatedBefore = { ...synome.speculation }
       started = performance.now()
       await Promise.all(mine.map(async (batch) => { for (const signed of batch) await synome.execute(signed) }))
       const ms = performance.now() - started
@@ -241,6 +243,8 @@ async function main() {
       overlapMs += after.overlapMs - before.overlapMs
       concBatches += after.batches - before.batches
       concBatchCommands += after.commands - before.commands
+      speculation.batches += synome.speculation.batches - speculatedBefore.batches
+      speculation.again += synome.speculation.again - speculatedBefore.again
       rounds.push({ rawSeq, rawConc, seq, conc: perSecond(count, ms) })
       log(`round ${round + 1}/${ROUNDS}: raw ${rawSeq.toFixed(0)}/s seq, ${rawConc.toFixed(0)}/s ×${WRITERS}; signed ${seq.toFixed(0)}/s seq (${(seq / rawSeq).toFixed(3)}×), ${perSecond(count, ms).toFixed(0)}/s ×${WRITERS} (${(perSecond(count, ms) / rawConc).toFixed(3)}×)`)
     }
@@ -254,7 +258,7 @@ async function main() {
     const ratioSequential = median(rounds.map((r) => r.seq / r.rawSeq))
     const ratioConcurrent = median(rounds.map((r) => r.conc / r.rawConc))
     log(`signed commands: ${seqRate.toFixed(0)}/s sequential (median ratio ${ratioSequential.toFixed(3)}× raw INSERT)`)
-    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (median ratio ${ratioConcurrent.toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); mean batch ${meanBatch.toFixed(1)} commands, up to ${synome.groupCommit.maxInFlight} in flight; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, two ${(overlapShare * 100).toFixed(0)}%`)
+    log(`signed commands: ${concRate.toFixed(0)}/s with ${WRITERS} writers (median ratio ${ratioConcurrent.toFixed(3)}× raw INSERT at the same concurrency, ${(concRate / rawSeq).toFixed(3)}× sequential raw INSERT); mean batch ${meanBatch.toFixed(1)} commands, up to ${synome.groupCommit.maxInFlight} in flight; a batch was in flight ${(busyShare * 100).toFixed(0)}% of the time, two ${(overlapShare * 100).toFixed(0)}%; ${speculation.batches} of ${concBatches} batches speculative, ${speculation.again} of them run again under the lock`)
     const chain = await synome.verifyLog()
     if (!chain.ok) throw new Error('hash chain broken after the concurrent run')
 
@@ -292,7 +296,7 @@ async function main() {
         ratioSequential: +ratioSequential.toFixed(3),
         ratioConcurrent: +ratioConcurrent.toFixed(3),
         ratioConcurrentToSequentialRaw: +(concRate / rawSeq).toFixed(3),
-        batches: { meanSize: +meanBatch.toFixed(1), maxInFlight: synome.groupCommit.maxInFlight, busyShare: +busyShare.toFixed(3), overlapShare: +overlapShare.toFixed(3) },
+        batches: { meanSize: +meanBatch.toFixed(1), maxInFlight: synome.groupCommit.maxInFlight, busyShare: +busyShare.toFixed(3), overlapShare: +overlapShare.toFixed(3), speculative: speculation.batches, speculativeAgain: speculation.again },
       },
       rounds: rounds.map((r) => ({ rawSequential: Math.round(r.rawSeq), rawConcurrent: Math.round(r.rawConc), sequential: Math.round(r.seq), concurrent: Math.round(r.conc), ratioSequential: +(r.seq / r.rawSeq).toFixed(3), ratioConcurrent: +(r.conc / r.rawConc).toFixed(3) })),
       listLatencyMs: { p50: +p50.toFixed(3), p99: +p99.toFixed(3), p50InInserts: +(p50 / insertMs).toFixed(2), p99InInserts: +(p99 / insertMs).toFixed(2) },
