@@ -152,6 +152,30 @@ describe.runIf(postgres.length > 0).each(postgres)('speculative batches on $name
     expect((await synome.execute(sweep)).replayed).toBe(true)
   })
 
+  it('attack: a writer revoked in the batch before slips a command into the speculative batch behind it — the overlay carries the revocation, NOT_PERMITTED, nothing written', async () => {
+    const { synome, c, twoBatches } = await setup()
+    const revoke = await c.council.sign('revokeRole', { address: accounts.nfat.address, role: 'nfat' })
+    const slip = await c.nfat.sign('createSleeve', { sleeveId: 'sleeve-slipped', haloClass: HALO_CLASS })
+    const { a, b, speculated, refuted } = await twoBatches(revoke, slip)
+    expect(a.status).toBe('fulfilled')
+    expect(b).toMatchObject({ status: 'rejected', reason: { code: 'NOT_PERMITTED' } })
+    expect({ speculated, refuted }).toEqual({ speculated: 1, refuted: 0 })
+    await expect(synome.get('sleeve', 'sleeve-slipped')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect(await synome.verifyLog()).toMatchObject({ ok: true })
+  })
+
+  it('the same signed command in the batch before and in the speculative batch: the second is a replay of the first (one event), read from the overlay, not run again', async () => {
+    const { c, twoBatches } = await setup()
+    const events = await eventsOf()
+    const create = await c.nfat.sign('createSleeve', { sleeveId: 'sleeve-twice', haloClass: HALO_CLASS })
+    const { a, b, speculated, again } = await twoBatches(create, create)
+    expect(a).toMatchObject({ status: 'fulfilled', value: { replayed: false } })
+    const first = (a as PromiseFulfilledResult<{ position: number; hash: string }>).value
+    expect(b).toMatchObject({ status: 'fulfilled', value: { replayed: true, position: first.position, hash: first.hash } })
+    expect({ speculated, again }).toEqual({ speculated: 1, again: 0 })
+    expect(await eventsOf()).toHaveLength(events.length + 1)
+  })
+
   it('attack: a standby takes the lease after the deposed instance’s command passed the fence speculatively — the commit sees the lease row moved (SYN01), the command runs again under the lock and is refused LEASE_FENCED', async () => {
     const { synome, c, twoBatches, lessee, advance } = await setup()
     const a = lessee()
