@@ -129,7 +129,11 @@ export class SynomeService extends SynomeReads {
     this.registry = buildRegistry(options.commands)
     this.leases = new LeaseStore(options.sql, this.chainId, options.leaseClock)
     this.checkpointWriter = options.checkpoint ? new CheckpointWriter(options.sql, options.checkpoint, this.chainId, this.clock) : undefined
-    this.groupCommit = new GroupCommitter((items, previous, onStaged) => this.appendBatch(items, previous, onStaged), { ...options.groupCommit, maxInFlight: options.groupCommit?.maxInFlight ?? (options.sql.kind === 'postgres' ? 2 : 1) })
+    this.groupCommit = new GroupCommitter((items, previous, onStaged) => this.appendBatch(items, previous, onStaged), {
+      ...options.groupCommit,
+      // PGlite is one connection whose transactions exclude every other statement: a second batch could only wait
+      maxInFlight: options.sql.kind === 'postgres' ? (options.groupCommit?.maxInFlight ?? 2) : 1,
+    })
   }
 
   /** Migrate, and when `roles` is given and the log is empty, write them as event 1 (restore opens without). */
@@ -236,6 +240,8 @@ export class SynomeService extends SynomeReads {
         return done
       })
     } catch (error) {
+      // nothing of it committed: a batch speculating on it is refuted from now on, not after the retries below
+      staged?.settle()
       // the server went away (failover): every command of the batch fails retryably, as a
       // lone one would — the callers resend and their keys apply each once; retrying them one
       // by one here would only wait for the next server inside the batch
