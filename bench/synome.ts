@@ -6,7 +6,9 @@
  *                           [--commands 2000] [--writers 8] [--sleeves 100000] [--units 300000]
  *                           [--queries 400] [--rounds 5] [--json]
  *
- * - raw INSERT: one row per statement, autocommit, sequential (and 8 concurrent on PostgreSQL),
+ * - raw INSERT: one row per statement, autocommit, sequential (and `writers` concurrent on
+ *   PostgreSQL, over a pool of its own with one connection per writer — the service's pool has
+ *   4, and a baseline run on it was 4 concurrent, 0–25% below the 8-connection figure),
  *   measured in `rounds` interleaved with the signed commands (see main); the ratios are the
  *   median of the rounds' ratios.
  * - signature recovery: ms per EIP-712 command signature with viem's recoverTypedDataAddress
@@ -38,6 +40,7 @@ import type { SynomeService } from '../src/synome/service.js'
 import { COMMAND_TYPES, DEFAULT_SYNOME_CHAIN_ID, payloadHash, SYNOME_DOMAIN_NAME, SYNOME_DOMAIN_VERSION, type SignedCommand } from '../src/synome/signing.js'
 import { signBatch } from './synomeCommands.js'
 import type { Sql } from '../src/synome/sql/sql.js'
+import { createPgSql } from '../src/synome/sql/pg.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -195,6 +198,8 @@ function bulkLoadScript(): string {
 async function main() {
   const store = await openStore()
   const synome = await store.open()
+  // the baseline's own connections: one per concurrent writer (PGlite: the store's one connection)
+  const rawSql = store.databaseUrl ? createPgSql({ databaseUrl: store.databaseUrl, maxConnections: WRITERS }) : synome.sql
   const results: Record<string, unknown> = { backend: store.label, sizes: { commands: COMMANDS, writers: WRITERS, sleeves: SLEEVES, units: UNITS, queries: QUERIES } }
   try {
     await createInProcessClient({ service: synome, account: council }).send('registerHaloClass', { haloClass: 'class-0' })
@@ -224,12 +229,12 @@ async function main() {
     let concBatchCommands = 0
     const speculation = { batches: 0, again: 0 }
     for (let round = 0; round < ROUNDS; round++) {
-      const rawSeq = await rawInserts(synome.sql, rawRows, 1)
+      const rawSeq = await rawInserts(rawSql, rawRows, 1)
       const seqCommands = slice(sequential, round)
       let started = performance.now()
       for (const signed of seqCommands) await synome.execute(signed)
       const seq = perSecond(seqCommands.length, performance.now() - started)
-      const rawConc = synome.sql.kind === 'postgres' ? await rawInserts(synome.sql, rawRows, WRITERS) : rawSeq
+      const rawConc = synome.sql.kind === 'postgres' ? await rawInserts(rawSql, rawRows, WRITERS) : rawSeq
       const mine = concurrent.map((batch) => slice(batch, round))
       const count = mine.reduce((n, b) => n + b.length, 0)
       const before = { ...synome.groupCommit.stats }
@@ -304,6 +309,7 @@ async function main() {
     })
     process.stdout.write(args.json ? `${JSON.stringify(results)}\n` : `${JSON.stringify(results, null, 2)}\n`)
   } finally {
+    if (rawSql !== synome.sql) await rawSql.close()
     await synome.close()
     await store.cleanup()
   }
