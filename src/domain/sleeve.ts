@@ -543,5 +543,6 @@ export function splitRepayment(amount: bigint, principal: bigint): RepaymentSpli
 
 /** ISO-8601 UTC as in the seed ("2026-03-15T10:00:00Z"); milliseconds only when present. */
 export function isoTimestamp(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z')
+  const text = date.toISOString()
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text
 }

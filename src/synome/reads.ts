@@ -1,10 +1,10 @@
 import { InvalidInputError, NotFoundError } from '../domain/errors.js'
 import { StoreUnavailableError } from './errors.js'
-import { isoTimestamp } from '../domain/sleeve.js'
 import type { EntityRecord } from './commands/types.js'
 import type { SynomeEvent } from './log/hash.js'
 import { eventFromRow } from './log/rows.js'
 import type { Sql } from './sql/sql.js'
+import { timestampText } from './sql/timestamps.js'
 import { entityFromRow } from './state.js'
 
 /** One version of an entity with who wrote it (history); `override` marks operator overrides. */
@@ -216,7 +216,7 @@ function versionFromRow<T>(row: Record<string, unknown>): EntityVersion<T> {
     id: String(row.id),
     version: Number(row.version),
     position: Number(row.position),
-    time: isoTimestamp(new Date(row.time as string | Date)),
+    time: timestampText(row.time),
     actor: String(row.actor),
     role: String(row.role),
     command,

@@ -4,6 +4,7 @@ import { toJsonValue } from './log/canonical.js'
 import type { EntityRecord, EntityWrite, StateAccess } from './commands/types.js'
 import type { SqlExecutor, SqlRow } from './sql/sql.js'
 import type { AppendBatch } from './batch.js'
+import { timestampText } from './sql/timestamps.js'
 
 /** Map a row of `entities` to an EntityRecord. */
 export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
@@ -17,8 +18,8 @@ export function entityFromRow<T>(row: SqlRow): EntityRecord<T> {
     sleeveId: (row.sleeve_id as string | null) ?? null,
     prime: (row.prime as string | null) ?? null,
     state: (row.state as string | null) ?? null,
-    createdAt: isoTimestamp(new Date(row.created_at as string | Date)),
-    updatedAt: isoTimestamp(new Date(row.updated_at as string | Date)),
+    createdAt: timestampText(row.created_at),
+    updatedAt: timestampText(row.updated_at),
     data: row.data as T,
   }
 }
@@ -104,6 +105,7 @@ export class TransactionState implements StateAccess {
   /** Stage the staged entities' new versions at `position` in the batch (written with it). Returns type/id/version of each. */
   async flush(position: number, time: Date): Promise<{ type: string; id: string; version: number }[]> {
     const written: { type: string; id: string; version: number }[] = []
+    const at = isoTimestamp(time)
     for (const write of this.staged.values()) {
       const stored = await this.stored(write.type, write.id)
       const version = (stored?.version ?? 0) + 1
@@ -118,12 +120,12 @@ export class TransactionState implements StateAccess {
         sleeveId: columns.sleeveId ?? null,
         prime: columns.prime ?? null,
         state: columns.state ?? null,
-        createdAt: stored?.createdAt ?? isoTimestamp(time),
-        updatedAt: isoTimestamp(time),
+        createdAt: stored?.createdAt ?? at,
+        updatedAt: at,
         data: toJsonValue(write.data),
       }
       written.push({ type: write.type, id: write.id, version })
-      this.batch.addEntityVersion(record, isoTimestamp(time))
+      this.batch.addEntityVersion(record, at)
       this.batch.entities.set(key(write.type, write.id), { ...record, data: structuredClone(record.data) })
     }
     return written

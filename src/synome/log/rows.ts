@@ -1,11 +1,11 @@
-import { isoTimestamp } from '../../domain/sleeve.js'
+import { timestampText } from '../sql/timestamps.js'
 import type { SqlRow } from '../sql/sql.js'
 import type { SynomeEvent } from './hash.js'
 
 export function eventFromRow(row: SqlRow): SynomeEvent {
   return {
     position: Number(row.position),
-    time: isoTimestamp(new Date(row.time as string | Date)),
+    time: timestampText(row.time),
     actor: String(row.actor),
     role: String(row.role),
     command: String(row.command),

@@ -1,6 +1,13 @@
 import pg from 'pg'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import type { Sql, SqlExecutor, SqlRow, Statement } from './sql.js'
+import { TIMESTAMPTZ_OID, timestampText } from './timestamps.js'
+
+/** timestamptz columns come back as the Synome's timestamp text (timestampText), without a Date in between; as on PGlite. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ_OID && format !== 'binary' ? timestampText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
 
 export type CreatePgSqlParameters = {
   /**
@@ -45,7 +52,7 @@ export function createPgSql({ databaseUrl, maxConnections = 10, failoverRounds =
   const newPool = (url: string) => {
     // Bounded waits: connecting, and each statement (a COMMIT waiting on a synchronous standby
     // that is gone would otherwise wait forever).
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000, query_timeout: queryTimeoutMs })
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000, query_timeout: queryTimeoutMs, types: TYPES })
     // A client that loses its server must not crash the process (idle ones report on the pool,
     // checked-out ones on themselves); the query in flight rejects and says so.
     pool.on('error', () => {})

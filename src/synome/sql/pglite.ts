@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import type { Sql, SqlRow } from './sql.js'
+import { TIMESTAMPTZ_OID, timestampText } from './timestamps.js'
 
 /**
  * Embedded PGlite adapter. PGlite is one connection; its `transaction` holds an exclusive
@@ -7,7 +8,8 @@ import type { Sql, SqlRow } from './sql.js'
  * `dataDir` undefined = in memory (tests that do not need a file).
  */
 export async function createPgliteSql(dataDir: string | undefined): Promise<Sql> {
-  const db = await PGlite.create(dataDir)
+  // timestamptz as the Synome's timestamp text, as on PostgreSQL (src/synome/sql/pg.ts)
+  const db = await PGlite.create(dataDir, { parsers: { [TIMESTAMPTZ_OID]: timestampText } })
   return {
     kind: 'pglite',
     async query<T extends SqlRow>(text: string, params: readonly unknown[] = []) {
